@@ -1,0 +1,66 @@
+"""The ``migrate`` group: registers one command per stage and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from migrate import __version__
+from migrate.errors import ExitCode, MigrateError
+
+
+class MigrateGroup(click.Group):
+    """Turns library errors into one line on stderr and a documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MigrateError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(int(err.exit_code))
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as err:  # the last line of defence: no traceback for users
+            verbose = any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv)
+            if verbose:
+                traceback.print_exc()
+            message = " ".join(str(err).split()) or type(err).__name__
+            click.echo(
+                f"internal error: {type(err).__name__}: {message} (run with -v for details)",
+                err=True,
+            )
+            sys.exit(int(ExitCode.INTERNAL))
+
+
+@click.group(cls=MigrateGroup)
+@click.version_option(__version__, prog_name="migrate")
+def cli() -> None:
+    """Move Cisco BroadWorks customers to Webex Wholesale.
+
+    Stages, in order: extract, map, precheck, plan, load, verify, billing,
+    report. Each reads the workspace (-w, default ./work) and writes a
+    workbook under --reports (default ./reports).
+    """
+
+
+# One module per command under migrate/cli/, each exposing ``command``.
+STAGES: tuple[str, ...] = ()
+
+
+def _register() -> None:
+    # Imported here so that `migrate --help` lists every stage and a stage's
+    # import error surfaces as that stage's failure, not the whole CLI's.
+    import importlib
+
+    for name in STAGES:
+        module = importlib.import_module(f"migrate.cli.{name}")
+        cli.add_command(module.command)
+
+
+_register()

@@ -1,0 +1,1 @@
+"""Excel and HTML reports: one builder per stage over a safe writer."""

@@ -1,0 +1,204 @@
+"""The one way this project writes a workbook (DESIGN §9).
+
+XlsxWriter in ``constant_memory`` mode streams rows to disk, so a sheet of
+200,000 users costs no more memory than a sheet of 20, and it still keeps
+frozen panes, autofilters, notes and drop-down validation. Every header row
+is bold and frozen with a filter; text that Excel would evaluate (``=``,
+``+``, ``-``, ``@``, tab, carriage return at the start: BroadWorks names are
+user input) is written as a string with Excel's quote prefix, so it is shown
+as text and stays text when a reviewer edits the cell.
+
+The workbook is written under a temporary name and swapped in on close, so
+an existing report is never left half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import xlsxwriter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_ROWS = 1_048_576
+MAX_CELL_TEXT = 32_767
+EDITABLE_COLOUR = "#FFF2CC"
+HEADER_COLOUR = "#D9E1F2"
+_WIDTH_SAMPLE_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float | None = None
+    editable: bool = False
+    note: str | None = None
+    choices: Sequence[str] | None = None  # drop-down validation
+    choices_ref: str | None = None  # validation from a range, e.g. "=Lists!$A$2:$A$40"
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+class SheetWriter:
+    """Appends rows to one sheet; widths come from the header and the first rows."""
+
+    def __init__(self, book: ReportWriter, name: str, columns: Sequence[Column]) -> None:
+        self._book = book
+        self._columns = list(columns)
+        self._ws = book._wb.add_worksheet(name[:31])
+        self._row = 0
+        self._widths = [max(len(c.header) + 2, 8) for c in self._columns]
+        self._sized = False
+        header_fmt = book._header_format
+        for col, column in enumerate(self._columns):
+            fmt = book._editable_header_format if column.editable else header_fmt
+            self._ws.write_string(0, col, column.header, fmt)
+            if column.note:
+                self._ws.write_comment(0, col, column.note)
+        self._row = 1
+
+    @property
+    def rows_written(self) -> int:
+        return self._row - 1
+
+    def append(self, values: Sequence[Any]) -> None:
+        if self._row >= EXCEL_MAX_ROWS:
+            raise ValueError(f"sheet {self._ws.name} is full ({EXCEL_MAX_ROWS} rows)")
+        ws, row = self._ws, self._row
+        for col, value in enumerate(values):
+            self._write(ws, row, col, value)
+            if not self._sized and col < len(self._widths):
+                self._widths[col] = max(self._widths[col], min(len(_display(value)) + 2, 60))
+        self._row += 1
+        if not self._sized and self._row > _WIDTH_SAMPLE_ROWS:
+            self._apply_widths()
+
+    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
+        for values in rows:
+            self.append(values)
+
+    def _write(self, ws: Any, row: int, col: int, value: Any) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value)
+        elif isinstance(value, dt.datetime | dt.date):
+            ws.write_string(row, col, value.isoformat())
+        else:
+            text = value if isinstance(value, str) else _display(value)
+            text = text[:MAX_CELL_TEXT]
+            if is_formula_like(text):
+                ws.write_string(row, col, text, self._book._text_format)
+            else:
+                ws.write_string(row, col, text)
+
+    def _apply_widths(self) -> None:
+        for col, column in enumerate(self._columns):
+            width = column.width or self._widths[col]
+            fmt = self._book._editable_format if column.editable else None
+            self._ws.set_column(col, col, width, fmt)
+        self._sized = True
+
+    def close(self) -> None:
+        if not self._sized:
+            self._apply_widths()
+        last_row = max(self._row - 1, 1)
+        last_col = max(len(self._columns) - 1, 0)
+        self._ws.freeze_panes(1, 0)
+        self._ws.autofilter(0, 0, last_row, last_col)
+        for col, column in enumerate(self._columns):
+            if column.choices is None and column.choices_ref is None:
+                continue
+            source: Any = column.choices_ref or list(column.choices or [])
+            self._ws.data_validation(
+                1, col, max(last_row, 1), col,
+                {"validate": "list", "source": source, "ignore_blank": True},
+            )
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class ReportWriter:
+    """A workbook written atomically: ``with ReportWriter(path) as book: ...``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
+        os.close(handle)
+        self._tmp = Path(name)
+        self._wb = xlsxwriter.Workbook(
+            str(self._tmp),
+            {
+                "constant_memory": True,
+                # Never let XlsxWriter guess: a BroadWorks name like "=1+2" or
+                # "0044123" must stay the text it was.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self._header_format = self._wb.add_format(
+            {"bold": True, "bg_color": HEADER_COLOUR, "border": 1}
+        )
+        self._editable_header_format = self._wb.add_format(
+            {"bold": True, "bg_color": EDITABLE_COLOUR, "border": 1}
+        )
+        self._editable_format = self._wb.add_format({"bg_color": EDITABLE_COLOUR})
+        self._text_format = self._wb.add_format({"quote_prefix": True})
+        self._open: SheetWriter | None = None
+
+    def sheet(self, name: str, columns: Sequence[Column | str]) -> SheetWriter:
+        """Start a sheet; the previous one is finished (constant-memory writes in order)."""
+        if self._open is not None:
+            self._open.close()
+        cols = [c if isinstance(c, Column) else Column(c) for c in columns]
+        self._open = SheetWriter(self, name, cols)
+        return self._open
+
+    def key_values(self, name: str, pairs: Iterable[tuple[str, Any]]) -> None:
+        """A two-column sheet such as Summary."""
+        sheet = self.sheet(name, [Column("Item", width=36), Column("Value", width=60)])
+        for key, value in pairs:
+            sheet.append([key, value])
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open.close()
+            self._open = None
+        self._wb.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self._wb.close()
+        finally:
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
