@@ -50,7 +50,7 @@ def cli() -> None:
 
 
 # One module per command under migrate/cli/, each exposing ``command``.
-STAGES: tuple[str, ...] = ()
+STAGES: tuple[str, ...] = ("extract",)
 
 
 def _register() -> None:

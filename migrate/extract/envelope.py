@@ -1,0 +1,170 @@
+"""From an OCI-P ``command`` element to plain Python data.
+
+A command becomes a dict keyed by local element names: leaves are strings
+(``xsi:nil`` and empty elements are ``None``), repeated elements become
+lists, and an ``OCITable`` (``colHeading`` + ``row``/``col``) becomes a list
+of dicts keyed by heading, because the schema lets later releases reorder
+and add columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from migrate.extract.xmlsafe import local_name
+
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
+# UserGetResponse21sp1V2, GroupGetResponse14sp7, ServiceProviderGetResponse13mp2,
+# GroupAccessDeviceGetUserListResponse21sp1, UserGetResponse22V9 ...
+_VERSION = re.compile(
+    r"^(?P<base>.*?(?:Response|Request))(?P<version>\d+(?:sp\d+|mp\d+)?(?:V\d+)?)?$"
+)
+_ERROR_IN_SUMMARY = re.compile(r"\[Error (\d+)\]")
+
+
+@dataclass(frozen=True)
+class CommandType:
+    name: str  # as in xsi:type, prefix stripped: "UserGetResponse22V5"
+    base: str  # without the version suffix: "UserGetResponse"
+    version: str  # "22V5", or "" for unversioned commands
+
+    @property
+    def is_request(self) -> bool:
+        return self.base.endswith("Request")
+
+
+def command_type(element: etree._Element) -> CommandType:
+    raw = element.get(XSI_TYPE) or ""
+    name = raw.rsplit(":", 1)[-1].strip()
+    match = _VERSION.match(name)
+    if match is None:
+        return CommandType(name, name, "")
+    return CommandType(name, match.group("base"), match.group("version") or "")
+
+
+def to_data(element: etree._Element) -> Any:
+    """Convert an element's content: a string, ``None``, a dict, or a table (list of dicts)."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children:
+        if element.get(XSI_NIL) == "true":
+            return None
+        text = element.text
+        if text is None:
+            return None
+        return text if text.strip() else None
+    if local_name(children[0].tag) == "colHeading":
+        return _table(children)
+    data: dict[str, Any] = {}
+    for child in children:
+        name = local_name(child.tag)
+        value = to_data(child)
+        if name in data:
+            existing = data[name]
+            if isinstance(existing, _Repeated):
+                existing.append(value)
+            else:
+                data[name] = _Repeated([existing, value])
+        else:
+            data[name] = value
+    return data
+
+
+class _Repeated(list[Any]):
+    """Marks a list built from repeated elements (as opposed to a table)."""
+
+
+class Table(list[dict[str, str | None]]):
+    """Rows of an OCITable keyed by heading; ``headings`` as the document gave them."""
+
+    def __init__(self, headings: list[str], rows: list[dict[str, str | None]]) -> None:
+        super().__init__(rows)
+        self.headings = headings
+
+
+def _table(children: list[etree._Element]) -> Table:
+    headings: list[str] = []
+    rows: list[dict[str, str | None]] = []
+    for child in children:
+        name = local_name(child.tag)
+        if name == "colHeading":
+            headings.append((child.text or "").strip())
+        elif name == "row":
+            cols = [c for c in child if isinstance(c.tag, str)]
+            values = [(c.text if c.text and c.text.strip() else None) for c in cols]
+            row = dict(zip(headings, values, strict=False))
+            for heading in headings[len(values):]:
+                row[heading] = None
+            rows.append(row)
+    return Table(headings, rows)
+
+
+def as_list(value: Any) -> list[Any]:
+    """Repeated elements and tables as a list; a single element as a one-item list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return list(value)
+    return [value]
+
+
+def text(value: Any) -> str | None:
+    """A leaf value, trimmed; ``None`` for absent, empty or structured values."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return None
+
+
+def boolean(value: Any) -> bool | None:
+    raw = text(value)
+    if raw is None:
+        return None
+    lowered = raw.lower()
+    if lowered in ("true", "yes", "1"):
+        return True
+    if lowered in ("false", "no", "0"):
+        return False
+    return None
+
+
+def integer(value: Any) -> int | None:
+    """An int, or the ``quantity`` of an ``UnboundedPositiveInt``; unlimited is ``None``."""
+    if isinstance(value, dict):
+        value = value.get("quantity")
+    raw = text(value)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def table(data: dict[str, Any], heading: str) -> Table:
+    """The table of this command that has the column ``heading``.
+
+    Tables are found by a heading they must have, not by element name, so a
+    release that renames or adds a table does not blind the parser.
+    """
+    for value in data.values():
+        if isinstance(value, Table) and heading in value.headings:
+            return value
+    return Table([], [])
+
+
+def error_code(data: dict[str, Any]) -> int | None:
+    """The OCI error code: ``errorCode`` when present, else ``[Error NNNN]`` in the summary."""
+    code = integer(data.get("errorCode"))
+    if code is not None:
+        return code
+    for field in ("summary", "summaryEnglish", "detail"):
+        match = _ERROR_IN_SUMMARY.search(text(data.get(field)) or "")
+        if match:
+            return int(match.group(1))
+    return None

@@ -1,0 +1,284 @@
+"""The extract stage: export → ``<workspace>/inventory`` (DESIGN §3, §4).
+
+Every document is streamed once; every command goes to the parser of its
+type; records are staged on disk and merged per key at the end; the new
+inventory replaces the old one only when it is complete. Problems never
+stop the stage: each becomes a warning naming the file, the command and the
+field, and the exit status says whether anything was dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from migrate import __version__, inventory
+from migrate.errors import ExitCode
+from migrate.extract.envelope import CommandType, command_type, error_code, text, to_data
+from migrate.extract.parsers import PARSERS, Context, MissingKey
+from migrate.extract.reader import Document, Export
+from migrate.extract.store import Conflict, Store, split_key
+from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
+from migrate.workspace import staged_dir
+
+# Order matters: users first, so registrations can be attached to devices.
+DUMP_ORDER = (
+    "users", "service_providers", "groups", "numbers", "devices",
+    "service_packs", "service_instances", "languages", "time_zones",
+)
+REQUEST_KEYS = ("serviceProviderId", "groupId", "GroupId", "userId", "deviceName",
+                "serviceUserId", "servicePackName")
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+
+
+@dataclass
+class ExtractResult:
+    export: str
+    inventory_dir: Path
+    documents: int
+    ignored_files: list[str]
+    counts: dict[str, int]
+    command_types: dict[str, int]
+    unknown_commands: dict[str, int]
+    warnings: dict[str, int]
+    seconds: float
+    started_at: str
+    report: Path | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.ITEMS_FAILED if self.warnings.get("error") else ExitCode.OK
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "export": self.export,
+            "inventory": str(self.inventory_dir),
+            "documents": self.documents,
+            "ignored_files": len(self.ignored_files),
+            "counts": self.counts,
+            "command_types": self.command_types,
+            "unknown_commands": self.unknown_commands,
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 3),
+            "report": str(self.report) if self.report else None,
+            "exit_code": int(self.exit_code),
+        }
+
+
+@dataclass
+class _Collector:
+    """The parsers' sink: records to the store, warnings to a list."""
+
+    store: Store
+    file: str = ""
+    label: str | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None:
+        self.store.add(entity, key, kind, self.file, data)
+
+    def warning(self, severity: str, code: str, message: str, field: str | None = None,
+                oci_error_code: int | None = None, record: str | None = None,
+                file: str | None = None) -> None:
+        self.warnings.append({
+            "severity": severity,
+            "code": code,
+            "file": file if file is not None else self.file,
+            "record": record if record is not None else self.label,
+            "field": field,
+            "message": " ".join(message.split()),
+            "oci_error_code": oci_error_code,
+        })
+
+
+def extract(
+    export_path: Path,
+    workspace: Path,
+    progress: Callable[[int], None] | None = None,
+) -> ExtractResult:
+    """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings."""
+    started = time.perf_counter()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    final = inventory.inventory_dir(workspace)
+    with Export(export_path) as export, staged_dir(final) as staging:
+        store = Store(staging / ".staging.sqlite")
+        sink = _Collector(store)
+        command_types: Counter[str] = Counter()
+        unknown: Counter[str] = Counter()
+        try:
+            for doc in export:
+                _read_document(export, doc, sink, command_types, unknown)
+                if progress is not None:
+                    progress(1)
+            store.seal()
+            conflicts: list[Conflict] = []
+            counts = _dump(store, staging, conflicts)
+        finally:
+            store.close()
+            (staging / ".staging.sqlite").unlink(missing_ok=True)
+        for conflict in conflicts:
+            sink.warnings.append(_conflict_warning(conflict))
+        sink.warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))
+        counts["warnings"] = inventory.write_jsonl(staging / "warnings.jsonl", sink.warnings)
+        severities = Counter(w["severity"] for w in sink.warnings)
+        result = ExtractResult(
+            export=str(export_path),
+            inventory_dir=final,
+            documents=len(export.documents),
+            ignored_files=export.ignored,
+            counts=counts,
+            command_types=dict(sorted(command_types.items())),
+            unknown_commands=dict(sorted(unknown.items())),
+            warnings=dict(sorted(severities.items())),
+            seconds=0.0,
+            started_at=started_at,
+        )
+        result.seconds = time.perf_counter() - started
+        manifest = {"tool": f"bw2wholesale {__version__}", "started_at": started_at,
+                    **result.as_dict(), "ignored": export.ignored}
+        manifest.pop("inventory")
+        manifest.pop("report")
+        (staging / inventory.MANIFEST).write_text(
+            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    return result
+
+
+def _read_document(export: Export, doc: Document, sink: _Collector,
+                   command_types: Counter[str], unknown: Counter[str]) -> None:
+    sink.file, sink.label = doc.name, None
+    requests: list[tuple[str, dict[str, str]]] = []
+    if doc.request is not None:
+        requests = _read_request(export, doc.request, sink)
+        sink.file = doc.name
+    index = 0
+    try:
+        with export.open(doc.name) as stream:
+            for index, element in enumerate(iter_commands(stream), start=1):
+                ctype = command_type(element)
+                if ctype.is_request:
+                    # A request without a response beside it: nothing to extract.
+                    continue
+                command_types[ctype.name] += 1
+                request_type, keys = requests[index - 1] if index <= len(requests) else (None, {})
+                ctx = Context(doc.name, index, ctype, keys, request_type)
+                sink.label = ctx.label
+                _dispatch(element, ctx, sink, unknown)
+        if requests and index != len(requests):
+            sink.warning("warning", "command-count",
+                         f"the request has {len(requests)} commands, the response {index}; "
+                         "commands were paired in order", record="document")
+    except UnsafeDocument as err:
+        sink.warning("error", "unsafe-xml", f"document {err}", record="document")
+    except NotOCIDocument as err:
+        sink.warning("error", "not-oci", f"not an OCI-P document: {err}", record="document")
+    except etree.XMLSyntaxError as err:
+        kept = f"; the {index} command(s) before it were kept" if index else ""
+        sink.warning("error", "malformed-xml",
+                     f"malformed XML at line {err.lineno}: {err.msg}{kept}",
+                     record="document" if not index else f"after command {index}")
+    except _READ_ERRORS as err:
+        sink.warning("error", "unreadable", f"cannot read the file: {err}", record="document")
+
+
+def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str, dict[str, str]]]:
+    try:
+        with export.open(name) as stream:
+            root = parse_small(stream)
+    except (UnsafeDocument, NotOCIDocument, etree.XMLSyntaxError, *_READ_ERRORS) as err:
+        sink.warning("warning", "unreadable-request",
+                     f"request unreadable ({err}); its response is read with echoed keys only",
+                     record="document", file=name)
+        return []
+    result = []
+    for element in root.iter("{*}command"):
+        data = to_data(element)
+        keys = {}
+        if isinstance(data, dict):
+            for key in REQUEST_KEYS:
+                value = text(data.get(key))
+                if value is not None:
+                    keys[key] = value
+        result.append((command_type(element).name, keys))
+    return result
+
+
+def _dispatch(element: etree._Element, ctx: Context, sink: _Collector,
+              unknown: Counter[str]) -> None:
+    ctype: CommandType = ctx.ctype
+    if ctype.base in ("ErrorResponse", "SuccessResponse"):
+        if ctype.base == "ErrorResponse":
+            data = to_data(element)
+            data = data if isinstance(data, dict) else {}
+            summary = text(data.get("summaryEnglish")) or text(data.get("summary")) or ""
+            about = ctx.request_type or "the request"
+            level = (element.get("type") or "Error").lower()
+            sink.warning("warning" if level == "error" else "info", "oci-error",
+                         f"{about} answered {element.get('type') or 'Error'}: {summary}",
+                         oci_error_code=error_code(data))
+        return
+    parser = PARSERS.get(ctype.base)
+    if parser is None:
+        unknown[ctype.name] += 1
+        return
+    data = to_data(element)
+    if not isinstance(data, dict):
+        data = {}
+    try:
+        parser(data, ctx, sink)
+    except MissingKey as err:
+        sink.warning("error", "no-keys",
+                     f"{ctype.name} neither echoes {err.name} nor has a paired request that "
+                     "says it; record dropped", field=err.name)
+
+
+def _dump(store: Store, staging: Path, conflicts: list[Conflict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for entity in DUMP_ORDER:
+        if entity == "devices":
+            store.attach_registrations()
+        records = store.merged(entity, conflicts)
+        if entity == "users":
+            records = _remembering_locations(store, records)
+        counts[entity] = inventory.write_jsonl(staging / f"{entity}.jsonl", records)
+    return counts
+
+
+def _remembering_locations(store: Store, records: Any) -> Any:
+    batch: list[tuple[str, str | None, str | None]] = []
+    for record in records:
+        batch.append((record["user_id"], record.get("sp_id"), record.get("group_id")))
+        if len(batch) >= 10_000:
+            store.remember_user_locations(batch)
+            batch.clear()
+        yield record
+    store.remember_user_locations(batch)
+
+
+def _conflict_warning(conflict: Conflict) -> dict[str, Any]:
+    key = " / ".join(part for part in split_key(conflict.key) if part)
+    noun = conflict.entity.rstrip("s").replace("_", " ")
+    return {
+        "severity": "error",
+        "code": "conflict",
+        "file": conflict.second_file,
+        "record": f"{noun} {key}",
+        "field": conflict.field,
+        "message": (
+            f"{noun} {key} is described twice with different {conflict.field}: "
+            f"{conflict.first!r} in {conflict.first_file} and {conflict.second!r} in "
+            f"{conflict.second_file}; the first was kept"
+        ),
+        "oci_error_code": None,
+    }

@@ -1,0 +1,46 @@
+"""One parser per entity, dispatched on the command type without its version suffix."""
+
+from __future__ import annotations
+
+from migrate.extract.parsers import (
+    device,
+    number,
+    organisation,
+    service,
+    service_instance,
+    system,
+    user,
+)
+from migrate.extract.parsers.base import Context, MissingKey, Parser, Sink, join_key
+
+# Every version of a chain shares a parser: fields are read by name, and the
+# keys older versions do not echo come from the paired request.
+PARSERS: dict[str, Parser] = {
+    "ServiceProviderGetListResponse": organisation.service_provider_list,
+    "ServiceProviderGetResponse": organisation.service_provider,
+    "GroupGetListInServiceProviderResponse": organisation.group_list,
+    "GroupGetListInServiceProviderPagedSortedListResponse": organisation.group_list,
+    "GroupGetResponse": organisation.group,
+    "UserGetListInGroupResponse": user.user_list,
+    "UserGetListInGroupPagedSortedListResponse": user.user_list,
+    "UserGetResponse": user.user,
+    "UserServiceGetAssignmentListResponse": user.user_services,
+    "UserAssignedServicesGetListResponse": user.user_assigned_services,
+    "GroupDnGetAssignmentListResponse": number.dn_assignments,
+    "GroupDnGetAssignmentPagedSortedListResponse": number.dn_assignments,
+    "ServiceProviderServicePackGetDetailListResponse": service.service_pack_details,
+    "GroupAccessDeviceGetListResponse": device.device_list,
+    "GroupAccessDeviceGetResponse": device.device,
+    "GroupAccessDeviceGetUserListResponse": device.device_users,
+    "UserGetRegistrationListResponse": device.registrations,
+    "GroupHuntGroupGetInstanceResponse": service_instance.hunt_group,
+    "GroupCallCenterGetInstanceResponse": service_instance.call_center,
+    "GroupAutoAttendantGetInstanceResponse": service_instance.auto_attendant,
+    "GroupHuntGroupGetInstanceListResponse": service_instance.hunt_group_list,
+    "GroupCallCenterGetInstanceListResponse": service_instance.call_center_list,
+    "GroupAutoAttendantGetInstanceListResponse": service_instance.auto_attendant_list,
+    "SystemLanguageGetListResponse": system.languages,
+    "SystemTimeZoneGetListResponse": system.time_zones,
+}
+
+__all__ = ["PARSERS", "Context", "MissingKey", "Parser", "Sink", "join_key"]

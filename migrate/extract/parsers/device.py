@@ -1,0 +1,92 @@
+"""Access devices: the list, GroupAccessDeviceGet (every version), their users, registrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrate.extract.envelope import boolean, integer, table, text
+from migrate.extract.numbers import normalise_mac
+from migrate.extract.parsers.base import Context, Sink, compact, join_key
+
+
+def device_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    sp_id = ctx.key(data, "serviceProviderId")
+    group_id = ctx.key(data, "groupId", "GroupId")
+    for row in table(data, "Device Name"):
+        name = text(row.get("Device Name"))
+        if name is None:
+            continue
+        mac = text(row.get("MAC Address"))
+        out.record("devices", join_key(sp_id, group_id, name), "list", compact({
+            "sp_id": sp_id,
+            "group_id": group_id,
+            "device_name": name,
+            "device_level": "Group",
+            "device_type": text(row.get("Device Type")),
+            "mac_address_raw": mac,
+            "mac_address": normalise_mac(mac),
+            "version": text(row.get("Version")),
+            "status": text(row.get("Status")),
+            "net_address": text(row.get("Net Address")),
+        }))
+
+
+def device(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    # serviceProviderId, groupId and deviceName are echoed only from 22V2.
+    sp_id = ctx.key(data, "serviceProviderId")
+    group_id = ctx.key(data, "groupId", "GroupId")
+    name = ctx.key(data, "deviceName")
+    mac = text(data.get("macAddress"))
+    out.record("devices", join_key(sp_id, group_id, name), "detail", compact({
+        "sp_id": sp_id,
+        "group_id": group_id,
+        "device_name": name,
+        "device_level": "Group",
+        "device_type": text(data.get("deviceType")),
+        "mac_address_raw": mac,
+        "mac_address": normalise_mac(mac),
+        "version": text(data.get("version")),
+        "status": text(data.get("status")),
+        "protocol": text(data.get("protocol")),
+        "net_address": text(data.get("netAddress")),
+        "serial_number": text(data.get("serialNumber")),
+        "description": text(data.get("description")),
+        "response_type": ctx.ctype.name,
+    }))
+
+
+def device_users(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    sp_id = ctx.key(data, "serviceProviderId")
+    group_id = ctx.key(data, "groupId", "GroupId")
+    name = ctx.key(data, "deviceName")
+    lines = []
+    for row in table(data, "Line/Port"):
+        lines.append(compact({
+            "user_id": text(row.get("User Id")),
+            "line_port": text(row.get("Line/Port")),
+            "endpoint_type": text(row.get("Endpoint Type")),
+            "order": integer(row.get("Order")),
+            "primary_line_port": boolean(row.get("Primary Line/Port")),
+        }))
+    out.record("devices", join_key(sp_id, group_id, name), "userlist", {
+        "sp_id": sp_id,
+        "group_id": group_id,
+        "device_name": name,
+        "device_level": "Group",
+        "lines": lines,
+    })
+
+
+def registrations(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    """User-Agents by device; keyed by user until the store knows the user's group."""
+    user_id = ctx.key(data, "userId")
+    for row in table(data, "Device Name"):
+        name = text(row.get("Device Name"))
+        agent = text(row.get("User Agent"))
+        if name is None or agent is None:
+            continue
+        out.record("registrations", user_id, "registration", {
+            "device_level": text(row.get("Device Level")) or "Group",
+            "device_name": name,
+            "user_agents": [agent],
+        })

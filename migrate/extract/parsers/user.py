@@ -1,0 +1,167 @@
+"""Users: list rows, UserGet (every version), services and service packs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrate.extract.envelope import as_list, boolean, table, text
+from migrate.extract.numbers import to_e164
+from migrate.extract.parsers.base import Context, Sink, address, compact, join_key
+
+
+def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    # The request element is spelled GroupId (capital G) in UserGetListInGroupRequest.
+    sp_id = ctx.key(data, "serviceProviderId")
+    group_id = ctx.key(data, "GroupId", "groupId")
+    for row in table(data, "User Id"):
+        user_id = text(row.get("User Id"))
+        if user_id is None:
+            continue
+        cc = text(row.get("Country Code"))
+        raw = text(row.get("Phone Number"))
+        number = to_e164(raw, cc, text(row.get("National Prefix")))
+        out.record("users", user_id, "list", compact({
+            "user_id": user_id,
+            "sp_id": sp_id,
+            "group_id": text(row.get("Group Id")) or group_id,
+            "last_name": text(row.get("Last Name")),
+            "first_name": text(row.get("First Name")),
+            "department": text(row.get("Department")),
+            "phone_number_raw": raw,
+            "phone_number": number,
+            "email": text(row.get("Email Address")),
+            "extension": text(row.get("Extension")),
+            "country_code": cc,
+            "national_prefix": text(row.get("National Prefix")),
+            "trunk_user": boolean(row.get("In Trunk Group")),
+        }))
+        if number is not None:
+            out.record("numbers", number, "user", compact({
+                "phone_number": number,
+                "phone_number_raw": raw,
+                "sp_id": sp_id,
+                "group_id": group_id,
+                "user_id": user_id,
+                "user_type": "Normal",
+                "activated": boolean(row.get("Phone Number Activated")),
+            }))
+
+
+def _department(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return text(value.get("name"))
+    return text(value)
+
+
+def user(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    # userId is echoed only from UserGetResponse22; older versions rely on the request.
+    user_id = ctx.key(data, "userId")
+    sp_id = ctx.optional_key(data, "serviceProviderId")
+    group_id = ctx.optional_key(data, "groupId")
+    cc = text(data.get("countryCode"))
+    national_prefix = text(data.get("nationalPrefix"))
+    raw = text(data.get("phoneNumber"))
+    number = to_e164(raw, cc, national_prefix)
+    endpoint = data.get("accessDeviceEndpoint")
+    endpoint_data = None
+    if isinstance(endpoint, dict):
+        device = endpoint.get("accessDevice")
+        device = device if isinstance(device, dict) else {}
+        endpoint_data = compact({
+            "device_level": text(device.get("deviceLevel")),
+            "device_name": text(device.get("deviceName")),
+            "line_port": text(endpoint.get("linePort")),
+        })
+    out.record("users", user_id, "detail", compact({
+        "user_id": user_id,
+        "sp_id": sp_id,
+        "group_id": group_id,
+        "last_name": text(data.get("lastName")),
+        "first_name": text(data.get("firstName")),
+        "calling_line_id_last_name": text(data.get("callingLineIdLastName")),
+        "calling_line_id_first_name": text(data.get("callingLineIdFirstName")),
+        "phone_number_raw": raw,
+        "phone_number": number,
+        "extension": text(data.get("extension")),
+        "country_code": cc,
+        "national_prefix": national_prefix,
+        "email": text(data.get("emailAddress")),
+        "language": text(data.get("language")),
+        "time_zone": text(data.get("timeZone")),
+        "time_zone_display_name": text(data.get("timeZoneDisplayName")),
+        "title": text(data.get("title")),
+        "mobile_phone_number": text(data.get("mobilePhoneNumber")),
+        "department": _department(data.get("department")),
+        "address": address(data.get("address")),
+        "is_place": boolean(data.get("isPlace")),
+        "endpoint": endpoint_data or None,
+        "trunk_user": True if "trunkAddressing" in data else None,
+        "external_id": text(data.get("userExternalId")),
+        "response_type": ctx.ctype.name,
+    }))
+    if number is not None:
+        out.record("numbers", number, "user", compact({
+            "phone_number": number,
+            "phone_number_raw": raw,
+            "sp_id": sp_id,
+            "group_id": group_id,
+            "user_id": user_id,
+            "user_type": "Normal",
+        }))
+    if endpoint_data and endpoint_data.get("device_name") and sp_id:
+        level = endpoint_data.get("device_level") or "Group"
+        dev_sp, dev_group = _device_owner(level, sp_id, group_id)
+        out.record("devices", join_key(dev_sp, dev_group, endpoint_data["device_name"]),
+                   "endpoint", compact({
+                       "sp_id": dev_sp,
+                       "group_id": dev_group,
+                       "device_name": endpoint_data["device_name"],
+                       "device_level": level,
+                       "lines": [compact({
+                           "user_id": user_id,
+                           "line_port": endpoint_data.get("line_port"),
+                           "endpoint_type": "Primary",
+                       })],
+                   }))
+
+
+def _device_owner(level: str, sp_id: str, group_id: str | None) -> tuple[str, str]:
+    if level == "System":
+        return "", ""
+    if level == "Service Provider":
+        return sp_id, ""
+    return sp_id, group_id or ""
+
+
+def user_services(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    """UserServiceGetAssignmentListResponse: every authorised service, filtered on Assigned."""
+    user_id = ctx.key(data, "userId")
+    packs = sorted({
+        name for row in table(data, "Service Pack Name")
+        if (name := text(row.get("Service Pack Name"))) and boolean(row.get("Assigned"))
+    })
+    services = sorted({
+        name for row in table(data, "Service Name")
+        if (name := text(row.get("Service Name"))) and boolean(row.get("Assigned"))
+    })
+    out.record("users", user_id, "services", {"user_id": user_id, "service_packs": packs,
+                                              "services": services})
+
+
+def user_assigned_services(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    """UserAssignedServicesGetListResponse: only what is assigned, user and group services."""
+    user_id = ctx.key(data, "userId")
+
+    def names(entries: Any) -> list[str]:
+        found = set()
+        for entry in as_list(entries):
+            name = text(entry.get("serviceName")) if isinstance(entry, dict) else text(entry)
+            if name:
+                found.add(name)
+        return sorted(found)
+
+    out.record("users", user_id, "assigned", {
+        "user_id": user_id,
+        "services": names(data.get("userServiceEntry")),
+        "group_services": names(data.get("groupServiceEntry")),
+    })

@@ -1,0 +1,218 @@
+"""Records staged on disk, merged per key, dumped sorted (constant memory).
+
+A user is described by several commands in several files (its list row,
+its UserGet, its services, its registrations); an export of 200,000 users
+does not fit the memory budget as Python objects. Every parser record goes
+into a throw-away SQLite table instead; the dump walks it in key order and
+merges the records of one key at a time, so memory holds one key's records,
+not the export.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import MISSING, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from migrate import inventory
+from migrate.extract.parsers.base import KEY_SEP
+
+_BATCH = 20_000
+
+# Which record kinds make an object exist; the others only add to it.
+PRIMARY_KINDS: dict[str, frozenset[str]] = {
+    "service_providers": frozenset({"list", "detail"}),
+    "groups": frozenset({"list", "detail"}),
+    "users": frozenset({"list", "detail"}),
+    "numbers": frozenset({"dn", "user", "instance"}),
+    "devices": frozenset({"list", "detail", "userlist", "endpoint"}),
+    "service_packs": frozenset({"detail"}),
+    "service_instances": frozenset({"list", "detail"}),
+    "languages": frozenset({"detail"}),
+    "time_zones": frozenset({"detail"}),
+}
+# Later kinds overwrite earlier ones field by field.
+KIND_ORDER: dict[str, tuple[str, ...]] = {
+    "users": ("list", "detail", "services", "assigned"),
+    "numbers": ("dn", "instance", "user"),
+    "devices": ("endpoint", "registration", "list", "detail", "userlist"),
+    "service_instances": ("dn", "list", "detail"),
+}
+# Kinds that many records legitimately contribute to (every user of a shared
+# phone adds a line): never a conflict.
+ADDITIVE_KINDS = frozenset({"endpoint", "registration", "services", "assigned", "dn_instance"})
+UNION_FIELDS = frozenset({"services", "group_services", "service_packs", "user_agents", "agents"})
+# Fields two records may legitimately disagree on: provenance and raw forms.
+IGNORED_IN_CONFLICTS = frozenset({"sources", "response_type", "lines", "user_agents"})
+
+
+def _defaults(cls: type[Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.default is not MISSING:
+            result[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            result[f.name] = f.default_factory()
+    return result
+
+
+DEFAULTS = {name: _defaults(cls) for name, cls in inventory.ENTITIES.items()}
+
+
+@dataclass
+class Conflict:
+    entity: str
+    key: str
+    kind: str
+    field: str
+    first: Any
+    second: Any
+    first_file: str
+    second_file: str
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA temp_store = FILE;
+            PRAGMA cache_size = -32000;
+            CREATE TABLE rec (entity TEXT, key TEXT, kind TEXT, seq INTEGER, file TEXT, data TEXT);
+            CREATE TABLE user_loc (user_id TEXT PRIMARY KEY, sp_id TEXT, group_id TEXT);
+            BEGIN;
+            """
+        )
+        self._buffer: list[tuple[str, str, str, int, str, str]] = []
+        self._seq = 0
+        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def add(self, entity: str, key: str, kind: str, file: str, data: dict[str, Any]) -> None:
+        self._seq += 1
+        self._buffer.append((entity, key, kind, self._seq, file, self._dumps(data)))
+        if len(self._buffer) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._db.executemany("INSERT INTO rec VALUES (?, ?, ?, ?, ?, ?)", self._buffer)
+            self._buffer.clear()
+
+    def seal(self) -> None:
+        """No more records: index them for the ordered walk."""
+        self._flush()
+        self._db.execute("COMMIT")
+        self._db.execute("CREATE INDEX rec_order ON rec (entity, key, seq)")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def merged(self, entity: str, conflicts: list[Conflict]) -> Iterator[dict[str, Any]]:
+        """Each object of ``entity``, merged from its records, in key order."""
+        cursor = self._db.execute(
+            "SELECT key, kind, file, data FROM rec WHERE entity = ? ORDER BY key, seq", (entity,)
+        )
+        current: str | None = None
+        rows: list[tuple[str, str, str]] = []
+        for key, kind, file, data in cursor:
+            if key != current:
+                if rows and current is not None:
+                    record = merge(entity, current, rows, conflicts)
+                    if record is not None:
+                        yield record
+                current, rows = key, []
+            rows.append((kind, file, data))
+        if rows and current is not None:
+            record = merge(entity, current, rows, conflicts)
+            if record is not None:
+                yield record
+
+    def remember_user_locations(self, users: list[tuple[str, str | None, str | None]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO user_loc VALUES (?, ?, ?)", users)
+
+    def attach_registrations(self) -> int:
+        """Re-key User-Agent records from their user to their device, now that users are known."""
+        sep = KEY_SEP
+        cursor = self._db.execute(
+            f"""
+            INSERT INTO rec (entity, key, kind, seq, file, data)
+            SELECT 'devices',
+                   CASE json_extract(r.data, '$.device_level')
+                        WHEN 'System' THEN '{sep}{sep}'
+                        WHEN 'Service Provider' THEN u.sp_id || '{sep}{sep}'
+                        ELSE u.sp_id || '{sep}' || u.group_id || '{sep}'
+                   END || json_extract(r.data, '$.device_name'),
+                   'registration', r.seq, r.file, r.data
+            FROM rec r JOIN user_loc u ON u.user_id = r.key
+            WHERE r.entity = 'registrations' AND u.sp_id IS NOT NULL
+            """  # noqa: S608 - the separator is a constant of ours, not input
+        )
+        return cursor.rowcount
+
+
+def merge(entity: str, key: str, rows: list[tuple[str, str, str]],
+          conflicts: list[Conflict]) -> dict[str, Any] | None:
+    """Merge one key's records; ``None`` when only supplementary kinds describe it."""
+    kinds = {kind for kind, _f, _d in rows}
+    primary = PRIMARY_KINDS.get(entity)
+    if primary is not None and not kinds & primary:
+        return None
+    order = KIND_ORDER.get(entity)
+    if order is not None and len(kinds) > 1:
+        rank = {kind: i for i, kind in enumerate(order)}
+        rows = sorted(rows, key=lambda row: rank.get(row[0], len(rank)))  # stable: keeps seq order
+    record = dict(DEFAULTS[entity])
+    sources: set[str] = set()
+    seen: dict[str, tuple[dict[str, Any], str]] = {}
+    lines: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for kind, file, raw in rows:
+        data = json.loads(raw)
+        sources.add(file)
+        if kind not in ADDITIVE_KINDS:
+            first = seen.get(kind)
+            if first is None:
+                seen[kind] = (data, file)
+            else:
+                clash = _clash(first[0], data)
+                if clash is not None:
+                    conflicts.append(Conflict(entity, key, kind, clash, first[0].get(clash),
+                                              data.get(clash), first[1], file))
+                    continue  # the first description wins; the warning says so
+        for name, value in data.items():
+            if name == "lines":
+                for line in value:
+                    ident = (line.get("user_id"), line.get("line_port"))
+                    lines[ident] = {**lines.get(ident, {}), **line}
+            elif name in UNION_FIELDS:
+                record[name] = sorted(set(record.get(name) or []) | set(value))
+            else:
+                record[name] = value
+    if lines:
+        record["lines"] = sorted(
+            (dict(inventory.DeviceLine().__dict__) | line for line in lines.values()),
+            key=lambda ln: (ln.get("order") is None, ln.get("order") or 0,
+                            ln.get("line_port") or "", ln.get("user_id") or ""),
+        )
+    if "sources" in record:
+        record["sources"] = sorted(sources)
+    return record
+
+
+def _clash(first: dict[str, Any], second: dict[str, Any]) -> str | None:
+    for name, value in second.items():
+        if name in IGNORED_IN_CONFLICTS or name.endswith("_raw"):
+            continue
+        other = first.get(name)
+        if other is not None and value is not None and other != value:
+            return name
+    return None
+
+
+def split_key(key: str) -> list[str]:
+    return key.split(KEY_SEP)
