@@ -365,3 +365,74 @@ def test_other_declared_encodings_are_honoured(tmp_path: Path) -> None:
         run(tmp_path / encoding, tmp_path / f"w-{encoding}")
         (user,) = records(tmp_path / f"w-{encoding}", "users")
         assert (user["last_name"], user["first_name"]) == ("Dvořák", "Řehoř"), encoding
+
+
+def test_provider_level_user_list_and_system_device_list(tmp_path: Path) -> None:
+    write_pair(tmp_path / "x", "wide",
+               [command("UserGetListInServiceProviderRequest", el("serviceProviderId", "ent1")),
+                command("SystemAccessDeviceGetAllRequest")],
+               [command("UserGetListInServiceProviderResponse", table(
+                   "userTable", ["User Id", "Group Id", "Last Name", "First Name",
+                                 "Phone Number", "Country Code", "User External Id"],
+                   [["a@x", "hq", "Doe", "Jane", "+1-2125550101", "1", "ext-1"],
+                    ["b@x", "branch", "Roe", "Rick", None, "1", None]])),
+                command("SystemAccessDeviceGetAllResponse", table(
+                    "accessDeviceTable", ["Service Provider Id", "Group Id", "Device Name",
+                                          "Device Type", "MAC Address"],
+                    [["ent1", "hq", "lobby", "Polycom VVX 400 DM", "0004f2000001"],
+                     ["ent1", None, "sp-level", "Generic SIP Phone", None]]))])
+    run(tmp_path / "x", tmp_path / "w")
+    users = by_key(tmp_path / "w", "users", "user_id")
+    assert (users["a@x"]["sp_id"], users["a@x"]["group_id"]) == ("ent1", "hq")
+    assert users["b@x"]["group_id"] == "branch"
+    assert users["a@x"]["external_id"] == "ext-1"
+    (device,) = records(tmp_path / "w", "devices")
+    assert (device["group_id"], device["device_name"], device["mac_address"]) == (
+        "hq", "lobby", "0004F2000001")
+
+
+def test_shared_call_appearance_endpoints_become_lines(tmp_path: Path) -> None:
+    write_pair(tmp_path / "x", "sca",
+               [command("UserGetRequest21", el("userId", "zoe@x")),
+                command("UserSharedCallAppearanceGetRequest21sp1", el("userId", "zoe@x"))],
+               [command("UserGetResponse21", user_body()),
+                command("UserSharedCallAppearanceGetResponse21sp1",
+                        el("alertAllAppearancesForClickToDialCalls", "false")
+                        + table("endpointTable",
+                                ["Device Level", "Device Name", "Device Type", "Line/Port",
+                                 "SIP Contact", "Port Number", "Is Active", "Mac Address"],
+                                [["Group", "boss-8865", "Cisco-CP-78xx-88xx-68xx-3PCC",
+                                  "zoe_sca@example.com", None, None, "true", None]]))])
+    run(tmp_path / "x", tmp_path / "w")
+    devices = {d["device_name"]: d for d in records(tmp_path / "w", "devices")}
+    # The SCA alone does not make boss-8865 a device of the export; it adds a line to it.
+    assert sorted(devices) == ["zoe-8851"]
+    write_pair(tmp_path / "x", "boss",
+               [command("GroupAccessDeviceGetRequest18sp1", el("serviceProviderId", "ent1")
+                        + el("groupId", "hq") + el("deviceName", "boss-8865"))],
+               [command("GroupAccessDeviceGetResponse18sp1",
+                        el("deviceType", "Cisco-CP-78xx-88xx-68xx-3PCC"))])
+    run(tmp_path / "x", tmp_path / "w")
+    devices = {d["device_name"]: d for d in records(tmp_path / "w", "devices")}
+    assert [(ln["user_id"], ln["endpoint_type"]) for ln in devices["boss-8865"]["lines"]] == [
+        ("zoe@x", "Shared Call Appearance")]
+
+
+def test_soap_wrapped_response_is_unwrapped(tmp_path: Path) -> None:
+    from xml.sax.saxutils import escape
+
+    inner = document(command("UserGetResponse22", user_body(echo_user="soap@x"))).decode(
+        "iso-8859-1")
+    envelope = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+        "<soapenv:Body><processOCIMessageResponse xmlns=\"urn:com:broadsoft:webservice\">"
+        f"<processOCIMessageReturn>{escape(inner)}</processOCIMessageReturn>"
+        "</processOCIMessageResponse></soapenv:Body></soapenv:Envelope>"
+    )
+    export = tmp_path / "x"
+    export.mkdir()
+    (export / "soap.xml").write_bytes(envelope.encode("utf-8"))
+    run(export, tmp_path / "w")
+    (user,) = records(tmp_path / "w", "users")
+    assert (user["user_id"], user["last_name"]) == ("soap@x", "Müller")

@@ -15,8 +15,6 @@ from typing import Any
 
 from lxml import etree
 
-from migrate.extract.xmlsafe import local_name
-
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -41,6 +39,17 @@ class CommandType:
 
 def command_type(element: etree._Element) -> CommandType:
     raw = element.get(XSI_TYPE) or ""
+    known = _TYPES.get(raw)
+    if known is None:
+        known = _TYPES[raw] = _parse_type(raw)
+    return known
+
+
+# An export has a few dozen distinct command types and millions of commands.
+_TYPES: dict[str, CommandType] = {}
+
+
+def _parse_type(raw: str) -> CommandType:
     name = raw.rsplit(":", 1)[-1].strip()
     match = _VERSION.match(name)
     if match is None:
@@ -49,29 +58,39 @@ def command_type(element: etree._Element) -> CommandType:
 
 
 def to_data(element: etree._Element) -> Any:
-    """Convert an element's content: a string, ``None``, a dict, or a table (list of dicts)."""
-    children = [c for c in element if isinstance(c.tag, str)]
-    if not children:
-        if element.get(XSI_NIL) == "true":
+    """Convert an element's content: a string, ``None``, a dict, or a table (list of dicts).
+
+    This runs once per element of every export, so it avoids helpers: the
+    parser already dropped comments and processing instructions, and leaves
+    are trimmed here so that parsers can take strings as they come.
+    """
+    if not len(element):
+        value = element.text
+        if value is None:
             return None
-        text = element.text
-        if text is None:
-            return None
-        return text if text.strip() else None
-    if local_name(children[0].tag) == "colHeading":
-        return _table(children)
+        value = value.strip()
+        return value or None
     data: dict[str, Any] = {}
-    for child in children:
-        name = local_name(child.tag)
+    first = True
+    for child in element:
+        tag = child.tag
+        if type(tag) is not str:  # an unexpanded entity reference
+            continue
+        if tag[0] == "{":
+            tag = tag[tag.index("}") + 1:]
+        if first:
+            if tag == "colHeading":
+                return _table(element)
+            first = False
         value = to_data(child)
-        if name in data:
-            existing = data[name]
-            if isinstance(existing, _Repeated):
+        if tag in data:
+            existing = data[tag]
+            if type(existing) is _Repeated:
                 existing.append(value)
             else:
-                data[name] = _Repeated([existing, value])
+                data[tag] = _Repeated([existing, value])
         else:
-            data[name] = value
+            data[tag] = value
     return data
 
 
@@ -87,19 +106,28 @@ class Table(list[dict[str, str | None]]):
         self.headings = headings
 
 
-def _table(children: list[etree._Element]) -> Table:
+def _table(element: etree._Element) -> Table:
     headings: list[str] = []
     rows: list[dict[str, str | None]] = []
-    for child in children:
-        name = local_name(child.tag)
-        if name == "colHeading":
+    for child in element:
+        tag = child.tag
+        if type(tag) is not str:
+            continue
+        if tag[0] == "{":
+            tag = tag[tag.index("}") + 1:]
+        if tag == "colHeading":
             headings.append((child.text or "").strip())
-        elif name == "row":
-            cols = [c for c in child if isinstance(c.tag, str)]
-            values = [(c.text if c.text and c.text.strip() else None) for c in cols]
+        elif tag == "row":
+            values = []
+            for col in child:
+                value = col.text
+                if value is not None:
+                    value = value.strip() or None
+                values.append(value)
             row = dict(zip(headings, values, strict=False))
-            for heading in headings[len(values):]:
-                row[heading] = None
+            if len(values) < len(headings):
+                for heading in headings[len(values):]:
+                    row[heading] = None
             rows.append(row)
     return Table(headings, rows)
 
@@ -114,11 +142,8 @@ def as_list(value: Any) -> list[Any]:
 
 
 def text(value: Any) -> str | None:
-    """A leaf value, trimmed; ``None`` for absent, empty or structured values."""
-    if isinstance(value, str):
-        stripped = value.strip()
-        return stripped or None
-    return None
+    """A leaf value (``to_data`` already trimmed it); ``None`` for absent or structured values."""
+    return value if type(value) is str else None
 
 
 def boolean(value: Any) -> bool | None:

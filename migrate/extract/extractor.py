@@ -36,8 +36,8 @@ DUMP_ORDER = (
     "users", "service_providers", "groups", "numbers", "devices",
     "service_packs", "service_instances", "languages", "time_zones",
 )
-REQUEST_KEYS = ("serviceProviderId", "groupId", "GroupId", "userId", "deviceName",
-                "serviceUserId", "servicePackName")
+REQUEST_KEYS = frozenset(("serviceProviderId", "groupId", "GroupId", "userId", "deviceName",
+                "serviceUserId", "servicePackName"))
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 
 
@@ -203,13 +203,13 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
         return []
     result = []
     for element in root.iter("{*}command"):
-        data = to_data(element)
         keys = {}
-        if isinstance(data, dict):
-            for key in REQUEST_KEYS:
-                value = text(data.get(key))
-                if value is not None:
-                    keys[key] = value
+        for child in element:
+            tag = child.tag
+            if type(tag) is str and not len(child):
+                name = tag.rsplit("}", 1)[-1]
+                if name in REQUEST_KEYS and child.text and child.text.strip():
+                    keys[name] = child.text.strip()
         result.append((command_type(element).name, keys))
     return result
 

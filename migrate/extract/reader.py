@@ -8,6 +8,7 @@ Files that are not ``.xml`` (READMEs, manifests) are listed as ignored.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,14 @@ class Document:
     request: str | None  # the paired request's name, if any
 
 
+def _walk(root: Path) -> Iterator[str]:
+    # os.walk's DirEntry knows file from folder without a stat per file.
+    for folder, _dirs, files in os.walk(root):
+        prefix = Path(folder).relative_to(root).as_posix()
+        for name in files:
+            yield name if prefix == "." else f"{prefix}/{name}"
+
+
 class Export:
     """An export opened for reading; use as a context manager."""
 
@@ -35,9 +44,7 @@ class Export:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            names = sorted(
-                p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
-            )
+            names = sorted(_walk(path))
         elif zipfile.is_zipfile(path):
             try:
                 self._zip = zipfile.ZipFile(path)

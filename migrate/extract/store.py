@@ -137,7 +137,7 @@ class Store:
         self._db.executemany("INSERT OR REPLACE INTO user_loc VALUES (?, ?, ?)", users)
 
     def attach_registrations(self) -> int:
-        """Re-key User-Agent records from their user to their device, now that users are known."""
+        """Move registrations and SCA lines from their user to their device (users now known)."""
         sep = KEY_SEP
         cursor = self._db.execute(
             f"""
@@ -150,7 +150,7 @@ class Store:
                    END || json_extract(r.data, '$.device_name'),
                    'registration', r.seq, r.file, r.data
             FROM rec r JOIN user_loc u ON u.user_id = r.key
-            WHERE r.entity = 'registrations' AND u.sp_id IS NOT NULL
+            WHERE r.entity = 'user_devices' AND u.sp_id IS NOT NULL
             """  # noqa: S608 - the separator is a constant of ours, not input
         )
         return cursor.rowcount

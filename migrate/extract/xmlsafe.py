@@ -7,6 +7,8 @@ payloads at the door); lxml's own switches stay off as a second line.
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -86,8 +88,30 @@ def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
                 del parent[0]
     if not root_checked:
         root = context.root
+        inner = _soap_payload(root)
+        if inner is not None:
+            yield from iter_commands(io.BytesIO(inner))
+            return
         if root is None or local_name(root.tag) != "BroadsoftDocument":
             raise NotOCIDocument("root element is not BroadsoftDocument")
+
+
+def _soap_payload(root: etree._Element | None) -> bytes | None:
+    """The OCI document a SOAP client saved inside ``processOCIMessageReturn``, if any.
+
+    Over SOAP the document travels as an escaped string; clients that save
+    the raw HTTP body keep it that way.
+    """
+    if root is None or local_name(root.tag) != "Envelope":
+        return None
+    for element in root.iter("{*}processOCIMessageReturn", "{*}processOCIMessageResponse"):
+        payload = (element.text or "").strip()
+        if "BroadsoftDocument" in payload:
+            # The string is already decoded: drop its declaration, which may
+            # name an encoding the bytes below no longer have.
+            payload = re.sub(r"^<\?xml[^>]*\?>", "", payload)
+            return payload.encode("utf-8")
+    return None
 
 
 def parse_small(stream: IO[bytes]) -> etree._Element:

@@ -10,12 +10,19 @@ from migrate.extract.parsers.base import Context, Sink, compact, join_key
 
 
 def device_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
-    sp_id = ctx.key(data, "serviceProviderId")
-    group_id = ctx.key(data, "groupId", "GroupId")
-    for row in table(data, "Device Name"):
+    """Device lists of a group, or of the whole system (with provider and group columns)."""
+    rows = table(data, "Device Name")
+    wide = "Group Id" in rows.headings
+    sp_default = ctx.optional_key(data, "serviceProviderId")
+    group_default = None if wide else ctx.key(data, "groupId", "GroupId")
+    for row in rows:
         name = text(row.get("Device Name"))
         if name is None:
             continue
+        sp_id = text(row.get("Service Provider Id")) or sp_default
+        group_id = text(row.get("Group Id")) or group_default
+        if sp_id is None or group_id is None:
+            continue  # a provider- or system-level device: not a group's phone
         mac = text(row.get("MAC Address"))
         out.record("devices", join_key(sp_id, group_id, name), "list", compact({
             "sp_id": sp_id,
@@ -85,8 +92,26 @@ def registrations(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         agent = text(row.get("User Agent"))
         if name is None or agent is None:
             continue
-        out.record("registrations", user_id, "registration", {
+        out.record("user_devices", user_id, "registration", {
             "device_level": text(row.get("Device Level")) or "Group",
             "device_name": name,
             "user_agents": [agent],
+        })
+
+
+def shared_call_appearances(data: dict[str, Any], ctx: Context, out: Sink) -> None:
+    """A user's SCA endpoints: lines on other devices, attached once the user's group is known."""
+    user_id = ctx.key(data, "userId")
+    for row in table(data, "Device Name"):
+        name = text(row.get("Device Name"))
+        if name is None:
+            continue
+        out.record("user_devices", user_id, "registration", {
+            "device_level": text(row.get("Device Level")) or "Group",
+            "device_name": name,
+            "lines": [compact({
+                "user_id": user_id,
+                "line_port": text(row.get("Line/Port")),
+                "endpoint_type": "Shared Call Appearance",
+            })],
         })

@@ -6,24 +6,41 @@ from typing import Any
 
 from migrate.extract.envelope import as_list, boolean, table, text
 from migrate.extract.numbers import to_e164
-from migrate.extract.parsers.base import Context, Sink, address, compact, join_key
+from migrate.extract.parsers.base import (
+    Context,
+    MissingKey,
+    Sink,
+    address,
+    compact,
+    join_key,
+)
 
 
 def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
-    # The request element is spelled GroupId (capital G) in UserGetListInGroupRequest.
-    sp_id = ctx.key(data, "serviceProviderId")
-    group_id = ctx.key(data, "GroupId", "groupId")
-    for row in table(data, "User Id"):
+    """User lists of a group, a service provider or the system.
+
+    The group-level request spells its element ``GroupId`` (capital G); the
+    wider lists name the service provider and group in columns instead.
+    """
+    rows = table(data, "User Id")
+    wide = "Group Id" in rows.headings
+    sp_default = ctx.optional_key(data, "serviceProviderId")
+    group_default = None if wide else ctx.key(data, "GroupId", "groupId")
+    for row in rows:
         user_id = text(row.get("User Id"))
         if user_id is None:
             continue
+        sp_id = text(row.get("Service Provider Id")) or sp_default
+        group_id = text(row.get("Group Id")) or group_default
+        if sp_id is None:
+            raise MissingKey("serviceProviderId")
         cc = text(row.get("Country Code"))
         raw = text(row.get("Phone Number"))
         number = to_e164(raw, cc, text(row.get("National Prefix")))
         out.record("users", user_id, "list", compact({
             "user_id": user_id,
             "sp_id": sp_id,
-            "group_id": text(row.get("Group Id")) or group_id,
+            "group_id": group_id,
             "last_name": text(row.get("Last Name")),
             "first_name": text(row.get("First Name")),
             "department": text(row.get("Department")),
@@ -34,6 +51,7 @@ def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
             "country_code": cc,
             "national_prefix": text(row.get("National Prefix")),
             "trunk_user": boolean(row.get("In Trunk Group")),
+            "external_id": text(row.get("User External Id")),
         }))
         if number is not None:
             out.record("numbers", number, "user", compact({

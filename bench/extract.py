@@ -1,0 +1,116 @@
+"""Extract benchmark: one JSON line of figures (issue #2).
+
+Generates (or reuses) synthetic exports of 50,000 and 200,000 users, then in
+separate processes, so each peak RSS is its own:
+
+* the floor: a bare lxml ``iterparse`` pass over the same files, clearing
+  every element, measured in the same run;
+* ``extract`` of the large export, and of the small one.
+
+Prints users per second, the extract/iterparse time ratio (target ≤ 3.0),
+peak RSS (target ≤ 300 MB) and the peak-RSS growth from the small to the
+large export (target ≤ 20 %).
+
+    python bench/extract.py [--users 200000] [--small 50000] [--out bench/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _child_iterparse(export: Path) -> dict[str, float]:
+    from lxml import etree
+
+    started = time.perf_counter()
+    elements = 0
+    for path in sorted(export.rglob("*.xml")):
+        with path.open("rb") as handle:
+            for _event, element in etree.iterparse(handle, events=("end",)):
+                elements += 1
+                element.clear()
+    return {"seconds": time.perf_counter() - started, "elements": elements}
+
+
+def _child_extract(export: Path, workspace: Path) -> dict[str, float]:
+    from migrate.extract import extract
+
+    started = time.perf_counter()
+    result = extract(export, workspace)
+    return {"seconds": time.perf_counter() - started, "users": result.counts["users"],
+            "numbers": result.counts["numbers"], "devices": result.counts["devices"],
+            "warnings": result.counts["warnings"]}
+
+
+def _run_child(*args: str) -> dict[str, float]:
+    output = subprocess.run([sys.executable, __file__, "--child", *args], check=True,
+                            capture_output=True, text=True).stdout
+    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return figures
+
+
+def _export(out: Path, users: int, seed: int) -> Path:
+    export = out / f"synthetic-{users}-seed{seed}"
+    manifest = export / "synthetic-manifest.json"
+    if not manifest.exists():
+        shutil.rmtree(export, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "migrate", "synthetic", str(export),
+                        "--users", str(users), "--seed", str(seed)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return export
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=200_000)
+    parser.add_argument("--small", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--child", nargs="+")
+    args = parser.parse_args()
+    if args.child:
+        mode, *paths = args.child
+        if mode == "iterparse":
+            figures = _child_iterparse(Path(paths[0]))
+        else:
+            figures = _child_extract(Path(paths[0]), Path(paths[1]))
+        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+        return
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    large = _export(args.out, args.users, args.seed)
+    small = _export(args.out, args.small, args.seed)
+    expected = json.loads((large / "synthetic-manifest.json").read_text())
+    floor = _run_child("iterparse", str(large))
+    big = _run_child("extract", str(large), str(args.out / "ws-large"))
+    little = _run_child("extract", str(small), str(args.out / "ws-small"))
+    counts = expected.get("counts", expected)
+    print(json.dumps({
+        "bench": "extract",
+        "users": args.users,
+        "users_extracted": big["users"],
+        "users_expected": counts.get("users"),
+        "extract_seconds": round(big["seconds"], 2),
+        "iterparse_seconds": round(floor["seconds"], 2),
+        "ratio_to_iterparse": round(big["seconds"] / floor["seconds"], 2),
+        "users_per_second": round(big["users"] / big["seconds"]),
+        "peak_rss_mb": round(big["peak_rss_mb"], 1),
+        "peak_rss_mb_small": round(little["peak_rss_mb"], 1),
+        "small_users": args.small,
+        "rss_growth_small_to_large": round(big["peak_rss_mb"] / little["peak_rss_mb"] - 1, 3),
+        "iterparse_peak_rss_mb": round(floor["peak_rss_mb"], 1),
+        "targets": {"ratio_to_iterparse": 3.0, "peak_rss_mb": 300,
+                    "rss_growth_small_to_large": 0.2},
+    }))
+
+
+if __name__ == "__main__":
+    main()
