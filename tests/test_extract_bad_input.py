@@ -278,3 +278,28 @@ def test_failure_midway_leaves_the_previous_inventory_untouched(
     after = {p.name: p.read_bytes() for p in (workspace / "inventory").iterdir()}
     assert after == before
     assert sorted(p.name for p in workspace.iterdir()) == ["inventory"]
+
+
+def test_worker_processes_give_the_same_inventory_as_one_process(tmp_path: Path) -> None:
+    export = tmp_path / "x"
+    export.mkdir()
+    for i in range(450):  # more than two batches of documents
+        body = GOOD_USER.replace("ok@x", f"u{i:03d}@x").replace("Fine", f"N{i % 7}")
+        if i == 300:
+            body = GOOD_USER.replace("ok@x", "u000@x").replace("Fine", "Clash")  # across batches
+        (export / f"d{i:03d}.xml").write_bytes(document(body))
+    (export / "d999.xml").write_bytes(b"<oops")
+    single = extract_with(export, tmp_path / "one", workers=1)
+    double = extract_with(export, tmp_path / "two", workers=2)
+    assert single.counts == double.counts
+    for name in ("users.jsonl", "warnings.jsonl"):
+        assert (tmp_path / "one" / "inventory" / name).read_bytes() == \
+            (tmp_path / "two" / "inventory" / name).read_bytes()
+    assert [w["code"] for w in records(tmp_path / "two", "warnings")] == ["conflict",
+                                                                          "malformed-xml"]
+
+
+def extract_with(export: Path, workspace: Path, workers: int):  # type: ignore[no-untyped-def]
+    from migrate.extract import extract
+
+    return extract(export, workspace, workers=workers)

@@ -10,11 +10,14 @@ field, and the exit status says whether anything was dropped.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +42,13 @@ DUMP_ORDER = (
 REQUEST_KEYS = frozenset(("serviceProviderId", "groupId", "GroupId", "userId", "deviceName",
                 "serviceUserId", "servicePackName"))
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+# Below this many documents, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 400
+_BATCH_DOCUMENTS = 200
+_SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
+
+Row = tuple[str, str, str, int, str, str]
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass
@@ -77,15 +87,23 @@ class ExtractResult:
 
 @dataclass
 class _Collector:
-    """The parsers' sink: records to the store, warnings to a list."""
+    """The parsers' sink for a run of documents: rows for the store, warnings, counters.
 
-    store: Store
+    Sequence numbers come from the document's place in the export, so the
+    merged inventory is the same whichever process read which document.
+    """
+
     file: str = ""
     label: str | None = None
+    seq: int = 0
+    rows: list[Row] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    command_types: Counter[str] = field(default_factory=Counter)
+    unknown: Counter[str] = field(default_factory=Counter)
 
     def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None:
-        self.store.add(entity, key, kind, self.file, data)
+        self.seq += 1
+        self.rows.append((entity, key, kind, self.seq, self.file, _encode(data)))
 
     def warning(self, severity: str, code: str, message: str, field: str | None = None,
                 oci_error_code: int | None = None, record: str | None = None,
@@ -105,21 +123,29 @@ def extract(
     export_path: Path,
     workspace: Path,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ExtractResult:
-    """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings."""
+    """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings.
+
+    Documents are parsed by ``workers`` processes (default: one per core,
+    none for small exports); the merge and the writing happen here.
+    """
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     final = inventory.inventory_dir(workspace)
     with Export(export_path) as export, staged_dir(final) as staging:
         store = Store(staging / ".staging.sqlite")
-        sink = _Collector(store)
+        sink = _Collector()
         command_types: Counter[str] = Counter()
         unknown: Counter[str] = Counter()
         try:
-            for doc in export:
-                _read_document(export, doc, sink, command_types, unknown)
+            for part in _parse_all(export, workers):
+                store.add_rows(part.rows)
+                sink.warnings.extend(part.warnings)
+                command_types.update(part.command_types)
+                unknown.update(part.unknown)
                 if progress is not None:
-                    progress(1)
+                    progress(part.documents)
             store.seal()
             conflicts: list[Conflict] = []
             counts = _dump(store, staging, conflicts)
@@ -153,6 +179,50 @@ def extract(
             encoding="utf-8",
         )
     return result
+
+
+@dataclass
+class _Part:
+    """What one batch of documents gave: picklable, so a worker can send it back."""
+
+    documents: int
+    rows: list[Row]
+    warnings: list[dict[str, Any]]
+    command_types: Counter[str]
+    unknown: Counter[str]
+
+
+def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
+    numbered = list(enumerate(export.documents))
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if len(numbered) >= _PARALLEL_FROM else 1
+    batches = [numbered[i:i + _BATCH_DOCUMENTS] for i in range(0, len(numbered), _BATCH_DOCUMENTS)]
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield _parse_batch(export, batch)
+        return
+    # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_parse_batch_in_worker, [export.path] * len(batches), batches)
+
+
+_WORKER_EXPORTS: dict[Path, Export] = {}
+
+
+def _parse_batch_in_worker(path: Path, batch: list[tuple[int, Document]]) -> _Part:
+    export = _WORKER_EXPORTS.get(path)
+    if export is None:
+        export = _WORKER_EXPORTS[path] = Export(path, scan=False)
+    return _parse_batch(export, batch)
+
+
+def _parse_batch(export: Export, batch: list[tuple[int, Document]]) -> _Part:
+    sink = _Collector()
+    for index, doc in batch:
+        sink.seq = index << _SEQ_BITS
+        _read_document(export, doc, sink, sink.command_types, sink.unknown)
+    return _Part(len(batch), sink.rows, sink.warnings, sink.command_types, sink.unknown)
 
 
 def _read_document(export: Export, doc: Document, sink: _Collector,

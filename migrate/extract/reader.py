@@ -38,9 +38,17 @@ def _walk(root: Path) -> Iterator[str]:
 class Export:
     """An export opened for reading; use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scan: bool = True) -> None:
+        """Open ``path``; ``scan=False`` (a worker process) only opens, never lists."""
         self.path = path
         self._zip: zipfile.ZipFile | None = None
+        self.names: list[str] = []
+        self.ignored: list[str] = []
+        self.documents: list[Document] = []
+        if not scan:
+            if path.is_file():
+                self._zip = zipfile.ZipFile(path)
+            return
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
@@ -58,7 +66,6 @@ class Export:
         self.names = names
         xml = {n for n in names if n.lower().endswith(".xml")}
         self.ignored = [n for n in names if n not in xml]
-        self.documents: list[Document] = []
         for name in sorted(xml):
             if name.lower().endswith(RESPONSE_SUFFIX):
                 request = name[: -len(RESPONSE_SUFFIX)]

@@ -20,8 +20,6 @@ from typing import Any
 from migrate import inventory
 from migrate.extract.parsers.base import KEY_SEP
 
-_BATCH = 20_000
-
 # Which record kinds make an object exist; the others only add to it.
 PRIMARY_KINDS: dict[str, frozenset[str]] = {
     "service_providers": frozenset({"list", "detail"}),
@@ -89,24 +87,13 @@ class Store:
             BEGIN;
             """
         )
-        self._buffer: list[tuple[str, str, str, int, str, str]] = []
-        self._seq = 0
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-    def add(self, entity: str, key: str, kind: str, file: str, data: dict[str, Any]) -> None:
-        self._seq += 1
-        self._buffer.append((entity, key, kind, self._seq, file, self._dumps(data)))
-        if len(self._buffer) >= _BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._buffer:
-            self._db.executemany("INSERT INTO rec VALUES (?, ?, ?, ?, ?, ?)", self._buffer)
-            self._buffer.clear()
+    def add_rows(self, rows: list[tuple[str, str, str, int, str, str]]) -> None:
+        """``(entity, key, kind, seq, file, json)`` rows; ``seq`` orders records of a key."""
+        self._db.executemany("INSERT INTO rec VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def seal(self) -> None:
         """No more records: index them for the ordered walk."""
-        self._flush()
         self._db.execute("COMMIT")
         self._db.execute("CREATE INDEX rec_order ON rec (entity, key, seq)")
 
