@@ -15,6 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish_mode(path: Path, directory: bool = False) -> None:
+    """Give a temp file or folder the mode a plain create would (mkstemp makes them private)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 @contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield an empty folder that replaces ``final`` only if the block succeeds."""
@@ -25,6 +36,7 @@ def staged_dir(final: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    publish_mode(staging, directory=True)
     previous = final.parent / f".{final.name}.old"
     if previous.exists():
         shutil.rmtree(previous)
@@ -46,4 +58,5 @@ def staged_file(final: Path) -> Iterator[Path]:
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
+    publish_mode(staging)
     os.replace(staging, final)

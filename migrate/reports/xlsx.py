@@ -25,6 +25,8 @@ from typing import Any
 
 import xlsxwriter
 
+from migrate.workspace import publish_mode
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576
 MAX_CELL_TEXT = 32_767
@@ -181,6 +183,7 @@ class ReportWriter:
             self._open.close()
             self._open = None
         self._wb.close()
+        publish_mode(self._tmp)
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
