@@ -436,3 +436,65 @@ def test_soap_wrapped_response_is_unwrapped(tmp_path: Path) -> None:
     run(export, tmp_path / "w")
     (user,) = records(tmp_path / "w", "users")
     assert (user["user_id"], user["last_name"]) == ("soap@x", "Müller")
+
+
+@pytest.mark.parametrize(("version", "echo"), [("13mp2", False), ("17sp1", False), ("22", True),
+                                               ("22V2", True), ("22V3", True), ("22V4", True)])
+def test_service_provider_versions(tmp_path: Path, version: str, echo: bool) -> None:
+    body = el("isEnterprise", "true") + el("defaultDomain", "acme.example")
+    body += el("serviceProviderName", "Acme") + ADDRESS
+    if echo:
+        body += el("serviceProviderId", "ent1") + el("serviceProviderExternalId", "crm-42")
+    export = tmp_path / "x"
+    write_pair(export, "sp", [command(f"ServiceProviderGetRequest{version}",
+                                      el("serviceProviderId", "ent1"))],
+               [command(f"ServiceProviderGetResponse{version}", body)])
+    run(export, tmp_path / "w")
+    (sp,) = records(tmp_path / "w", "service_providers")
+    assert (sp["sp_id"], sp["name"], sp["is_enterprise"]) == ("ent1", "Acme", True)
+    assert sp["address"]["city"] == "Columbus"
+    assert sp["external_id"] == ("crm-42" if echo else None)
+
+
+@pytest.mark.parametrize("version", ["14", "14sp4", "14sp9", "15sp2", "17", "17sp3", "17sp4",
+                                     "18", "19", "21sp1", "22V2", "22V3", "22V4", "22V6",
+                                     "22V7", "22V8", "23"])
+def test_every_user_version_reads_the_same_fields(tmp_path: Path, version: str) -> None:
+    echo = "zoe@x" if version.startswith(("22", "23")) else None
+    write_pair(tmp_path / "x", "u", [command(f"UserGetRequest{version}", el("userId", "zoe@x"))],
+               [command(f"UserGetResponse{version}", user_body(echo_user=echo))])
+    run(tmp_path / "x", tmp_path / "w")
+    (user,) = records(tmp_path / "w", "users")
+    assert (user["user_id"], user["phone_number"], user["extension"]) == (
+        "zoe@x", "+16175551212", "1212")
+
+
+@pytest.mark.parametrize(("chain", "version"), [
+    ("GroupHuntGroupGetInstance", "14"), ("GroupHuntGroupGetInstance", "17"),
+    ("GroupHuntGroupGetInstance", "19sp1"), ("GroupCallCenterGetInstance", "16"),
+    ("GroupCallCenterGetInstance", "19"), ("GroupCallCenterGetInstance", "21"),
+    ("GroupAutoAttendantGetInstance", "17"), ("GroupAutoAttendantGetInstance", "20"),
+])
+def test_service_instance_versions(tmp_path: Path, chain: str, version: str) -> None:
+    profile = ("<serviceInstanceProfile>" + el("name", "Front Desk") + el("extension", "100")
+               + "</serviceInstanceProfile>")
+    write_pair(tmp_path / "x", "i", [command(f"{chain}Request{version}",
+                                             el("serviceUserId", "svc@x"))],
+               [command(f"{chain}Response{version}", profile)])
+    run(tmp_path / "x", tmp_path / "w")
+    (instance,) = records(tmp_path / "w", "service_instances")
+    assert (instance["service_user_id"], instance["name"]) == ("svc@x", "Front Desk")
+
+
+def test_old_dn_table_without_user_columns(tmp_path: Path) -> None:
+    write_pair(tmp_path / "x", "dn",
+               [command("GroupDnGetAssignmentListRequest",
+                        el("serviceProviderId", "ent1") + el("groupId", "hq"))],
+               [command("GroupDnGetAssignmentListResponse", table(
+                   "dnTable", ["Phone Numbers", "Assigned To", "Department", "Activated"],
+                   [["+1-5551231900", "Lebowski,Jeffrey", None, "true"],
+                    ["+1-5551231207 - +1-5551231208", None, None, "false"]]))])
+    run(tmp_path / "x", tmp_path / "w")
+    numbers = by_key(tmp_path / "w", "numbers", "phone_number")
+    assert sorted(numbers) == ["+15551231207", "+15551231208", "+15551231900"]
+    assert numbers["+15551231207"]["activated"] is False
