@@ -1,0 +1,1 @@
+"""Executing a plan against Webex: journal, workspace lock, executor, rollback."""

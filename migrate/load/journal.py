@@ -1,0 +1,270 @@
+"""The load journal: ``<workspace>/journal.sqlite`` (DESIGN §6).
+
+Every action of the plan is written before the first request. An action is
+marked ``started`` (committed) before its request is sent and gets its
+outcome (committed) right after, so a crash at any point leaves at most the
+actions that were in flight as ``started``; the next run reconciles those by
+looking the objects up before anything is retried. WAL mode keeps readers
+(``status``, reports) from blocking the loader.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+JOURNAL_FILE = "journal.sqlite"
+
+PENDING = "pending"
+STARTED = "started"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+SKIPPED = "skipped"
+PARKED = "parked"
+ROLLED_BACK = "rolled_back"
+STATES = (PENDING, STARTED, SUCCEEDED, FAILED, SKIPPED, PARKED, ROLLED_BACK)
+# What `retry` picks up again.
+RETRYABLE = (FAILED, SKIPPED, PARKED)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    plan_fingerprint TEXT,
+    status TEXT
+);
+CREATE TABLE IF NOT EXISTS actions (
+    key TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    batch INTEGER NOT NULL DEFAULT 0,
+    ordinal INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    depends_on TEXT NOT NULL,
+    inverse TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    result TEXT,
+    adopted INTEGER NOT NULL DEFAULT 0,
+    tracking_id TEXT,
+    error_kind TEXT,
+    error_code TEXT,
+    error_message TEXT,
+    run_id INTEGER,
+    updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS actions_state ON actions (state);
+CREATE INDEX IF NOT EXISTS actions_customer ON actions (customer, ordinal);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER,
+    key TEXT NOT NULL,
+    state TEXT NOT NULL,
+    at TEXT NOT NULL,
+    detail TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class JournalAction:
+    """An action as the journal knows it: the plan's fields plus its state."""
+
+    key: str
+    type: str
+    customer: str
+    batch: int
+    ordinal: int
+    payload: dict[str, Any]
+    depends_on: tuple[str, ...]
+    inverse: dict[str, Any] | None
+    state: str = PENDING
+    attempts: int = 0
+    result: dict[str, Any] | None = None
+    adopted: bool = False
+    tracking_id: str | None = None
+    error_kind: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    run_id: int | None = None
+    updated_at: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class Journal:
+    """The journal of one workspace. Not thread-safe: one writer, the loader's thread."""
+
+    def __init__(self, workspace: Path) -> None:
+        workspace.mkdir(parents=True, exist_ok=True)
+        self.path = workspace / JOURNAL_FILE
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # FULL: an outcome that was reported must survive a power cut too.
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- runs -----------------------------------------------------------------
+
+    def begin_run(self, command: str, fingerprint: str | None) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (command, started_at, plan_fingerprint, status) "
+            "VALUES (?, ?, ?, 'running')", (command, _now(), fingerprint))
+        return int(cursor.lastrowid or 0)
+
+    def end_run(self, run_id: int, status: str) -> None:
+        self._db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
+                         (_now(), status, run_id))
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._db.execute("SELECT * FROM runs ORDER BY run_id")]
+
+    # -- the plan -------------------------------------------------------------
+
+    def record_plan(self, actions: Iterable[JournalAction]) -> int:
+        """Write every planned action once; actions already journaled keep their state."""
+        rows = [
+            (a.key, a.type, a.customer, a.batch, a.ordinal, _dumps(a.payload),
+             _dumps(list(a.depends_on)), _dumps(a.inverse) if a.inverse is not None else None,
+             _now())
+            for a in actions
+        ]
+        with self._transaction():
+            before = self._db.total_changes
+            self._db.executemany(
+                "INSERT INTO actions (key, type, customer, batch, ordinal, payload, depends_on, "
+                "inverse, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING", rows)
+            return self._db.total_changes - before
+
+    # -- transitions ----------------------------------------------------------
+
+    def start(self, key: str, run_id: int) -> None:
+        self._transition(key, STARTED, run_id, attempts_delta=1)
+
+    def succeed(self, key: str, run_id: int, result: dict[str, Any],
+                tracking_id: str | None = None, adopted: bool = False) -> None:
+        self._transition(key, SUCCEEDED, run_id, result=result, tracking_id=tracking_id,
+                         adopted=adopted)
+
+    def fail(self, key: str, run_id: int, kind: str, code: str | None, message: str,
+             tracking_id: str | None = None) -> None:
+        self._transition(key, FAILED, run_id, error=(kind, code, message),
+                         tracking_id=tracking_id)
+
+    def skip(self, key: str, run_id: int, reason: str) -> None:
+        self._transition(key, SKIPPED, run_id, error=("dependency", None, reason))
+
+    def park(self, key: str, run_id: int, reason: str, result: dict[str, Any] | None = None,
+             tracking_id: str | None = None) -> None:
+        self._transition(key, PARKED, run_id, error=("parked", reason, reason), result=result,
+                         tracking_id=tracking_id)
+
+    def roll_back(self, key: str, run_id: int, tracking_id: str | None = None) -> None:
+        self._transition(key, ROLLED_BACK, run_id, tracking_id=tracking_id)
+
+    def _transition(self, key: str, state: str, run_id: int, *, attempts_delta: int = 0,
+                    result: dict[str, Any] | None = None, tracking_id: str | None = None,
+                    adopted: bool | None = None,
+                    error: tuple[str, str | None, str] | None = None) -> None:
+        kind, code, message = error if error is not None else (None, None, None)
+        now = _now()
+        with self._transaction():
+            cursor = self._db.execute(
+                "UPDATE actions SET state = ?, run_id = ?, attempts = attempts + ?, "
+                "result = COALESCE(?, result), tracking_id = COALESCE(?, tracking_id), "
+                "adopted = COALESCE(?, adopted), error_kind = ?, error_code = ?, "
+                "error_message = ?, updated_at = ? WHERE key = ?",
+                (state, run_id, attempts_delta, _dumps(result) if result is not None else None,
+                 tracking_id, None if adopted is None else int(adopted), kind, code, message,
+                 now, key))
+            if cursor.rowcount != 1:
+                raise KeyError(f"journal has no action {key!r}")
+            self._db.execute(
+                "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
+                (run_id, key, state, now, message))
+
+    # -- queries --------------------------------------------------------------
+
+    def actions(self, states: Iterable[str] | None = None,
+                customer: str | None = None) -> list[JournalAction]:
+        sql = "SELECT * FROM actions"
+        clauses, params = [], []
+        if states is not None:
+            wanted = list(states)
+            clauses.append(f"state IN ({', '.join('?' for _ in wanted)})")
+            params.extend(wanted)
+        if customer is not None:
+            clauses.append("customer = ?")
+            params.append(customer)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY customer, ordinal"
+        return [_action(row) for row in self._db.execute(sql, params)]
+
+    def get(self, key: str) -> JournalAction | None:
+        row = self._db.execute("SELECT * FROM actions WHERE key = ?", (key,)).fetchone()
+        return _action(row) if row is not None else None
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self._db.execute("SELECT state, COUNT(*) FROM actions GROUP BY state"))
+        return {state: int(found.get(state, 0)) for state in STATES}
+
+    def events(self, key: str | None = None) -> list[dict[str, Any]]:
+        if key is None:
+            rows = self._db.execute("SELECT * FROM events ORDER BY id")
+        else:
+            rows = self._db.execute("SELECT * FROM events WHERE key = ? ORDER BY id", (key,))
+        return [dict(row) for row in rows]
+
+    def _transaction(self) -> _Tx:
+        return _Tx(self._db)
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _action(row: sqlite3.Row) -> JournalAction:
+    return JournalAction(
+        key=row["key"], type=row["type"], customer=row["customer"], batch=row["batch"],
+        ordinal=row["ordinal"], payload=json.loads(row["payload"]),
+        depends_on=tuple(json.loads(row["depends_on"])),
+        inverse=json.loads(row["inverse"]) if row["inverse"] else None,
+        state=row["state"], attempts=row["attempts"],
+        result=json.loads(row["result"]) if row["result"] else None,
+        adopted=bool(row["adopted"]), tracking_id=row["tracking_id"],
+        error_kind=row["error_kind"], error_code=row["error_code"],
+        error_message=row["error_message"], run_id=row["run_id"], updated_at=row["updated_at"],
+    )
+

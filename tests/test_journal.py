@@ -1,0 +1,116 @@
+"""The load journal and the workspace lock: what a crash leaves behind is exactly known."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from migrate.errors import ExitCode, PreconditionError
+from migrate.load.journal import (
+    FAILED,
+    PARKED,
+    PENDING,
+    STARTED,
+    SUCCEEDED,
+    Journal,
+    JournalAction,
+)
+from migrate.load.lock import workspace_lock
+
+
+def action(key: str, customer: str = "ent1", ordinal: int = 0,
+           depends_on: tuple[str, ...] = ()) -> JournalAction:
+    return JournalAction(key=key, type=key.split(":")[0], customer=customer, batch=1,
+                         ordinal=ordinal, payload={"externalId": customer},
+                         depends_on=depends_on, inverse={"type": "delete", "of": key})
+
+
+def test_plan_is_recorded_once_and_keeps_states(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        plan = [action("create_customer:ent1"),
+                action("create_subscriber:ent1:a", ordinal=1,
+                       depends_on=("create_customer:ent1",))]
+        assert journal.record_plan(plan) == 2
+        run = journal.begin_run("load", "fp1")
+        journal.start("create_customer:ent1", run)
+        journal.succeed("create_customer:ent1", run, {"customerId": "c-1"}, tracking_id="T1")
+        assert journal.record_plan(plan) == 0  # a re-plan does not reset what happened
+        done = journal.get("create_customer:ent1")
+        assert done is not None
+        assert (done.state, done.result, done.tracking_id, done.attempts) == (
+            SUCCEEDED, {"customerId": "c-1"}, "T1", 1)
+        sub = journal.get("create_subscriber:ent1:a")
+        assert sub is not None and sub.state == PENDING
+        assert sub.depends_on == ("create_customer:ent1",)
+        assert sub.inverse == {"type": "delete", "of": "create_subscriber:ent1:a"}
+
+
+def test_failures_parking_and_events(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        journal.record_plan([action("a"), action("b", ordinal=1)])
+        run = journal.begin_run("load", None)
+        journal.start("a", run)
+        journal.fail("a", run, "transient", "429", "rate limited", tracking_id="T2")
+        journal.start("b", run)
+        journal.park("b", run, "pending_rpl_review", result={"customerId": "c-9"})
+        journal.end_run(run, "partial")
+        failed = journal.get("a")
+        assert failed is not None
+        assert (failed.state, failed.error_kind, failed.error_code) == (FAILED, "transient", "429")
+        parked = journal.get("b")
+        assert parked is not None
+        assert (parked.state, parked.error_code, parked.result) == (
+            PARKED, "pending_rpl_review", {"customerId": "c-9"})
+        assert [e["state"] for e in journal.events("a")] == [STARTED, FAILED]
+        assert journal.counts()[FAILED] == 1 and journal.counts()[PARKED] == 1
+        assert [a.key for a in journal.actions(states=[FAILED, PARKED])] == ["a", "b"]
+        assert journal.runs()[0]["status"] == "partial"
+        with pytest.raises(KeyError):
+            journal.start("nope", run)
+
+
+def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(
+        tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from migrate.load.journal import Journal, JournalAction
+        from migrate.load.lock import workspace_lock
+        ws = Path({str(tmp_path)!r})
+        with workspace_lock(ws, "load"):
+            j = Journal(ws)
+            j.record_plan([JournalAction("a", "t", "c", 1, 0, {{}}, (), None)])
+            run = j.begin_run("load", None)
+            j.start("a", run)
+            print("started", flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert child.returncode == -signal.SIGKILL
+    assert child.stdout.strip() == "started"
+    with Journal(tmp_path) as journal:
+        started = journal.get("a")
+        assert started is not None and started.state == STARTED and started.attempts == 1
+    with workspace_lock(tmp_path, "retry"):
+        pass  # the dead process's lock is gone
+
+
+def test_second_writer_is_refused_with_exit_3(tmp_path: Path) -> None:
+    with workspace_lock(tmp_path, "load"):
+        script = (
+            "from pathlib import Path\nfrom migrate.load.lock import workspace_lock\n"
+            f"with workspace_lock(Path({str(tmp_path)!r}), 'load'): pass\n"
+        )
+        child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+        assert "PreconditionError" in child.stderr
+        assert f"migrate load (pid {os.getpid()})" in child.stderr
+    error = PreconditionError("x")
+    assert error.exit_code == ExitCode.PRECONDITION
