@@ -1,0 +1,78 @@
+"""Actions: what ``load`` will do, one request-sized step at a time (DESIGN §6).
+
+An action has a stable key derived from BroadWorks ids, a payload in Webex's
+wire shape, the keys it depends on and its inverse. Values only known at run
+time (the customer id Webex assigns, a location id) are references, resolved
+by the executor from the results of the actions they name:
+``{"$ref": "await_customer:ENT1", "field": "customerId"}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CREATE_CUSTOMER = "create_customer"
+AWAIT_CUSTOMER = "await_customer"
+CREATE_LOCATION = "create_location"
+ADD_NUMBERS = "add_numbers"
+CREATE_SUBSCRIBER = "create_subscriber"
+TYPES = (CREATE_CUSTOMER, AWAIT_CUSTOMER, CREATE_LOCATION, ADD_NUMBERS, CREATE_SUBSCRIBER)
+
+# The inverse of each action type, as rollback will run it (newest first).
+INVERSES = {
+    CREATE_CUSTOMER: "remove_customer",
+    AWAIT_CUSTOMER: None,  # waiting has nothing to undo
+    CREATE_LOCATION: "delete_location",
+    ADD_NUMBERS: "remove_numbers",
+    CREATE_SUBSCRIBER: "remove_subscriber",
+}
+
+
+def ref(action_key: str, result_field: str) -> dict[str, str]:
+    """A value the executor takes from another action's result."""
+    return {"$ref": action_key, "field": result_field}
+
+
+def is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and "$ref" in value
+
+
+def action_key(kind: str, subject: str) -> str:
+    return f"{kind}:{subject}"
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    type: str
+    customer: str
+    ordinal: int
+    payload: dict[str, Any]
+    depends_on: tuple[str, ...] = ()
+    inverse: dict[str, Any] | None = None
+    # How the executor finds an object that may already exist (idempotency by lookup).
+    lookup: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "type": self.type,
+            "customer": self.customer,
+            "ordinal": self.ordinal,
+            "payload": self.payload,
+            "depends_on": list(self.depends_on),
+            "inverse": self.inverse,
+            "lookup": self.lookup,
+            "summary": self.summary,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Action:
+        return cls(
+            key=data["key"], type=data["type"], customer=data["customer"],
+            ordinal=int(data["ordinal"]), payload=data["payload"],
+            depends_on=tuple(data.get("depends_on") or ()), inverse=data.get("inverse"),
+            lookup=data.get("lookup") or {}, summary=data.get("summary") or "",
+        )

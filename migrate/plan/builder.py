@@ -1,0 +1,327 @@
+"""``migrate plan``: the wholesale model → ordered, keyed actions + fingerprint.
+
+Per customer, in dependency order: create the customer (its first location
+travels with it), wait for its asynchronous provisioning, create and enable
+each other location, add each location's numbers, then create subscribers
+with the administrator first — the first subscriber of a new customer
+becomes its administrator in Webex.
+
+Objects with a blocker issue are left out and listed as left alone, so an
+engineer sees every BroadWorks object in exactly one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from migrate import __version__
+from migrate.errors import PreconditionError
+from migrate.plan import model as wm
+from migrate.plan.actions import (
+    ADD_NUMBERS,
+    AWAIT_CUSTOMER,
+    CREATE_CUSTOMER,
+    CREATE_LOCATION,
+    CREATE_SUBSCRIBER,
+    INVERSES,
+    Action,
+    action_key,
+    ref,
+)
+from migrate.plan.fingerprint import changed_inputs, combine, input_digests
+from migrate.workspace import staged_file
+
+PLAN_FILE = "plan.json"
+CALLING_PACKAGES = frozenset({"webex_calling", "webex_voice", "webex_suite",
+                              "common_area_calling", "webex_calling_standard"})
+
+
+@dataclass
+class LeftAlone:
+    customer: str
+    entity: str
+    key: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    actions: list[Action]
+    left_alone: list[LeftAlone]
+    inputs: dict[str, str]
+    fingerprint: str
+    created_at: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": f"bw2wholesale {__version__}",
+            "created_at": self.created_at,
+            "fingerprint": self.fingerprint,
+            "inputs": self.inputs,
+            "counts": self.counts,
+            "actions": [a.to_dict() for a in self.actions],
+            "left_alone": [vars(item) for item in self.left_alone],
+        }
+
+
+def _address(address: wm.Address) -> dict[str, str]:
+    wire = {
+        "addressLine1": address.address_line1,
+        "addressLine2": address.address_line2,
+        "city": address.city,
+        "stateOrProvince": address.state_or_province,
+        "zipOrPostalCode": address.zip_or_postal_code,
+        "country": address.country,
+    }
+    return {k: v for k, v in wire.items() if v}
+
+
+def _calling_address(address: wm.Address) -> dict[str, str]:
+    wire = {
+        "address1": address.address_line1,
+        "address2": address.address_line2,
+        "city": address.city,
+        "state": address.state_or_province,
+        "postalCode": address.zip_or_postal_code,
+        "country": address.country,
+    }
+    return {k: v for k, v in wire.items() if v}
+
+
+def _language(locale: str | None) -> str | None:
+    return locale.lower() if locale else None
+
+
+def _customer_actions(customer: wm.Customer, first: wm.Location | None,
+                      ordinal: int) -> list[Action]:
+    create = action_key(CREATE_CUSTOMER, customer.id)
+    wait = action_key(AWAIT_CUSTOMER, customer.id)
+    body: dict[str, Any] = {
+        "provisioningId": customer.provisioning_id or None,
+        "packages": sorted(customer.packages),
+        "externalId": customer.external_id or customer.id,
+        "address": _address(customer.address),
+        "customerInfo": {k: v for k, v in {
+            "name": customer.name,
+            "primaryEmail": customer.primary_email,
+            "language": customer.language.split("_")[0] if customer.language else None,
+        }.items() if v},
+    }
+    if first is not None and CALLING_PACKAGES & set(customer.packages):
+        location = {
+            "name": first.name,
+            "address": _address(first.address),
+            "timezone": first.time_zone,
+            "language": _language(first.language),
+            "emergencyLocationIdentifier": first.emergency_location_identifier,
+        }
+        body["provisioningParameters"] = {
+            "calling": {"location": {k: v for k, v in location.items() if v}},
+        }
+        if first.time_zone:
+            body["provisioningParameters"]["meetings"] = {"timezone": first.time_zone}
+    body = {k: v for k, v in body.items() if v is not None}  # precheck flags what is missing
+    params = {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id} \
+        if customer.sub_partner_org_id else {}
+    return [
+        Action(create, CREATE_CUSTOMER, customer.id, ordinal,
+               {"body": body, "params": params},
+               inverse={"type": INVERSES[CREATE_CUSTOMER], "customerId": ref(create, "customerId")},
+               lookup={"externalId": body["externalId"]},
+               summary=f"provision customer {customer.name} ({customer.id})"),
+        Action(wait, AWAIT_CUSTOMER, customer.id, ordinal + 1,
+               {"customerId": ref(create, "customerId"), "params": params,
+                "firstLocation": first.id if first else None},
+               depends_on=(create,),
+               summary=f"wait until {customer.id} is provisioned; read its org and location"),
+    ]
+
+
+def _location_actions(location: wm.Location, wait: str, ordinal: int) -> Action:
+    key = action_key(CREATE_LOCATION, location.id)
+    language = location.language or "en_US"
+    body = {
+        "name": location.name,
+        "timeZone": location.time_zone,
+        "preferredLanguage": _language(language),
+        "announcementLanguage": _language(language),
+        "address": _calling_address(location.address),
+    }
+    return Action(key, CREATE_LOCATION, location.customer_id, ordinal,
+                  {"orgId": ref(wait, "orgId"), "body": body},
+                  depends_on=(wait,),
+                  inverse={"type": INVERSES[CREATE_LOCATION], "orgId": ref(wait, "orgId"),
+                           "locationId": ref(key, "locationId")},
+                  lookup={"name": location.name},
+                  summary=f"create and enable location {location.name} ({location.id})")
+
+
+def _location_ref(location: wm.Location, wait: str) -> tuple[str, dict[str, str]]:
+    """The action that yields a location's Webex id, and the reference to it."""
+    if location.is_primary:
+        return wait, ref(wait, "locationId")
+    key = action_key(CREATE_LOCATION, location.id)
+    return key, ref(key, "locationId")
+
+
+def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
+    customers = list(wm.read(workspace, "customers"))
+    if not customers and not wm.model_dir(workspace).is_dir():
+        raise PreconditionError(f"{wm.model_dir(workspace)}: no model; run `migrate map` first")
+    locations = list(wm.read(workspace, "locations"))
+    subscribers = list(wm.read(workspace, "subscribers"))
+    numbers = list(wm.read(workspace, "numbers"))
+    issues = [i for i in wm.read(workspace, "issues") if i.severity == wm.BLOCKER]
+
+    blocked: dict[tuple[str, str], str] = {}
+    for issue in issues:
+        blocked.setdefault((issue.entity, issue.key), f"blocker {issue.code}: {issue.message}")
+
+    by_customer: dict[str, list[wm.Location]] = defaultdict(list)
+    for location in locations:
+        by_customer[location.customer_id].append(location)
+    subs_by_customer: dict[str, list[wm.Subscriber]] = defaultdict(list)
+    for subscriber in subscribers:
+        subs_by_customer[subscriber.customer_id].append(subscriber)
+    numbers_by_location: dict[str, list[str]] = defaultdict(list)
+    left: list[LeftAlone] = []
+    for number in numbers:
+        reason = blocked.get(("number", number.id))
+        if reason:
+            left.append(LeftAlone(number.customer_id, "number", number.id, reason))
+        else:
+            numbers_by_location[number.location_id].append(number.phone_number or number.id)
+
+    actions: list[Action] = []
+    for customer in sorted(customers, key=lambda c: c.id):
+        reason = blocked.get(("customer", customer.id))
+        if reason:
+            left.append(LeftAlone(customer.id, "customer", customer.id, reason))
+            continue
+        sites = sorted(by_customer[customer.id], key=lambda loc: (not loc.is_primary, loc.id))
+        first = sites[0] if sites and sites[0].is_primary else None
+        ordinal = 0
+        for action in _customer_actions(customer, first, ordinal):
+            actions.append(action)
+        wait = action_key(AWAIT_CUSTOMER, customer.id)
+        ordinal = 2
+        usable: dict[str, wm.Location] = {}
+        for location in sites:
+            reason = blocked.get(("location", location.id))
+            if reason:
+                left.append(LeftAlone(customer.id, "location", location.id, reason))
+                continue
+            usable[location.id] = location
+            if not location.is_primary:
+                actions.append(_location_actions(location, wait, ordinal))
+                ordinal += 1
+        for location_id in sorted(usable):
+            phone_numbers = sorted(numbers_by_location.get(location_id, []))
+            if not phone_numbers:
+                continue
+            location = usable[location_id]
+            source, location_ref = _location_ref(location, wait)
+            key = action_key(ADD_NUMBERS, location_id)
+            actions.append(Action(
+                key, ADD_NUMBERS, customer.id, ordinal,
+                {"orgId": ref(wait, "orgId"), "locationId": location_ref,
+                 "body": {"phoneNumbers": phone_numbers, "state": "ACTIVE"}},
+                depends_on=tuple(dict.fromkeys((wait, source))),
+                inverse={"type": INVERSES[ADD_NUMBERS], "orgId": ref(wait, "orgId"),
+                         "locationId": location_ref, "phoneNumbers": ref(key, "added")},
+                lookup={"locationId": location_ref},
+                summary=f"add {len(phone_numbers)} numbers to {location.name}"))
+            ordinal += 1
+        ordered = sorted(subs_by_customer[customer.id], key=lambda s: (not s.is_admin, s.id))
+        admin_key: str | None = None
+        for subscriber in ordered:
+            reason = blocked.get(("subscriber", subscriber.id))
+            location = usable.get(subscriber.location_id)
+            if reason is None and location is None:
+                reason = f"its location {subscriber.location_id} is left alone"
+            if reason:
+                left.append(LeftAlone(customer.id, "subscriber", subscriber.id, reason))
+                continue
+            assert location is not None
+            key = action_key(CREATE_SUBSCRIBER, subscriber.id)
+            source, location_ref = _location_ref(location, wait)
+            depends = [wait, source]
+            if subscriber.phone_number and subscriber.phone_number in set(
+                    numbers_by_location.get(location.id, [])):
+                depends.append(action_key(ADD_NUMBERS, location.id))
+            if admin_key is not None:
+                depends.append(admin_key)  # the administrator must exist first
+            calling = subscriber.package in CALLING_PACKAGES
+            provisioning = {
+                "firstName": subscriber.first_name,
+                "lastName": subscriber.last_name,
+                "primaryPhoneNumber": subscriber.phone_number if calling else None,
+                "extension": subscriber.extension if calling else None,
+                "locationId": location_ref if calling else None,
+            }
+            body = {
+                "customerId": ref(wait, "customerId"),
+                "email": subscriber.email,
+                "packages": [subscriber.package],
+                "provisioningParameters": {k: v for k, v in provisioning.items() if v},
+            }
+            actions.append(Action(
+                key, CREATE_SUBSCRIBER, customer.id, ordinal,
+                {"body": body, "params": {"onBehalfOfSubPartnerOrgId":
+                                          customer.sub_partner_org_id}
+                 if customer.sub_partner_org_id else {}},
+                depends_on=tuple(dict.fromkeys(depends)),
+                inverse={"type": INVERSES[CREATE_SUBSCRIBER],
+                         "subscriberId": ref(key, "subscriberId")},
+                lookup={"customerId": ref(wait, "customerId"), "email": subscriber.email},
+                summary=f"provision {subscriber.email} as {subscriber.package}"
+                        + (" (administrator)" if subscriber.is_admin else "")))
+            ordinal += 1
+            if subscriber.is_admin:
+                admin_key = key
+
+    inputs = input_digests(workspace, config, mappings)
+    counts: dict[str, int] = defaultdict(int)
+    for action in actions:
+        counts[action.type] += 1
+    counts["left_alone"] = len(left)
+    return Plan(actions, left, inputs, combine(inputs),
+                datetime.now(UTC).isoformat(timespec="seconds"), dict(counts))
+
+
+def write(plan: Plan, workspace: Path) -> Path:
+    path = workspace / PLAN_FILE
+    with staged_file(path) as staging:
+        staging.write_text(json.dumps(plan.to_dict(), indent=1, sort_keys=True,
+                                      ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read(workspace: Path) -> Plan:
+    path = workspace / PLAN_FILE
+    if not path.is_file():
+        raise PreconditionError(f"{path}: no plan; run `migrate plan` first")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Plan(
+        actions=[Action.from_dict(a) for a in data["actions"]],
+        left_alone=[LeftAlone(**item) for item in data.get("left_alone", [])],
+        inputs=data["inputs"], fingerprint=data["fingerprint"],
+        created_at=data.get("created_at", ""), counts=data.get("counts", {}),
+    )
+
+
+def check_fresh(plan: Plan, workspace: Path, config: Path | None, mappings: Path | None) -> None:
+    """Refuse (exit 3) a plan whose inputs changed since it was made, naming them."""
+    current = input_digests(workspace, config, mappings)
+    changed = changed_inputs(plan.inputs, current)
+    if changed:
+        raise PreconditionError(
+            f"{workspace / PLAN_FILE}: the plan is stale: {', '.join(changed)} changed since "
+            "`migrate plan` ran; re-run `migrate map` if needed, then `migrate plan`"
+        )
