@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import Any
@@ -23,6 +24,11 @@ class MigrateGroup(click.Group):
             sys.exit(int(err.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # `migrate ... | head` closed the pipe: not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(int(ExitCode.OK))
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -50,7 +56,9 @@ def cli() -> None:
 
 
 # One module per command under migrate/cli/, each exposing ``command``.
-STAGES: tuple[str, ...] = ("extract",)
+STAGES: tuple[str, ...] = (
+    "extract", "map", "precheck", "plan", "sandbox", "synthetic",
+)
 
 
 def _register() -> None:
