@@ -9,15 +9,16 @@ field, and the exit status says whether anything was dropped.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
 import time
 import zipfile
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,7 +205,18 @@ def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
     # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_parse_batch_in_worker, [export.path] * len(batches), batches)
+        # A bounded window of batches in flight: results wait in memory until the
+        # store takes them, so submitting everything at once would let memory grow
+        # with the export.
+        window: deque[Future[_Part]] = deque()
+        pending = iter(batches)
+        for batch in itertools.islice(pending, workers * 2):
+            window.append(pool.submit(_parse_batch_in_worker, export.path, batch))
+        while window:
+            part = window.popleft().result()
+            for batch in itertools.islice(pending, 1):
+                window.append(pool.submit(_parse_batch_in_worker, export.path, batch))
+            yield part
 
 
 _WORKER_EXPORTS: dict[Path, Export] = {}

@@ -81,7 +81,7 @@ class Store:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             PRAGMA temp_store = FILE;
-            PRAGMA cache_size = -32000;
+            PRAGMA cache_size = -8000;
             CREATE TABLE rec (entity TEXT, key TEXT, kind TEXT, seq INTEGER, file TEXT, data TEXT);
             CREATE TABLE user_loc (user_id TEXT PRIMARY KEY, sp_id TEXT, group_id TEXT);
             BEGIN;
