@@ -1,0 +1,166 @@
+"""``migrate.toml``: the choices a migration engineer makes once per project.
+
+Every key is checked: an unknown key or a value of the wrong kind is refused
+with the file and the key's dotted path, so a typo never silently falls back
+to a default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrate.errors import ConfigError
+from migrate.mapping import email as email_rules
+
+CUSTOMER_LEVELS = ("enterprise", "group")
+ADMIN_CHOICES = ("contact", "user", "rule")
+ADMIN_RULES = ("first_user", "title")
+
+
+@dataclass(frozen=True)
+class AdministratorConfig:
+    choose: str = "contact"
+    rule: str = "first_user"
+    title_pattern: str = "(?i)admin|manager|owner|director"
+    users: dict[str, str] = field(default_factory=dict)  # customer id → BroadWorks user id
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    missing: str = "block"  # "block" or a template such as "{first}.{last}@{domain}"
+    domains: dict[str, str] = field(default_factory=dict)  # customer id → mail domain
+
+    @property
+    def template(self) -> str | None:
+        return None if self.missing == "block" else self.missing
+
+
+@dataclass(frozen=True)
+class Config:
+    provisioning_id: str | None = None
+    customer_level: str = "enterprise"
+    sub_partner_org_id: str | None = None
+    emergency_location_identifier: str | None = None
+    # location id → emergency location identifier
+    emergency_location_identifiers: dict[str, str] = field(default_factory=dict)
+    administrator: AdministratorConfig = field(default_factory=AdministratorConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
+    source: str | None = None
+    digest: str = ""
+
+
+_TOP = {"provisioning_id", "customer_level", "sub_partner_org_id",
+        "emergency_location_identifier", "emergency_location_identifiers",
+        "administrator", "email"}
+_ADMIN = {"choose", "rule", "title_pattern", "users"}
+_EMAIL = {"missing", "domains"}
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
+
+
+class _Checker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> None:
+        raise ConfigError(f"{self.path}: key {key}: {message}")
+
+    def keys(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in sorted(table):
+            if key not in allowed:
+                self.fail(prefix + key, f"unknown key; allowed: {', '.join(sorted(allowed))}")
+
+    def text(self, table: dict[str, Any], key: str, prefix: str) -> str | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(prefix + key, f"expected a string, got {type(value).__name__} {value!r}")
+        return str(value).strip() or None
+
+    def choice(self, table: dict[str, Any], key: str, prefix: str, choices: tuple[str, ...],
+               default: str) -> str:
+        value = self.text(table, key, prefix) or default
+        if value not in choices:
+            self.fail(prefix + key, f"bad value {value!r}; use one of {', '.join(choices)}")
+        return value
+
+    def table(self, table: dict[str, Any], key: str, prefix: str) -> dict[str, Any]:
+        value = table.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(prefix + key, f"expected a table, got {type(value).__name__}")
+        return dict(value)
+
+    def str_map(self, table: dict[str, Any], key: str, prefix: str) -> dict[str, str]:
+        raw = self.table(table, key, prefix)
+        out: dict[str, str] = {}
+        for name, value in raw.items():
+            if not isinstance(value, str) or not value.strip():
+                self.fail(f"{prefix}{key}.{name}", f"expected a non-empty string, got {value!r}")
+            out[str(name)] = str(value).strip()
+        return out
+
+
+def load_config(path: Path | None) -> Config:
+    """Read ``migrate.toml``; with no file every default applies."""
+    if path is None:
+        return Config()
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from err
+    try:
+        data = tomllib.loads(raw_bytes.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+    check = _Checker(path)
+    check.keys(data, _TOP, "")
+    level = check.choice(data, "customer_level", "", CUSTOMER_LEVELS, "enterprise")
+
+    admin_raw = check.table(data, "administrator", "")
+    check.keys(admin_raw, _ADMIN, "administrator.")
+    pattern = (check.text(admin_raw, "title_pattern", "administrator.")
+               or AdministratorConfig.title_pattern)
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        check.fail("administrator.title_pattern", f"broken pattern {pattern!r}: {err}")
+    admin = AdministratorConfig(
+        choose=check.choice(admin_raw, "choose", "administrator.", ADMIN_CHOICES, "contact"),
+        rule=check.choice(admin_raw, "rule", "administrator.", ADMIN_RULES, "first_user"),
+        title_pattern=pattern,
+        users=check.str_map(admin_raw, "users", "administrator."),
+    )
+    if admin.choose == "user" and not admin.users:
+        check.fail("administrator.users", 'choose = "user" needs a [administrator.users] table')
+
+    email_raw = check.table(data, "email", "")
+    check.keys(email_raw, _EMAIL, "email.")
+    missing = check.text(email_raw, "missing", "email.") or "block"
+    if missing != "block":
+        problem = email_rules.check_template(missing)
+        if problem:
+            check.fail("email.missing", f'bad value {missing!r}: {problem} (or use "block")')
+    domains = check.str_map(email_raw, "domains", "email.")
+    for name, domain in domains.items():
+        if not _DOMAIN.match(domain):
+            check.fail(f"email.domains.{name}", f"not a mail domain: {domain!r}")
+
+    return Config(
+        provisioning_id=check.text(data, "provisioning_id", ""),
+        customer_level=level,
+        sub_partner_org_id=check.text(data, "sub_partner_org_id", ""),
+        emergency_location_identifier=check.text(data, "emergency_location_identifier", ""),
+        emergency_location_identifiers=check.str_map(data, "emergency_location_identifiers", ""),
+        administrator=admin,
+        email=EmailConfig(missing=missing, domains=domains),
+        source=str(path),
+        digest=hashlib.sha256(raw_bytes).hexdigest(),
+    )

@@ -1,0 +1,282 @@
+"""Apply a reviewer's edits from ``review.xlsx`` on top of the mapping (DESIGN §5).
+
+Two kinds of refusal. A workbook that cannot be trusted at all (another
+run's, a renamed sheet, a missing column, an unknown user, a malformed email,
+a package that does not exist) stops the run with the file, sheet, row and
+column: nothing is written. An edit that is well-formed but conflicts with the
+model (an email another user already has, an extension taken in that
+location, a location of another customer) is refused on its own, recorded on
+the Overrides sheet with the reason, and the mapped value stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from migrate.errors import ConfigError
+from migrate.mapping import email as email_rules
+from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
+from migrate.mapping.rules import CALLING_PACKAGES, PACKAGES
+from migrate.plan.model import NotMigrated, Number, Subscriber
+
+SUBSCRIBERS_SHEET = "Subscribers"
+SUMMARY_SHEET = "Summary"
+FINGERPRINT_ITEM = "Inventory fingerprint"
+KEY_COLUMN = "User ID"
+EDITABLE = ("Email", "Package", "Location", "Extension", "Skip")
+_ORDER = {"Skip": 0, "Location": 1, "Package": 2, "Email": 3, "Extension": 4}
+_YES = {"yes", "y", "true", "x", "skip", "1"}
+_NO = {"", "no", "n", "false", "0"}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    user_id: str
+    column: str
+    mapped: str | None
+    reviewed: str | None
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideResult:
+    user_id: str
+    column: str
+    mapped: str | None
+    reviewed: str | None
+    row: int
+    result: str  # applied | refused
+    reason: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "column": self.column, "mapped": self.mapped,
+                "reviewed": self.reviewed, "row": self.row, "result": self.result,
+                "reason": self.reason}
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell(value: Any) -> str | None:
+    """A cell as the text the reviewer meant (Excel turns typed digits into numbers)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _open(path: Path) -> Any:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError as err:  # pragma: no cover - a dependency of the project
+        raise ConfigError("python-calamine is not installed (pip install python-calamine)") from err
+    if not path.is_file():
+        raise ConfigError(f"{path}: review workbook not found")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # calamine raises its own types for zip/xml damage
+        raise ConfigError(f"{path}: not a readable .xlsx workbook ({type(err).__name__})") from err
+
+
+def _rows(path: Path, book: Any, sheet: str) -> list[list[Any]]:
+    names = list(book.sheet_names)
+    if sheet not in names:
+        raise ConfigError(f"{path}: sheet {sheet!r} not found (sheets: {', '.join(names)}); "
+                          "sheets must keep the names migrate map gave them")
+    rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return rows
+
+
+def read_review(path: Path, model: Model) -> list[Edit]:
+    """The edits in ``path`` against the mapped (pre-override) model, or ConfigError."""
+    book = _open(path)
+    try:
+        summary = _rows(path, book, SUMMARY_SHEET)
+        fingerprint = next((_cell(r[1]) for r in summary[1:]
+                            if len(r) > 1 and _cell(r[0]) == FINGERPRINT_ITEM), None)
+        if fingerprint != model.inventory_fingerprint:
+            raise ConfigError(
+                f"{path}: sheet {SUMMARY_SHEET}: {FINGERPRINT_ITEM}: the workbook is from "
+                f"another run (inventory {(fingerprint or 'missing')[:12]}, this inventory "
+                f"{model.inventory_fingerprint[:12]}); map again and review the new workbook")
+        rows = _rows(path, book, SUBSCRIBERS_SHEET)
+    finally:
+        close = getattr(book, "close", None)  # older python-calamine has no close()
+        if close is not None:
+            close()
+    if not rows:
+        raise ConfigError(f"{path}: sheet {SUBSCRIBERS_SHEET}: row 1: empty sheet")
+    header = [_cell(h) or "" for h in rows[0]]
+    where: dict[str, int] = {}
+    for column in (KEY_COLUMN, *EDITABLE):
+        if column not in header:
+            raise ConfigError(f"{path}: sheet {SUBSCRIBERS_SHEET}: row 1: column {column}: "
+                              "missing column (renamed or deleted?)")
+        where[column] = header.index(column)
+    edits: list[Edit] = []
+    seen: dict[str, int] = {}
+    for index, values in enumerate(rows[1:], start=2):
+        cells = {c: _cell(values[i]) if i < len(values) else None for c, i in where.items()}
+        user_id = cells[KEY_COLUMN]
+        if user_id is None:
+            if any(cells.values()):
+                _fail(path, index, where, KEY_COLUMN, "empty user id on an edited row")
+            continue
+        if user_id in seen:
+            _fail(path, index, where, KEY_COLUMN, f"user {user_id!r} also on row {seen[user_id]}")
+        seen[user_id] = index
+        sub = model.subscribers.get(user_id)
+        if sub is None:
+            _fail(path, index, where, KEY_COLUMN,
+                  f"unknown user {user_id!r} (a workbook from another run?)")
+            continue
+        edits.extend(_row_edits(path, index, where, sub, cells, model))
+    return edits
+
+
+def _fail(path: Path, row: int, where: dict[str, int], column: str, message: str) -> None:
+    cell = f"{_column_letter(where[column])}{row}"
+    raise ConfigError(f"{path}: sheet {SUBSCRIBERS_SHEET}: row {row}: column {column} "
+                      f"(cell {cell}): {message}")
+
+
+def _row_edits(path: Path, row: int, where: dict[str, int], sub: Subscriber,
+               cells: dict[str, str | None], model: Model) -> list[Edit]:
+    out: list[Edit] = []
+    email = cells["Email"]
+    if email is not None and not email_rules.is_valid(email):
+        _fail(path, row, where, "Email", f"bad email {email!r}")
+    if email != sub.email:
+        out.append(Edit(sub.id, "Email", sub.email, email, row))
+    package = cells["Package"]
+    if package is None:
+        _fail(path, row, where, "Package", "empty; every subscriber needs one package")
+    elif package not in PACKAGES:
+        _fail(path, row, where, "Package",
+              f"package {package!r} is not allowed; use one of {', '.join(PACKAGES)}")
+    if package != sub.package:
+        out.append(Edit(sub.id, "Package", sub.package, package, row))
+    location = cells["Location"]
+    if location is None:
+        _fail(path, row, where, "Location", "empty; pick a location from the list")
+    elif location not in model.locations:
+        _fail(path, row, where, "Location", f"unknown location {location!r}")
+    if location != sub.location_id:
+        out.append(Edit(sub.id, "Location", sub.location_id, location, row))
+    extension = cells["Extension"]
+    if extension is not None and (not extension.isdigit()
+                                  or not EXTENSION_MIN <= len(extension) <= EXTENSION_MAX):
+        _fail(path, row, where, "Extension",
+              f"extension {extension!r} is not {EXTENSION_MIN}-{EXTENSION_MAX} digits")
+    if extension != sub.extension:
+        out.append(Edit(sub.id, "Extension", sub.extension, extension, row))
+    skip = (cells["Skip"] or "").casefold()
+    if skip not in _YES and skip not in _NO:
+        _fail(path, row, where, "Skip", f"{cells['Skip']!r}: use yes or leave empty")
+    if skip in _YES:
+        out.append(Edit(sub.id, "Skip", None, "yes", row))
+    return out
+
+
+def apply_overrides(model: Model, edits: list[Edit]) -> list[OverrideResult]:
+    """Apply each edit that keeps the model consistent; say why for the others."""
+    emails = {s.email.casefold(): s.id for s in model.active_subscribers() if s.email}
+    extensions = {(s.location_id, s.extension): s.id for s in model.active_subscribers()
+                  if s.extension}
+    numbers_of: dict[str, list[Number]] = {}
+    for number in model.numbers.values():
+        if number.assigned_to:
+            numbers_of.setdefault(number.assigned_to, []).append(number)
+    results: list[OverrideResult] = []
+    ordered = sorted(edits, key=lambda e: (e.row, _ORDER[e.column]))
+    for edit in ordered:
+        sub = model.subscribers[edit.user_id]
+        reason = _apply(model, sub, edit, emails, extensions, numbers_of)
+        applied = reason is None
+        if applied:
+            sub.overridden.append(edit.column.lower())
+        results.append(OverrideResult(edit.user_id, edit.column, edit.mapped, edit.reviewed,
+                                      edit.row, "applied" if applied else "refused",
+                                      "" if applied else str(reason)))
+    return results
+
+
+def _apply(model: Model, sub: Subscriber, edit: Edit, emails: dict[str, str],
+           extensions: dict[tuple[str, str], str], numbers_of: dict[str, list[Number]],
+           ) -> str | None:
+    new = edit.reviewed
+    if sub.skipped:
+        return "the user is skipped"
+    if edit.column == "Skip":
+        sub.skipped = True
+        if sub.email:
+            emails.pop(sub.email.casefold(), None)
+        if sub.extension:
+            extensions.pop((sub.location_id, sub.extension), None)
+        nid = f"user:{sub.id}"
+        model.not_migrated[nid] = NotMigrated(
+            nid, "user", sub.customer_id, sub.location_id, dict(sub.bw_key),
+            " ".join(p for p in (sub.first_name, sub.last_name) if p) or None, [],
+            "skipped in review", "none: the reviewer chose not to migrate this user")
+        for number in numbers_of.get(sub.id, []):
+            number.assignment = "not_migrated"
+        return None
+    if edit.column == "Email":
+        if new is None:
+            return "email is required"
+        holder = emails.get(new.casefold())
+        if holder is not None and holder != sub.id:
+            return f"email already used by {holder}"
+        if sub.email:
+            emails.pop(sub.email.casefold(), None)
+        emails[new.casefold()] = sub.id
+        sub.email, sub.email_source = new, "override"
+        return None
+    if edit.column == "Package":
+        assert new is not None
+        if new in CALLING_PACKAGES and not sub.phone_number and not sub.extension:
+            return f"{new} needs a phone number or an extension; set the extension too"
+        sub.package = new
+        return None
+    if edit.column == "Location":
+        assert new is not None
+        target = model.locations[new]
+        if target.customer_id != sub.customer_id:
+            return (f"location {new} belongs to customer {target.customer_id}; users cannot "
+                    "move between customers")
+        if sub.extension and (new, sub.extension) in extensions:
+            return f"extension {sub.extension} is already used in {new}"
+        if sub.extension:
+            extensions.pop((sub.location_id, sub.extension), None)
+            extensions[(new, sub.extension)] = sub.id
+        sub.location_id = new
+        return None
+    # Extension
+    if new is None:
+        if sub.package in CALLING_PACKAGES and not sub.phone_number:
+            return f"{sub.package} needs an extension when the user has no number"
+    else:
+        holder = extensions.get((sub.location_id, new))
+        if holder is not None and holder != sub.id:
+            return f"extension {new} is already {holder}'s in {sub.location_id}"
+    if sub.extension:
+        extensions.pop((sub.location_id, sub.extension), None)
+    if new is not None:
+        extensions[(sub.location_id, new)] = sub.id
+    sub.extension = new
+    return None

@@ -1,0 +1,115 @@
+"""``migrate map`` as a library call: inventory + tables + config (+ overrides) → model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrate import inventory as inv
+from migrate.config import load_config
+from migrate.mapping.mapper import Model, build, finalize
+from migrate.mapping.overrides import OverrideResult, apply_overrides, read_review
+from migrate.mapping.tables import load_tables
+from migrate.plan.model import ENTITIES, MANIFEST, model_dir, to_record
+from migrate.reports.review import write_review
+from migrate.workspace import staged_dir
+
+REVIEW_NAME = "review.xlsx"
+
+
+@dataclass
+class MapResult:
+    model_dir: Path
+    review: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    issues: dict[str, int] = field(default_factory=dict)
+    overrides: dict[str, int] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": str(self.model_dir), "review": str(self.review), "counts": self.counts,
+                "issues": self.issues, "overrides": self.overrides,
+                "inventory_fingerprint": self.fingerprint}
+
+
+def _entity_rows(model: Model, entity: str) -> list[Any]:
+    if entity == "customers":
+        return model.sorted_customers()
+    if entity == "locations":
+        return model.sorted_locations()
+    if entity == "subscribers":
+        return model.sorted_subscribers()
+    if entity == "numbers":
+        return model.sorted_numbers()
+    if entity == "devices":
+        return model.sorted_devices()
+    if entity == "workspaces":
+        return [model.workspaces[k] for k in sorted(model.workspaces)]
+    if entity == "not_migrated":
+        return model.sorted_not_migrated()
+    return model.sorted_issues()
+
+
+def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
+            mappings: Path | None = None, overrides_path: Path | None = None) -> MapResult:
+    """Map the inventory; write ``model/`` and ``review.xlsx`` only if everything succeeds."""
+    tables = load_tables(mappings)
+    config = load_config(config_path)
+    model = build(workspace, tables, config)
+    log: list[OverrideResult] | None = None
+    overrides_digest = None
+    if overrides_path is not None:
+        edits = read_review(overrides_path, model)
+        log = apply_overrides(model, edits)
+        overrides_digest = hashlib.sha256(
+            json.dumps([o.to_record() for o in log], sort_keys=True).encode()).hexdigest()
+    finalize(model, tables, config)
+
+    counts: dict[str, int] = {}
+    severity = Counter(i.severity for i in model.issues.items.values())
+    review_path = reports / REVIEW_NAME
+    final = model_dir(workspace)
+    with staged_dir(final) as staging:
+        for entity in ENTITIES:
+            counts[entity] = inv.write_jsonl(staging / f"{entity}.jsonl",
+                                             (to_record(r) for r in _entity_rows(model, entity)))
+        if log is not None:
+            inv.write_jsonl(staging / "overrides.jsonl", (o.to_record() for o in log))
+        applied = Counter(o.result for o in log or [])
+        manifest = {
+            "inventory_fingerprint": model.inventory_fingerprint,
+            "tables_digest": tables.digest,
+            "tables": tables.sources,
+            "config": config.source,
+            "config_digest": config.digest,
+            "customer_level": config.customer_level,
+            "overrides_digest": overrides_digest,
+            "counts": counts,
+            "issues": {"blocker": severity.get("blocker", 0),
+                       "warning": severity.get("warning", 0)},
+            "overrides": dict(sorted(applied.items())),
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                                        encoding="utf-8")
+        summary: list[tuple[str, Any]] = [
+            ("Stage", "migrate map"),
+            ("Workspace", str(workspace)),
+            ("Customer level", config.customer_level),
+            ("Config", config.source or "(defaults)"),
+            ("Mapping tables digest", tables.digest),
+            ("Overrides", str(overrides_path) if overrides_path else "(none)"),
+            *[(f"{name.replace('_', ' ').capitalize()}", count) for name, count in counts.items()],
+            ("Blockers", severity.get("blocker", 0)),
+            ("Warnings", severity.get("warning", 0)),
+            ("Editable columns", "Subscribers: Email, Package, Location, Extension, Skip "
+                                 "(yellow headers). Re-run: migrate map --overrides THIS_FILE"),
+        ]
+        # Inside the staged block: a workbook failure leaves the previous model in place.
+        write_review(review_path, model, summary, log)
+    return MapResult(final, review_path, counts,
+                     {"blocker": severity.get("blocker", 0), "warning": severity.get("warning", 0)},
+                     dict(sorted(applied.items())), model.inventory_fingerprint)

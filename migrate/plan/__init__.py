@@ -1,0 +1,1 @@
+"""The wholesale model and, later, the plan built on it."""
