@@ -10,7 +10,7 @@ import click
 
 from migrate.cli.options import Settings, common_options
 from migrate.cli.render import emit
-from migrate.cli.session import webex_for
+from migrate.cli.session import open_webex
 from migrate.errors import ExitCode, PreconditionError
 from migrate.precheck.runner import PrecheckResult, run_precheck
 from migrate.reports.precheck_report import write_precheck_report
@@ -34,7 +34,7 @@ def command(strict: bool, local_only: bool, settings: Settings) -> None:
         if local_only or (needs_token and not token_present):
             return await run_precheck(settings.workspace, settings.config, settings.mappings,
                                       None, needs_token=needs_token, token_present=token_present)
-        async with webex_for(settings) as webex:
+        async with open_webex(settings) as webex:
             return await run_precheck(settings.workspace, settings.config, settings.mappings,
                                       webex, needs_token=needs_token,
                                       token_present=token_present)

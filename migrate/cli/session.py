@@ -1,41 +1,42 @@
 """Which Webex a command talks to: the embedded sandbox or a real base URL.
 
-With ``--sandbox`` the in-process sandbox is handed to the client as an
-httpx transport, and its state lives in ``<workspace>/sandbox-state.json``
-so that ``precheck``, ``load`` and ``verify`` run on the same Webex one
-after another. Neither the client nor the library knows which one it got.
+The wiring lives here, in the CLI, so that neither the client nor the
+library knows which Webex it is talking to.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from migrate.cli.options import Settings
 from migrate.webex import Webex
 
 SANDBOX_STATE = "sandbox-state.json"
-SANDBOX_URL = "https://sandbox.invalid/v1"
-SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the embedded sandbox takes any bearer
 
 
 @asynccontextmanager
-async def webex_for(settings: Settings, concurrency: int = 20) -> AsyncIterator[Webex]:
-    if settings.sandbox:
-        from migrate.sandbox import Sandbox
+async def open_webex(settings: Settings, **client_options: Any) -> AsyncIterator[Webex]:
+    """The Webex a stage command talks to: ``--sandbox`` (in-process, state kept in
+    ``<workspace>/sandbox-state.json`` between commands) or ``--api-url``.
 
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-        sandbox = Sandbox(state_file=settings.workspace / SANDBOX_STATE)
-        webex = Webex(SANDBOX_URL, token=SANDBOX_TOKEN, transport=sandbox.transport(),
-                      max_concurrency=concurrency)
-        try:
+    The wiring lives here, in the CLI, so that neither the client nor the loader
+    knows which Webex it is talking to.
+    """
+    if not settings.sandbox:
+        async with Webex(settings.api_url, **client_options) as webex:
             yield webex
-        finally:
-            await webex.aclose()
-            sandbox.save()
         return
-    webex = Webex(settings.api_url, max_concurrency=concurrency)
+    from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
+
+    settings.workspace.mkdir(parents=True, exist_ok=True)
+    sandbox = Sandbox(state_file=settings.workspace / SANDBOX_STATE)
+    # Never the user's real token: the sandbox has no use for it.
+    client_options.setdefault("token", SANDBOX_TOKEN)
     try:
-        yield webex
+        async with Webex(IN_PROCESS_URL, transport=sandbox.transport(),
+                         **client_options) as webex:
+            yield webex
     finally:
-        await webex.aclose()
+        sandbox.save()

@@ -1,0 +1,53 @@
+"""Webex REST client (httpx, async): Wholesale provisioning, billing and the Calling calls
+a migration needs. It talks to whatever base URL and transport it is given and never
+knows whether that is Webex or the sandbox.
+
+    async with Webex(token=...) as webex:            # https://webexapis.com/v1
+        customer_id = await webex.wholesale.provision_customer(body)
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from migrate.webex.calling import CallingApi
+from migrate.webex.client import DEFAULT_API_URL, TOKEN_ENV, WebexClient
+from migrate.webex.errors import (
+    ErrorItem,
+    MissingTokenError,
+    WebexAuthError,
+    WebexConflict,
+    WebexError,
+    WebexNotFound,
+    WebexRateLimited,
+    WebexServerError,
+    WebexTimeout,
+)
+from migrate.webex.retry import RetryPolicy
+from migrate.webex.wholesale import WholesaleApi
+
+__all__ = [
+    "DEFAULT_API_URL", "TOKEN_ENV", "CallingApi", "ErrorItem", "MissingTokenError",
+    "RetryPolicy", "Webex", "WebexAuthError", "WebexClient", "WebexConflict", "WebexError",
+    "WebexNotFound", "WebexRateLimited", "WebexServerError", "WebexTimeout", "WholesaleApi",
+]
+
+
+class Webex:
+    """The client plus its endpoint groups; keyword arguments go to :class:`WebexClient`."""
+
+    def __init__(self, base_url: str = DEFAULT_API_URL, **kwargs: Any) -> None:
+        self.client = WebexClient(base_url, **kwargs)
+        self.wholesale = WholesaleApi(self.client)
+        self.calling = CallingApi(self.client)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def __aenter__(self) -> Webex:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.aclose()
