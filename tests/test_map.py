@@ -84,7 +84,9 @@ def test_subscribers(mapped: dict[str, Any]) -> None:
     assert subs["bob@ent1"]["phone_number"] == "+12125550102"  # +CC-NSN raw form
     assert subs["bob@ent1"]["package"] == "webex_voice"
     assert subs["lobby@ent1"]["package"] == "common_area_calling"
-    assert subs["cat@ent1"]["package"] == "common_area_calling"
+    # A person with only basic line features still gets a person's seat: common-area
+    # calling is for workspaces (places), which Wholesale does not take as subscribers.
+    assert subs["cat@ent1"]["package"] == "webex_voice"
     assert subs["fay@ent1"]["language"] == "fr_CA"
     assert subs["fay@ent1"]["time_zone"] == "America/Toronto"
     # Service packs are expanded: Cora's pack carries Integrated IMP and Call Center.

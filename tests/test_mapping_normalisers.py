@@ -178,7 +178,7 @@ def test_email_template() -> None:
 
 @pytest.mark.parametrize(("services", "place", "package"), [
     (("Authentication", "Call Waiting"), True, "common_area_calling"),
-    (("Authentication", "Call Waiting"), False, "common_area_calling"),
+    (("Authentication", "Call Waiting"), False, "webex_voice"),  # a person: never CAC
     (("Call Waiting", "Voice Messaging User"), False, "webex_voice"),
     (("Client License 17", "Voice Messaging User"), False, "webex_calling"),
     (("Collaborate - Video", "Integrated IMP"), False, "webex_suite"),

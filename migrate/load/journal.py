@@ -114,8 +114,11 @@ class Journal:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode = WAL")
-        # FULL: an outcome that was reported must survive a power cut too.
-        self._db.execute("PRAGMA synchronous = FULL")
+        # NORMAL in WAL mode: every commit survives the process being killed (the
+        # crash the loader must survive); only an OS crash may lose the last
+        # commits, and those actions are then reconciled by lookup like any
+        # `started` one. FULL would fsync each transition and stall the loader.
+        self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -160,6 +163,16 @@ class Journal:
                 "ON CONFLICT (key) DO NOTHING", rows)
             return self._db.total_changes - before
 
+    def assign_batch(self, keys: Iterable[str], batch: int) -> None:
+        """Actions first run in this batch get its number (rollback --batch uses it)."""
+        with self._transaction():
+            self._db.executemany("UPDATE actions SET batch = ? WHERE key = ? AND batch = 0",
+                                 [(batch, key) for key in keys])
+
+    def next_batch(self) -> int:
+        row = self._db.execute("SELECT COALESCE(MAX(batch), 0) FROM actions").fetchone()
+        return int(row[0]) + 1
+
     # -- transitions ----------------------------------------------------------
 
     def start(self, key: str, run_id: int) -> None:
@@ -178,10 +191,10 @@ class Journal:
     def skip(self, key: str, run_id: int, reason: str) -> None:
         self._transition(key, SKIPPED, run_id, error=("dependency", None, reason))
 
-    def park(self, key: str, run_id: int, reason: str, result: dict[str, Any] | None = None,
-             tracking_id: str | None = None) -> None:
-        self._transition(key, PARKED, run_id, error=("parked", reason, reason), result=result,
-                         tracking_id=tracking_id)
+    def park(self, key: str, run_id: int, reason: str, message: str | None = None,
+             result: dict[str, Any] | None = None, tracking_id: str | None = None) -> None:
+        self._transition(key, PARKED, run_id, error=("parked", reason, message or reason),
+                         result=result, tracking_id=tracking_id)
 
     def roll_back(self, key: str, run_id: int, tracking_id: str | None = None) -> None:
         self._transition(key, ROLLED_BACK, run_id, tracking_id=tracking_id)

@@ -37,6 +37,7 @@ from migrate.plan.fingerprint import changed_inputs, combine, input_digests
 from migrate.workspace import staged_file
 
 PLAN_FILE = "plan.json"
+PLACE_PACKAGE = "common_area_calling"
 CALLING_PACKAGES = frozenset({"webex_calling", "webex_voice", "webex_suite",
                               "common_area_calling", "webex_calling_standard"})
 
@@ -245,6 +246,11 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             location = usable.get(subscriber.location_id)
             if reason is None and location is None:
                 reason = f"its location {subscriber.location_id} is left alone"
+            if reason is None and (subscriber.is_place
+                                   or subscriber.package == PLACE_PACKAGE):
+                # Wholesale takes no common-area subscriber: a place becomes a workspace.
+                reason = ("a place (common-area phone): it becomes a Webex workspace, which "
+                          "this version does not load yet")
             if reason:
                 left.append(LeftAlone(customer.id, "subscriber", subscriber.id, reason))
                 continue
