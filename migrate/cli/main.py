@@ -57,7 +57,8 @@ def cli() -> None:
 
 # One module per command under migrate/cli/, each exposing ``command``.
 STAGES: tuple[str, ...] = (
-    "extract", "map", "precheck", "plan", "load", "status", "retry", "sandbox", "synthetic",
+    "extract", "map", "precheck", "plan", "load", "status", "retry", "rollback",
+    "sandbox", "synthetic",
 )
 
 

@@ -220,6 +220,18 @@ class Journal:
                 "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
                 (run_id, key, state, now, message))
 
+    def note(self, key: str, run_id: int, what: str, detail: str) -> None:
+        """An event without a state change (a rollback step that failed or was refused)."""
+        self._db.execute(
+            "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
+            (run_id, key, what, _now(), detail))
+
+    def succeeded_at(self) -> dict[str, tuple[str, int]]:
+        """When (and in which run) each action last succeeded, from the events."""
+        rows = self._db.execute(
+            "SELECT key, MAX(at), run_id FROM events WHERE state = ? GROUP BY key", (SUCCEEDED,))
+        return {key: (at, int(run_id or 0)) for key, at, run_id in rows}
+
     # -- queries --------------------------------------------------------------
 
     def actions(self, states: Iterable[str] | None = None,

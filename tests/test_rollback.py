@@ -1,0 +1,150 @@
+"""Rollback removes exactly what the journal created, newest first, and nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from migrate.cli.main import cli
+from migrate.load import journal as jr
+from migrate.load import rollback
+from migrate.load.executor import LoadOptions
+from migrate.load.journal import Journal
+from migrate.load.runner import run_load
+from migrate.plan import builder
+from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
+from migrate.webex import Webex
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+CONFIG = """provisioning_id = "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2"
+customer_level = "group"
+[email]
+missing = "{first}.{last}@{domain}"
+"""
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rollback")
+    (root / "migrate.toml").write_text(CONFIG)
+    for stage in (["extract", str(SAMPLES / "metro-sp-group-mode")], ["map"], ["plan"]):
+        code, _out, err = invoke(stage[0], "-w", str(root / "w"), "--reports", str(root / "r"),
+                                 "--config", str(root / "migrate.toml"), *stage[1:])
+        assert code == 0, err
+    return root
+
+
+@pytest.fixture
+def workspace(prepared: Path, tmp_path: Path) -> Path:
+    shutil.copytree(prepared, tmp_path / "case")
+    return tmp_path / "case"
+
+
+def webex_for(sandbox: Sandbox) -> Webex:
+    return Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport())
+
+
+def load(ws: Path, sandbox: Sandbox) -> None:
+    async def go() -> None:
+        async with webex_for(sandbox) as webex:
+            result = await run_load(ws / "w", webex, builder.read(ws / "w"),
+                                    options=LoadOptions(poll_interval=0.001))
+            assert result.ok, result.counts
+
+    asyncio.run(go())
+
+
+def snapshot(sandbox: Sandbox) -> dict[str, Any]:
+    state = sandbox.state
+    live_customers = {c.id: c.external_id for c in state.customers.values()}
+    return {
+        "customers": sorted(live_customers.values()),
+        "subscribers": sorted((live_customers.get(s.customer_id), s.email)
+                              for s in state.subscribers.values() if not s.deleted),
+        "numbers": sorted(state.numbers),
+    }
+
+
+def roll_back(ws: Path, sandbox: Sandbox, customer: str) -> rollback.RollbackResult:
+    async def go() -> rollback.RollbackResult:
+        with Journal(ws / "w") as journal:
+            steps = rollback.choose(journal, customer=customer)
+            async with webex_for(sandbox) as webex:
+                return await rollback.execute(webex, journal, steps)
+
+    return asyncio.run(go())
+
+
+def test_rollback_removes_one_customer_and_leaves_the_other(workspace: Path) -> None:
+    sandbox = Sandbox()
+    load(workspace, sandbox)
+    before = snapshot(sandbox)
+    customers = sorted(before["customers"])
+    assert len(customers) == 2
+    gone, kept = customers
+    result = roll_back(workspace, sandbox, gone)
+    assert not result.failed
+    after = snapshot(sandbox)
+    assert after["customers"] == [kept]
+    assert after["subscribers"] == [s for s in before["subscribers"] if s[0] == kept]
+    plan = builder.read(workspace / "w")
+    gone_numbers = {n for a in plan.actions if a.customer == gone and a.type == "add_numbers"
+                    for n in a.payload["body"]["phoneNumbers"]}
+    assert set(after["numbers"]) == set(before["numbers"]) - gone_numbers
+    # Newest first: subscribers before numbers before the customer.
+    order = [key.split(":")[0] for key in result.done]
+    assert order.index("create_customer") == len(order) - 1
+    assert max(i for i, t in enumerate(order) if t == "create_subscriber") < order.index(
+        "add_numbers")
+    with Journal(workspace / "w") as journal:
+        states = {a.key: a.state for a in journal.actions(customer=gone)}
+    assert jr.ROLLED_BACK in states.values()
+    assert states[f"await_customer:{gone}"] == jr.SUCCEEDED  # nothing to undo there
+
+
+def test_adopted_objects_are_never_rolled_back(workspace: Path) -> None:
+    sandbox = Sandbox()
+    load(workspace, sandbox)
+    customer = sorted(snapshot(sandbox)["customers"])[0]
+    # Second workspace, same Webex: everything already exists and is adopted.
+    shutil.copytree(workspace, workspace.parent / "again")
+    again = workspace.parent / "again"
+    (again / "w" / "journal.sqlite").unlink()
+    for extra in ("journal.sqlite-wal", "journal.sqlite-shm"):
+        (again / "w" / extra).unlink(missing_ok=True)
+    before = snapshot(sandbox)
+    load(again, sandbox)
+    assert snapshot(sandbox) == before
+    with Journal(again / "w") as journal:
+        assert rollback.choose(journal, customer=customer) == []
+
+
+def test_cli_lists_without_yes_and_acts_with_it(workspace: Path) -> None:
+    ws = ["-w", str(workspace / "w"), "--reports", str(workspace / "r"), "--config",
+          str(workspace / "migrate.toml"), "--sandbox"]
+    code, _out, err = invoke("load", *ws, "--poll-interval", "0.001")
+    assert code == 0, err
+    state_file = workspace / "w" / "sandbox-state.json"
+    before = state_file.read_text()
+    customer = sorted(json.loads(invoke("status", *ws, "--json")[1])["customers"])[0]
+    code, out, _err = invoke("rollback", *ws, "--customer", customer)
+    assert code == 0 and "add --yes" in out and "remove_subscriber" in out
+    assert state_file.read_text() == before
+    code, out, err = invoke("rollback", *ws, "--customer", customer, "--yes", "--json")
+    assert code == 0, err
+    assert f"create_customer:{customer}" in json.loads(out)["rolled_back"]
+    code, _out, err = invoke("rollback", *ws, "--customer", "nobody", "--yes")
+    assert code == 2 and "no customer nobody" in err
+    code, _out, err = invoke("rollback", *ws)
+    assert code == 2 and "exactly one of" in err
