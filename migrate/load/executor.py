@@ -296,11 +296,14 @@ class Executor:
                 location_id, adopted = match.id, True
         else:
             location_id = match.id
+        if adopted and location_id in {loc.id async for loc in
+                                        self.webex.calling.list_calling_locations(org_id)}:
+            return {"locationId": location_id, "orgId": org_id}, adopted
         enable: Any = {"id": location_id, **body}
         try:
             await self.webex.calling.enable_location_for_calling(org_id, enable)
         except WebexError as err:
-            # Already enabled (a resumed run): Webex answers 409; that is success here.
+            # Enabled between our look and our request (another run): that is success here.
             if err.status != 409:
                 raise
         return {"locationId": location_id, "orgId": org_id}, adopted

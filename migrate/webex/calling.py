@@ -44,6 +44,12 @@ class CallingApi:
         data = await self.client.send_json("POST", "locations", body, params={"orgId": org_id})
         return str(data["id"])
 
+    async def list_calling_locations(self, org_id: str) -> AsyncIterator[Location]:
+        """Locations already enabled for Webex Calling (``GET /telephony/config/locations``)."""
+        async for item in self.client.paginate("telephony/config/locations", {"orgId": org_id},
+                                               item_key="locations"):
+            yield Location.from_wire(item)
+
     async def enable_location_for_calling(self, org_id: str, body: CallingLocationRequest
                                           ) -> str:
         data = await self.client.send_json("POST", "telephony/config/locations", body,
