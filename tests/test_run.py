@@ -1,0 +1,39 @@
+"""``migrate run``: every stage in order on the embedded sandbox; stops at the first failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from migrate.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [
+        "run", str(ROOT / "samples" / "acme-enterprise"), "-w", str(tmp_path / "w"),
+        "--reports", str(tmp_path / "r"), "--config", str(ROOT / "samples" / "sandbox.toml"),
+        "--sandbox", *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_run_goes_through_every_stage_on_the_sandbox(tmp_path: Path) -> None:
+    code, out, err = run(tmp_path)
+    assert code == 0, err
+    for workbook in ("extract", "review", "precheck", "plan", "load"):
+        assert (tmp_path / "r" / f"{workbook}.xlsx").is_file(), workbook
+    assert "load: run 1" in out and "19 succeeded" in out
+    status = CliRunner().invoke(cli, ["status", "-w", str(tmp_path / "w"), "--json"])
+    assert json.loads(status.stdout)["counts"]["failed"] == 0
+    code, out, _err = run(tmp_path)  # again: nothing duplicated, nothing to do
+    assert code == 0 and "load: nothing to do" in out
+
+
+def test_run_stops_at_the_first_failing_stage(tmp_path: Path) -> None:
+    code, _out, err = run(tmp_path, "--strict")
+    assert code == 3
+    assert "run: stopped at precheck (exit 3)" in err
+    assert not (tmp_path / "w" / "plan.json").exists()
