@@ -29,7 +29,10 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
     with Journal(workspace) as journal:
         journal.record_plan(journal_actions(plan.actions))  # everything, before any request
         if command == "retry":
-            customers = _customers_with_work(journal, plan, (*jr.RETRYABLE, jr.STARTED))
+            # Failed, skipped and parked work, and whatever an interrupted run left
+            # unfinished: a load killed before its first request leaves all pending.
+            customers = _customers_with_work(journal, plan,
+                                             (*jr.RETRYABLE, jr.STARTED, jr.PENDING))
             rerun = frozenset((*jr.RETRYABLE, jr.STARTED, jr.PENDING))
         else:
             customers = _customers_with_work(journal, plan, (jr.PENDING, jr.STARTED))
