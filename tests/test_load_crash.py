@@ -1,0 +1,121 @@
+"""Crash test: SIGKILL the loader at random points, then `retry`: exactly once, always.
+
+The loader runs as a real process against a served sandbox on 127.0.0.1, so
+the kill lands wherever it lands: before a request, between a request and
+its journal entry, in the middle of a poll. Bounded: 20 trials, each with
+its own sandbox, a kill within the first run's duration, and a time limit
+on every process.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from migrate.load.journal import SUCCEEDED, Journal
+from migrate.plan import builder
+from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
+from tests.test_rollback import CONFIG, SAMPLES, invoke
+
+TRIALS = 20
+TOKEN = "crash-test-token"
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("crash")
+    (root / "migrate.toml").write_text(CONFIG)
+    for stage in (["extract", str(SAMPLES / "metro-sp-group-mode")], ["map"], ["plan"]):
+        code, _out, err = invoke(stage[0], "-w", str(root / "w"), "--reports", str(root / "r"),
+                                 "--config", str(root / "migrate.toml"), *stage[1:])
+        assert code == 0, err
+    return root
+
+
+def migrate(command: str, ws: Path, url: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "migrate", command, "-w", str(ws / "w"), "--reports",
+         str(ws / "r"), "--config", str(ws / "migrate.toml"), "--api-url", url,
+         "--poll-interval", "0.01", "--concurrency", "2"],
+        env={**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+
+
+def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
+    plan = builder.read(ws / "w")
+    state = sandbox.state
+    customers = Counter(c.external_id for c in state.customers.values())
+    planned_customers = {a.payload["body"]["externalId"] for a in plan.actions
+                         if a.type == "create_customer"}
+    assert set(customers) == planned_customers and set(customers.values()) == {1}
+    subscribers = Counter(s.email for s in state.subscribers.values() if not s.deleted)
+    planned_subs = {a.payload["body"]["email"] for a in plan.actions
+                    if a.type == "create_subscriber"}
+    assert set(subscribers) == planned_subs and set(subscribers.values()) == {1}
+    planned_numbers = {n for a in plan.actions if a.type == "add_numbers"
+                       for n in a.payload["body"]["phoneNumbers"]}
+    assert set(state.numbers) == planned_numbers
+    locations = Counter((loc.org_id, loc.name) for loc in state.locations.values())
+    assert set(locations.values()) == {1}
+    assert len(locations) == len({a.key for a in plan.actions if a.type == "create_location"}
+                                 ) + len(planned_customers)
+    with Journal(ws / "w") as journal:
+        actions = journal.actions()
+    assert {a.state for a in actions} == {SUCCEEDED}
+    live_subscribers = {s.id for s in state.subscribers.values() if not s.deleted}
+    journaled = {a.result["subscriberId"] for a in actions if a.type == "create_subscriber"
+                 and a.result}
+    assert journaled == live_subscribers
+    journaled_customers = {a.result["customerId"] for a in actions
+                           if a.type == "create_customer" and a.result}
+    assert journaled_customers == set(state.customers)
+
+
+def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> None:
+    rng = random.Random(20261128)
+    deadline = time.monotonic() + 240
+    duration: float | None = None
+    kills_mid_run = 0
+    partial = 0  # kills that left some actions done and others not
+    for trial in range(TRIALS):
+        assert time.monotonic() < deadline, f"crash test over its time budget at {trial}"
+        ws = tmp_path / f"t{trial}"
+        shutil.copytree(prepared, ws)
+        sandbox = Sandbox(SandboxConfig(faults=parse_fault_spec("latency=5")))
+        with sandbox.serve(0) as server:
+            loader = migrate("load", ws, server.url)
+            # Aim at the load itself, not at interpreter start-up: the window opens
+            # with the first request the sandbox sees.
+            while not sandbox.app.request_log and loader.poll() is None:
+                time.sleep(0.005)
+            started = time.monotonic()
+            if duration is None:  # trial 0 runs to the end: it measures the window
+                loader.wait(timeout=120)
+                duration = time.monotonic() - started
+            else:
+                time.sleep(rng.uniform(0.0, duration))
+                if loader.poll() is None:
+                    kills_mid_run += 1
+                loader.send_signal(signal.SIGKILL)
+                loader.wait(timeout=30)
+                journal_file = ws / "w" / "journal.sqlite"
+                if journal_file.exists():
+                    with Journal(ws / "w") as journal:
+                        states = Counter(a.state for a in journal.actions())
+                    if states[SUCCEEDED] and len(states) > 1:
+                        partial += 1
+            retry = migrate("retry", ws, server.url)
+            _out, err = retry.communicate(timeout=120)
+            assert retry.returncode == 0, err.decode()
+            check_exactly_once(ws, sandbox)
+    assert kills_mid_run >= TRIALS // 2, f"only {kills_mid_run} kills landed mid-run"
+    assert partial >= TRIALS // 4, f"only {partial} kills interrupted the load itself"
