@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from migrate.load import journal as jr
 from migrate.load.journal import Journal, JournalAction
@@ -28,7 +28,12 @@ from migrate.plan.actions import (
     is_ref,
 )
 from migrate.webex import Webex, WebexError
+from migrate.webex.models import Subscriber
 
+T = TypeVar("T")
+
+# Creates tried after a lookup proved the object absent; 429/423 waits are the client's.
+CREATE_ATTEMPTS = 4
 PARKED_CUSTOMER = "pending_rpl_review"
 PARKED_SUBSCRIBER = "pending_user_migration"
 
@@ -40,6 +45,7 @@ class LoadOptions:
     poll_interval: float = 2.0
     poll_max_interval: float = 30.0
     poll_timeout: float = 900.0
+    backoff_s: float = 0.1  # first pause before a create is tried again
 
 
 @dataclass
@@ -215,26 +221,42 @@ class Executor:
             return await self._create_subscriber(payload, lookup_first)
         raise Outcome(jr.FAILED, f"unknown action type {action.type}", "unknown_action")
 
+    async def _create_or_adopt(self, lookup: Callable[[], Awaitable[T | None]],
+                               create: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
+        """Look, create, and when the answer is lost look again before trying again.
+
+        A create is repeated only after a lookup proved the object does not
+        exist, so an ambiguous POST can never make a duplicate.
+        """
+        found = await lookup()
+        if found is not None:
+            return found, True
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return await create(), False
+            except WebexError as err:
+                if not err.ambiguous or attempt == CREATE_ATTEMPTS:
+                    raise
+            found = await lookup()
+            if found is not None:
+                return found, True
+            await asyncio.sleep(min(2.0, self.options.backoff_s * 2 ** attempt))
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
     async def _create_customer(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         body = payload["body"]
         on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
-        found = await self.webex.wholesale.find_customer(body["externalId"],
-                                                         on_behalf_of=on_behalf)
-        if found is not None:
-            return {"customerId": found.id}, True
-        try:
-            customer_id = await self.webex.wholesale.provision_customer(body,
-                                                                        on_behalf_of=on_behalf)
-        except WebexError as err:
-            if not err.ambiguous:
-                raise
-            # The answer was lost: it may exist now. Look, never repeat blind.
-            found = await self.webex.wholesale.find_customer(body["externalId"],
-                                                             on_behalf_of=on_behalf)
-            if found is None:
-                raise
-            return {"customerId": found.id}, True
-        return {"customerId": customer_id}, False
+        wholesale = self.webex.wholesale
+
+        async def lookup() -> str | None:
+            found = await wholesale.find_customer(body["externalId"], on_behalf_of=on_behalf)
+            return found.id if found is not None else None
+
+        async def create() -> str:
+            return await wholesale.provision_customer(body, on_behalf_of=on_behalf)
+
+        customer_id, adopted = await self._create_or_adopt(lookup, create)
+        return {"customerId": customer_id}, adopted
 
     async def _await_customer(self, action: Action, payload: dict[str, Any]) -> dict[str, Any]:
         customer_id = payload["customerId"]
@@ -278,67 +300,80 @@ class Executor:
 
     async def _create_location(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         org_id, body = payload["orgId"], payload["body"]
-        existing = [loc async for loc in self.webex.calling.list_locations(org_id,
-                                                                           name=body["name"])]
-        match = next((loc for loc in existing if loc.name == body["name"]), None)
-        adopted = match is not None
-        if match is None:
+        calling = self.webex.calling
+
+        async def lookup() -> str | None:
+            async for loc in calling.list_locations(org_id, name=body["name"]):
+                if loc.name == body["name"]:
+                    return loc.id
+            return None
+
+        async def create() -> str:
+            return await calling.create_location(org_id, body)
+
+        location_id, adopted = await self._create_or_adopt(lookup, create)
+
+        async def enabled() -> bool | None:
+            async for loc in calling.list_calling_locations(org_id):
+                if loc.id == location_id:
+                    return True
+            return None
+
+        async def enable() -> bool:
             try:
-                location_id = await self.webex.calling.create_location(org_id, body)
+                request: Any = {"id": location_id, **body}
+                await calling.enable_location_for_calling(org_id, request)
             except WebexError as err:
-                if not err.ambiguous:
+                # Enabled between our look and our request (another run): success here.
+                if err.status != 409:
                     raise
-                existing = [loc async for loc in self.webex.calling.list_locations(
-                    org_id, name=body["name"])]
-                match = next((loc for loc in existing if loc.name == body["name"]), None)
-                if match is None:
-                    raise
-                location_id, adopted = match.id, True
-        else:
-            location_id = match.id
-        if adopted and location_id in {loc.id async for loc in
-                                        self.webex.calling.list_calling_locations(org_id)}:
-            return {"locationId": location_id, "orgId": org_id}, adopted
-        enable: Any = {"id": location_id, **body}
-        try:
-            await self.webex.calling.enable_location_for_calling(org_id, enable)
-        except WebexError as err:
-            # Enabled between our look and our request (another run): that is success here.
-            if err.status != 409:
-                raise
+            return True
+
+        await self._create_or_adopt(enabled, enable)
         return {"locationId": location_id, "orgId": org_id}, adopted
 
     async def _add_numbers(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         org_id, location_id = payload["orgId"], payload["locationId"]
         wanted = list(payload["body"]["phoneNumbers"])
-        present = {n.phone_number async for n in self.webex.calling.list_numbers(
-            org_id, location_id=location_id)}
-        missing = [n for n in wanted if n not in present]
+        calling = self.webex.calling
+
+        async def present() -> set[str]:
+            return {n.phone_number async for n in calling.list_numbers(
+                org_id, location_id=location_id)}
+
+        before = await present()
+        missing = [n for n in wanted if n not in before]
+
+        async def all_there() -> bool | None:
+            return True if set(wanted) <= await present() else None
+
+        async def add() -> bool:
+            now = await present()
+            todo = [n for n in wanted if n not in now]  # after a lost answer: only the rest
+            if todo:
+                await calling.add_numbers(org_id, location_id, todo,
+                                          state=payload["body"].get("state", "ACTIVE"))
+            return True
+
         if missing:
-            await self.webex.calling.add_numbers(org_id, location_id, missing,
-                                                 state=payload["body"].get("state", "ACTIVE"))
-        return {"added": missing, "adopted": [n for n in wanted if n in present],
+            await self._create_or_adopt(all_there, add)
+        return {"added": missing, "adopted": [n for n in wanted if n in before],
                 "locationId": location_id}, not missing
 
     async def _create_subscriber(self, payload: dict[str, Any],
                                  lookup_first: bool) -> tuple[dict[str, Any], bool]:
         body = payload["body"]
         on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
-        found = await self.webex.wholesale.find_subscriber(body["customerId"], body["email"],
-                                                           on_behalf_of=on_behalf)
-        adopted = found is not None
-        if found is None:
-            try:
-                found = await self.webex.wholesale.provision_subscriber(
-                    body, on_behalf_of=on_behalf)
-            except WebexError as err:
-                if not err.ambiguous:
-                    raise
-                found = await self.webex.wholesale.find_subscriber(
-                    body["customerId"], body["email"], on_behalf_of=on_behalf)
-                if found is None:
-                    raise
-                adopted = True
+        wholesale = self.webex.wholesale
+
+        async def lookup() -> Subscriber | None:
+            return await wholesale.find_subscriber(body["customerId"], body["email"],
+                                                   on_behalf_of=on_behalf)
+
+        async def create() -> Subscriber:
+            return await wholesale.provision_subscriber(body, on_behalf_of=on_behalf)
+
+        found, adopted = await self._create_or_adopt(lookup, create)
         result = {"subscriberId": found.id, "personId": found.person_id,
                   "customerId": body["customerId"]}
         if found.status == PARKED_SUBSCRIBER:

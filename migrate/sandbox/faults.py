@@ -48,6 +48,7 @@ class FaultConfig:
     error_5xx_rate: float = 0.0
     error_5xx_statuses: tuple[int, ...] = (500, 502, 503, 504)
     locked_rate: float = 0.0
+    error_429_rate: float = 0.0  # 429 + Retry-After at random, whatever the bucket says
     timeout_rate: float = 0.0
     timeout_hang_s: float = 5.0  # how long a served sandbox holds a "timed out" request
     customer_state_rates: dict[str, float] = field(default_factory=dict)
@@ -59,7 +60,7 @@ class FaultConfig:
 
 
 _KEYS = {
-    "latency", "jitter", "rate", "burst", "5xx", "locked", "timeout", "hang", "retry_after",
+    "latency", "jitter", "rate", "burst", "5xx", "429", "locked", "timeout", "hang", "retry_after",
     "seed", "pending_user_migration", *CUSTOMER_FAULT_STATES,
 }
 
@@ -103,6 +104,8 @@ def _set_number(config: FaultConfig, key: str, number: float) -> None:
         config.error_5xx_rate = number
     elif key == "locked":
         config.locked_rate = number
+    elif key == "429":
+        config.error_429_rate = number
     elif key == "timeout":
         config.timeout_rate = number
     elif key == "hang":

@@ -152,6 +152,8 @@ class SandboxApp:
             return self._delayed(self._fault_response(scripted.status, scripted.retry_after,
                                                       tracking), delay)
         fc = self.config.faults
+        if self.faults.chance(fc.error_429_rate):  # throttled at random, not by the bucket
+            return self._delayed(self._fault_response(429, "1", tracking), delay)
         if self.faults.chance(fc.locked_rate):
             return self._delayed(self._fault_response(423, "1", tracking), delay)
         if self.faults.chance(fc.error_5xx_rate):
