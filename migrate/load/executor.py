@@ -57,6 +57,7 @@ class LoadResult:
     seconds: float
     requests: int
     stopped_early: bool = False
+    throttled: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -66,7 +67,8 @@ class LoadResult:
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "batch": self.batch, "customers": self.customers,
                 "counts": self.counts, "seconds": round(self.seconds, 2),
-                "requests": self.requests, "stopped_early": self.stopped_early}
+                "requests": self.requests, "throttled": self.throttled,
+                "stopped_early": self.stopped_early}
 
 
 class Outcome(Exception):

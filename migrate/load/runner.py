@@ -53,6 +53,7 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
         journal.assign_batch((a.key for a in actions), batch)
         run_id = journal.begin_run(command, plan.fingerprint)
         requests_before = webex.client.requests_sent
+        throttled_before = webex.client.throttled
         executor = Executor(webex, journal, run_id, options, progress, rerun=rerun)
         finished = await executor.run(actions)
         counts = Counter(executor.states.get(a.key, jr.PENDING) for a in actions)
@@ -65,6 +66,7 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
             seconds=time.perf_counter() - started,
             requests=webex.client.requests_sent - requests_before,
             stopped_early=not finished,
+            throttled=webex.client.throttled - throttled_before,
             outcomes={a.key: executor.states.get(a.key, jr.PENDING) for a in actions},
         )
 

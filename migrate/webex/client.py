@@ -29,6 +29,7 @@ from migrate.webex.errors import (
     error_for_status,
     parse_error_body,
 )
+from migrate.webex.pacing import Pacer
 from migrate.webex.paging import next_link, page_items
 from migrate.webex.retry import SAFE_METHODS, RetryPolicy, parse_retry_after
 
@@ -105,6 +106,8 @@ class WebexClient:
         # has passed: the limit is per token, so the others would only be refused too.
         self._resume_at = 0.0
         self.requests_sent = 0
+        self.throttled = 0  # 429 and 423 answers: the price of going too fast
+        self._pacer = Pacer()
 
     def __repr__(self) -> str:
         return f"WebexClient({self.base_url!r})"
@@ -165,6 +168,7 @@ class WebexClient:
             if hold > 0 and not just_waited:
                 await self._sleep(hold)
             just_waited = False
+            await self._pacer.wait(loop.time(), self._sleep)
             tracking = self.new_tracking_id()
             headers = {"Authorization": f"Bearer {self.__token}", "TrackingID": tracking}
             if json is not None:
@@ -198,12 +202,15 @@ class WebexClient:
             status = response.status_code
             log.debug("%s %s -> %d (TrackingID %s)", method, url, status, tracking)
             if status < 400:
+                self._pacer.succeeded(loop.time())
                 return response
             if status == 404 and method == "DELETE" and maybe_applied:
                 # An earlier, unanswered attempt did the delete: that is success.
                 return response
             if status in (429, 423):
                 throttled += 1
+                self.throttled += 1
+                self._pacer.throttled(loop.time())
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 if wait is None:
                     wait = self.retry.default_retry_after
