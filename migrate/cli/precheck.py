@@ -21,8 +21,10 @@ from migrate.webex import TOKEN_ENV
 @click.option("--strict", is_flag=True, help="Exit 3 when any blocker remains.")
 @click.option("--local", "local_only", is_flag=True,
               help="Only the local rules; send nothing to Webex.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Validate calls in flight at once.")
 @common_options
-def command(strict: bool, local_only: bool, settings: Settings) -> None:
+def command(strict: bool, local_only: bool, concurrency: int, settings: Settings) -> None:
     """Find what Webex would refuse, before anything is sent.
 
     Writes <reports>/precheck.xlsx (Summary, Blockers, Warnings, Passed).
@@ -34,7 +36,7 @@ def command(strict: bool, local_only: bool, settings: Settings) -> None:
         if local_only or (needs_token and not token_present):
             return await run_precheck(settings.workspace, settings.config, settings.mappings,
                                       None, needs_token=needs_token, token_present=token_present)
-        async with open_webex(settings) as webex:
+        async with open_webex(settings, max_concurrency=concurrency) as webex:
             return await run_precheck(settings.workspace, settings.config, settings.mappings,
                                       webex, needs_token=needs_token,
                                       token_present=token_present)
