@@ -24,8 +24,8 @@ def command(export: Path, settings: Settings) -> None:
     when a document or record had to be dropped (see the Warnings sheet).
     """
     with Export(export) as opened:
-        total = len(opened.documents)
-    show_bar = sys.stderr.isatty() and not settings.json and total > 50
+        total = opened.count() if sys.stderr.isatty() and not settings.json else 0
+    show_bar = total > 50
     with click.progressbar(length=total, label="extract", file=sys.stderr,
                            hidden=not show_bar) as bar:
         result = extract(export, settings.workspace, progress=bar.update)

@@ -43,8 +43,8 @@ DUMP_ORDER = (
 REQUEST_KEYS = frozenset(("serviceProviderId", "groupId", "GroupId", "userId", "deviceName",
                 "serviceUserId", "servicePackName"))
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
-# Below this many documents, starting worker processes costs more than it saves.
-_PARALLEL_FROM = 400
+# Exports of one batch or less are parsed in this process: starting workers
+# would cost more than it saves.
 _BATCH_DOCUMENTS = 200
 _SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
 
@@ -137,6 +137,7 @@ def extract(
     with Export(export_path) as export, staged_dir(final) as staging:
         store = Store(staging / ".staging.sqlite")
         sink = _Collector()
+        documents = 0
         command_types: Counter[str] = Counter()
         unknown: Counter[str] = Counter()
         try:
@@ -145,6 +146,7 @@ def extract(
                 sink.warnings.extend(part.warnings)
                 command_types.update(part.command_types)
                 unknown.update(part.unknown)
+                documents += part.documents
                 if progress is not None:
                     progress(part.documents)
             store.seal()
@@ -161,7 +163,7 @@ def extract(
         result = ExtractResult(
             export=str(export_path),
             inventory_dir=final,
-            documents=len(export.documents),
+            documents=documents,
             ignored_files=export.ignored,
             counts=counts,
             command_types=dict(sorted(command_types.items())),
@@ -193,12 +195,21 @@ class _Part:
     unknown: Counter[str]
 
 
+def _batches(export: Export) -> Iterator[list[tuple[int, Document]]]:
+    numbered = enumerate(export.documents())
+    while batch := list(itertools.islice(numbered, _BATCH_DOCUMENTS)):
+        yield batch
+
+
 def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
-    numbered = list(enumerate(export.documents))
+    batches = _batches(export)
+    first = next(batches, None)
+    if first is None:
+        return
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if len(numbered) >= _PARALLEL_FROM else 1
-    batches = [numbered[i:i + _BATCH_DOCUMENTS] for i in range(0, len(numbered), _BATCH_DOCUMENTS)]
-    if workers <= 1 or len(batches) <= 1:
+        workers = len(os.sched_getaffinity(0)) if len(first) == _BATCH_DOCUMENTS else 1
+    if workers <= 1:
+        yield _parse_batch(export, first)
         for batch in batches:
             yield _parse_batch(export, batch)
         return
@@ -209,7 +220,7 @@ def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
         # store takes them, so submitting everything at once would let memory grow
         # with the export.
         window: deque[Future[_Part]] = deque()
-        pending = iter(batches)
+        pending = itertools.chain([first], batches)
         for batch in itertools.islice(pending, workers * 2):
             window.append(pool.submit(_parse_batch_in_worker, export.path, batch))
         while window:

@@ -1,9 +1,14 @@
 """Finding the documents of an export: a folder or a ``.zip``, any layout.
 
 Pairs follow the OCI client convention: ``NAME.xml`` is a request and
-``NAME.xml.response.xml`` its response. Any other ``.xml`` stands alone and
-is judged by its content (a response that echoes its keys is usable).
-Files that are not ``.xml`` (READMEs, manifests) are listed as ignored.
+``NAME.xml.response.xml`` its response, in the same folder. Any other
+``.xml`` stands alone and is judged by its content (a response that echoes
+its keys is usable). Files that are not ``.xml`` (READMEs, manifests) are
+listed as ignored.
+
+A folder is walked lazily, one directory listing at a time, in the order a
+global sort of the relative paths would give: an export of 100,000 files
+costs no more memory than an export of ten.
 """
 
 from __future__ import annotations
@@ -27,12 +32,34 @@ class Document:
     request: str | None  # the paired request's name, if any
 
 
-def _walk(root: Path) -> Iterator[str]:
-    # os.walk's DirEntry knows file from folder without a stat per file.
-    for folder, _dirs, files in os.walk(root):
-        prefix = Path(folder).relative_to(root).as_posix()
-        for name in files:
-            yield name if prefix == "." else f"{prefix}/{name}"
+def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, frozenset[str]]]:
+    """``(relative path, names of the files in its folder)`` in global sorted order."""
+    entries: list[tuple[str, str, bool]] = []
+    with os.scandir(root) as scan:
+        for entry in scan:
+            if entry.is_dir(follow_symlinks=False):
+                entries.append((entry.name + "/", entry.path, True))
+            elif entry.is_file(follow_symlinks=False):
+                entries.append((entry.name, entry.path, False))
+    siblings = frozenset(key for key, _path, is_dir in entries if not is_dir)
+    # Sorting "name/" for folders against "name" for files is exactly how the
+    # full relative paths would sort.
+    for key, path, is_dir in sorted(entries):
+        if is_dir:
+            yield from _walk(Path(path), prefix + key)
+        else:
+            yield prefix + key, siblings
+
+
+def _classify(name: str, local: str, siblings: frozenset[str] | set[str]) -> Document | None:
+    """The document a file stands for; ``None`` for a request read with its response."""
+    lower = local.lower()
+    if lower.endswith(RESPONSE_SUFFIX):
+        request = local[: -len(RESPONSE_SUFFIX)]
+        return Document(name, name[: -len(RESPONSE_SUFFIX)] if request in siblings else None)
+    if local + RESPONSE_SUFFIX in siblings:
+        return None
+    return Document(name, None)
 
 
 class Export:
@@ -42,9 +69,7 @@ class Export:
         """Open ``path``; ``scan=False`` (a worker process) only opens, never lists."""
         self.path = path
         self._zip: zipfile.ZipFile | None = None
-        self.names: list[str] = []
         self.ignored: list[str] = []
-        self.documents: list[Document] = []
         if not scan:
             if path.is_file():
                 self._zip = zipfile.ZipFile(path)
@@ -52,35 +77,51 @@ class Export:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            names = sorted(_walk(path))
-        elif zipfile.is_zipfile(path):
+            return
+        if zipfile.is_zipfile(path):
             try:
                 self._zip = zipfile.ZipFile(path)
-                names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
             except (zipfile.BadZipFile, OSError, EOFError) as err:
                 raise InputError(f"{path}: not a readable zip ({err})") from err
-        else:
-            kind = "a zip that is truncated or corrupt" if path.suffix.lower() == ".zip" \
-                else "neither a folder nor a zip"
-            raise InputError(f"{path}: {kind}; an export is a folder or a .zip of OCI-P XML")
-        self.names = names
-        xml = {n for n in names if n.lower().endswith(".xml")}
-        self.ignored = [n for n in names if n not in xml]
-        for name in sorted(xml):
-            if name.lower().endswith(RESPONSE_SUFFIX):
-                request = name[: -len(RESPONSE_SUFFIX)]
-                self.documents.append(Document(name, request if request in xml else None))
-            elif name + RESPONSE_SUFFIX not in xml:
-                self.documents.append(Document(name, None))
-            # else: a request; read when its response is.
+            return
+        kind = "a zip that is truncated or corrupt" if path.suffix.lower() == ".zip" \
+            else "neither a folder nor a zip"
+        raise InputError(f"{path}: {kind}; an export is a folder or a .zip of OCI-P XML")
+
+    def _files(self) -> Iterator[tuple[str, frozenset[str] | set[str]]]:
+        if self._zip is None:
+            yield from _walk(self.path)
+            return
+        # zipfile holds the whole directory in memory anyway: sort it and pair by folder.
+        names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
+        folders: dict[str, set[str]] = {}
+        for name in names:
+            folder, _sep, local = name.rpartition("/")
+            folders.setdefault(folder, set()).add(local)
+        for name in names:
+            folder, _sep, _local = name.rpartition("/")
+            yield name, folders[folder]
+
+    def documents(self) -> Iterator[Document]:
+        """The documents to read, in a stable order; ``ignored`` fills as it goes."""
+        self.ignored = []
+        for name, siblings in self._files():
+            local = name.rpartition("/")[2]
+            if not local.lower().endswith(".xml"):
+                self.ignored.append(name)
+                continue
+            doc = _classify(name, local, siblings)
+            if doc is not None:
+                yield doc
+
+    def count(self) -> int:
+        """How many documents there are (a listing pass; nothing is read)."""
+        return sum(1 for _doc in self.documents())
 
     def open(self, name: str) -> IO[bytes]:
         if self._zip is not None:
             return self._zip.open(name)
         return (self.path / name).open("rb")
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self.documents)
 
     def close(self) -> None:
         if self._zip is not None:
