@@ -27,6 +27,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).parent))
+from sandbox import start_server  # bench helpers beside this file
+
 from migrate import inventory
 from migrate.plan import model as wm
 
@@ -66,16 +69,7 @@ def write_model(workspace: Path, customers: int, users: int) -> None:
 
 
 def serve(*extra: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "migrate", "sandbox", "serve", "--port", "0", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stdout is not None
-    url = proc.stdout.readline().strip()
-    if not url.startswith("http://127.0.0.1:"):
-        proc.kill()
-        raise SystemExit(f"sandbox did not start: {url!r}")
-    return proc, url
+    return start_server(*extra)
 
 
 def migrate(*args: str) -> dict[str, Any]:

@@ -53,16 +53,23 @@ def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
             "trunk_user": boolean(row.get("In Trunk Group")),
             "external_id": text(row.get("User External Id")),
         }))
-        if number is not None:
-            out.record("numbers", number, "user", compact({
-                "phone_number": number,
-                "phone_number_raw": raw,
-                "sp_id": sp_id,
-                "group_id": group_id,
-                "user_id": user_id,
-                "user_type": "Normal",
-                "activated": boolean(row.get("Phone Number Activated")),
-            }))
+        _user_number(out, number, raw, sp_id, group_id, user_id,
+                     boolean(row.get("Phone Number Activated")))
+
+
+def _user_number(out: Sink, number: str | None, raw: str | None, sp_id: str | None,
+                 group_id: str | None, user_id: str, activated: bool | None = None) -> None:
+    """The user's own number, as a numbers record (the DN table may not list it)."""
+    if number is not None:
+        out.record("numbers", number, "user", compact({
+            "phone_number": number,
+            "phone_number_raw": raw,
+            "sp_id": sp_id,
+            "group_id": group_id,
+            "user_id": user_id,
+            "user_type": "Normal",
+            "activated": activated,
+        }))
 
 
 def _department(value: Any) -> str | None:
@@ -117,15 +124,7 @@ def user(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         "external_id": text(data.get("userExternalId")),
         "response_type": ctx.ctype.name,
     }))
-    if number is not None:
-        out.record("numbers", number, "user", compact({
-            "phone_number": number,
-            "phone_number_raw": raw,
-            "sp_id": sp_id,
-            "group_id": group_id,
-            "user_id": user_id,
-            "user_type": "Normal",
-        }))
+    _user_number(out, number, raw, sp_id, group_id, user_id)
     if endpoint_data and endpoint_data.get("device_name") and sp_id:
         level = endpoint_data.get("device_level") or "Group"
         dev_sp, dev_group = _device_owner(level, sp_id, group_id)
