@@ -154,7 +154,10 @@ def test_pending_user_migration_parks_one_subscriber(workspace: Path) -> None:
     email = planned(workspace)["subscribers"][-1]
     sandbox.faults.pending_user_migration_emails.add(email)
     result = load(workspace, sandbox)
-    assert result.counts[jr.PARKED] == 1 and result.counts[jr.FAILED] == 0
+    # The subscriber, and (issue #7) the phones that wait for it, are parked.
+    waiting = [a for a in builder.read(workspace / "w").actions
+               if any(d.endswith(f":{email}") for d in a.depends_on)]
+    assert result.counts[jr.PARKED] == 1 + len(waiting) and result.counts[jr.FAILED] == 0
     sub = next(s for s in sandbox.state.subscribers.values() if s.email == email)
     sandbox.complete_user_migration(sub.id)
     done = load(workspace, sandbox, command="retry")
@@ -187,3 +190,45 @@ def test_cli_load_status_retry_and_a_stale_plan(workspace: Path) -> None:
     (config).write_text(CONFIG + "\n# edited\n")
     code, _out, err = invoke("load", *common)
     assert code == 3 and "config changed" in err
+
+
+def test_cli_load_refuses_a_plan_made_before_a_mapping_table_changed(
+        workspace: Path, tmp_path: Path) -> None:
+    from migrate.mapping.tables import shipped_dir
+
+    mine = tmp_path / "my-mappings"
+    shutil.copytree(shipped_dir(), mine)
+    ws = ["-w", str(workspace / "w"), "--reports", str(workspace / "r"), "--config",
+          str(workspace / "migrate.toml"), "--mappings", str(mine), "--sandbox"]
+    assert invoke("plan", *ws)[0] == 0
+    with (mine / "countries.csv").open("a", encoding="utf-8") as handle:
+        handle.write("Freedonia,FD,made up\n")
+    code, _out, err = invoke("load", *ws)
+    assert code == 3
+    assert "mappings/countries.csv changed" in err and err.count("\n") == 1
+    assert not (workspace / "w" / "journal.sqlite").exists()  # refused before anything
+    assert invoke("plan", *ws)[0] == 0
+    code, _out, err = invoke("load", *ws, "--poll-interval", "0.001")
+    assert code == 0, err
+
+
+def test_select_and_batch_size_choose_the_customers(tmp_path: Path) -> None:
+    from tests.test_rollback import CONFIG as GROUP_CONFIG
+
+    (tmp_path / "migrate.toml").write_text(GROUP_CONFIG)
+    ws = ["-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r"), "--config",
+          str(tmp_path / "migrate.toml"), "--sandbox"]
+    assert invoke("extract", *ws, str(SAMPLES / "metro-sp-group-mode"))[0] == 0
+    assert invoke("map", *ws)[0] == 0
+    assert invoke("plan", *ws)[0] == 0
+    customers = sorted({a.customer for a in builder.read(tmp_path / "w").actions})
+    code, out, err = invoke("load", *ws, "--select", customers[1], "--json",
+                            "--poll-interval", "0.001")
+    assert code == 0, err
+    assert json.loads(out)["customers"] == [customers[1]]
+    code, out, _err = invoke("load", *ws, "--batch-size", "1", "--json",
+                             "--poll-interval", "0.001")
+    first = json.loads(out)
+    assert first["customers"] == [customers[0]] and first["batch"] == 2
+    code, _out, err = invoke("load", *ws, "--select", "nobody")
+    assert code == 2 and "no customer nobody" in err

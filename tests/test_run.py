@@ -23,9 +23,11 @@ def run(tmp_path: Path, *extra: str) -> tuple[int, str, str]:
 def test_run_goes_through_every_stage_on_the_sandbox(tmp_path: Path) -> None:
     code, out, err = run(tmp_path)
     assert code == 0, err
-    for workbook in ("extract", "review", "precheck", "plan", "load"):
+    for workbook in ("extract", "review", "precheck", "plan", "load", "devices"):
         assert (tmp_path / "r" / f"{workbook}.xlsx").is_file(), workbook
-    assert "load: run 1" in out and "19 succeeded" in out
+    # 19 for customer, locations, numbers and people; 1 workspace and 9 phones.
+    assert "load: run 1" in out and "29 succeeded" in out
+    assert out.rstrip().splitlines()[-1] == f"summary: {tmp_path / 'r' / 'summary.html'}"
     status = CliRunner().invoke(cli, ["status", "-w", str(tmp_path / "w"), "--json"])
     assert json.loads(status.stdout)["counts"]["failed"] == 0
     code, out, _err = run(tmp_path)  # again: nothing duplicated, nothing to do

@@ -19,6 +19,7 @@ from migrate.load.executor import LoadOptions, LoadResult
 from migrate.load.lock import workspace_lock
 from migrate.load.runner import run_load
 from migrate.plan import builder
+from migrate.reports.devices_report import write_devices_report
 from migrate.reports.dryrun_report import outcome, write_dryrun_report
 from migrate.reports.load_report import write_load_report
 
@@ -69,6 +70,7 @@ def execute(settings: Settings, command_name: str, select: tuple[str, ...],
             ("Requests", result.requests), ("Seconds", round(result.seconds, 2)),
             ("Stopped early (--fail-fast)", result.stopped_early),
         ])
+        write_devices_report(settings.workspace, settings.reports / "devices.xlsx")
     counts = ", ".join(f"{n} {state}" for state, n in result.counts.items() if n)
     if not result.customers:
         lines = [f"{command_name}: nothing to do"]

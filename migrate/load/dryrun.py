@@ -88,6 +88,10 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             self._fake.customers[customer_id] = {
                 "id": customer_id, "orgId": org_id, "status": "provisioned",
                 "externalId": body.get("externalId"), "packages": body.get("packages", []),
+                # Issue #7: a workspace's create reads its common-area licence from here.
+                "resourceDetails": {"packages": [
+                    {"name": name, "status": "provisioned", "licenseIds": [f"{DRY}license-{name}"]}
+                    for name in body.get("packages", [])]},
             }
             self._fake.locations[org_id] = [{"id": self._new("location"),
                                              "name": location.get("name"), "orgId": org_id}]
@@ -108,6 +112,18 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             return _json(201, {"id": location_id}, request)
         if request.method == "POST" and path.endswith("/telephony/config/locations"):
             return _json(201, {"id": body.get("id")}, request)
+        # -- issue #7: workspaces (201) and devices (200), as Webex answers them ----------
+        if request.method == "POST" and path.endswith("/workspaces"):
+            return _json(201, {"id": self._new("workspace"), "orgId": body.get("orgId"),
+                               "displayName": body.get("displayName"),
+                               "locationId": body.get("locationId"),
+                               "calling": {"type": (body.get("calling") or {}).get("type")}},
+                         request)
+        if request.method == "POST" and path.endswith("/devices"):
+            owner = {k: body[k] for k in ("personId", "workspaceId") if body.get(k)}
+            return _json(200, {"id": self._new("device"), "mac": body.get("mac"),
+                               "product": body.get("model"), **owner}, request)
+        # -- end issue #7 --------------------------------------------------------------
         if request.method == "DELETE":
             return httpx.Response(204, request=request)
         return _json(200, {}, request)

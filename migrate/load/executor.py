@@ -221,6 +221,12 @@ class Executor:
             return await self._add_numbers(payload)
         if action.type == CREATE_SUBSCRIBER:
             return await self._create_subscriber(payload, lookup_first)
+        # Issue #7: workspaces and devices live in load/devices.py (which imports this one).
+        from migrate.load.devices import HANDLERS as DEVICE_HANDLERS
+
+        extra = DEVICE_HANDLERS.get(action.type)
+        if extra is not None:
+            return await extra(self, payload)
         raise Outcome(jr.FAILED, f"unknown action type {action.type}", "unknown_action")
 
     async def _create_or_adopt(self, lookup: Callable[[], Awaitable[T | None]],

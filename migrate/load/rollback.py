@@ -16,6 +16,7 @@ from typing import Any
 
 from migrate.errors import InputError
 from migrate.load import journal as jr
+from migrate.load.devices import INVERSE_HANDLERS as DEVICE_INVERSES
 from migrate.load.journal import Journal, JournalAction
 from migrate.plan.actions import is_ref
 from migrate.webex import Webex, WebexError, WebexNotFound
@@ -48,6 +49,7 @@ INVERSE_HANDLERS: dict[str, InverseHandler] = {
     "remove_subscriber": _remove_subscriber,
     "remove_numbers": _remove_numbers,
     "remove_customer": _remove_customer,
+    **DEVICE_INVERSES,  # issue #7: delete_device, delete_workspace
 }
 # Inverses the API does not offer: listed, never attempted.
 NOT_UNDOABLE = {
@@ -64,6 +66,7 @@ class Step:
     inverse_type: str
     succeeded_at: str
     note: str = ""
+    ordinal: int = 0
 
 
 @dataclass
@@ -101,8 +104,10 @@ def choose(journal: Journal, *, customer: str | None = None, batch: int | None =
             continue  # nothing to undo, or not ours to undo
         steps.append(Step(action.key, action.type, action.customer, action.inverse["type"],
                           when.get(action.key, ("", 0))[0],
-                          NOT_UNDOABLE.get(action.inverse["type"], "")))
-    return sorted(steps, key=lambda s: (s.succeeded_at, s.key), reverse=True)
+                          NOT_UNDOABLE.get(action.inverse["type"], ""), action.ordinal))
+    # Newest first; actions that finished in the same millisecond go in reverse plan
+    # order, so a phone is always removed before the workspace it belongs to.
+    return sorted(steps, key=lambda s: (s.succeeded_at, s.customer, s.ordinal), reverse=True)
 
 
 def _resolve(value: Any, results: dict[str, dict[str, Any]]) -> Any:

@@ -24,7 +24,7 @@ from migrate.mapping import email as email_rules
 from migrate.mapping import timezone
 from migrate.mapping.e164 import NumberError, is_e164, to_e164
 from migrate.mapping.locale import CALL_IN_COUNTRY_CODE, split, wholesale_locale
-from migrate.mapping.rules import CALLING_PACKAGES, MIGRATED_DEVICE_KINDS
+from migrate.mapping.rules import CALLING_PACKAGES, MIGRATED_DEVICE_KINDS, is_workspace
 from migrate.mapping.tables import Tables
 from migrate.plan.model import (
     BLOCKER,
@@ -722,6 +722,8 @@ def _check_emails(model: Model, by_customer: dict[str, list[Subscriber]]) -> Non
     seen: dict[str, str] = {}
     for cid in sorted(by_customer):
         for sub in sorted(by_customer[cid], key=lambda s: s.id):
+            if is_workspace(sub):
+                continue  # a workspace has no email (issue #7)
             if not sub.email:
                 hint = (" (a place: give the common-area phone a mailbox or skip it)"
                         if sub.is_place else "")
@@ -827,7 +829,8 @@ def _languages(model: Model, customer: Customer, subs: list[Subscriber],
 def _choose_admin(model: Model, customer: Customer, subs: list[Subscriber], config: Config,
                   blocked: set[str]) -> None:
     issues = model.issues
-    eligible = [s for s in sorted(subs, key=lambda s: s.id) if s.email and s.id not in blocked]
+    eligible = [s for s in sorted(subs, key=lambda s: s.id)
+                if s.email and s.id not in blocked and not is_workspace(s)]
     for sub in subs:
         sub.is_admin = False
     admin: Subscriber | None = None

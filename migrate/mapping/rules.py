@@ -6,6 +6,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 PACKAGES: tuple[str, ...] = (
     "common_area_calling", "webex_voice", "webex_calling", "webex_suite", "webex_meetings",
@@ -16,6 +17,18 @@ DEVICE_KINDS: tuple[str, ...] = (
     "phone", "ata", "generic", "soft_client", "trunk", "unsupported", "unknown",
 )
 MIGRATED_DEVICE_KINDS: frozenset[str] = frozenset({"phone", "ata", "generic"})
+WORKSPACE_PACKAGE = "common_area_calling"
+
+
+class _Seat(Protocol):
+    is_place: bool
+    package: str
+
+
+def is_workspace(sub: _Seat) -> bool:
+    """A place, or a user the rules (or a reviewer) gave the common-area package: Webex
+    takes neither as a subscriber, both become workspaces."""
+    return bool(sub.is_place) or sub.package == WORKSPACE_PACKAGE
 
 
 def glob_error(pattern: str) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from migrate import inventory as inv
 from migrate.config import load_config
+from migrate.mapping import workspaces
 from migrate.mapping.mapper import Model, build, finalize
 from migrate.mapping.overrides import OverrideResult, apply_overrides, read_review
 from migrate.mapping.tables import load_tables
@@ -68,6 +69,7 @@ def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
         overrides_digest = hashlib.sha256(
             json.dumps([o.to_record() for o in log], sort_keys=True).encode()).hexdigest()
     finalize(model, tables, config)
+    workspaces.derive(model)  # issue #7: places → workspaces, device owners
 
     counts: dict[str, int] = {}
     severity = Counter(i.severity for i in model.issues.items.values())

@@ -17,7 +17,10 @@ AWAIT_CUSTOMER = "await_customer"
 CREATE_LOCATION = "create_location"
 ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
-TYPES = (CREATE_CUSTOMER, AWAIT_CUSTOMER, CREATE_LOCATION, ADD_NUMBERS, CREATE_SUBSCRIBER)
+CREATE_WORKSPACE = "create_workspace"  # issue #7: a place → a Webex Calling workspace
+CREATE_DEVICE = "create_device"  # issue #7: a phone by MAC for a person or a workspace
+TYPES = (CREATE_CUSTOMER, AWAIT_CUSTOMER, CREATE_LOCATION, ADD_NUMBERS, CREATE_SUBSCRIBER,
+         CREATE_WORKSPACE, CREATE_DEVICE)
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES = {
@@ -26,6 +29,8 @@ INVERSES = {
     CREATE_LOCATION: "delete_location",
     ADD_NUMBERS: "remove_numbers",
     CREATE_SUBSCRIBER: "remove_subscriber",
+    CREATE_WORKSPACE: "delete_workspace",
+    CREATE_DEVICE: "delete_device",
 }
 
 

@@ -33,6 +33,7 @@ from migrate.plan.actions import (
     action_key,
     ref,
 )
+from migrate.plan.devices import DevicePlanner
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
 from migrate.workspace import staged_file
 
@@ -200,6 +201,7 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             numbers_by_location[number.location_id].append(number.phone_number or number.id)
 
     actions: list[Action] = []
+    device_planner = DevicePlanner(workspace, blocked)  # issue #7
     for customer in sorted(customers, key=lambda c: c.id):
         reason = blocked.get(("customer", customer.id))
         if reason:
@@ -246,11 +248,10 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             location = usable.get(subscriber.location_id)
             if reason is None and location is None:
                 reason = f"its location {subscriber.location_id} is left alone"
-            if reason is None and (subscriber.is_place
-                                   or subscriber.package == PLACE_PACKAGE):
-                # Wholesale takes no common-area subscriber: a place becomes a workspace.
-                reason = ("a place (common-area phone): it becomes a Webex workspace, which "
-                          "this version does not load yet")
+            if subscriber.is_place or subscriber.package == PLACE_PACKAGE:
+                # Wholesale takes no common-area subscriber: a place becomes a workspace,
+                # planned (or left alone, with its reason) by plan/devices.py.
+                continue
             if reason:
                 left.append(LeftAlone(customer.id, "subscriber", subscriber.id, reason))
                 continue
@@ -291,6 +292,12 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             ordinal += 1
             if subscriber.is_admin:
                 admin_key = key
+        # -- issue #7: workspaces and devices, after the people they belong to ------------
+        extra, extra_left = device_planner.actions_for(
+            customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal)
+        actions.extend(extra)
+        left.extend(LeftAlone(customer.id, *item) for item in extra_left)
+        # -- end issue #7 ----------------------------------------------------------------
 
     inputs = input_digests(workspace, config, mappings)
     counts: dict[str, int] = defaultdict(int)

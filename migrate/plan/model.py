@@ -127,17 +127,28 @@ class Device:
     evidence: str = ""
     owner: str | None = None  # subscriber id of the primary line
     lines: list[str] = field(default_factory=list)
+    # Issue #7: whom Webex gets the device for, and the lines it cannot carry over.
+    owner_kind: str | None = None  # person | workspace (None: not migrated)
+    shared_lines: list[str] = field(default_factory=list)  # shared call appearances
 
 
 @dataclass(slots=True)
 class Workspace:
-    """A shared-space device owner (filled by a later stage; none yet)."""
+    """A common-area phone's owner: a BroadWorks place becomes a Webex workspace.
+
+    ``id`` is the BroadWorks user id, as for subscribers, so a place keeps one key
+    from the review workbook (where it stays an editable subscriber row) to the plan.
+    """
 
     id: str
     customer_id: str
     location_id: str
     bw_key: dict[str, str]
     name: str = ""
+    phone_number: str | None = None
+    extension: str | None = None
+    package: str = "common_area_calling"
+    devices: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

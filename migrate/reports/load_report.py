@@ -9,7 +9,8 @@ from typing import Any
 from migrate.load.journal import STATES, Journal
 from migrate.reports.xlsx import Column, ReportWriter
 
-_ID_FIELDS = ("customerId", "orgId", "locationId", "subscriberId", "personId")
+_ID_FIELDS = ("customerId", "orgId", "locationId", "subscriberId", "personId", "workspaceId",
+              "deviceId")
 
 
 def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]]) -> Path:

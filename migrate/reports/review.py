@@ -86,7 +86,7 @@ def review_sheets(model: Model, summary: Sequence[tuple[str, Any]],
         for d in model.sorted_devices():
             yield [d.id, d.customer_id, d.location_id, d.device_name, d.device_type, d.model,
                    d.kind, "yes" if d.migrate else "no", d.reason, d.mac, d.mac_raw,
-                   d.evidence, d.owner, d.lines]
+                   d.evidence, d.owner, d.lines, d.owner_kind, d.shared_lines]
 
     def not_migrated() -> Iterator[list[Any]]:
         for nm in model.sorted_not_migrated():
@@ -142,7 +142,8 @@ def review_sheets(model: Model, summary: Sequence[tuple[str, Any]],
                                    "Activated"), numbers),
         SheetSpec("Devices", _cols("Device ID", "Customer ID", "Location ID", "Device name",
                                    "Device type", "Webex model", "Kind", "Migrate", "Reason",
-                                   "MAC", "MAC (BroadWorks)", "Evidence", "Owner", "Lines"),
+                                   "MAC", "MAC (BroadWorks)", "Evidence", "Owner", "Lines",
+                                   "Owner kind", "Shared lines (not migrated)"),
                   devices),
         SheetSpec("Not migrated", _cols("ID", "Kind", "Customer ID", "Location ID",
                                         "BroadWorks key", "Name", "Items", "Reason", "Rebuild"),

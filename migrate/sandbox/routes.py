@@ -114,6 +114,10 @@ class SandboxApp:
         add("POST", f"/telephony/config/locations/{seg}/numbers", self.add_numbers)
         add("DELETE", f"/telephony/config/locations/{seg}/numbers", self.remove_numbers)
         add("GET", "/telephony/config/numbers", self.list_numbers)
+        # Issue #7: workspaces and devices (sandbox/devices.py imports this module).
+        from migrate.sandbox.devices import DeviceRoutes
+
+        DeviceRoutes(self).register(add)
 
     # ------------------------------------------------------------------ front door
 
@@ -362,6 +366,7 @@ class SandboxApp:
             if not sub.deleted:
                 self._end_subscriber(sub, now)
         if not customer.existing_org:
+            self.state.drop_workspaces(customer.org_id)  # issue #7: with their devices
             for loc_id in [i for i, loc in self.state.locations.items()
                            if loc.org_id == customer.org_id]:
                 del self.state.locations[loc_id]
@@ -609,6 +614,9 @@ class SandboxApp:
             if record.owner_id not in (None, owner):
                 raise HttpError(409, f"{number} is already assigned.", codes.NUMBER_IN_USE)
         if extension is not None:
+            if self.state.workspace_with_extension(customer.org_id, extension):  # issue #7
+                raise HttpError(409, f"Extension {extension} is already used in this "
+                                     "organization.", codes.EXTENSION_IN_USE)
             for other in self.state.subscribers_of(customer.id):
                 if not other.deleted and other.id != owner and other.extension == extension:
                     raise HttpError(409, f"Extension {extension} is already used in this "
@@ -706,6 +714,7 @@ class SandboxApp:
             self.state.numbers[sub.primary_phone_number].owner_id = None
         sub.deleted = True
         self.state.unindex_subscriber_email(sub)
+        self.state.drop_devices(person_id=sub.person_id)  # a person's phones go with them
 
     def remove_subscriber(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         sub = self._subscriber(req, m.group(1), for_delete=True)
@@ -1030,6 +1039,12 @@ class SandboxApp:
                 view["owner"] = {"id": owner.person_id, "type": "PEOPLE",
                                  "firstName": owner.first_name or "",
                                  "lastName": owner.last_name or ""}
+            place = self.state.workspaces.get(number.owner_id or "")
+            if place is not None:  # issue #7: a workspace's number
+                if place.extension:
+                    view["extension"] = place.extension
+                view["owner"] = {"id": place.id, "type": "PLACE",
+                                 "lastName": place.display_name}
             items.append(view)
         return self._page(req, items, default_max=2000, cap=2000, key="phoneNumbers",
                           offset_name="start")

@@ -114,6 +114,39 @@ class Subscriber:
 
 
 @dataclass
+class Workspace:
+    """Issue #7. ``calling_location_id``/``phone_number``/``extension``: Webex Calling only."""
+
+    id: str
+    org_id: str
+    display_name: str
+    location_id: str | None
+    supported_devices: str
+    calling_type: str
+    created: str
+    phone_number: str | None = None
+    extension: str | None = None
+    calling_location_id: str | None = None
+    licenses: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Device:
+    """Issue #7: a phone added by MAC for exactly one person or workspace."""
+
+    id: str
+    org_id: str
+    mac: str  # 12 upper-case hex digits
+    model: str
+    product: str
+    created: str
+    person_id: str | None = None
+    workspace_id: str | None = None
+    location_id: str | None = None
+    managed_by: str = "CISCO"
+
+
+@dataclass
 class BillingReport:
     id: str
     billing_start_date: str
@@ -154,6 +187,8 @@ class SandboxState:
     numbers: dict[str, Number] = field(default_factory=dict)
     subscribers: dict[str, Subscriber] = field(default_factory=dict)
     reports: dict[str, BillingReport] = field(default_factory=dict)
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -218,6 +253,25 @@ class SandboxState:
         found = self._by_org.get(org_id)
         return self.customers.get(found) if found else None
 
+    # -- issue #7: what goes with a person, a workspace or an org when it goes
+
+    def drop_devices(self, *, person_id: str | None = None, workspace_id: str | None = None,
+                     org_id: str | None = None) -> None:
+        for device_id in [d.id for d in self.devices.values()
+                          if (person_id is not None and d.person_id == person_id)
+                          or (workspace_id is not None and d.workspace_id == workspace_id)
+                          or (org_id is not None and d.org_id == org_id)]:
+            del self.devices[device_id]
+
+    def drop_workspaces(self, org_id: str) -> None:
+        for ws_id in [w.id for w in self.workspaces.values() if w.org_id == org_id]:
+            del self.workspaces[ws_id]
+        self.drop_devices(org_id=org_id)
+
+    def workspace_with_extension(self, org_id: str, extension: str) -> Workspace | None:
+        return next((w for w in self.workspaces.values()
+                     if w.org_id == org_id and w.extension == extension), None)
+
     def _reindex(self) -> None:
         self._by_external, self._by_org, self._by_email, self._by_customer = {}, {}, {}, {}
         for customer in list(self.customers.values()):
@@ -259,6 +313,10 @@ class SandboxState:
         state.locations = {k: _load(Location, v) for k, v in data["locations"].items()}
         state.numbers = {k: _load(Number, v) for k, v in data["numbers"].items()}
         state.reports = {k: _load(BillingReport, v) for k, v in data["reports"].items()}
+        # Issue #7; absent from state files saved before devices existed.
+        state.workspaces = {k: _load(Workspace, v)
+                            for k, v in data.get("workspaces", {}).items()}
+        state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)

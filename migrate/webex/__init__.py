@@ -13,6 +13,7 @@ from typing import Any
 
 from migrate.webex.calling import CallingApi
 from migrate.webex.client import DEFAULT_API_URL, TOKEN_ENV, WebexClient
+from migrate.webex.devices import DevicesApi
 from migrate.webex.errors import (
     ErrorItem,
     MissingTokenError,
@@ -28,7 +29,7 @@ from migrate.webex.retry import RetryPolicy
 from migrate.webex.wholesale import WholesaleApi
 
 __all__ = [
-    "DEFAULT_API_URL", "TOKEN_ENV", "CallingApi", "ErrorItem", "MissingTokenError",
+    "DEFAULT_API_URL", "TOKEN_ENV", "CallingApi", "DevicesApi", "ErrorItem", "MissingTokenError",
     "RetryPolicy", "Webex", "WebexAuthError", "WebexClient", "WebexConflict", "WebexError",
     "WebexNotFound", "WebexRateLimited", "WebexServerError", "WebexTimeout", "WholesaleApi",
 ]
@@ -41,6 +42,7 @@ class Webex:
         self.client = WebexClient(base_url, **kwargs)
         self.wholesale = WholesaleApi(self.client)
         self.calling = CallingApi(self.client)
+        self.devices = DevicesApi(self.client)  # workspaces and devices (issue #7)
 
     async def aclose(self) -> None:
         await self.client.aclose()
