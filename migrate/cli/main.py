@@ -58,7 +58,7 @@ def cli() -> None:
 # One module per command under migrate/cli/, each exposing ``command``.
 STAGES: tuple[str, ...] = (
     "extract", "map", "precheck", "plan", "load", "status", "retry", "rollback", "run",
-    "sandbox", "synthetic",
+    "sandbox", "synthetic", "verify", "billing", "report",
 )
 
 
