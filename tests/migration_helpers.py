@@ -23,6 +23,12 @@ CONFIG = """provisioning_id = "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2"
 [email]
 missing = "{first}.{last}@{domain}"
 """
+# One customer per group (the metro sample's businesses, synthetic exports' groups).
+GROUP_CONFIG = """provisioning_id = "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2"
+customer_level = "group"
+[email]
+missing = "{first}.{last}@{domain}"
+"""
 T = TypeVar("T")
 
 
@@ -38,14 +44,19 @@ COMPARED_TYPES = ("create_customer", "await_customer", "create_location", "add_n
                   "create_subscriber")
 
 
+def stage(root: Path, export: Path, config: str = CONFIG,
+          extract_codes: tuple[int, ...] = (0,)) -> Path:
+    """extract → map → plan of ``export`` under ``root`` (w/, r/, migrate.toml)."""
+    (root / "migrate.toml").write_text(config)
+    for step in (["extract", str(export)], ["map"], ["plan"]):
+        code, _out, err = invoke(step[0], *common(root), *step[1:])
+        assert code in (extract_codes if step[0] == "extract" else (0,)), err
+    return root
+
+
 def prepare(root: Path, sample: str = "acme-enterprise", *, everything: bool = False) -> Path:
-    """extract → map → plan of a sample under ``root`` (w/, r/, migrate.toml); unless
-    ``everything``, the plan keeps only :data:`COMPARED_TYPES`."""
-    config = root / "migrate.toml"
-    config.write_text(CONFIG)
-    for stage in (["extract", str(SAMPLES / sample)], ["map"], ["plan"]):
-        code, _out, err = invoke(stage[0], *common(root), *stage[1:])
-        assert code == 0, err
+    """A staged sample; unless ``everything``, the plan keeps only :data:`COMPARED_TYPES`."""
+    stage(root, SAMPLES / sample)
     if not everything:
         plan = builder.read(root / "w")
         plan.actions = [a for a in plan.actions if a.type in COMPARED_TYPES]

@@ -22,7 +22,7 @@ from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.webex import Webex
-from tests.test_load import CONFIG, SAMPLES, invoke
+from tests.migration_helpers import SAMPLES, stage
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 _ID = re.compile(r"^[A-Za-z0-9+/=_-]{24,}$")
@@ -30,13 +30,7 @@ _ID = re.compile(r"^[A-Za-z0-9+/=_-]{24,}$")
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    (tmp_path / "migrate.toml").write_text(CONFIG)
-    for stage in (["extract", str(SAMPLES / "acme-enterprise")], ["map"], ["plan"]):
-        code, _out, err = invoke(stage[0], "-w", str(tmp_path / "w"), "--reports",
-                                 str(tmp_path / "r"), "--config", str(tmp_path / "migrate.toml"),
-                                 *stage[1:])
-        assert code == 0, err
-    return tmp_path
+    return stage(tmp_path, SAMPLES / "acme-enterprise")
 
 
 class Recorder(httpx.AsyncBaseTransport):

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from migrate.cli.main import cli
 from migrate.load import journal as jr
 from migrate.load.executor import LoadOptions, LoadResult
 from migrate.load.journal import Journal
@@ -20,30 +18,13 @@ from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox, SandboxConfig
 from migrate.webex import Webex
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-CONFIG = """provisioning_id = "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2"
-[email]
-missing = "{first}.{last}@{domain}"
-"""
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.migration_helpers import CONFIG, GROUP_CONFIG, SAMPLES, invoke, stage
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with inventory, model and plan for the acme sample (made once)."""
-    root = tmp_path_factory.mktemp("load")
-    config = root / "migrate.toml"
-    config.write_text(CONFIG)
-    for stage in (["extract", str(SAMPLES / "acme-enterprise")], ["map"], ["plan"]):
-        code, _out, err = invoke(stage[0], "-w", str(root / "w"), "--reports",
-                                 str(root / "r"), "--config", str(config), *stage[1:])
-        assert code == 0, err
-    return root
+    return stage(tmp_path_factory.mktemp("load"), SAMPLES / "acme-enterprise")
 
 
 @pytest.fixture
@@ -213,8 +194,6 @@ def test_cli_load_refuses_a_plan_made_before_a_mapping_table_changed(
 
 
 def test_select_and_batch_size_choose_the_customers(tmp_path: Path) -> None:
-    from tests.test_rollback import CONFIG as GROUP_CONFIG
-
     (tmp_path / "migrate.toml").write_text(GROUP_CONFIG)
     ws = ["-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r"), "--config",
           str(tmp_path / "migrate.toml"), "--sandbox"]

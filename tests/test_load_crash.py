@@ -24,7 +24,7 @@ import pytest
 from migrate.load.journal import SUCCEEDED, Journal
 from migrate.plan import builder
 from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
-from tests.test_rollback import CONFIG, SAMPLES, invoke
+from tests.migration_helpers import GROUP_CONFIG, SAMPLES, stage
 
 TRIALS = 20
 TOKEN = "crash-test-token"
@@ -32,13 +32,8 @@ TOKEN = "crash-test-token"
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("crash")
-    (root / "migrate.toml").write_text(CONFIG)
-    for stage in (["extract", str(SAMPLES / "metro-sp-group-mode")], ["map"], ["plan"]):
-        code, _out, err = invoke(stage[0], "-w", str(root / "w"), "--reports", str(root / "r"),
-                                 "--config", str(root / "migrate.toml"), *stage[1:])
-        assert code == 0, err
-    return root
+    return stage(tmp_path_factory.mktemp("crash"), SAMPLES / "metro-sp-group-mode",
+                 GROUP_CONFIG)
 
 
 def migrate(command: str, ws: Path, url: str) -> subprocess.Popen[bytes]:

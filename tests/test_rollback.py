@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from migrate.cli.main import cli
 from migrate.load import journal as jr
 from migrate.load import rollback
 from migrate.load.executor import LoadOptions
@@ -20,29 +18,13 @@ from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.webex import Webex
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-CONFIG = """provisioning_id = "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2"
-customer_level = "group"
-[email]
-missing = "{first}.{last}@{domain}"
-"""
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.migration_helpers import GROUP_CONFIG, SAMPLES, invoke, stage
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("rollback")
-    (root / "migrate.toml").write_text(CONFIG)
-    for stage in (["extract", str(SAMPLES / "metro-sp-group-mode")], ["map"], ["plan"]):
-        code, _out, err = invoke(stage[0], "-w", str(root / "w"), "--reports", str(root / "r"),
-                                 "--config", str(root / "migrate.toml"), *stage[1:])
-        assert code == 0, err
-    return root
+    return stage(tmp_path_factory.mktemp("rollback"), SAMPLES / "metro-sp-group-mode",
+                 GROUP_CONFIG)
 
 
 @pytest.fixture

@@ -149,12 +149,12 @@ class Executor:
             return
         if self._stop:
             return
-        reconcile = state == jr.STARTED  # a crash left it in flight: look before acting
-        parked = state == jr.PARKED
+        # Every handler looks its object up before creating it, which is also how an
+        # action a crash left `started`, or a parked one, is reconciled.
         self.journal.start(action.key, self.run_id)
         self.states[action.key] = jr.STARTED
         try:
-            result, adopted = await self._handle(action, reconcile or parked)
+            result, adopted = await self._handle(action)
         except Outcome as outcome:
             self._record(action, outcome.state, outcome)
             if outcome.state == jr.FAILED and self.options.fail_fast:
@@ -209,7 +209,7 @@ class Executor:
 
     # ------------------------------------------------------------ handlers
 
-    async def _handle(self, action: Action, lookup_first: bool) -> tuple[dict[str, Any], bool]:
+    async def _handle(self, action: Action) -> tuple[dict[str, Any], bool]:
         payload = self.resolve(action.payload)
         if action.type == CREATE_CUSTOMER:
             return await self._create_customer(payload)
@@ -220,7 +220,7 @@ class Executor:
         if action.type == ADD_NUMBERS:
             return await self._add_numbers(payload)
         if action.type == CREATE_SUBSCRIBER:
-            return await self._create_subscriber(payload, lookup_first)
+            return await self._create_subscriber(payload)
         # Issue #7: workspaces and devices live in load/devices.py (which imports this one).
         from migrate.load.devices import HANDLERS as DEVICE_HANDLERS
 
@@ -368,8 +368,7 @@ class Executor:
         return {"added": missing, "adopted": [n for n in wanted if n in before],
                 "locationId": location_id}, not missing
 
-    async def _create_subscriber(self, payload: dict[str, Any],
-                                 lookup_first: bool) -> tuple[dict[str, Any], bool]:
+    async def _create_subscriber(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         body = payload["body"]
         on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
         wholesale = self.webex.wholesale
