@@ -63,6 +63,14 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
     assert set(locations.values()) == {1}
     assert len(locations) == len({a.key for a in plan.actions if a.type == "create_location"}
                                  ) + len(planned_customers)
+    planned_macs = Counter(a.payload["body"]["mac"] for a in plan.actions
+                           if a.type == "create_device")
+    macs = Counter(d.mac for d in state.devices.values())
+    assert planned_macs and macs == planned_macs
+    planned_places = Counter(a.payload["body"]["displayName"] for a in plan.actions
+                             if a.type == "create_workspace")
+    places = Counter(w.display_name for w in state.workspaces.values())
+    assert planned_places and places == planned_places
     with Journal(ws / "w") as journal:
         actions = journal.actions()
     assert {a.state for a in actions} == {SUCCEEDED}

@@ -130,3 +130,22 @@ def test_cli_lists_without_yes_and_acts_with_it(workspace: Path) -> None:
     assert code == 2 and "no customer nobody" in err
     code, _out, err = invoke("rollback", *ws)
     assert code == 2 and "exactly one of" in err
+
+
+def test_fail_fast_stops_starting_work_after_the_first_failure(workspace: Path) -> None:
+    sandbox = Sandbox()
+    plan = builder.read(workspace / "w")
+    first, second = sorted({a.customer for a in plan.actions})
+    sandbox.faults.customer_state_by_external_id[first] = "error"
+
+    async def go() -> Any:
+        async with webex_for(sandbox) as webex:
+            return await run_load(workspace / "w", webex, plan, options=LoadOptions(
+                poll_interval=0.001, concurrency=1, fail_fast=True))
+
+    result = asyncio.run(go())
+    assert result.stopped_early and not result.ok
+    with Journal(workspace / "w") as journal:
+        untouched = {a.state for a in journal.actions(customer=second)}
+    assert untouched == {jr.PENDING}
+    assert snapshot(sandbox)["customers"] == [first]
