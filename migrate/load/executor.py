@@ -11,7 +11,6 @@ request, so the next run knows exactly where this one stopped.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -395,6 +394,3 @@ def journal_actions(actions: list[Action]) -> list[JournalAction]:
                           ordinal=a.ordinal, payload=a.payload, depends_on=a.depends_on,
                           inverse=a.inverse) for a in actions]
 
-
-def elapsed(started: float) -> float:
-    return time.perf_counter() - started

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from migrate.errors import InputError
 from migrate.load import journal as jr
 from migrate.load.executor import Executor, LoadOptions, LoadResult, journal_actions
 from migrate.load.journal import Journal
@@ -41,8 +42,6 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
         if chosen:
             unknown = chosen - {a.customer for a in plan.actions}
             if unknown:
-                from migrate.errors import InputError
-
                 raise InputError(f"--select: no customer {', '.join(sorted(unknown))} in the "
                                  "plan")
             customers = [c for c in customers if c in chosen]
