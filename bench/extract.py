@@ -45,14 +45,19 @@ def _child_extract(export: Path, workspace: Path) -> dict[str, float]:
 
     started = time.perf_counter()
     result = extract(export, workspace)
-    return {"seconds": time.perf_counter() - started, "users": result.counts["users"],
-            "numbers": result.counts["numbers"], "devices": result.counts["devices"],
-            "warnings": result.counts["warnings"]}
+    return {
+        "seconds": time.perf_counter() - started,
+        "users": result.counts["users"],
+        "numbers": result.counts["numbers"],
+        "devices": result.counts["devices"],
+        "warnings": result.counts["warnings"],
+    }
 
 
 def _run_child(*args: str) -> dict[str, float]:
-    output = subprocess.run([sys.executable, __file__, "--child", *args], check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
+    ).stdout
     figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return figures
 
@@ -62,9 +67,21 @@ def _export(out: Path, users: int, seed: int) -> Path:
     manifest = export / "synthetic-manifest.json"
     if not manifest.exists():
         shutil.rmtree(export, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "migrate", "synthetic", str(export),
-                        "--users", str(users), "--seed", str(seed)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "migrate",
+                "synthetic",
+                str(export),
+                "--users",
+                str(users),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return export
 
 
@@ -85,7 +102,8 @@ def main() -> None:
         figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # Parse workers are separate processes: their peak is reported too, not hidden.
         figures["worker_peak_rss_mb"] = (
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        )
         print(json.dumps(figures))
         return
 
@@ -97,25 +115,34 @@ def main() -> None:
     big = _run_child("extract", str(large), str(args.out / "ws-large"))
     little = _run_child("extract", str(small), str(args.out / "ws-small"))
     counts = expected.get("counts", expected)
-    print(json.dumps({
-        "bench": "extract",
-        "users": args.users,
-        "users_extracted": big["users"],
-        "users_expected": counts.get("users"),
-        "extract_seconds": round(big["seconds"], 2),
-        "iterparse_seconds": round(floor["seconds"], 2),
-        "ratio_to_iterparse": round(big["seconds"] / floor["seconds"], 2),
-        "users_per_second": round(big["users"] / big["seconds"]),
-        "peak_rss_mb": round(big["peak_rss_mb"], 1),
-        "peak_rss_mb_small": round(little["peak_rss_mb"], 1),
-        "small_users": args.small,
-        "rss_growth_small_to_large": round(big["peak_rss_mb"] / little["peak_rss_mb"] - 1, 3),
-        "worker_peak_rss_mb": round(big["worker_peak_rss_mb"], 1),
-        "workers": len(os.sched_getaffinity(0)),
-        "iterparse_peak_rss_mb": round(floor["peak_rss_mb"], 1),
-        "targets": {"ratio_to_iterparse": 3.0, "peak_rss_mb": 300,
-                    "rss_growth_small_to_large": 0.2},
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "extract",
+                "users": args.users,
+                "users_extracted": big["users"],
+                "users_expected": counts.get("users"),
+                "extract_seconds": round(big["seconds"], 2),
+                "iterparse_seconds": round(floor["seconds"], 2),
+                "ratio_to_iterparse": round(big["seconds"] / floor["seconds"], 2),
+                "users_per_second": round(big["users"] / big["seconds"]),
+                "peak_rss_mb": round(big["peak_rss_mb"], 1),
+                "peak_rss_mb_small": round(little["peak_rss_mb"], 1),
+                "small_users": args.small,
+                "rss_growth_small_to_large": round(
+                    big["peak_rss_mb"] / little["peak_rss_mb"] - 1, 3
+                ),
+                "worker_peak_rss_mb": round(big["worker_peak_rss_mb"], 1),
+                "workers": len(os.sched_getaffinity(0)),
+                "iterparse_peak_rss_mb": round(floor["peak_rss_mb"], 1),
+                "targets": {
+                    "ratio_to_iterparse": 3.0,
+                    "peak_rss_mb": 300,
+                    "rss_growth_small_to_large": 0.2,
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -45,25 +45,70 @@ def write_model(workspace: Path, customers: int, users: int) -> None:
         cid = f"bench{c:03d}"
         address = wm.Address("1 Bench Road", None, "Milpitas", "CA", "95035", "US")
         location = f"{cid}/site"
-        rows["customers"].append(wm.to_record(wm.Customer(
-            id=cid, bw_key={"sp_id": cid}, level="enterprise", name=f"Bench {c}",
-            external_id=cid, primary_email=f"u0@{cid}.example", administrator=f"u0@{cid}",
-            language="en_US", address=address, packages=["webex_calling"],
-            primary_location=location, provisioning_id="YmVuY2g")))
-        rows["locations"].append(wm.to_record(wm.Location(
-            id=location, customer_id=cid, bw_key={"sp_id": cid, "group_id": "site"},
-            name=f"Bench {c} HQ", is_primary=True, address=address,
-            time_zone="America/Los_Angeles", language="en_US")))
+        rows["customers"].append(
+            wm.to_record(
+                wm.Customer(
+                    id=cid,
+                    bw_key={"sp_id": cid},
+                    level="enterprise",
+                    name=f"Bench {c}",
+                    external_id=cid,
+                    primary_email=f"u0@{cid}.example",
+                    administrator=f"u0@{cid}",
+                    language="en_US",
+                    address=address,
+                    packages=["webex_calling"],
+                    primary_location=location,
+                    provisioning_id="YmVuY2g",
+                )
+            )
+        )
+        rows["locations"].append(
+            wm.to_record(
+                wm.Location(
+                    id=location,
+                    customer_id=cid,
+                    bw_key={"sp_id": cid, "group_id": "site"},
+                    name=f"Bench {c} HQ",
+                    is_primary=True,
+                    address=address,
+                    time_zone="America/Los_Angeles",
+                    language="en_US",
+                )
+            )
+        )
         for u in range(users):
             number = f"+1408{c:03d}{u:04d}"
-            rows["subscribers"].append(wm.to_record(wm.Subscriber(
-                id=f"u{u}@{cid}", customer_id=cid, location_id=location,
-                bw_key={"user_id": f"u{u}@{cid}"}, first_name="Bench", last_name=f"User{u}",
-                email=f"u{u}@{cid}.example", package="webex_calling", phone_number=number,
-                extension=f"{1000 + u}", is_admin=u == 0)))
-            rows["numbers"].append(wm.to_record(wm.Number(
-                id=number, customer_id=cid, location_id=location, bw_key={"dn": number},
-                phone_number=number, assigned_to=f"u{u}@{cid}", assignment="subscriber")))
+            rows["subscribers"].append(
+                wm.to_record(
+                    wm.Subscriber(
+                        id=f"u{u}@{cid}",
+                        customer_id=cid,
+                        location_id=location,
+                        bw_key={"user_id": f"u{u}@{cid}"},
+                        first_name="Bench",
+                        last_name=f"User{u}",
+                        email=f"u{u}@{cid}.example",
+                        package="webex_calling",
+                        phone_number=number,
+                        extension=f"{1000 + u}",
+                        is_admin=u == 0,
+                    )
+                )
+            )
+            rows["numbers"].append(
+                wm.to_record(
+                    wm.Number(
+                        id=number,
+                        customer_id=cid,
+                        location_id=location,
+                        bw_key={"dn": number},
+                        phone_number=number,
+                        assigned_to=f"u{u}@{cid}",
+                        assignment="subscriber",
+                    )
+                )
+            )
     for entity, records in rows.items():
         inventory.write_jsonl(folder / f"{entity}.jsonl", records)
 
@@ -73,9 +118,13 @@ def serve(*extra: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def migrate(*args: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "migrate", *args, "--json"],
-                         capture_output=True, text=True, timeout=1800,
-                         env={**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN})
+    out = subprocess.run(
+        [sys.executable, "-m", "migrate", *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN},
+    )
     if out.returncode not in (0, 1):
         raise SystemExit(f"migrate {args[0]} failed: {out.stderr.strip()}")
     lines = out.stdout.strip().splitlines()
@@ -85,12 +134,24 @@ def migrate(*args: str) -> dict[str, Any]:
     return result
 
 
-def one_load(base: Path, name: str, url: str, concurrency: int,
-             batch: int | None = None) -> dict[str, Any]:
+def one_load(
+    base: Path, name: str, url: str, concurrency: int, batch: int | None = None
+) -> dict[str, Any]:
     workspace = base / name
     shutil.copytree(base / "template", workspace)
-    args = ["load", "-w", str(workspace), "--reports", str(base / f"{name}-reports"),
-            "--api-url", url, "--concurrency", str(concurrency), "--poll-interval", "0.05"]
+    args = [
+        "load",
+        "-w",
+        str(workspace),
+        "--reports",
+        str(base / f"{name}-reports"),
+        "--api-url",
+        url,
+        "--concurrency",
+        str(concurrency),
+        "--poll-interval",
+        "0.05",
+    ]
     if batch:
         args += ["--batch-size", str(batch)]
     return migrate(*args)
@@ -107,8 +168,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
         base = Path(scratch)
         write_model(base / "template", args.customers, args.users)
-        plan = migrate("plan", "-w", str(base / "template"), "--reports",
-                       str(base / "plan-reports"))
+        plan = migrate(
+            "plan", "-w", str(base / "template"), "--reports", str(base / "plan-reports")
+        )
         latency = args.latency_ms / 1000.0
 
         server, url = serve("--latency-ms", str(args.latency_ms))
@@ -130,30 +192,38 @@ def main() -> None:
         sent = limited["requests"]
         throttled = limited.get("throttled", 0)
         rate_b = (sent - throttled) / limited["seconds"]
-        print(json.dumps({
-            "bench": "load",
-            "actions": sum(v for k, v in plan["counts"].items() if k != "left_alone"),
-            "a_concurrency": args.concurrency,
-            "a_latency_ms": args.latency_ms,
-            "a_requests": fast["requests"],
-            "a_seconds": round(fast["seconds"], 2),
-            "a_req_per_s": round(rate_a, 1),
-            "a_ideal_req_per_s": round(args.concurrency / latency, 1),
-            "a_fraction_of_ideal": round(rate_a / (args.concurrency / latency), 3),
-            "a_failed": fast["counts"]["failed"],
-            "a_concurrency1_req_per_s": round(rate_1, 1),
-            "a_speedup_over_concurrency1": round(rate_a / rate_1, 1),
-            "b_limit_req_per_s": round(args.rate_per_min / 60, 1),
-            "b_requests": sent,
-            "b_throttled_429": throttled,
-            "b_429_share": round(throttled / sent, 4) if sent else None,
-            "b_seconds": round(limited["seconds"], 2),
-            "b_req_per_s": round(rate_b, 1),
-            "b_fraction_of_limit": round(rate_b / (args.rate_per_min / 60), 3),
-            "b_failed": limited["counts"]["failed"],
-            "targets": {"a_fraction_of_ideal": 0.8, "b_fraction_of_limit": 0.9,
-                        "b_429_share": 0.02, "b_failed": 0},
-        }))
+        print(
+            json.dumps(
+                {
+                    "bench": "load",
+                    "actions": sum(v for k, v in plan["counts"].items() if k != "left_alone"),
+                    "a_concurrency": args.concurrency,
+                    "a_latency_ms": args.latency_ms,
+                    "a_requests": fast["requests"],
+                    "a_seconds": round(fast["seconds"], 2),
+                    "a_req_per_s": round(rate_a, 1),
+                    "a_ideal_req_per_s": round(args.concurrency / latency, 1),
+                    "a_fraction_of_ideal": round(rate_a / (args.concurrency / latency), 3),
+                    "a_failed": fast["counts"]["failed"],
+                    "a_concurrency1_req_per_s": round(rate_1, 1),
+                    "a_speedup_over_concurrency1": round(rate_a / rate_1, 1),
+                    "b_limit_req_per_s": round(args.rate_per_min / 60, 1),
+                    "b_requests": sent,
+                    "b_throttled_429": throttled,
+                    "b_429_share": round(throttled / sent, 4) if sent else None,
+                    "b_seconds": round(limited["seconds"], 2),
+                    "b_req_per_s": round(rate_b, 1),
+                    "b_fraction_of_limit": round(rate_b / (args.rate_per_min / 60), 3),
+                    "b_failed": limited["counts"]["failed"],
+                    "targets": {
+                        "a_fraction_of_ideal": 0.8,
+                        "b_fraction_of_limit": 0.9,
+                        "b_429_share": 0.02,
+                        "b_failed": 0,
+                    },
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

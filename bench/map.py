@@ -31,10 +31,12 @@ def _child_map(workspace: Path, reports: Path) -> dict[str, float]:
 
     started = time.perf_counter()
     result = run_map(workspace, reports)
-    return {"seconds": time.perf_counter() - started,
-            "subscribers": result.counts["subscribers"],
-            "issues": result.counts["issues"],
-            "review_mb": result.review.stat().st_size / 1e6}
+    return {
+        "seconds": time.perf_counter() - started,
+        "subscribers": result.counts["subscribers"],
+        "issues": result.counts["issues"],
+        "review_mb": result.review.stat().st_size / 1e6,
+    }
 
 
 def _child_workbook(workspace: Path) -> dict[str, float]:
@@ -61,8 +63,9 @@ def _child_workbook(workspace: Path) -> dict[str, float]:
             sheet = book.create_sheet(spec.name)
             sheet.append([c.header for c in spec.columns])
             for values in spec.rows():
-                sheet.append([", ".join(map(str, v)) if isinstance(v, list | tuple) else v
-                              for v in values])
+                sheet.append(
+                    [", ".join(map(str, v)) if isinstance(v, list | tuple) else v for v in values]
+                )
                 rows += 1
         book.save(Path(tmp) / "bare.xlsx")
         bare = time.perf_counter() - started
@@ -70,8 +73,9 @@ def _child_workbook(workspace: Path) -> dict[str, float]:
 
 
 def _run_child(*args: str) -> dict[str, float]:
-    output = subprocess.run([sys.executable, __file__, "--child", *args], check=True,
-                            capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
+    ).stdout
     figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return figures
 
@@ -91,9 +95,21 @@ def _inventory(out: Path, export: Path, users: int, seed: int) -> Path:
     workspace = out / f"map-ws-{users}-seed{seed}"
     if not (workspace / "inventory" / "users.jsonl").exists():
         shutil.rmtree(workspace, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "migrate", "extract", "-w", str(workspace),
-                        "--reports", str(out / "reports-extract"), str(export)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "migrate",
+                "extract",
+                "-w",
+                str(workspace),
+                "--reports",
+                str(out / "reports-extract"),
+                str(export),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return workspace
 
 
@@ -120,22 +136,26 @@ def main() -> None:
     mapped = _run_child("map", str(workspace), str(args.out / "reports-map"))
     book = _run_child("workbook", str(workspace))
     ratio = book["review_seconds"] / book["openpyxl_seconds"]
-    print(json.dumps({
-        "bench": "map",
-        "users": args.users,
-        "input": "migrate synthetic + migrate extract",
-        "subscribers": mapped["subscribers"],
-        "issues": mapped["issues"],
-        "map_seconds": round(mapped["seconds"], 2),
-        "peak_rss_mb": round(mapped["peak_rss_mb"], 1),
-        "review_xlsx_mb": round(mapped["review_mb"], 1),
-        "review_seconds": round(book["review_seconds"], 2),
-        "openpyxl_write_only_seconds": round(book["openpyxl_seconds"], 2),
-        "workbook_ratio": round(ratio, 3),
-        "workbook_rows": book["rows"],
-        "targets": {"peak_rss_mb": 1024, "workbook_ratio": 2.0},
-        "met": mapped["peak_rss_mb"] <= 1024 and ratio <= 2.0,
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "map",
+                "users": args.users,
+                "input": "migrate synthetic + migrate extract",
+                "subscribers": mapped["subscribers"],
+                "issues": mapped["issues"],
+                "map_seconds": round(mapped["seconds"], 2),
+                "peak_rss_mb": round(mapped["peak_rss_mb"], 1),
+                "review_xlsx_mb": round(mapped["review_mb"], 1),
+                "review_seconds": round(book["review_seconds"], 2),
+                "openpyxl_write_only_seconds": round(book["openpyxl_seconds"], 2),
+                "workbook_ratio": round(ratio, 3),
+                "workbook_rows": book["rows"],
+                "targets": {"peak_rss_mb": 1024, "workbook_ratio": 2.0},
+                "met": mapped["peak_rss_mb"] <= 1024 and ratio <= 2.0,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -32,26 +32,40 @@ def main() -> None:
         server, url = serve("--latency-ms", str(args.latency_ms))
         try:
             started = time.perf_counter()
-            result = migrate("precheck", "-w", str(workspace), "--reports",
-                             str(Path(scratch) / "r"), "--config", str(config), "--api-url", url,
-                             "--concurrency", str(args.concurrency))
+            result = migrate(
+                "precheck",
+                "-w",
+                str(workspace),
+                "--reports",
+                str(Path(scratch) / "r"),
+                "--config",
+                str(config),
+                "--api-url",
+                url,
+                "--concurrency",
+                str(args.concurrency),
+            )
             wall = time.perf_counter() - started
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(json.dumps({
-        "bench": "precheck",
-        "subscribers": result["checked"]["subscribers"],
-        "customers": result["checked"]["customers"],
-        "latency_ms": args.latency_ms,
-        "concurrency": args.concurrency,
-        "validate_calls": result["remote_calls"],
-        "validate_seconds": result["seconds"],
-        "wall_seconds": round(wall, 2),
-        "calls_per_second": round(result["remote_calls"] / result["seconds"], 1),
-        "blockers": result["blockers"],
-        "target_seconds": 60,
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "precheck",
+                "subscribers": result["checked"]["subscribers"],
+                "customers": result["checked"]["customers"],
+                "latency_ms": args.latency_ms,
+                "concurrency": args.concurrency,
+                "validate_calls": result["remote_calls"],
+                "validate_seconds": result["seconds"],
+                "wall_seconds": round(wall, 2),
+                "calls_per_second": round(result["remote_calls"] / result["seconds"], 1),
+                "blockers": result["blockers"],
+                "target_seconds": 60,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

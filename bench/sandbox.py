@@ -38,8 +38,11 @@ TOKEN = "bench-token"  # noqa: S105 - the sandbox accepts any token
 def start_server(*extra: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "migrate", "sandbox", "serve", "--port", "0", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     if not url.startswith("http://127.0.0.1:"):
@@ -49,13 +52,30 @@ def start_server(*extra: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def customer(ext: str) -> dict[str, Any]:
-    address = {"addressLine1": "1 Bench Road", "city": "Milpitas", "stateOrProvince": "CA",
-               "zipOrPostalCode": "95035", "country": "US"}
-    return {"provisioningId": "bench", "packages": ["webex_calling"], "externalId": ext,
-            "address": address, "customerInfo": {"name": ext, "primaryEmail": f"a@{ext}.example"},
-            "provisioningParameters": {"calling": {"location": {
-                "name": "HQ", "address": address, "timezone": "America/Los_Angeles",
-                "language": "en_us"}}}}
+    address = {
+        "addressLine1": "1 Bench Road",
+        "city": "Milpitas",
+        "stateOrProvince": "CA",
+        "zipOrPostalCode": "95035",
+        "country": "US",
+    }
+    return {
+        "provisioningId": "bench",
+        "packages": ["webex_calling"],
+        "externalId": ext,
+        "address": address,
+        "customerInfo": {"name": ext, "primaryEmail": f"a@{ext}.example"},
+        "provisioningParameters": {
+            "calling": {
+                "location": {
+                    "name": "HQ",
+                    "address": address,
+                    "timezone": "America/Los_Angeles",
+                    "language": "en_us",
+                }
+            }
+        },
+    }
 
 
 async def one_customer(webex: Webex, index: int, users: int) -> int:
@@ -68,12 +88,20 @@ async def one_customer(webex: Webex, index: int, users: int) -> int:
     numbers = [f"+1408{index:03d}{u:04d}" for u in range(users)]
     await webex.calling.add_numbers(cust.org_id, locations[0].id, numbers)
     for u, number in enumerate(numbers):
-        sub = await webex.wholesale.provision_subscriber({
-            "customerId": cid, "email": f"u{u}@{ext}.example", "packages": ["webex_calling"],
-            "provisioningParameters": {"firstName": "U", "lastName": str(u),
-                                       "primaryPhoneNumber": number,
-                                       "extension": f"{1000 + u}",
-                                       "locationId": locations[0].id}})
+        sub = await webex.wholesale.provision_subscriber(
+            {
+                "customerId": cid,
+                "email": f"u{u}@{ext}.example",
+                "packages": ["webex_calling"],
+                "provisioningParameters": {
+                    "firstName": "U",
+                    "lastName": str(u),
+                    "primaryPhoneNumber": number,
+                    "extension": f"{1000 + u}",
+                    "locationId": locations[0].id,
+                },
+            }
+        )
         await webex.wholesale.get_subscriber(sub.id)
         await webex.wholesale.find_subscriber(cid, f"u{u}@{ext}.example")
     return 4 + 3 * users
@@ -81,8 +109,9 @@ async def one_customer(webex: Webex, index: int, users: int) -> int:
 
 async def drive(url: str, customers: int, users: int, concurrency: int) -> dict[str, float]:
     gate = asyncio.Semaphore(concurrency)
-    async with Webex(url, token=TOKEN, max_concurrency=concurrency,
-                     retry=RetryPolicy(max_attempts=1)) as webex:
+    async with Webex(
+        url, token=TOKEN, max_concurrency=concurrency, retry=RetryPolicy(max_attempts=1)
+    ) as webex:
 
         async def run(i: int) -> int:
             async with gate:
@@ -92,8 +121,7 @@ async def drive(url: str, customers: int, users: int, concurrency: int) -> dict[
         counts = await asyncio.gather(*(run(i) for i in range(customers)))
         elapsed = time.perf_counter() - start
     total = sum(counts)
-    return {"requests": total, "seconds": round(elapsed, 3),
-            "req_per_s": round(total / elapsed, 1)}
+    return {"requests": total, "seconds": round(elapsed, 3), "req_per_s": round(total / elapsed, 1)}
 
 
 class Raw:
@@ -116,8 +144,11 @@ class Raw:
         self.count += 1
         if response.status >= 400:
             raise RuntimeError(f"{method} {path}: {response.status} {raw[:200]!r}")
-        return response.status, json.loads(raw) if raw else None, (
-            response.getheader("Location") or "")
+        return (
+            response.status,
+            json.loads(raw) if raw else None,
+            (response.getheader("Location") or ""),
+        )
 
 
 def raw_journey(api: Raw, index: int, users: int) -> None:
@@ -129,14 +160,25 @@ def raw_journey(api: Raw, index: int, users: int) -> None:
     _, locs, _ = api.call("GET", f"locations?orgId={org}")
     loc = locs["items"][0]["id"]
     numbers = [f"+1650{index:03d}{u:04d}" for u in range(users)]
-    api.call("POST", f"telephony/config/locations/{loc}/numbers?orgId={org}",
-             {"phoneNumbers": numbers})
+    api.call(
+        "POST", f"telephony/config/locations/{loc}/numbers?orgId={org}", {"phoneNumbers": numbers}
+    )
     for u, number in enumerate(numbers):
         email = f"u{u}@{ext}.example"
-        _, sub, _ = api.call("POST", "wholesale/subscribers", {
-            "customerId": cid, "email": email, "packages": ["webex_calling"],
-            "provisioningParameters": {"primaryPhoneNumber": number, "extension": f"{1000 + u}",
-                                       "locationId": loc}})
+        _, sub, _ = api.call(
+            "POST",
+            "wholesale/subscribers",
+            {
+                "customerId": cid,
+                "email": email,
+                "packages": ["webex_calling"],
+                "provisioningParameters": {
+                    "primaryPhoneNumber": number,
+                    "extension": f"{1000 + u}",
+                    "locationId": loc,
+                },
+            },
+        )
         api.call("GET", f"wholesale/subscribers/{sub['id']}")
         api.call("GET", f"wholesale/subscribers?customerId={cid}&email={email}")
 
@@ -169,8 +211,7 @@ def measure_raw(customers: int, users: int, threads: int) -> dict[str, float]:
     if errors:
         raise SystemExit(f"bench failed: {errors[0]}")
     total = sum(counts)
-    return {"requests": total, "seconds": round(elapsed, 3),
-            "req_per_s": round(total / elapsed, 1)}
+    return {"requests": total, "seconds": round(elapsed, 3), "req_per_s": round(total / elapsed, 1)}
 
 
 def measure(customers: int, users: int, concurrency: int, *extra: str) -> dict[str, float]:
@@ -192,16 +233,21 @@ def main() -> None:
     args = parser.parse_args()
     raw = measure_raw(args.customers, args.users, args.threads)
     plain = measure(args.customers, args.users, args.concurrency)
-    latency = measure(args.customers, args.users, args.latency_concurrency,
-                      "--latency-ms", "50")
-    print(json.dumps({
-        "bench": "sandbox", "mix": "create customer+numbers+subscribers, get, list (~50% reads)",
-        "customers": args.customers, "users_per_customer": args.users,
-        "req_per_s": raw["req_per_s"],
-        "raw_http": {"threads": args.threads, **raw},
-        "client": {"concurrency": args.concurrency, **plain},
-        "latency_50ms": {"concurrency": args.latency_concurrency, **latency},
-    }))
+    latency = measure(args.customers, args.users, args.latency_concurrency, "--latency-ms", "50")
+    print(
+        json.dumps(
+            {
+                "bench": "sandbox",
+                "mix": "create customer+numbers+subscribers, get, list (~50% reads)",
+                "customers": args.customers,
+                "users_per_customer": args.users,
+                "req_per_s": raw["req_per_s"],
+                "raw_http": {"threads": args.threads, **raw},
+                "client": {"concurrency": args.concurrency, **plain},
+                "latency_50ms": {"concurrency": args.latency_concurrency, **latency},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

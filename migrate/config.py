@@ -54,9 +54,15 @@ class Config:
     digest: str = ""
 
 
-_TOP = {"provisioning_id", "customer_level", "sub_partner_org_id",
-        "emergency_location_identifier", "emergency_location_identifiers",
-        "administrator", "email"}
+_TOP = {
+    "provisioning_id",
+    "customer_level",
+    "sub_partner_org_id",
+    "emergency_location_identifier",
+    "emergency_location_identifiers",
+    "administrator",
+    "email",
+}
 _ADMIN = {"choose", "rule", "title_pattern", "users"}
 _EMAIL = {"missing", "domains"}
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -83,8 +89,9 @@ class _Checker:
             self.fail(prefix + key, f"expected a string, got {type(value).__name__} {value!r}")
         return str(value).strip() or None
 
-    def choice(self, table: dict[str, Any], key: str, prefix: str, choices: tuple[str, ...],
-               default: str) -> str:
+    def choice(
+        self, table: dict[str, Any], key: str, prefix: str, choices: tuple[str, ...], default: str
+    ) -> str:
         value = self.text(table, key, prefix) or default
         if value not in choices:
             self.fail(prefix + key, f"bad value {value!r}; use one of {', '.join(choices)}")
@@ -126,8 +133,10 @@ def load_config(path: Path | None) -> Config:
 
     admin_raw = check.table(data, "administrator", "")
     check.keys(admin_raw, _ADMIN, "administrator.")
-    pattern = (check.text(admin_raw, "title_pattern", "administrator.")
-               or AdministratorConfig.title_pattern)
+    pattern = (
+        check.text(admin_raw, "title_pattern", "administrator.")
+        or AdministratorConfig.title_pattern
+    )
     try:
         re.compile(pattern)
     except re.error as err:

@@ -40,12 +40,18 @@ def invoke(*args: str) -> tuple[int, str, str]:
 # The subscriber-side objects. Devices and workspaces (issue #7) have their own loaders;
 # tests that are not about them keep to these, so that work on those loaders never shows
 # up here as a verify, billing or summary failure.
-COMPARED_TYPES = ("create_customer", "await_customer", "create_location", "add_numbers",
-                  "create_subscriber")
+COMPARED_TYPES = (
+    "create_customer",
+    "await_customer",
+    "create_location",
+    "add_numbers",
+    "create_subscriber",
+)
 
 
-def stage(root: Path, export: Path, config: str = CONFIG,
-          extract_codes: tuple[int, ...] = (0,)) -> Path:
+def stage(
+    root: Path, export: Path, config: str = CONFIG, extract_codes: tuple[int, ...] = (0,)
+) -> Path:
     """extract → map → plan of ``export`` under ``root`` (w/, r/, migrate.toml)."""
     (root / "migrate.toml").write_text(config)
     for step in (["extract", str(export)], ["map"], ["plan"]):
@@ -65,8 +71,14 @@ def prepare(root: Path, sample: str = "acme-enterprise", *, everything: bool = F
 
 
 def common(root: Path) -> list[str]:
-    return ["-w", str(root / "w"), "--reports", str(root / "r"),
-            "--config", str(root / "migrate.toml")]
+    return [
+        "-w",
+        str(root / "w"),
+        "--reports",
+        str(root / "r"),
+        "--config",
+        str(root / "migrate.toml"),
+    ]
 
 
 def copy_case(prepared: Path, target: Path) -> Path:
@@ -75,12 +87,14 @@ def copy_case(prepared: Path, target: Path) -> Path:
 
 
 def webex_for(sandbox: Sandbox, transport: Any = None) -> Webex:
-    return Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN,
-                 transport=transport if transport is not None else sandbox.transport())
+    return Webex(
+        IN_PROCESS_URL,
+        token=SANDBOX_TOKEN,
+        transport=transport if transport is not None else sandbox.transport(),
+    )
 
 
-def with_webex(sandbox: Sandbox, work: Callable[[Webex], Awaitable[T]],
-               transport: Any = None) -> T:
+def with_webex(sandbox: Sandbox, work: Callable[[Webex], Awaitable[T]], transport: Any = None) -> T:
     async def go() -> T:
         async with webex_for(sandbox, transport) as webex:
             return await work(webex)
@@ -90,6 +104,10 @@ def with_webex(sandbox: Sandbox, work: Callable[[Webex], Awaitable[T]],
 
 def load(root: Path, sandbox: Sandbox, transport: Any = None, **kwargs: Any) -> LoadResult:
     plan = builder.read(root / "w")
-    return with_webex(sandbox, lambda webex: run_load(
-        root / "w", webex, plan, options=LoadOptions(poll_interval=0.001), **kwargs),
-        transport)
+    return with_webex(
+        sandbox,
+        lambda webex: run_load(
+            root / "w", webex, plan, options=LoadOptions(poll_interval=0.001), **kwargs
+        ),
+        transport,
+    )

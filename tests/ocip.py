@@ -25,7 +25,8 @@ def el(name: str, value: object = None, **children: object) -> str:
 def table(name: str, headings: Sequence[str], rows: Sequence[Sequence[str | None]]) -> str:
     head = "".join(f"<colHeading>{escape(h)}</colHeading>" for h in headings)
     body = "".join(
-        "<row>" + "".join("<col/>" if c is None else f"<col>{escape(c)}</col>" for c in row)
+        "<row>"
+        + "".join("<col/>" if c is None else f"<col>{escape(c)}</col>" for c in row)
         + "</row>"
         for row in rows
     )
@@ -35,8 +36,7 @@ def table(name: str, headings: Sequence[str], rows: Sequence[Sequence[str | None
 def command(xsi_type: str, body: str = "", prefix: bool = False, **attrs: str) -> str:
     extra = "".join(f' {k}="{v}"' for k, v in attrs.items())
     if prefix:
-        return (f'<command xsi:type="c:{xsi_type}" xmlns:c="C" xmlns=""{extra}>'
-                f"{body}</command>")
+        return f'<command xsi:type="c:{xsi_type}" xmlns:c="C" xmlns=""{extra}>{body}</command>'
     return f'<command xsi:type="{xsi_type}" xmlns=""{extra}>{body}</command>'
 
 
@@ -51,8 +51,13 @@ def document(*commands: str, encoding: str = "ISO-8859-1") -> bytes:
     return text.encode(encoding)
 
 
-def write_pair(folder: Path, name: str, requests: Sequence[str], responses: Sequence[str],
-               encoding: str = "ISO-8859-1") -> Path:
+def write_pair(
+    folder: Path,
+    name: str,
+    requests: Sequence[str],
+    responses: Sequence[str],
+    encoding: str = "ISO-8859-1",
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     request = folder / f"{name}.xml"
     request.write_bytes(document(*requests, encoding=encoding))
@@ -61,6 +66,9 @@ def write_pair(folder: Path, name: str, requests: Sequence[str], responses: Sequ
 
 
 def error_response(summary: str, code: int | None = None, kind: str = "Error") -> str:
-    body = (el("errorCode", code) if code is not None else "") + el("summary", summary) + \
-        el("summaryEnglish", summary)
+    body = (
+        (el("errorCode", code) if code is not None else "")
+        + el("summary", summary)
+        + el("summaryEnglish", summary)
+    )
     return command("ErrorResponse", body, prefix=True, type=kind)

@@ -91,17 +91,28 @@ def loaded(case: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Sandbox, 
     return case, sandbox, clock
 
 
-def reconcile_march(case: Path, sandbox: Sandbox, clock: FakeClock, report_type: str = "USER",
-                    keep: bool = False) -> BillingResult:
+def reconcile_march(
+    case: Path, sandbox: Sandbox, clock: FakeClock, report_type: str = "USER", keep: bool = False
+) -> BillingResult:
     plan = builder.read(case / "w")
-    return with_webex(sandbox, lambda webex: run_billing(
-        webex, case / "w", plan, date(2026, 3, 1), date(2026, 3, 15),
-        report_type=report_type, keep=keep, today=clock.now().date(), now=clock.now(),
-        poll_interval=0.001))
+    return with_webex(
+        sandbox,
+        lambda webex: run_billing(
+            webex,
+            case / "w",
+            plan,
+            date(2026, 3, 1),
+            date(2026, 3, 15),
+            report_type=report_type,
+            keep=keep,
+            today=clock.now().date(),
+            now=clock.now(),
+            poll_interval=0.001,
+        ),
+    )
 
 
-def test_activity_comes_from_the_journal_events(loaded: tuple[Path, Sandbox, FakeClock]
-                                                ) -> None:
+def test_activity_comes_from_the_journal_events(loaded: tuple[Path, Sandbox, FakeClock]) -> None:
     case, _sandbox, _clock = loaded
     activities = activities_from_journal(case / "w", builder.read(case / "w"))
     assert len(activities) == 12
@@ -113,7 +124,8 @@ def test_activity_comes_from_the_journal_events(loaded: tuple[Path, Sandbox, Fak
 
 
 def test_a_load_with_a_mid_period_rollback_reconciles_to_zero(
-        loaded: tuple[Path, Sandbox, FakeClock]) -> None:
+    loaded: tuple[Path, Sandbox, FakeClock],
+) -> None:
     case, sandbox, clock = loaded
     result = reconcile_march(case, sandbox, clock)
     assert result.ok, result.differences
@@ -135,8 +147,7 @@ def test_a_planted_discrepancy_is_found(loaded: tuple[Path, Sandbox, FakeClock])
     sandbox.set_activity(dave.id, [(dave.packages[0], utc(2026, 3, 1), None)])
     result = reconcile_march(case, sandbox, clock)
     found = Counter((r.level, r.subject, r.status) for r in result.differences)
-    assert found == Counter({("user", PLANTED, DIFFERS): 1,
-                             ("customer", "acme-ent", DIFFERS): 1})
+    assert found == Counter({("user", PLANTED, DIFFERS): 1, ("customer", "acme-ent", DIFFERS): 1})
     row = next(r for r in result.differences if r.level == "user")
     assert row.billed == 15 and row.expected < 15
     assert result.rows[0].status == DIFFERS  # differences first
@@ -144,23 +155,33 @@ def test_a_planted_discrepancy_is_found(loaded: tuple[Path, Sandbox, FakeClock])
 
 def test_quantity_is_prorated_per_utc_day() -> None:
     half = [Stretch("webex_calling", utc(2026, 2, 10, 12), utc(2026, 2, 12))]
-    assert quantity(half, "webex_calling", date(2026, 2, 10), date(2026, 2, 19),
-                    utc(2026, 3, 1)) == 1.5
+    assert (
+        quantity(half, "webex_calling", date(2026, 2, 10), date(2026, 2, 19), utc(2026, 3, 1))
+        == 1.5
+    )
     open_ended = [Stretch("webex_calling", utc(2026, 2, 1), None)]
-    assert quantity(open_ended, "webex_calling", date(2026, 2, 10), date(2026, 2, 19),
-                    utc(2026, 3, 1)) == 10
-    assert quantity(open_ended, "webex_suite", date(2026, 2, 10), date(2026, 2, 19),
-                    utc(2026, 3, 1)) == 0
+    assert (
+        quantity(open_ended, "webex_calling", date(2026, 2, 10), date(2026, 2, 19), utc(2026, 3, 1))
+        == 10
+    )
+    assert (
+        quantity(open_ended, "webex_suite", date(2026, 2, 10), date(2026, 2, 19), utc(2026, 3, 1))
+        == 0
+    )
 
 
-@pytest.mark.parametrize(("start", "end", "message"), [
-    (date(2026, 3, 5), date(2026, 3, 1), "after --end"),
-    (date(2026, 3, 1), date(2026, 3, 20), "cannot include today"),
-    (date(2026, 3, 1), date(2026, 3, 25), "cannot include today"),
-    (date(2021, 3, 19), date(2021, 3, 25), "last five years"),
-])
-def test_the_period_is_checked_before_anything_is_sent(start: date, end: date,
-                                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (date(2026, 3, 5), date(2026, 3, 1), "after --end"),
+        (date(2026, 3, 1), date(2026, 3, 20), "cannot include today"),
+        (date(2026, 3, 1), date(2026, 3, 25), "cannot include today"),
+        (date(2021, 3, 19), date(2021, 3, 25), "last five years"),
+    ],
+)
+def test_the_period_is_checked_before_anything_is_sent(
+    start: date, end: date, message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         check_period(start, end, date(2026, 3, 20))
     check_period(date(2021, 3, 20), date(2026, 3, 19), date(2026, 3, 20))
@@ -168,8 +189,9 @@ def test_the_period_is_checked_before_anything_is_sent(start: date, end: date,
 
 def test_cli_billing_rejects_today_with_one_line_and_exit_2(case: Path) -> None:
     today = date.today().isoformat()
-    code, _out, err = invoke("billing", *common(case), "--sandbox", "--start", today,
-                             "--end", today)
+    code, _out, err = invoke(
+        "billing", *common(case), "--sandbox", "--start", today, "--end", today
+    )
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "cannot include today" in err
 
@@ -179,16 +201,21 @@ def test_cli_billing_writes_the_workbook_and_exits_1_on_a_difference(case: Path)
     code, _out, err = invoke("load", *args)
     assert code == 0, err
     yesterday = date.fromordinal(date.today().toordinal() - 1)
-    period = ["--start", (yesterday.replace(day=1) if yesterday.day > 1 else yesterday)
-              .isoformat(), "--end", yesterday.isoformat()]
+    period = [
+        "--start",
+        (yesterday.replace(day=1) if yesterday.day > 1 else yesterday).isoformat(),
+        "--end",
+        yesterday.isoformat(),
+    ]
     code, out, err = invoke("billing", *args, *period)
     assert code == 0, err + out  # provisioned today: nothing billed, nothing expected
     assert (case / "r" / "billing.xlsx").is_file()
     sandbox = Sandbox(state_file=case / "w" / "sandbox-state.json")
     assert sandbox.state.reports == {}
     sub = next(s for s in sandbox.state.subscribers.values() if s.email == PLANTED)
-    sandbox.set_activity(sub.id, [(sub.packages[0], datetime.combine(
-        yesterday, datetime.min.time(), UTC), None)])
+    sandbox.set_activity(
+        sub.id, [(sub.packages[0], datetime.combine(yesterday, datetime.min.time(), UTC), None)]
+    )
     sandbox.save()
     code, out, err = invoke("billing", *args, *period)
     assert code == 1, err
@@ -196,35 +223,62 @@ def test_cli_billing_writes_the_workbook_and_exits_1_on_a_difference(case: Path)
 
 
 def test_reconcile_reads_workspace_rows_and_leaves_other_customers_out() -> None:
-    header = ("PARTNER_NAME,PARTNER_ORG_ID,CUSTOMER_ORG_ID,CUSTOMER_EXTERNAL_ID,SUBSCRIBER_ID,"
-              "USER_ID,WORKSPACE_ID,SUBSCRIPTION_ID,SERVICE_NAME,SKU,DESCRIPTION,"
-              "CONSUMPTION_START_DATE,CONSUMPTION_END_DATE,QUANTITY\n")
+    header = (
+        "PARTNER_NAME,PARTNER_ORG_ID,CUSTOMER_ORG_ID,CUSTOMER_EXTERNAL_ID,SUBSCRIBER_ID,"
+        "USER_ID,WORKSPACE_ID,SUBSCRIPTION_ID,SERVICE_NAME,SKU,DESCRIPTION,"
+        "CONSUMPTION_START_DATE,CONSUMPTION_END_DATE,QUANTITY\n"
+    )
     text = header + (
         "P,p,o1,ent-1,s1,u1,,sub,WEBEX_CALLING,x,x,2026-02-01,2026-02-10,10\n"
         "P,p,o1,ent-1,,,w1,sub,COMMON_AREA_CALLING,x,x,2026-02-06,2026-02-10,4.5\n"
-        "P,p,o9,someone-else,s9,u9,,sub,WEBEX_CALLING,x,x,2026-02-01,2026-02-10,10\n")
+        "P,p,o9,someone-else,s9,u9,,sub,WEBEX_CALLING,x,x,2026-02-01,2026-02-10,10\n"
+    )
     activities = [
-        Activity("s1", "a@x.example", "ent-1", "ent-1", None,
-                 (Stretch("webex_calling", utc(2026, 1, 1)),)),
-        Activity("w1", "workspace Lobby", "ent-1", "ent-1", None,
-                 (Stretch("common_area_calling", utc(2026, 2, 6, 12)),)),
+        Activity(
+            "s1",
+            "a@x.example",
+            "ent-1",
+            "ent-1",
+            None,
+            (Stretch("webex_calling", utc(2026, 1, 1)),),
+        ),
+        Activity(
+            "w1",
+            "workspace Lobby",
+            "ent-1",
+            "ent-1",
+            None,
+            (Stretch("common_area_calling", utc(2026, 2, 6, 12)),),
+        ),
     ]
-    result = reconcile(text, "USER", date(2026, 2, 1), date(2026, 2, 10), activities,
-                       utc(2026, 3, 1))
+    result = reconcile(
+        text, "USER", date(2026, 2, 1), date(2026, 2, 10), activities, utc(2026, 3, 1)
+    )
     assert result.ok, result.differences
     assert {(r.level, r.subject, r.service) for r in result.rows} == {
         ("user", "a@x.example", "WEBEX_CALLING"),
         ("user", "workspace Lobby", "COMMON_AREA_CALLING"),
-        ("customer", "ent-1", "WEBEX_CALLING"), ("customer", "ent-1", "COMMON_AREA_CALLING")}
+        ("customer", "ent-1", "WEBEX_CALLING"),
+        ("customer", "ent-1", "COMMON_AREA_CALLING"),
+    }
     assert result.ignored_rows == 1
-    short = reconcile(text.replace(",4.5\n", ",3.5\n"), "USER", date(2026, 2, 1),
-                      date(2026, 2, 10), activities, utc(2026, 3, 1))
-    assert [(r.level, r.status) for r in short.differences] == [("customer", DIFFERS),
-                                                                 ("user", DIFFERS)]
+    short = reconcile(
+        text.replace(",4.5\n", ",3.5\n"),
+        "USER",
+        date(2026, 2, 1),
+        date(2026, 2, 10),
+        activities,
+        utc(2026, 3, 1),
+    )
+    assert [(r.level, r.status) for r in short.differences] == [
+        ("customer", DIFFERS),
+        ("user", DIFFERS),
+    ]
 
 
 def test_an_existing_report_is_used_and_kept_and_a_refusal_is_one_clear_error(
-        loaded: tuple[Path, Sandbox, FakeClock]) -> None:
+    loaded: tuple[Path, Sandbox, FakeClock],
+) -> None:
     case, sandbox, clock = loaded
     first = reconcile_march(case, sandbox, clock, keep=True)
     again = reconcile_march(case, sandbox, clock)  # Webex answers 409: the report exists
@@ -233,6 +287,16 @@ def test_an_existing_report_is_used_and_kept_and_a_refusal_is_one_clear_error(
     assert list(sandbox.state.reports) == [first.report_id]
     plan = builder.read(case / "w")
     with pytest.raises(BillingReportFailed, match="Webex refused the billing report"):
-        with_webex(sandbox, lambda webex: run_billing(
-            webex, case / "w", plan, date(2026, 3, 1), date(2026, 3, 15),
-            sub_partner="not-a-sub-partner", today=clock.now().date(), now=clock.now()))
+        with_webex(
+            sandbox,
+            lambda webex: run_billing(
+                webex,
+                case / "w",
+                plan,
+                date(2026, 3, 1),
+                date(2026, 3, 15),
+                sub_partner="not-a-sub-partner",
+                today=clock.now().date(),
+                now=clock.now(),
+            ),
+        )

@@ -32,7 +32,10 @@ def test_documented_example_loads() -> None:
 
 
 def test_full_config(tmp_path: Path) -> None:
-    config = load_config(_write(tmp_path, """
+    config = load_config(
+        _write(
+            tmp_path,
+            """
 provisioning_id = "PROV"
 customer_level = "group"
 sub_partner_org_id = "SUBORG"
@@ -49,7 +52,9 @@ title_pattern = "(?i)boss"
 missing = "{first}.{last}@{domain}"
 [email.domains]
 "sp/g1" = "example.com"
-"""))
+""",
+        )
+    )
     assert config.customer_level == "group"
     assert config.administrator.users == {"sp/g1": "ada@bw"}
     assert config.email.template == "{first}.{last}@{domain}"
@@ -58,22 +63,29 @@ missing = "{first}.{last}@{domain}"
     assert len(config.digest) == 64
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('provisioning_id = "x"\ncolour = "red"\n', "key colour: unknown key"),
-    ('[administrator]\nchose = "user"\n', "key administrator.chose: unknown key"),
-    ('[email]\nmissing = "block"\ndomain = "x"\n', "key email.domain: unknown key"),
-    ('customer_level = "site"\n', "key customer_level: bad value 'site'"),
-    ("customer_level = 3\n", "key customer_level: expected a string"),
-    ('[administrator]\nchoose = "random"\n', "key administrator.choose: bad value 'random'"),
-    ('[administrator]\nchoose = "user"\n', "key administrator.users: choose = \"user\" needs"),
-    ('[administrator]\ntitle_pattern = "(unclosed"\n',
-     "key administrator.title_pattern: broken pattern"),
-    ('[email]\nmissing = "{first}.{nick}@{domain}"\n',
-     "key email.missing: bad value '{first}.{nick}@{domain}': unknown placeholder {nick}"),
-    ('[email]\nmissing = "{first}.{last}"\n', "key email.missing: bad value"),
-    ('[email.domains]\n"acme" = "not a domain"\n', "key email.domains.acme: not a mail domain"),
-    ('provisioning_id = \n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('provisioning_id = "x"\ncolour = "red"\n', "key colour: unknown key"),
+        ('[administrator]\nchose = "user"\n', "key administrator.chose: unknown key"),
+        ('[email]\nmissing = "block"\ndomain = "x"\n', "key email.domain: unknown key"),
+        ('customer_level = "site"\n', "key customer_level: bad value 'site'"),
+        ("customer_level = 3\n", "key customer_level: expected a string"),
+        ('[administrator]\nchoose = "random"\n', "key administrator.choose: bad value 'random'"),
+        ('[administrator]\nchoose = "user"\n', 'key administrator.users: choose = "user" needs'),
+        (
+            '[administrator]\ntitle_pattern = "(unclosed"\n',
+            "key administrator.title_pattern: broken pattern",
+        ),
+        (
+            '[email]\nmissing = "{first}.{nick}@{domain}"\n',
+            "key email.missing: bad value '{first}.{nick}@{domain}': unknown placeholder {nick}",
+        ),
+        ('[email]\nmissing = "{first}.{last}"\n', "key email.missing: bad value"),
+        ('[email.domains]\n"acme" = "not a domain"\n', "key email.domains.acme: not a mail domain"),
+        ("provisioning_id = \n", "not valid TOML"),
+    ],
+)
 def test_bad_config_is_refused(tmp_path: Path, text: str, expected: str) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:

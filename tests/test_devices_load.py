@@ -36,9 +36,16 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("devices-load")
     (root / "migrate.toml").write_text(CONFIG)
     for stage in (["extract", str(SAMPLES / "acme-enterprise")], ["map"], ["plan"]):
-        code, _out, err = invoke(stage[0], "-w", str(root / "w"), "--reports",
-                                 str(root / "r"), "--config", str(root / "migrate.toml"),
-                                 *stage[1:])
+        code, _out, err = invoke(
+            stage[0],
+            "-w",
+            str(root / "w"),
+            "--reports",
+            str(root / "r"),
+            "--config",
+            str(root / "migrate.toml"),
+            *stage[1:],
+        )
         assert code == 0, err
     return root
 
@@ -53,20 +60,27 @@ def webex_for(sandbox: Sandbox) -> Webex:
     return Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport())
 
 
-def load(ws: Path, sandbox: Sandbox, command: str = "load", plan: Plan | None = None
-         ) -> LoadResult:
+def load(ws: Path, sandbox: Sandbox, command: str = "load", plan: Plan | None = None) -> LoadResult:
     async def go() -> LoadResult:
         async with webex_for(sandbox) as webex:
-            return await run_load(ws, webex, plan or builder.read(ws), command=command,
-                                  options=LoadOptions(poll_interval=0.001, backoff_s=0.0))
+            return await run_load(
+                ws,
+                webex,
+                plan or builder.read(ws),
+                command=command,
+                options=LoadOptions(poll_interval=0.001, backoff_s=0.0),
+            )
 
     return asyncio.run(go())
 
 
 def planned_devices(ws: Path) -> dict[str, dict[str, Any]]:
     """MAC → the planned body, for every create_device of the plan."""
-    return {a.payload["body"]["mac"]: a.payload["body"]
-            for a in builder.read(ws).actions if a.type == "create_device"}
+    return {
+        a.payload["body"]["mac"]: a.payload["body"]
+        for a in builder.read(ws).actions
+        if a.type == "create_device"
+    }
 
 
 def hardware(sandbox: Sandbox) -> dict[str, Any]:
@@ -74,10 +88,13 @@ def hardware(sandbox: Sandbox) -> dict[str, Any]:
     people = {s.person_id: s.email for s in state.subscribers.values() if not s.deleted}
     places = {w.id: w.display_name for w in state.workspaces.values()}
     return {
-        "devices": Counter((d.mac, d.model, people.get(d.person_id or ""),
-                            places.get(d.workspace_id or "")) for d in state.devices.values()),
-        "workspaces": Counter((w.display_name, w.phone_number, w.extension)
-                              for w in state.workspaces.values()),
+        "devices": Counter(
+            (d.mac, d.model, people.get(d.person_id or ""), places.get(d.workspace_id or ""))
+            for d in state.devices.values()
+        ),
+        "workspaces": Counter(
+            (w.display_name, w.phone_number, w.extension) for w in state.workspaces.values()
+        ),
     }
 
 
@@ -90,8 +107,7 @@ EXPECTED_DEVICES = {
     ("0004F2ABCDEF", "DMS Polycom VVX 400", "francois.lefevre@acme-corp.com", None),
     ("7C2A31A1B2C3", "DMS Cisco 192", "zoe.tremblay@acme-corp.com", None),
     ("000B82A1B2C3", "Generic IPPhone Customer Managed", "anna.schmidt@acme-corp.com", None),
-    ("805EC0568966", "Generic IPPhone Customer Managed", "juergen.mueller@acme-corp.com",
-     None),
+    ("805EC0568966", "Generic IPPhone Customer Managed", "juergen.mueller@acme-corp.com", None),
 }
 
 
@@ -144,8 +160,11 @@ def test_a_lost_answer_is_looked_up_not_repeated(workspace: Path) -> None:
     found = hardware(sandbox)
     assert set(found["devices"]) == EXPECTED_DEVICES and set(found["devices"].values()) == {1}
     assert sum(found["workspaces"].values()) == 1
-    posts = Counter(path.rsplit("/", 1)[-1] for method, path, _s in sandbox.app.request_log
-                    if method == "POST" and path.endswith(("/devices", "/workspaces")))
+    posts = Counter(
+        path.rsplit("/", 1)[-1]
+        for method, path, _s in sandbox.app.request_log
+        if method == "POST" and path.endswith(("/devices", "/workspaces"))
+    )
     assert posts == {"devices": 9, "workspaces": 1}  # none repeated after a lost answer
     with Journal(workspace) as journal:
         adopted = {a.key for a in journal.actions() if a.adopted}
@@ -153,22 +172,33 @@ def test_a_lost_answer_is_looked_up_not_repeated(workspace: Path) -> None:
     assert sum(k.startswith("create_device:") for k in adopted) == 3
 
 
-def test_rollback_removes_exactly_the_devices_and_workspaces_it_created(
-        workspace: Path) -> None:
+def test_rollback_removes_exactly_the_devices_and_workspaces_it_created(workspace: Path) -> None:
     sandbox = Sandbox()
     load(workspace, sandbox)
     customer = next(iter(sandbox.state.customers.values()))
-    person = next(s.person_id for s in sandbox.state.subscribers.values()
-                  if s.email == "bob.martinez@acme-corp.com")
+    person = next(
+        s.person_id
+        for s in sandbox.state.subscribers.values()
+        if s.email == "bob.martinez@acme-corp.com"
+    )
     # A phone someone added by hand in Control Hub: not ours, must survive.
-    sandbox.state.devices["manual"] = Device("manual", customer.org_id, "AABBCCDDEEFF",
-                                             "DMS Cisco 8851", "Cisco 8851", "2026-01-01",
-                                             person_id=person)
+    sandbox.state.devices["manual"] = Device(
+        "manual",
+        customer.org_id,
+        "AABBCCDDEEFF",
+        "DMS Cisco 8851",
+        "Cisco 8851",
+        "2026-01-01",
+        person_id=person,
+    )
 
     async def undo() -> list[str]:
         with Journal(workspace) as journal:
-            steps = [s for s in rollback.choose(journal, customer="acme-ent")
-                     if s.inverse_type in INVERSE_HANDLERS]
+            steps = [
+                s
+                for s in rollback.choose(journal, customer="acme-ent")
+                if s.inverse_type in INVERSE_HANDLERS
+            ]
             results = {a.key: a.result or {} for a in journal.actions()}
             actions = {a.key: a for a in journal.actions()}
             async with webex_for(sandbox) as webex:
@@ -220,8 +250,11 @@ def test_adopted_devices_are_never_rolled_back(workspace: Path) -> None:
 def test_a_mac_on_someone_else_fails_and_is_not_adopted(workspace: Path) -> None:
     sandbox = Sandbox()
     load(workspace, sandbox)
-    bob = next(s.person_id for s in sandbox.state.subscribers.values()
-               if s.email == "bob.martinez@acme-corp.com")
+    bob = next(
+        s.person_id
+        for s in sandbox.state.subscribers.values()
+        if s.email == "bob.martinez@acme-corp.com"
+    )
     alice_phone = next(d for d in sandbox.state.devices.values() if d.mac == "6C710D8A51F2")
     alice_phone.person_id = bob
     key = "create_device:acme-ent/acme-hq/hq-alice-8851"
@@ -235,12 +268,14 @@ def test_a_mac_on_someone_else_fails_and_is_not_adopted(workspace: Path) -> None
     assert "6C710D8A51F2" in (action.error_message or "")
 
 
-def test_a_customer_without_the_common_area_licence_fails_the_workspace(
-        workspace: Path) -> None:
+def test_a_customer_without_the_common_area_licence_fails_the_workspace(workspace: Path) -> None:
     plan = builder.read(workspace)
-    plan.actions[:] = [dataclasses.replace(a, payload={**a.payload,
-                                                       "licensePackage": "no_such_package"})
-                       if a.key == WORKSPACE_KEY else a for a in plan.actions]
+    plan.actions[:] = [
+        dataclasses.replace(a, payload={**a.payload, "licensePackage": "no_such_package"})
+        if a.key == WORKSPACE_KEY
+        else a
+        for a in plan.actions
+    ]
     sandbox = Sandbox()
     result = load(workspace, sandbox, plan=plan)
     with Journal(workspace) as journal:
@@ -263,8 +298,10 @@ def test_the_device_move_sheet(workspace: Path, tmp_path: Path) -> None:
         sheet = openpyxl.load_workbook(path, read_only=True)["Devices"]
         values = list(sheet.iter_rows(values_only=True))
         header = list(values[0])
-        return {r[header.index("BroadWorks device")]: dict(zip(header, r, strict=True))
-                for r in values[1:]}
+        return {
+            r[header.index("BroadWorks device")]: dict(zip(header, r, strict=True))
+            for r in values[1:]
+        }
 
     planned, loaded = rows(before), rows(after)
     assert len(planned) == len(loaded) == 13  # one row per BroadWorks device

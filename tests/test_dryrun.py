@@ -60,13 +60,15 @@ def mask(value: Any) -> Any:
 
 def normal_path(path: str) -> str:
     path = path.split("/v1", 1)[-1]
-    return "/".join("{id}" if "dryrun-" in part or _ID.match(part) else part
-                    for part in path.split("/"))
+    return "/".join(
+        "{id}" if "dryrun-" in part or _ID.match(part) else part for part in path.split("/")
+    )
 
 
 def opener(sandbox: Sandbox) -> Callable[[Any], AbstractAsyncContextManager[Webex]]:
-    return lambda wrap: Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN,
-                              transport=wrap(sandbox.transport()))
+    return lambda wrap: Webex(
+        IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=wrap(sandbox.transport())
+    )
 
 
 def test_dry_run_sends_no_write_and_lists_the_writes_a_load_sends(workspace: Path) -> None:
@@ -102,24 +104,38 @@ def test_dry_run_after_a_load_would_adopt_or_do_nothing(workspace: Path) -> None
     shutil.copytree(workspace / "w", scratch)
 
     async def load_elsewhere() -> None:
-        async with Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN,
-                         transport=sandbox.transport()) as webex:
+        async with Webex(
+            IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport()
+        ) as webex:
             assert (await run_load(scratch, webex, plan, options=options)).ok
 
     asyncio.run(load_elsewhere())
     found = asyncio.run(dry_run(workspace / "w", plan, opener(sandbox), options=options))
     assert found.recorded == []  # everything exists: nothing would be written
     assert {a.key.split(":")[0] for a in found.actions if a.adopted} >= {
-        "create_customer", "create_subscriber", "create_location", "add_numbers"}
+        "create_customer",
+        "create_subscriber",
+        "create_location",
+        "add_numbers",
+    }
 
 
 def test_cli_dry_run_writes_the_report_and_never_the_token(
-        workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WEBEX_ACCESS_TOKEN", "secret-token-should-never-show-0123456789")
-    args = ["-w", str(workspace / "w"), "--reports", str(workspace / "r"), "--config",
-            str(workspace / "migrate.toml"), "--sandbox"]
-    result = CliRunner().invoke(cli, ["load", *args, "--dry-run", "--json",
-                                      "--poll-interval", "0.001"])
+    args = [
+        "-w",
+        str(workspace / "w"),
+        "--reports",
+        str(workspace / "r"),
+        "--config",
+        str(workspace / "migrate.toml"),
+        "--sandbox",
+    ]
+    result = CliRunner().invoke(
+        cli, ["load", *args, "--dry-run", "--json", "--poll-interval", "0.001"]
+    )
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["writes"] == len(payload["requests"]) > 0

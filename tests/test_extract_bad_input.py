@@ -19,9 +19,15 @@ from migrate.extract.xmlsafe import PARSER_OPTIONS
 from tests.extract_helpers import by_key, records, run
 from tests.ocip import XSI, command, document, el, write_pair
 
-GOOD_USER = command("UserGetResponse22", el("serviceProviderId", "e") + el("groupId", "g")
-                    + el("userId", "ok@x") + el("lastName", "Ok") + el("firstName", "Fine")
-                    + el("countryCode", "1"))
+GOOD_USER = command(
+    "UserGetResponse22",
+    el("serviceProviderId", "e")
+    + el("groupId", "g")
+    + el("userId", "ok@x")
+    + el("lastName", "Ok")
+    + el("firstName", "Fine")
+    + el("countryCode", "1"),
+)
 
 
 def good_export(folder: Path) -> Path:
@@ -51,8 +57,9 @@ def test_malformed_xml_is_an_error_for_that_file_only(tmp_path: Path) -> None:
 def test_truncated_document_keeps_the_commands_before_the_cut(tmp_path: Path) -> None:
     export = tmp_path / "x"
     export.mkdir()
-    whole = document(GOOD_USER, GOOD_USER.replace("ok@x", "two@x"),
-                     GOOD_USER.replace("ok@x", "three@x"))
+    whole = document(
+        GOOD_USER, GOOD_USER.replace("ok@x", "two@x"), GOOD_USER.replace("ok@x", "three@x")
+    )
     cut = whole.index(b"three@x")
     (export / "cut.xml").write_bytes(whole[:cut])
     result = run(export, tmp_path / "w")
@@ -140,7 +147,8 @@ def xxe_document(url: str, secret: Path) -> bytes:
 
 
 def test_external_entities_and_dtds_are_refused_without_network(
-        tmp_path: Path, listener: tuple[str, list[str]]) -> None:
+    tmp_path: Path, listener: tuple[str, list[str]]
+) -> None:
     url, hits = listener
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
@@ -153,14 +161,16 @@ def test_external_entities_and_dtds_are_refused_without_network(
 
 
 def test_parser_options_alone_resolve_nothing_and_fetch_nothing(
-        tmp_path: Path, listener: tuple[str, list[str]]) -> None:
+    tmp_path: Path, listener: tuple[str, list[str]]
+) -> None:
     """Second line of defence: even past the DTD guard, lxml expands and fetches nothing."""
     url, hits = listener
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
     names = []
-    for _event, element in etree.iterparse(io.BytesIO(xxe_document(url, secret)),
-                                           events=("end",), tag="{*}command", **PARSER_OPTIONS):
+    for _event, element in etree.iterparse(
+        io.BytesIO(xxe_document(url, secret)), events=("end",), tag="{*}command", **PARSER_OPTIONS
+    ):
         names.append(etree.tostring(element))
     assert hits == []
     assert b"TOP-SECRET" not in b"".join(names)
@@ -186,8 +196,9 @@ def test_user_listed_twice_with_different_data(tmp_path: Path) -> None:
 def test_number_assigned_to_two_users_is_a_conflict(tmp_path: Path) -> None:
     export = tmp_path / "x"
     export.mkdir()
-    with_number = GOOD_USER.replace("<countryCode>", "<phoneNumber>6175550000</phoneNumber>"
-                                    "<countryCode>")
+    with_number = GOOD_USER.replace(
+        "<countryCode>", "<phoneNumber>6175550000</phoneNumber><countryCode>"
+    )
     (export / "a.xml").write_bytes(document(with_number, with_number.replace("ok@x", "dup@x")))
     run(export, tmp_path / "w")
     warning = only_warning(tmp_path / "w", "conflict")
@@ -204,9 +215,20 @@ def zip_of(folder: Path, target: Path) -> Path:
 
 def test_zip_export_reads_like_the_folder(tmp_path: Path) -> None:
     export = good_export(tmp_path / "x")
-    write_pair(export / "deep" / "er", "u", [command("UserGetRequest21", el("userId", "z@x"))],
-               [command("UserGetResponse21", el("serviceProviderId", "e") + el("groupId", "g")
-                        + el("lastName", "Zed") + el("firstName", "Z"))])
+    write_pair(
+        export / "deep" / "er",
+        "u",
+        [command("UserGetRequest21", el("userId", "z@x"))],
+        [
+            command(
+                "UserGetResponse21",
+                el("serviceProviderId", "e")
+                + el("groupId", "g")
+                + el("lastName", "Zed")
+                + el("firstName", "Z"),
+            )
+        ],
+    )
     archive = zip_of(export, tmp_path / "x.zip")
     run(archive, tmp_path / "wz")
     run(export, tmp_path / "wd")
@@ -217,14 +239,15 @@ def test_zip_export_reads_like_the_folder(tmp_path: Path) -> None:
 
 def test_corrupt_zip_member_is_an_error_for_that_member(tmp_path: Path) -> None:
     export = good_export(tmp_path / "x")
-    (export / "big.xml").write_bytes(document(*[GOOD_USER.replace("ok@x", f"u{i}@x")
-                                                for i in range(15)]))
+    (export / "big.xml").write_bytes(
+        document(*[GOOD_USER.replace("ok@x", f"u{i}@x") for i in range(15)])
+    )
     archive = zip_of(export, tmp_path / "x.zip")
     data = bytearray(archive.read_bytes())
     with zipfile.ZipFile(archive) as z:
         info = z.getinfo("big.xml")
     start = info.header_offset + 30 + len(info.filename) + 20
-    data[start:start + 40] = b"\x00" * 40
+    data[start : start + 40] = b"\x00" * 40
     archive.write_bytes(bytes(data))
     result = run(archive, tmp_path / "w")
     warnings = records(tmp_path / "w", "warnings")
@@ -242,8 +265,9 @@ def cli_extract(args: list[str]) -> tuple[int, str, str]:
 def test_truncated_zip_exits_2_with_one_line_and_keeps_the_inventory(tmp_path: Path) -> None:
     export = good_export(tmp_path / "x")
     workspace = tmp_path / "w"
-    code, _out, _err = cli_extract(["-w", str(workspace), "--reports", str(tmp_path / "r"),
-                                    str(export)])
+    code, _out, _err = cli_extract(
+        ["-w", str(workspace), "--reports", str(tmp_path / "r"), str(export)]
+    )
     assert code == 0
     before = (workspace / "inventory" / "users.jsonl").read_bytes()
     archive = zip_of(export, tmp_path / "x.zip")
@@ -262,7 +286,8 @@ def test_missing_export_exits_2(tmp_path: Path) -> None:
 
 
 def test_failure_midway_leaves_the_previous_inventory_untouched(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     export = good_export(tmp_path / "x")
     workspace = tmp_path / "w"
     run(export, workspace)
@@ -293,10 +318,13 @@ def test_worker_processes_give_the_same_inventory_as_one_process(tmp_path: Path)
     double = extract_with(export, tmp_path / "two", workers=2)
     assert single.counts == double.counts
     for name in ("users.jsonl", "warnings.jsonl"):
-        assert (tmp_path / "one" / "inventory" / name).read_bytes() == \
-            (tmp_path / "two" / "inventory" / name).read_bytes()
-    assert [w["code"] for w in records(tmp_path / "two", "warnings")] == ["conflict",
-                                                                          "malformed-xml"]
+        assert (tmp_path / "one" / "inventory" / name).read_bytes() == (
+            tmp_path / "two" / "inventory" / name
+        ).read_bytes()
+    assert [w["code"] for w in records(tmp_path / "two", "warnings")] == [
+        "conflict",
+        "malformed-xml",
+    ]
 
 
 def extract_with(export: Path, workspace: Path, workers: int):  # type: ignore[no-untyped-def]

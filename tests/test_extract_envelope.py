@@ -21,19 +21,34 @@ def commands(*cmds: str) -> list[tuple[str, dict]]:
 
 
 def test_table_is_read_by_heading_whatever_the_order_and_extra_columns() -> None:
-    cmd = command("GroupAccessDeviceGetListResponse", make_table(
-        "accessDeviceTable",
-        ["Status", "Something New", "Device Name", "MAC Address", "Device Type"],
-        [["Online", "x", "hall", None, "Polycom VVX 400 DM"],
-         ["Offline", None, "desk", "AABBCC112233", None]],
-    ))
-    (_name, data), = commands(cmd)
+    cmd = command(
+        "GroupAccessDeviceGetListResponse",
+        make_table(
+            "accessDeviceTable",
+            ["Status", "Something New", "Device Name", "MAC Address", "Device Type"],
+            [
+                ["Online", "x", "hall", None, "Polycom VVX 400 DM"],
+                ["Offline", None, "desk", "AABBCC112233", None],
+            ],
+        ),
+    )
+    ((_name, data),) = commands(cmd)
     rows = table(data, "Device Name")
     assert rows == [
-        {"Status": "Online", "Something New": "x", "Device Name": "hall", "MAC Address": None,
-         "Device Type": "Polycom VVX 400 DM"},
-        {"Status": "Offline", "Something New": None, "Device Name": "desk",
-         "MAC Address": "AABBCC112233", "Device Type": None},
+        {
+            "Status": "Online",
+            "Something New": "x",
+            "Device Name": "hall",
+            "MAC Address": None,
+            "Device Type": "Polycom VVX 400 DM",
+        },
+        {
+            "Status": "Offline",
+            "Something New": None,
+            "Device Name": "desk",
+            "MAC Address": "AABBCC112233",
+            "Device Type": None,
+        },
     ]
     assert rows.headings[2] == "Device Name"
     assert table(data, "No Such Heading") == []
@@ -41,7 +56,7 @@ def test_table_is_read_by_heading_whatever_the_order_and_extra_columns() -> None
 
 def test_short_rows_give_none_for_missing_cells() -> None:
     cmd = command("X", make_table("t", ["A", "B", "C"], [["1"]]))
-    (_name, data), = commands(cmd)
+    ((_name, data),) = commands(cmd)
     assert table(data, "A") == [{"A": "1", "B": None, "C": None}]
 
 
@@ -49,20 +64,34 @@ def test_short_rows_give_none_for_missing_cells() -> None:
     ("xsi_type", "prefix", "name", "base", "version"),
     [
         ("UserGetResponse22V5", False, "UserGetResponse22V5", "UserGetResponse", "22V5"),
-        ("UserGetResponse21sp1V2", False, "UserGetResponse21sp1V2", "UserGetResponse",
-         "21sp1V2"),
-        ("ServiceProviderGetResponse13mp2", False, "ServiceProviderGetResponse13mp2",
-         "ServiceProviderGetResponse", "13mp2"),
-        ("GroupAccessDeviceGetUserListResponse21sp1", True,
-         "GroupAccessDeviceGetUserListResponse21sp1", "GroupAccessDeviceGetUserListResponse",
-         "21sp1"),
+        ("UserGetResponse21sp1V2", False, "UserGetResponse21sp1V2", "UserGetResponse", "21sp1V2"),
+        (
+            "ServiceProviderGetResponse13mp2",
+            False,
+            "ServiceProviderGetResponse13mp2",
+            "ServiceProviderGetResponse",
+            "13mp2",
+        ),
+        (
+            "GroupAccessDeviceGetUserListResponse21sp1",
+            True,
+            "GroupAccessDeviceGetUserListResponse21sp1",
+            "GroupAccessDeviceGetUserListResponse",
+            "21sp1",
+        ),
         ("ErrorResponse", True, "ErrorResponse", "ErrorResponse", ""),
-        ("UserGetListInGroupResponse", False, "UserGetListInGroupResponse",
-         "UserGetListInGroupResponse", ""),
+        (
+            "UserGetListInGroupResponse",
+            False,
+            "UserGetListInGroupResponse",
+            "UserGetListInGroupResponse",
+            "",
+        ),
     ],
 )
-def test_command_type_strips_prefix_and_version(xsi_type: str, prefix: bool, name: str,
-                                                base: str, version: str) -> None:
+def test_command_type_strips_prefix_and_version(
+    xsi_type: str, prefix: bool, name: str, base: str, version: str
+) -> None:
     element = next(iter_commands(io.BytesIO(document(command(xsi_type, prefix=prefix)))))
     ctype = command_type(element)
     assert (ctype.name, ctype.base, ctype.version) == (name, base, version)
@@ -70,7 +99,7 @@ def test_command_type_strips_prefix_and_version(xsi_type: str, prefix: bool, nam
 
 def test_repeated_elements_become_lists_and_nil_is_none() -> None:
     body = el("alias", "a@x") + el("alias", "b@x") + '<title xsi:nil="true"/>' + el("dept")
-    (_name, data), = commands(command("UserGetResponse22", body))
+    ((_name, data),) = commands(command("UserGetResponse22", body))
     assert list(data["alias"]) == ["a@x", "b@x"]
     assert data["title"] is None
     assert data["dept"] is None
@@ -96,8 +125,7 @@ def test_error_code_from_element_or_summary() -> None:
         (None, "1", None, None),
     ],
 )
-def test_to_e164(raw: str | None, cc: str | None, prefix: str | None,
-                 expected: str | None) -> None:
+def test_to_e164(raw: str | None, cc: str | None, prefix: str | None, expected: str | None) -> None:
     assert to_e164(raw, cc, prefix) == expected
 
 
@@ -107,8 +135,15 @@ def test_range_expansion_is_inclusive_and_keeps_the_cell_as_raw() -> None:
     assert expand("+1-5551231207") == [("+1-5551231207", "+15551231207")]
 
 
-@pytest.mark.parametrize("cell", ["+1-5551231210 - +1-5551231207", "+1-555 - +1-5551231207",
-                                  "+1-5550000000 - +1-5559999999", "not a number"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "+1-5551231210 - +1-5551231207",
+        "+1-555 - +1-5551231207",
+        "+1-5550000000 - +1-5559999999",
+        "not a number",
+    ],
+)
 def test_bad_ranges_are_refused(cell: str) -> None:
     with pytest.raises(NumberError):
         expand(cell)
@@ -116,9 +151,15 @@ def test_bad_ranges_are_refused(cell: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("aabbcc112233", "AABBCC112233"), ("00:04:f2:ab:cd:ef", "0004F2ABCDEF"),
-     ("0004.f2ab.cdef", "0004F2ABCDEF"), ("00-04-F2-AB-CD-EF", "0004F2ABCDEF"),
-     ("0004F2ABCDE", None), ("GGGGGGGGGGGG", None), (None, None)],
+    [
+        ("aabbcc112233", "AABBCC112233"),
+        ("00:04:f2:ab:cd:ef", "0004F2ABCDEF"),
+        ("0004.f2ab.cdef", "0004F2ABCDEF"),
+        ("00-04-F2-AB-CD-EF", "0004F2ABCDEF"),
+        ("0004F2ABCDE", None),
+        ("GGGGGGGGGGGG", None),
+        (None, None),
+    ],
 )
 def test_mac_normalisation(raw: str | None, expected: str | None) -> None:
     assert normalise_mac(raw) == expected

@@ -18,22 +18,41 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 # Counted by hand from the documents (see each sample's README), not from our output.
 EXPECTED = {
     "acme-enterprise": {
-        "enterprises": 1, "service_providers": 1, "groups": 3, "users": 14, "numbers": 35,
-        "devices": 13, "service_instances": 3, "service_packs": 3, "languages": 4,
-        "time_zones": 7, "warnings": 1, "unknown": 1,
+        "enterprises": 1,
+        "service_providers": 1,
+        "groups": 3,
+        "users": 14,
+        "numbers": 35,
+        "devices": 13,
+        "service_instances": 3,
+        "service_packs": 3,
+        "languages": 4,
+        "time_zones": 7,
+        "warnings": 1,
+        "unknown": 1,
     },
     "metro-sp-group-mode": {
-        "enterprises": 0, "service_providers": 1, "groups": 2, "users": 9, "numbers": 20,
-        "devices": 9, "service_instances": 2, "service_packs": 2, "languages": 0,
-        "time_zones": 0, "warnings": 1, "unknown": 0,
+        "enterprises": 0,
+        "service_providers": 1,
+        "groups": 2,
+        "users": 9,
+        "numbers": 20,
+        "devices": 9,
+        "service_instances": 2,
+        "service_packs": 2,
+        "languages": 0,
+        "time_zones": 0,
+        "warnings": 1,
+        "unknown": 0,
     },
 }
 
 
 def extract(export: Path, tmp_path: Path) -> tuple[int, dict, Path]:
     workspace, reports = tmp_path / "w", tmp_path / "r"
-    result = CliRunner().invoke(cli, ["extract", "-w", str(workspace), "--reports", str(reports),
-                                      "--json", str(export)])
+    result = CliRunner().invoke(
+        cli, ["extract", "-w", str(workspace), "--reports", str(reports), "--json", str(export)]
+    )
     return result.exit_code, json.loads(result.stdout), workspace
 
 
@@ -42,14 +61,26 @@ def test_sample_counts(sample: str, tmp_path: Path) -> None:
     code, payload, workspace = extract(SAMPLES / sample, tmp_path)
     expected = EXPECTED[sample]
     assert code == 0
-    for entity in ("service_providers", "groups", "users", "numbers", "devices",
-                   "service_instances", "service_packs", "languages", "time_zones", "warnings"):
+    for entity in (
+        "service_providers",
+        "groups",
+        "users",
+        "numbers",
+        "devices",
+        "service_instances",
+        "service_packs",
+        "languages",
+        "time_zones",
+        "warnings",
+    ):
         assert payload["counts"][entity] == expected[entity], entity
     enterprises = [sp for sp in records(workspace, "service_providers") if sp["is_enterprise"]]
     assert len(enterprises) == expected["enterprises"]
     assert sum(payload["unknown_commands"].values()) == expected["unknown"]
-    assert all(w["code"] == "oci-error" and w["oci_error_code"] == 4008
-               for w in records(workspace, "warnings"))
+    assert all(
+        w["code"] == "oci-error" and w["oci_error_code"] == 4008
+        for w in records(workspace, "warnings")
+    )
 
 
 def test_a_zipped_sample_gives_the_same_inventory(tmp_path: Path) -> None:
@@ -86,9 +117,20 @@ def test_inventory_is_sorted_by_key(tmp_path: Path) -> None:
 def test_extract_workbook(tmp_path: Path) -> None:
     _c, _p, _w = extract(SAMPLES / "acme-enterprise", tmp_path)
     book = openpyxl.load_workbook(tmp_path / "r" / "extract.xlsx")
-    assert book.sheetnames == ["Summary", "Command types", "Service providers", "Groups",
-                               "Users", "Numbers", "Devices", "Service packs",
-                               "Service instances", "Languages", "Time zones", "Warnings"]
+    assert book.sheetnames == [
+        "Summary",
+        "Command types",
+        "Service providers",
+        "Groups",
+        "Users",
+        "Numbers",
+        "Devices",
+        "Service packs",
+        "Service instances",
+        "Languages",
+        "Time zones",
+        "Warnings",
+    ]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["Count: users"] == 14
     assert summary["Count: numbers"] == 35
@@ -97,11 +139,11 @@ def test_extract_workbook(tmp_path: Path) -> None:
     assert users.auto_filter.ref == f"A1:{users.cell(1, users.max_column).column_letter}15"
     assert users.cell(1, 1).font.bold
     header = [c.value for c in users[1]]
-    names = {row[header.index("user_id")]: row for row in users.iter_rows(min_row=2,
-                                                                           values_only=True)}
+    names = {
+        row[header.index("user_id")]: row for row in users.iter_rows(min_row=2, values_only=True)
+    }
     assert names["francois.lefevre@acme-corp.com"][header.index("first_name")] == "François"
-    commands = {row[0]: row for row in book["Command types"].iter_rows(min_row=2,
-                                                                       values_only=True)}
+    commands = {row[0]: row for row in book["Command types"].iter_rows(min_row=2, values_only=True)}
     assert commands["UserCallForwardingAlwaysGetResponse"][2] is False
     assert commands["UserGetResponse21"][2] is True
     warnings = list(book["Warnings"].iter_rows(min_row=2, values_only=True))
@@ -113,10 +155,19 @@ def test_formula_like_names_are_written_as_text(tmp_path: Path) -> None:
 
     export = tmp_path / "x"
     export.mkdir()
-    (export / "u.xml").write_bytes(document(command(
-        "UserGetResponse22", el("serviceProviderId", "e") + el("groupId", "g")
-        + el("userId", "evil@x") + el("lastName", "=HYPERLINK(\"http://x\",\"y\")")
-        + el("firstName", "@SUM(A1)") + el("countryCode", "1"))))
+    (export / "u.xml").write_bytes(
+        document(
+            command(
+                "UserGetResponse22",
+                el("serviceProviderId", "e")
+                + el("groupId", "g")
+                + el("userId", "evil@x")
+                + el("lastName", '=HYPERLINK("http://x","y")')
+                + el("firstName", "@SUM(A1)")
+                + el("countryCode", "1"),
+            )
+        )
+    )
     extract(export, tmp_path)
     book = openpyxl.load_workbook(tmp_path / "r" / "extract.xlsx")
     sheet = book["Users"]

@@ -24,18 +24,27 @@ from migrate.load.journal import (
 from migrate.load.lock import workspace_lock
 
 
-def action(key: str, customer: str = "ent1", ordinal: int = 0,
-           depends_on: tuple[str, ...] = ()) -> JournalAction:
-    return JournalAction(key=key, type=key.split(":")[0], customer=customer, batch=1,
-                         ordinal=ordinal, payload={"externalId": customer},
-                         depends_on=depends_on, inverse={"type": "delete", "of": key})
+def action(
+    key: str, customer: str = "ent1", ordinal: int = 0, depends_on: tuple[str, ...] = ()
+) -> JournalAction:
+    return JournalAction(
+        key=key,
+        type=key.split(":")[0],
+        customer=customer,
+        batch=1,
+        ordinal=ordinal,
+        payload={"externalId": customer},
+        depends_on=depends_on,
+        inverse={"type": "delete", "of": key},
+    )
 
 
 def test_plan_is_recorded_once_and_keeps_states(tmp_path: Path) -> None:
     with Journal(tmp_path) as journal:
-        plan = [action("create_customer:ent1"),
-                action("create_subscriber:ent1:a", ordinal=1,
-                       depends_on=("create_customer:ent1",))]
+        plan = [
+            action("create_customer:ent1"),
+            action("create_subscriber:ent1:a", ordinal=1, depends_on=("create_customer:ent1",)),
+        ]
         assert journal.record_plan(plan) == 2
         run = journal.begin_run("load", "fp1")
         journal.start("create_customer:ent1", run)
@@ -44,7 +53,11 @@ def test_plan_is_recorded_once_and_keeps_states(tmp_path: Path) -> None:
         done = journal.get("create_customer:ent1")
         assert done is not None
         assert (done.state, done.result, done.tracking_id, done.attempts) == (
-            SUCCEEDED, {"customerId": "c-1"}, "T1", 1)
+            SUCCEEDED,
+            {"customerId": "c-1"},
+            "T1",
+            1,
+        )
         sub = journal.get("create_subscriber:ent1:a")
         assert sub is not None and sub.state == PENDING
         assert sub.depends_on == ("create_customer:ent1",)
@@ -66,7 +79,10 @@ def test_failures_parking_and_events(tmp_path: Path) -> None:
         parked = journal.get("b")
         assert parked is not None
         assert (parked.state, parked.error_code, parked.result) == (
-            PARKED, "pending_rpl_review", {"customerId": "c-9"})
+            PARKED,
+            "pending_rpl_review",
+            {"customerId": "c-9"},
+        )
         assert [e["state"] for e in journal.events("a")] == [STARTED, FAILED]
         assert journal.counts()[FAILED] == 1 and journal.counts()[PARKED] == 1
         assert [a.key for a in journal.actions(states=[FAILED, PARKED])] == ["a", "b"]
@@ -75,8 +91,7 @@ def test_failures_parking_and_events(tmp_path: Path) -> None:
             journal.start("nope", run)
 
 
-def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(
-        tmp_path: Path) -> None:
+def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
@@ -91,8 +106,13 @@ def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(
             print("started", flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
     """)
-    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                           timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    child = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     assert child.returncode == -signal.SIGKILL
     assert child.stdout.strip() == "started"
     with Journal(tmp_path) as journal:
@@ -108,8 +128,13 @@ def test_second_writer_is_refused_with_exit_3(tmp_path: Path) -> None:
             "from pathlib import Path\nfrom migrate.load.lock import workspace_lock\n"
             f"with workspace_lock(Path({str(tmp_path)!r}), 'load'): pass\n"
         )
-        child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                               timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()})
+        child = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": os.getcwd()},
+        )
         assert "PreconditionError" in child.stderr
         assert f"migrate load (pid {os.getpid()})" in child.stderr
     error = PreconditionError("x")

@@ -37,10 +37,17 @@ def load(ws: Path, sandbox: Sandbox, command: str = "load", **kwargs: Any) -> Lo
     plan = builder.read(ws / "w")
 
     async def go() -> LoadResult:
-        async with Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN,
-                         transport=sandbox.transport()) as webex:
-            return await run_load(ws / "w", webex, plan, command=command,
-                                  options=LoadOptions(poll_interval=0.001), **kwargs)
+        async with Webex(
+            IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport()
+        ) as webex:
+            return await run_load(
+                ws / "w",
+                webex,
+                plan,
+                command=command,
+                options=LoadOptions(poll_interval=0.001),
+                **kwargs,
+            )
 
     return asyncio.run(go())
 
@@ -58,8 +65,12 @@ def sandbox_objects(sandbox: Sandbox) -> dict[str, Any]:
 def planned(ws: Path) -> dict[str, Any]:
     plan = builder.read(ws / "w")
     subs = [a.payload["body"]["email"] for a in plan.actions if a.type == "create_subscriber"]
-    numbers = [n for a in plan.actions if a.type == "add_numbers"
-               for n in a.payload["body"]["phoneNumbers"]]
+    numbers = [
+        n
+        for a in plan.actions
+        if a.type == "add_numbers"
+        for n in a.payload["body"]["phoneNumbers"]
+    ]
     return {"subscribers": sorted(subs), "numbers": sorted(numbers)}
 
 
@@ -82,12 +93,14 @@ def test_load_creates_every_planned_object_exactly_once(workspace: Path) -> None
 def test_the_administrator_is_provisioned_first(workspace: Path) -> None:
     sandbox = Sandbox()
     load(workspace, sandbox)
-    posts = [path for method, path, status in sandbox.app.request_log
-             if method == "POST" and path.endswith("/wholesale/subscribers")]
+    posts = [
+        path
+        for method, path, status in sandbox.app.request_log
+        if method == "POST" and path.endswith("/wholesale/subscribers")
+    ]
     assert posts
     first = min(sandbox.state.subscribers.values(), key=lambda s: s.created)
-    admin = next(a for a in builder.read(workspace / "w").actions
-                 if a.type == "create_subscriber")
+    admin = next(a for a in builder.read(workspace / "w").actions if a.type == "create_subscriber")
     assert first.email == admin.payload["body"]["email"]
 
 
@@ -105,12 +118,15 @@ def test_a_crash_after_the_post_is_adopted_not_duplicated(workspace: Path) -> No
     assert sandbox_objects(sandbox) == before
     with Journal(workspace / "w") as journal:
         adopted = [a for a in journal.actions() if a.adopted]
-    assert {a.type for a in adopted} >= {"create_customer", "create_subscriber",
-                                         "create_location", "add_numbers"}
+    assert {a.type for a in adopted} >= {
+        "create_customer",
+        "create_subscriber",
+        "create_location",
+        "add_numbers",
+    }
 
 
-def test_rpl_review_parks_the_customer_and_its_dependents_until_retry(
-        workspace: Path) -> None:
+def test_rpl_review_parks_the_customer_and_its_dependents_until_retry(workspace: Path) -> None:
     sandbox = Sandbox(SandboxConfig())
     sandbox.faults.customer_state_by_external_id["acme-ent"] = "pending_rpl_review"
     result = load(workspace, sandbox)
@@ -136,8 +152,11 @@ def test_pending_user_migration_parks_one_subscriber(workspace: Path) -> None:
     sandbox.faults.pending_user_migration_emails.add(email)
     result = load(workspace, sandbox)
     # The subscriber, and (issue #7) the phones that wait for it, are parked.
-    waiting = [a for a in builder.read(workspace / "w").actions
-               if any(d.endswith(f":{email}") for d in a.depends_on)]
+    waiting = [
+        a
+        for a in builder.read(workspace / "w").actions
+        if any(d.endswith(f":{email}") for d in a.depends_on)
+    ]
     assert result.counts[jr.PARKED] == 1 + len(waiting) and result.counts[jr.FAILED] == 0
     sub = next(s for s in sandbox.state.subscribers.values() if s.email == email)
     sandbox.complete_user_migration(sub.id)
@@ -174,13 +193,23 @@ def test_cli_load_status_retry_and_a_stale_plan(workspace: Path) -> None:
 
 
 def test_cli_load_refuses_a_plan_made_before_a_mapping_table_changed(
-        workspace: Path, tmp_path: Path) -> None:
+    workspace: Path, tmp_path: Path
+) -> None:
     from migrate.mapping.tables import shipped_dir
 
     mine = tmp_path / "my-mappings"
     shutil.copytree(shipped_dir(), mine)
-    ws = ["-w", str(workspace / "w"), "--reports", str(workspace / "r"), "--config",
-          str(workspace / "migrate.toml"), "--mappings", str(mine), "--sandbox"]
+    ws = [
+        "-w",
+        str(workspace / "w"),
+        "--reports",
+        str(workspace / "r"),
+        "--config",
+        str(workspace / "migrate.toml"),
+        "--mappings",
+        str(mine),
+        "--sandbox",
+    ]
     assert invoke("plan", *ws)[0] == 0
     with (mine / "countries.csv").open("a", encoding="utf-8") as handle:
         handle.write("Freedonia,FD,made up\n")
@@ -195,18 +224,25 @@ def test_cli_load_refuses_a_plan_made_before_a_mapping_table_changed(
 
 def test_select_and_batch_size_choose_the_customers(tmp_path: Path) -> None:
     (tmp_path / "migrate.toml").write_text(GROUP_CONFIG)
-    ws = ["-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r"), "--config",
-          str(tmp_path / "migrate.toml"), "--sandbox"]
+    ws = [
+        "-w",
+        str(tmp_path / "w"),
+        "--reports",
+        str(tmp_path / "r"),
+        "--config",
+        str(tmp_path / "migrate.toml"),
+        "--sandbox",
+    ]
     assert invoke("extract", *ws, str(SAMPLES / "metro-sp-group-mode"))[0] == 0
     assert invoke("map", *ws)[0] == 0
     assert invoke("plan", *ws)[0] == 0
     customers = sorted({a.customer for a in builder.read(tmp_path / "w").actions})
-    code, out, err = invoke("load", *ws, "--select", customers[1], "--json",
-                            "--poll-interval", "0.001")
+    code, out, err = invoke(
+        "load", *ws, "--select", customers[1], "--json", "--poll-interval", "0.001"
+    )
     assert code == 0, err
     assert json.loads(out)["customers"] == [customers[1]]
-    code, out, _err = invoke("load", *ws, "--batch-size", "1", "--json",
-                             "--poll-interval", "0.001")
+    code, out, _err = invoke("load", *ws, "--batch-size", "1", "--json", "--poll-interval", "0.001")
     first = json.loads(out)
     assert first["customers"] == [customers[0]] and first["batch"] == 2
     code, _out, err = invoke("load", *ws, "--select", "nobody")

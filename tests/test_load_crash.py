@@ -32,54 +32,81 @@ TOKEN = "crash-test-token"
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return stage(tmp_path_factory.mktemp("crash"), SAMPLES / "metro-sp-group-mode",
-                 GROUP_CONFIG)
+    return stage(tmp_path_factory.mktemp("crash"), SAMPLES / "metro-sp-group-mode", GROUP_CONFIG)
 
 
 def migrate(command: str, ws: Path, url: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "migrate", command, "-w", str(ws / "w"), "--reports",
-         str(ws / "r"), "--config", str(ws / "migrate.toml"), "--api-url", url,
-         "--poll-interval", "0.01", "--concurrency", "2"],
-        env={**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN}, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "migrate",
+            command,
+            "-w",
+            str(ws / "w"),
+            "--reports",
+            str(ws / "r"),
+            "--config",
+            str(ws / "migrate.toml"),
+            "--api-url",
+            url,
+            "--poll-interval",
+            "0.01",
+            "--concurrency",
+            "2",
+        ],
+        env={**os.environ, "WEBEX_ACCESS_TOKEN": TOKEN},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
     plan = builder.read(ws / "w")
     state = sandbox.state
     customers = Counter(c.external_id for c in state.customers.values())
-    planned_customers = {a.payload["body"]["externalId"] for a in plan.actions
-                         if a.type == "create_customer"}
+    planned_customers = {
+        a.payload["body"]["externalId"] for a in plan.actions if a.type == "create_customer"
+    }
     assert set(customers) == planned_customers and set(customers.values()) == {1}
     subscribers = Counter(s.email for s in state.subscribers.values() if not s.deleted)
-    planned_subs = {a.payload["body"]["email"] for a in plan.actions
-                    if a.type == "create_subscriber"}
+    planned_subs = {
+        a.payload["body"]["email"] for a in plan.actions if a.type == "create_subscriber"
+    }
     assert set(subscribers) == planned_subs and set(subscribers.values()) == {1}
-    planned_numbers = {n for a in plan.actions if a.type == "add_numbers"
-                       for n in a.payload["body"]["phoneNumbers"]}
+    planned_numbers = {
+        n
+        for a in plan.actions
+        if a.type == "add_numbers"
+        for n in a.payload["body"]["phoneNumbers"]
+    }
     assert set(state.numbers) == planned_numbers
     locations = Counter((loc.org_id, loc.name) for loc in state.locations.values())
     assert set(locations.values()) == {1}
-    assert len(locations) == len({a.key for a in plan.actions if a.type == "create_location"}
-                                 ) + len(planned_customers)
-    planned_macs = Counter(a.payload["body"]["mac"] for a in plan.actions
-                           if a.type == "create_device")
+    assert len(locations) == len(
+        {a.key for a in plan.actions if a.type == "create_location"}
+    ) + len(planned_customers)
+    planned_macs = Counter(
+        a.payload["body"]["mac"] for a in plan.actions if a.type == "create_device"
+    )
     macs = Counter(d.mac for d in state.devices.values())
     assert planned_macs and macs == planned_macs
-    planned_places = Counter(a.payload["body"]["displayName"] for a in plan.actions
-                             if a.type == "create_workspace")
+    planned_places = Counter(
+        a.payload["body"]["displayName"] for a in plan.actions if a.type == "create_workspace"
+    )
     places = Counter(w.display_name for w in state.workspaces.values())
     assert planned_places and places == planned_places
     with Journal(ws / "w") as journal:
         actions = journal.actions()
     assert {a.state for a in actions} == {SUCCEEDED}
     live_subscribers = {s.id for s in state.subscribers.values() if not s.deleted}
-    journaled = {a.result["subscriberId"] for a in actions if a.type == "create_subscriber"
-                 and a.result}
+    journaled = {
+        a.result["subscriberId"] for a in actions if a.type == "create_subscriber" and a.result
+    }
     assert journaled == live_subscribers
-    journaled_customers = {a.result["customerId"] for a in actions
-                           if a.type == "create_customer" and a.result}
+    journaled_customers = {
+        a.result["customerId"] for a in actions if a.type == "create_customer" and a.result
+    }
     assert journaled_customers == set(state.customers)
 
 

@@ -48,18 +48,26 @@ def test_faults_are_survived_and_the_three_are_reported(prepared: Path, tmp_path
     assert len(customers) >= 4, customers
     broken, reviewed = customers[0], customers[1]
     # Not the administrator (the customer's first subscriber): the others wait for it.
-    consent = [a.payload["body"]["email"] for a in plan.actions
-               if a.type == "create_subscriber" and a.customer == customers[2]][-1]
+    consent = [
+        a.payload["body"]["email"]
+        for a in plan.actions
+        if a.type == "create_subscriber" and a.customer == customers[2]
+    ][-1]
     sandbox = Sandbox(SandboxConfig(faults=faults("429=0.05,5xx=0.05,timeout=0.02,seed=3")))
     sandbox.faults.customer_state_by_external_id[broken] = "provisioned_with_errors"
     sandbox.faults.customer_state_by_external_id[reviewed] = "pending_rpl_review"
     sandbox.faults.pending_user_migration_emails.add(consent)
 
     async def go() -> LoadResult:
-        async with Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport(),
-                         sleep=_no_wait) as webex:
-            return await run_load(ws, webex, plan, options=LoadOptions(
-                poll_interval=0.001, backoff_s=0.0, concurrency=4))
+        async with Webex(
+            IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport(), sleep=_no_wait
+        ) as webex:
+            return await run_load(
+                ws,
+                webex,
+                plan,
+                options=LoadOptions(poll_interval=0.001, backoff_s=0.0, concurrency=4),
+            )
 
     result = asyncio.run(go())
     log = Counter(status for _m, _p, status in sandbox.app.request_log)
@@ -69,22 +77,33 @@ def test_faults_are_survived_and_the_three_are_reported(prepared: Path, tmp_path
         actions = {a.key: a for a in journal.actions()}
     failed = [a for a in actions.values() if a.state == jr.FAILED]
     assert [(a.key, a.error_code) for a in failed] == [
-        (f"await_customer:{broken}", "provisioned_with_errors")]
+        (f"await_customer:{broken}", "provisioned_with_errors")
+    ]
     assert {a.state for a in actions.values() if a.customer == broken} == {
-        jr.SUCCEEDED, jr.FAILED, jr.SKIPPED}
+        jr.SUCCEEDED,
+        jr.FAILED,
+        jr.SKIPPED,
+    }
     assert actions[f"await_customer:{reviewed}"].state == jr.PARKED
     assert actions[f"await_customer:{reviewed}"].error_code == "pending_rpl_review"
-    assert {a.state for a in actions.values()
-            if a.customer == reviewed and a.type != "create_customer"} == {jr.PARKED}
-    consent_key = next(k for k, a in actions.items() if a.type == "create_subscriber"
-                       and a.payload["body"]["email"] == consent)
+    assert {
+        a.state for a in actions.values() if a.customer == reviewed and a.type != "create_customer"
+    } == {jr.PARKED}
+    consent_key = next(
+        k
+        for k, a in actions.items()
+        if a.type == "create_subscriber" and a.payload["body"]["email"] == consent
+    )
     assert actions[consent_key].state == jr.PARKED
     assert actions[consent_key].error_code == "pending_user_migration"
 
     # Everything else exists, exactly once.
     emails = Counter(s.email for s in sandbox.state.subscribers.values() if not s.deleted)
-    expected = {a.payload["body"]["email"] for a in plan.actions
-                if a.type == "create_subscriber" and a.customer not in (broken, reviewed)}
+    expected = {
+        a.payload["body"]["email"]
+        for a in plan.actions
+        if a.type == "create_subscriber" and a.customer not in (broken, reviewed)
+    }
     expected.add(consent)  # created in Webex, waiting for the user's consent
     assert set(emails) == expected and set(emails.values()) == {1}
     externals = Counter(c.external_id for c in sandbox.state.customers.values())
@@ -93,7 +112,9 @@ def test_faults_are_survived_and_the_three_are_reported(prepared: Path, tmp_path
     for action in plan.actions:
         # Issue #7: a device of the consenting user waits (parked) with its owner.
         if action.customer not in (broken, reviewed) and consent_key not in (
-                action.key, *action.depends_on):
+            action.key,
+            *action.depends_on,
+        ):
             assert action.key in succeeded, action.key
 
     report = write_load_report(ws, tmp_path / "load.xlsx", [("Run", result.run_id)])

@@ -28,9 +28,19 @@ def _map(tmp_path: Path, config: str = PROVISIONED, data: Any = None) -> dict[st
     config_path.write_text(config, encoding="utf-8")
     run_map(workspace, tmp_path / "reports", config_path)
     model = workspace / "model"
-    out: dict[str, Any] = {name: _jsonl(model / f"{name}.jsonl") for name in (
-        "customers", "locations", "subscribers", "numbers", "devices", "workspaces",
-        "not_migrated", "issues")}
+    out: dict[str, Any] = {
+        name: _jsonl(model / f"{name}.jsonl")
+        for name in (
+            "customers",
+            "locations",
+            "subscribers",
+            "numbers",
+            "devices",
+            "workspaces",
+            "not_migrated",
+            "issues",
+        )
+    }
     out["by_id"] = {s["id"]: s for s in out["subscribers"]}
     out["codes"] = {(i["code"], i["key"]) for i in out["issues"]}
     return out
@@ -116,7 +126,10 @@ def test_devices(mapped: dict[str, Any]) -> None:
     devices = {d["device_name"]: d for d in mapped["devices"]}
     ada = devices["ada-phone"]
     assert (ada["model"], ada["mac"], ada["owner"]) == (
-        "DMS Cisco 8851", "0004F2ABCDEF", "ada@ent1")
+        "DMS Cisco 8851",
+        "0004F2ABCDEF",
+        "ada@ent1",
+    )
     assert "Cisco-CP-8851-3PCC" in ada["evidence"] and ada["migrate"] is True
     assert ada["lines"] == ["ada@ent1", "cat@ent1"]
     assert devices["bob-phone"]["model"] == "DMS Cisco 8865"  # UA from the registration
@@ -155,16 +168,18 @@ def test_numbers(mapped: dict[str, Any]) -> None:
 
 
 def test_every_record_has_a_key(mapped: dict[str, Any]) -> None:
-    for entity in ("customers", "locations", "subscribers", "numbers", "devices",
-                   "not_migrated"):
+    for entity in ("customers", "locations", "subscribers", "numbers", "devices", "not_migrated"):
         for record in mapped[entity]:
             assert record["id"] and record["bw_key"], (entity, record)
 
 
 def test_group_level_and_email_template(tmp_path: Path) -> None:
-    out = _map(tmp_path, PROVISIONED + 'customer_level = "group"\n'
-               '[email]\nmissing = "{first}.{last}@{domain}"\n'
-               '[email.domains]\n"ent1/g-mtl" = "mtl.example.com"\n')
+    out = _map(
+        tmp_path,
+        PROVISIONED + 'customer_level = "group"\n'
+        '[email]\nmissing = "{first}.{last}@{domain}"\n'
+        '[email.domains]\n"ent1/g-mtl" = "mtl.example.com"\n',
+    )
     assert [c["id"] for c in out["customers"]] == ["ent1/g-mtl", "ent1/g-ny"]
     assert all(loc["is_primary"] for loc in out["locations"])
     bob = out["by_id"]["bob@ent1"]
@@ -180,8 +195,12 @@ def test_admin_named_in_config_and_meetings_fallback(tmp_path: Path) -> None:
     for user in data["users"]:
         if user["group_id"] == "g-mtl":
             user["language"] = "Portuguese"
-    out = _map(tmp_path, PROVISIONED + 'customer_level = "group"\n[administrator]\n'
-               'choose = "user"\n[administrator.users]\n"ent1/g-mtl" = "gus@ent1"\n', data)
+    out = _map(
+        tmp_path,
+        PROVISIONED + 'customer_level = "group"\n[administrator]\n'
+        'choose = "user"\n[administrator.users]\n"ent1/g-mtl" = "gus@ent1"\n',
+        data,
+    )
     subs = [s for s in out["subscribers"] if s["customer_id"] == "ent1/g-mtl"]
     assert subs[0]["id"] == "gus@ent1" and subs[0]["is_admin"]
     mtl = next(c for c in out["customers"] if c["id"] == "ent1/g-mtl")
@@ -197,7 +216,10 @@ def test_unknown_country_and_missing_provisioning_id(tmp_path: Path) -> None:
     out = _map(tmp_path, "", data)
     issue = next(i for i in out["issues"] if i["code"] == "unknown_country")
     assert (issue["key"], issue["severity"], issue["value"]) == (
-        "ent1/g-mtl", "blocker", "Atlantis")
+        "ent1/g-mtl",
+        "blocker",
+        "Atlantis",
+    )
     assert ("no_provisioning_id", "provisioning_id") in out["codes"]
 
 
@@ -215,16 +237,26 @@ def test_review_workbook(tmp_path: Path) -> None:
     workspace = write_inventory(tmp_path / "w")
     result = run_map(workspace, tmp_path / "r")
     book = openpyxl.load_workbook(result.review)
-    assert book.sheetnames == ["Summary", "Customers", "Locations", "Subscribers", "Numbers",
-                               "Devices", "Not migrated", "Issues", "Lists"]
+    assert book.sheetnames == [
+        "Summary",
+        "Customers",
+        "Locations",
+        "Subscribers",
+        "Numbers",
+        "Devices",
+        "Not migrated",
+        "Issues",
+        "Lists",
+    ]
     subs = book["Subscribers"]
     header = [c.value for c in subs[1]]
     assert header[0] == "User ID"
     email_col = header.index("Email") + 1
     assert subs.cell(1, email_col).comment is not None  # editable columns carry a note
     assert subs.cell(1, email_col).fill.fgColor.rgb.endswith("FFF2CC")
-    validations = {str(v.sqref).split(":")[0][0]: v.formula1
-                   for v in subs.data_validations.dataValidation}
+    validations = {
+        str(v.sqref).split(":")[0][0]: v.formula1 for v in subs.data_validations.dataValidation
+    }
     package_letter = get_column_letter(header.index("Package") + 1)
     location_letter = get_column_letter(header.index("Location") + 1)
     assert "webex_calling" in validations[package_letter]
@@ -236,6 +268,7 @@ def test_review_workbook(tmp_path: Path) -> None:
 
 
 # ---- command line ---------------------------------------------------------------------------
+
 
 def _invoke(*args: str) -> Any:
     return CliRunner().invoke(cli, ["map", *args])
@@ -258,8 +291,9 @@ def test_cli_bad_mapping_table_changes_nothing(tmp_path: Path) -> None:
     maps = tmp_path / "maps"
     maps.mkdir()
     (maps / "packages.csv").write_text("order,package,match,services\n1,gold,default,\n")
-    result = _invoke("-w", str(workspace), "--reports", str(tmp_path / "r"), "--mappings",
-                     str(maps))
+    result = _invoke(
+        "-w", str(workspace), "--reports", str(tmp_path / "r"), "--mappings", str(maps)
+    )
     assert result.exit_code == 2
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
     assert "packages.csv: row 2: column package" in result.output
@@ -273,8 +307,9 @@ def test_cli_bad_config(tmp_path: Path) -> None:
     workspace = write_inventory(tmp_path / "w")
     config = tmp_path / "migrate.toml"
     config.write_text('customer_levle = "group"\n')
-    result = _invoke("-w", str(workspace), "--reports", str(tmp_path / "r"), "--config",
-                     str(config))
+    result = _invoke(
+        "-w", str(workspace), "--reports", str(tmp_path / "r"), "--config", str(config)
+    )
     assert result.exit_code == 2
     assert "key customer_levle: unknown key" in result.output
     assert not (workspace / "model").exists()
@@ -296,9 +331,16 @@ def test_engineer_warnings_for_likely_mistakes(tmp_path: Path) -> None:
 
 def test_extract_warnings_and_missing_names(tmp_path: Path) -> None:
     data = inventory()
-    data["warnings"] = [{"severity": "warning", "code": "oci-error", "file": "hq/users.xml",
-                         "record": "command 12", "message": "[Error 4008] User not found",
-                         "oci_error_code": 4008}]
+    data["warnings"] = [
+        {
+            "severity": "warning",
+            "code": "oci-error",
+            "file": "hq/users.xml",
+            "record": "command 12",
+            "message": "[Error 4008] User not found",
+            "oci_error_code": 4008,
+        }
+    ]
     data["users"][1]["last_name"] = None
     data["users"][1]["calling_line_id_last_name"] = "Clid"
     data["users"][2]["first_name"] = None

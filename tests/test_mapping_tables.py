@@ -25,8 +25,9 @@ def test_shipped_tables_load() -> None:
 
 
 def test_user_table_overrides_and_missing_ones_fall_back(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, "packages.csv",
-                   "order,package,match,services\n1,webex_suite,default,\n")
+    folder = _copy(
+        tmp_path, "packages.csv", "order,package,match,services\n1,webex_suite,default,\n"
+    )
     tables = load_tables(folder)
     assert tables.sources["packages.csv"] == str(folder / "packages.csv")
     assert tables.sources["devices.csv"] == str(shipped_dir() / "devices.csv")
@@ -39,45 +40,95 @@ def test_user_copy_of_every_table_loads(tmp_path: Path) -> None:
     assert load_tables(folder).digest == load_tables().digest
 
 
-@pytest.mark.parametrize(("name", "text", "expected"), [
-    ("packages.csv", "order,package,match,services\n1,webex_gold,any,Integrated IMP\n"
-     "2,webex_voice,default,\n",
-     "packages.csv: row 2: column package: unknown package 'webex_gold'"),
-    ("packages.csv", "order,package,match,services\n1,webex_calling,any,X\n"
-     "1,webex_voice,default,\n",
-     "packages.csv: row 3: column order: duplicate key 1 (also row 2)"),
-    ("packages.csv", "order,package,match,services\n1,webex_calling,any,Call [Center\n"
-     "2,webex_voice,default,\n",
-     "packages.csv: row 2: column services: broken pattern 'Call [Center': unclosed '['"),
-    ("packages.csv", "order,package,services\n1,webex_voice,\n",
-     "packages.csv: row 1: column match: missing column"),
-    ("packages.csv", "order,package,match,services\n1,webex_voice,sometimes,X\n",
-     "packages.csv: row 2: column match: unknown match 'sometimes'"),
-    ("packages.csv", "order,package,match,services\n1,webex_voice,any,X\n",
-     "packages.csv: column match: 0 default rows"),
-    ("devices.csv", "order,device_type,user_agent,model,kind\n1,,Cisco-CP-(\\d{4}-3PCC,"
-     "DMS Cisco {1},phone\n",
-     "devices.csv: row 2: column user_agent: broken pattern"),
-    ("devices.csv", "order,device_type,user_agent,model,kind\n1,cisco.*,,DMS Cisco {2},phone\n",
-     "devices.csv: row 2: column model: {2} but the patterns capture 0 group(s)"),
-    ("devices.csv", "order,device_type,user_agent,model,kind\n1,a.*,,X,phone\n2,a.*,,Y,phone\n",
-     "devices.csv: row 3: column device_type: duplicate key"),
-    ("devices.csv", "order,device_type,user_agent,model,kind\n1,a.*,,X,fax\n",
-     "devices.csv: row 2: column kind: unknown kind 'fax'"),
-    ("devices.csv", "order,device_type,user_agent,model,kind,colour\n",
-     "devices.csv: row 1: column colour: unknown column"),
-    ("languages.csv", "language,iso639_1\nEnglish,en\nenglish,en\n",
-     "languages.csv: row 3: column language: duplicate key 'english' (also row 2)"),
-    ("languages.csv", "language,iso639_1\nEnglish,eng\n",
-     "languages.csv: row 2: column iso639_1: not a two-letter ISO 639-1 code"),
-    ("countries.csv", "name,code\nUSA,USA\n",
-     "countries.csv: row 2: column code: not an ISO alpha-2 code: 'USA'"),
-    ("countries.csv", "name\nUSA\n", "countries.csv: row 1: column code: missing column"),
-    ("states.csv", "country,name,code\nUS,Ohio,OH\nUS,ohio,OH\n",
-     "states.csv: row 3: column name: duplicate key"),
-    ("unsupported_services.csv", "service,rebuild\nCall Center - *,x\ncall center - *,y\n",
-     "unsupported_services.csv: row 3: column service: duplicate key"),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "packages.csv",
+            "order,package,match,services\n1,webex_gold,any,Integrated IMP\n"
+            "2,webex_voice,default,\n",
+            "packages.csv: row 2: column package: unknown package 'webex_gold'",
+        ),
+        (
+            "packages.csv",
+            "order,package,match,services\n1,webex_calling,any,X\n1,webex_voice,default,\n",
+            "packages.csv: row 3: column order: duplicate key 1 (also row 2)",
+        ),
+        (
+            "packages.csv",
+            "order,package,match,services\n1,webex_calling,any,Call [Center\n"
+            "2,webex_voice,default,\n",
+            "packages.csv: row 2: column services: broken pattern 'Call [Center': unclosed '['",
+        ),
+        (
+            "packages.csv",
+            "order,package,services\n1,webex_voice,\n",
+            "packages.csv: row 1: column match: missing column",
+        ),
+        (
+            "packages.csv",
+            "order,package,match,services\n1,webex_voice,sometimes,X\n",
+            "packages.csv: row 2: column match: unknown match 'sometimes'",
+        ),
+        (
+            "packages.csv",
+            "order,package,match,services\n1,webex_voice,any,X\n",
+            "packages.csv: column match: 0 default rows",
+        ),
+        (
+            "devices.csv",
+            "order,device_type,user_agent,model,kind\n1,,Cisco-CP-(\\d{4}-3PCC,"
+            "DMS Cisco {1},phone\n",
+            "devices.csv: row 2: column user_agent: broken pattern",
+        ),
+        (
+            "devices.csv",
+            "order,device_type,user_agent,model,kind\n1,cisco.*,,DMS Cisco {2},phone\n",
+            "devices.csv: row 2: column model: {2} but the patterns capture 0 group(s)",
+        ),
+        (
+            "devices.csv",
+            "order,device_type,user_agent,model,kind\n1,a.*,,X,phone\n2,a.*,,Y,phone\n",
+            "devices.csv: row 3: column device_type: duplicate key",
+        ),
+        (
+            "devices.csv",
+            "order,device_type,user_agent,model,kind\n1,a.*,,X,fax\n",
+            "devices.csv: row 2: column kind: unknown kind 'fax'",
+        ),
+        (
+            "devices.csv",
+            "order,device_type,user_agent,model,kind,colour\n",
+            "devices.csv: row 1: column colour: unknown column",
+        ),
+        (
+            "languages.csv",
+            "language,iso639_1\nEnglish,en\nenglish,en\n",
+            "languages.csv: row 3: column language: duplicate key 'english' (also row 2)",
+        ),
+        (
+            "languages.csv",
+            "language,iso639_1\nEnglish,eng\n",
+            "languages.csv: row 2: column iso639_1: not a two-letter ISO 639-1 code",
+        ),
+        (
+            "countries.csv",
+            "name,code\nUSA,USA\n",
+            "countries.csv: row 2: column code: not an ISO alpha-2 code: 'USA'",
+        ),
+        ("countries.csv", "name\nUSA\n", "countries.csv: row 1: column code: missing column"),
+        (
+            "states.csv",
+            "country,name,code\nUS,Ohio,OH\nUS,ohio,OH\n",
+            "states.csv: row 3: column name: duplicate key",
+        ),
+        (
+            "unsupported_services.csv",
+            "service,rebuild\nCall Center - *,x\ncall center - *,y\n",
+            "unsupported_services.csv: row 3: column service: duplicate key",
+        ),
+    ],
+)
 def test_bad_tables_are_refused(tmp_path: Path, name: str, text: str, expected: str) -> None:
     folder = _copy(tmp_path, name, text)
     with pytest.raises(ConfigError) as caught:

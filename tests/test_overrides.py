@@ -44,16 +44,24 @@ def _edit(source: Path, target: Path, edits: dict[tuple[str, str], Any]) -> Path
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("sample")
-    result = CliRunner().invoke(cli, ["extract", "-w", str(base / "w"), "--reports",
-                                      str(base / "r"), str(SAMPLE)])
+    result = CliRunner().invoke(
+        cli, ["extract", "-w", str(base / "w"), "--reports", str(base / "r"), str(SAMPLE)]
+    )
     assert result.exit_code == 0, result.output
     (base / "migrate.toml").write_text(CONFIG, encoding="utf-8")
     return base
 
 
 def _map(base: Path, workspace: Path, reports: Path, overrides: Path | None = None) -> Any:
-    args = ["map", "-w", str(workspace), "--reports", str(reports), "--config",
-            str(base / "migrate.toml")]
+    args = [
+        "map",
+        "-w",
+        str(workspace),
+        "--reports",
+        str(reports),
+        "--config",
+        str(base / "migrate.toml"),
+    ]
     if overrides is not None:
         args += ["--overrides", str(overrides)]
     return CliRunner().invoke(cli, args)
@@ -69,11 +77,15 @@ def test_round_trip(sample: Path, tmp_path: Path) -> None:
     assert before["bob.martinez@acme-corp.com"]["email"] is None
     assert "zoe.tremblay@acme-corp.com" in before
 
-    reviewed = _edit(tmp_path / "r" / "review.xlsx", tmp_path / "reviewed.xlsx", {
-        ("alice.johnson@acme-corp.com", "Package"): "webex_suite",
-        ("bob.martinez@acme-corp.com", "Email"): "bob.martinez@acme-corp.com",
-        ("zoe.tremblay@acme-corp.com", "Skip"): "yes",
-    })
+    reviewed = _edit(
+        tmp_path / "r" / "review.xlsx",
+        tmp_path / "reviewed.xlsx",
+        {
+            ("alice.johnson@acme-corp.com", "Package"): "webex_suite",
+            ("bob.martinez@acme-corp.com", "Email"): "bob.martinez@acme-corp.com",
+            ("zoe.tremblay@acme-corp.com", "Skip"): "yes",
+        },
+    )
     second = _map(sample, workspace, tmp_path / "r", reviewed)
     assert second.exit_code == 0, second.output
     assert "overrides: 3 applied, 0 refused" in second.output
@@ -88,7 +100,10 @@ def test_round_trip(sample: Path, tmp_path: Path) -> None:
     assert {k for k in alice if alice[k] != before[alice["id"]][k]} == {"package", "overridden"}
     assert (bob["email"], bob["email_source"]) == ("bob.martinez@acme-corp.com", "override")
     assert {k for k in bob if bob[k] != before[bob["id"]][k]} == {
-        "email", "email_source", "overridden"}
+        "email",
+        "email_source",
+        "overridden",
+    }
     not_migrated = (workspace / "model" / "not_migrated.jsonl").read_text(encoding="utf-8")
     assert '"id":"user:zoe.tremblay@acme-corp.com"' in not_migrated
     issues = (workspace / "model" / "issues.jsonl").read_text(encoding="utf-8")
@@ -98,8 +113,15 @@ def test_round_trip(sample: Path, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "r" / "review.xlsx")
     assert "Overrides" in book.sheetnames
     rows = list(book["Overrides"].iter_rows(values_only=True))
-    assert rows[0] == ("User ID", "Column", "Mapped value", "Reviewed value", "Review row",
-                       "Result", "Reason")
+    assert rows[0] == (
+        "User ID",
+        "Column",
+        "Mapped value",
+        "Reviewed value",
+        "Review row",
+        "Result",
+        "Reason",
+    )
     recorded = {(r[0], r[1], r[2], r[3], r[5]) for r in rows[1:]}
     assert recorded == {
         ("alice.johnson@acme-corp.com", "Package", "webex_calling", "webex_suite", "applied"),
@@ -109,8 +131,11 @@ def test_round_trip(sample: Path, tmp_path: Path) -> None:
     # The skipped user stays on the sheet, marked, so the new workbook can be reviewed again.
     subs = book["Subscribers"]
     header = [c.value for c in subs[1]]
-    zoe = next(r for r in subs.iter_rows(min_row=2, values_only=True)
-               if r[0] == "zoe.tremblay@acme-corp.com")
+    zoe = next(
+        r
+        for r in subs.iter_rows(min_row=2, values_only=True)
+        if r[0] == "zoe.tremblay@acme-corp.com"
+    )
     assert zoe[header.index("Skip")] == "yes"
 
     # Same overrides again: byte-identical model; the new workbook as overrides: same model.
@@ -125,17 +150,23 @@ def test_round_trip(sample: Path, tmp_path: Path) -> None:
 def test_conflicting_edits_are_refused_and_recorded(tmp_path: Path) -> None:
     workspace = write_inventory(tmp_path / "w")
     result = run_map(workspace, tmp_path / "r")
-    reviewed = _edit(result.review, tmp_path / "reviewed.xlsx", {
-        ("bob@ent1", "Email"): "ada@example.com",          # already Ada's
-        ("fay@ent1", "Extension"): "0202",                 # already Gus's in Montreal
-        ("gus@ent1", "Location"): "ent1/g-ny",             # fine: same customer
-        ("eve@ent1", "Extension"): "5010",                 # accepts the shortened proposal
-        ("cat@ent1", "Package"): "webex_meetings",
-    })
+    reviewed = _edit(
+        result.review,
+        tmp_path / "reviewed.xlsx",
+        {
+            ("bob@ent1", "Email"): "ada@example.com",  # already Ada's
+            ("fay@ent1", "Extension"): "0202",  # already Gus's in Montreal
+            ("gus@ent1", "Location"): "ent1/g-ny",  # fine: same customer
+            ("eve@ent1", "Extension"): "5010",  # accepts the shortened proposal
+            ("cat@ent1", "Package"): "webex_meetings",
+        },
+    )
     run_map(workspace, tmp_path / "r", overrides_path=reviewed)
     book = openpyxl.load_workbook(tmp_path / "r" / "review.xlsx")
-    results = {(r[0], r[1]): (r[5], str(r[6])) for r in
-               book["Overrides"].iter_rows(min_row=2, values_only=True)}
+    results = {
+        (r[0], r[1]): (r[5], str(r[6]))
+        for r in book["Overrides"].iter_rows(min_row=2, values_only=True)
+    }
     assert results[("bob@ent1", "Email")] == ("refused", "email already used by ada@ent1")
     assert results[("fay@ent1", "Extension")][0] == "refused"
     assert "already gus@ent1's" in results[("fay@ent1", "Extension")][1]
@@ -150,16 +181,19 @@ def test_conflicting_edits_are_refused_and_recorded(tmp_path: Path) -> None:
     assert "extension_too_long:subscriber:eve@ent1" not in issues
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    ("bad_email", "sheet Subscribers: row {row}: column Email (cell E{row}): bad email 'bob@'"),
-    ("bad_package", "column Package (cell G{row}): package 'webex_gold' is not allowed"),
-    ("bad_extension", "column Extension (cell L{row}): extension '1' is not 2-10 digits"),
-    ("bad_location", "column Location (cell I{row}): unknown location 'ent1/nowhere'"),
-    ("renamed_sheet", "sheet 'Subscribers' not found"),
-    ("missing_column", "row 1: column Skip: missing column"),
-    ("other_run", "the workbook is from another run"),
-    ("unknown_user", "unknown user 'ghost@ent1'"),
-])
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("bad_email", "sheet Subscribers: row {row}: column Email (cell E{row}): bad email 'bob@'"),
+        ("bad_package", "column Package (cell G{row}): package 'webex_gold' is not allowed"),
+        ("bad_extension", "column Extension (cell L{row}): extension '1' is not 2-10 digits"),
+        ("bad_location", "column Location (cell I{row}): unknown location 'ent1/nowhere'"),
+        ("renamed_sheet", "sheet 'Subscribers' not found"),
+        ("missing_column", "row 1: column Skip: missing column"),
+        ("other_run", "the workbook is from another run"),
+        ("unknown_user", "unknown user 'ghost@ent1'"),
+    ],
+)
 def test_bad_review_workbooks_are_refused(tmp_path: Path, case: str, expected: str) -> None:
     workspace = write_inventory(tmp_path / "w")
     result = run_map(workspace, tmp_path / "r")
@@ -168,8 +202,11 @@ def test_bad_review_workbooks_are_refused(tmp_path: Path, case: str, expected: s
     header = [c.value for c in sheet[1]]
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "bob@ent1")
     cells: dict[str, tuple[str, Any]] = {
-        "bad_email": ("Email", "bob@"), "bad_package": ("Package", "webex_gold"),
-        "bad_extension": ("Extension", 1), "bad_location": ("Location", "ent1/nowhere")}
+        "bad_email": ("Email", "bob@"),
+        "bad_package": ("Package", "webex_gold"),
+        "bad_extension": ("Extension", 1),
+        "bad_location": ("Location", "ent1/nowhere"),
+    }
     if case in cells:
         column, value = cells[case]
         sheet.cell(row, header.index(column) + 1).value = value
@@ -200,8 +237,10 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     workspace = write_inventory(tmp_path / "w")
     junk = tmp_path / "junk.xlsx"
     junk.write_text("not a zip")
-    result = CliRunner().invoke(cli, ["map", "-w", str(workspace), "--reports",
-                                      str(tmp_path / "r"), "--overrides", str(junk)])
+    result = CliRunner().invoke(
+        cli,
+        ["map", "-w", str(workspace), "--reports", str(tmp_path / "r"), "--overrides", str(junk)],
+    )
     assert result.exit_code == 2
     assert "not a readable .xlsx workbook" in result.output
     assert not (workspace / "model").exists()

@@ -28,14 +28,16 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def mapped(tmp_path: Path) -> tuple[Path, Path]:
     workspace, reports = tmp_path / "w", tmp_path / "r"
     for stage in (["extract", str(SAMPLES / "acme-enterprise")], ["map"]):
-        code, _out, err = invoke(stage[0], "-w", str(workspace), "--reports", str(reports),
-                                 *stage[1:])
+        code, _out, err = invoke(
+            stage[0], "-w", str(workspace), "--reports", str(reports), *stage[1:]
+        )
         assert code == 0, err
     return workspace, reports
 
 
 def test_actions_are_ordered_and_every_subscriber_is_accounted_for(
-        mapped: tuple[Path, Path]) -> None:
+    mapped: tuple[Path, Path],
+) -> None:
     workspace, reports = mapped
     code, out, err = invoke("plan", "-w", str(workspace), "--reports", str(reports), "--json")
     assert code == 0, err
@@ -57,31 +59,37 @@ def test_actions_are_ordered_and_every_subscriber_is_accounted_for(
     # Places become workspaces (issue #7), not subscribers.
     model_ids = {s.id for s in wm.read(workspace, "subscribers") if not is_workspace(s)}
     assert planned | left == model_ids and not planned & left
-    blockers = {i.key for i in wm.read(workspace, "issues")
-                if i.severity == "blocker" and i.entity == "subscriber"}
+    blockers = {
+        i.key
+        for i in wm.read(workspace, "issues")
+        if i.severity == "blocker" and i.entity == "subscriber"
+    }
     assert left == blockers
     assert payload["counts"]["create_subscriber"] == len(subscribers)
     assert (reports / "plan.xlsx").is_file()
 
 
-def test_calling_payloads_carry_location_and_number_references(
-        mapped: tuple[Path, Path]) -> None:
+def test_calling_payloads_carry_location_and_number_references(mapped: tuple[Path, Path]) -> None:
     workspace, _reports = mapped
     plan = builder.build(workspace, None, None)
     by_key = {a.key: a for a in plan.actions}
     customer = by_key["create_customer:acme-ent"].payload["body"]
     assert customer["externalId"] == "acme-ent"
-    assert customer["provisioningParameters"]["calling"]["location"]["timezone"] == \
-        "America/New_York"
+    assert (
+        customer["provisioningParameters"]["calling"]["location"]["timezone"] == "America/New_York"
+    )
     muc = by_key["create_subscriber:anna.schmidt@acme-corp.com"].payload["body"]
     assert muc["provisioningParameters"]["locationId"] == {
-        "$ref": "create_location:acme-ent/acme-muc", "field": "locationId"}
+        "$ref": "create_location:acme-ent/acme-muc",
+        "field": "locationId",
+    }
     assert muc["provisioningParameters"]["primaryPhoneNumber"].startswith("+49")
     assert muc["customerId"] == {"$ref": "await_customer:acme-ent", "field": "customerId"}
 
 
 def test_a_changed_mapping_table_makes_the_plan_stale_until_replanned(
-        mapped: tuple[Path, Path], tmp_path: Path) -> None:
+    mapped: tuple[Path, Path], tmp_path: Path
+) -> None:
     workspace, _reports = mapped
     mine = tmp_path / "my-mappings"
     shutil.copytree(shipped_dir(), mine)
@@ -98,8 +106,7 @@ def test_a_changed_mapping_table_makes_the_plan_stale_until_replanned(
     builder.check_fresh(builder.read(workspace), workspace, None, mine)
 
 
-def test_a_changed_config_or_inventory_is_named(mapped: tuple[Path, Path],
-                                                tmp_path: Path) -> None:
+def test_a_changed_config_or_inventory_is_named(mapped: tuple[Path, Path], tmp_path: Path) -> None:
     workspace, _reports = mapped
     config = tmp_path / "migrate.toml"
     config.write_text('customer_level = "enterprise"\n')

@@ -21,9 +21,15 @@ assert len(LINE_51) == 51
 
 
 def user(user_id: str, first: str, number: str | None, email: str | None) -> str:
-    body = (el("serviceProviderId", "planted") + el("groupId", "hq") + el("userId", user_id)
-            + el("lastName", "Tester") + el("firstName", first)
-            + el("callingLineIdLastName", "Tester") + el("callingLineIdFirstName", first))
+    body = (
+        el("serviceProviderId", "planted")
+        + el("groupId", "hq")
+        + el("userId", user_id)
+        + el("lastName", "Tester")
+        + el("firstName", first)
+        + el("callingLineIdLastName", "Tester")
+        + el("callingLineIdFirstName", first)
+    )
     if number:
         body += el("phoneNumber", number)
     body += el("extension", f"1{len(first)}{len(user_id)}"[:4].ljust(4, "0"))
@@ -34,46 +40,82 @@ def user(user_id: str, first: str, number: str | None, email: str | None) -> str
 
 
 def planted_export(folder: Path) -> None:
-    address = ("<address>" + el("addressLine1", LINE_51) + el("city", "New York")
-               + el("stateOrProvince", "New York") + el("zipOrPostalCode", "10036")
-               + el("country", "US") + "</address>")
-    write_pair(folder, "org", [
-        command("ServiceProviderGetRequest22V4", el("serviceProviderId", "planted")),
-        command("GroupGetRequest22V5", el("serviceProviderId", "planted") + el("groupId", "hq")),
-        command("GroupDnGetAssignmentListRequest18",
-                el("serviceProviderId", "planted") + el("groupId", "hq")),
-    ], [
-        command("ServiceProviderGetResponse22V4", el("isEnterprise", "true")
+    address = (
+        "<address>"
+        + el("addressLine1", LINE_51)
+        + el("city", "New York")
+        + el("stateOrProvince", "New York")
+        + el("zipOrPostalCode", "10036")
+        + el("country", "US")
+        + "</address>"
+    )
+    write_pair(
+        folder,
+        "org",
+        [
+            command("ServiceProviderGetRequest22V4", el("serviceProviderId", "planted")),
+            command(
+                "GroupGetRequest22V5", el("serviceProviderId", "planted") + el("groupId", "hq")
+            ),
+            command(
+                "GroupDnGetAssignmentListRequest18",
+                el("serviceProviderId", "planted") + el("groupId", "hq"),
+            ),
+        ],
+        [
+            command(
+                "ServiceProviderGetResponse22V4",
+                el("isEnterprise", "true")
                 + el("defaultDomain", "planted.example")
                 + el("serviceProviderName", "Planted 100% Corp")
-                + "<contact>" + el("contactEmail", "admin@planted.example") + "</contact>"
-                + address + el("serviceProviderId", "planted")),
-        command("GroupGetResponse22V5", el("defaultDomain", "planted.example")
-                + el("userLimit", "25") + el("userCount", "4") + el("groupName", "HQ")
+                + "<contact>"
+                + el("contactEmail", "admin@planted.example")
+                + "</contact>"
+                + address
+                + el("serviceProviderId", "planted"),
+            ),
+            command(
+                "GroupGetResponse22V5",
+                el("defaultDomain", "planted.example")
+                + el("userLimit", "25")
+                + el("userCount", "4")
+                + el("groupName", "HQ")
                 + el("timeZone", "America/New_York")
-                + el("timeZoneDisplayName", "(GMT-05:00) (US) Eastern Time") + address
-                + el("serviceProviderId", "planted") + el("groupId", "hq")),
-        command("GroupDnGetAssignmentListResponse18", table(
-            "dnTable", ["Phone Numbers", "Activated"],
-            [["+1-2125550101 - +1-2125550104", "true"]])),
-    ])
+                + el("timeZoneDisplayName", "(GMT-05:00) (US) Eastern Time")
+                + address
+                + el("serviceProviderId", "planted")
+                + el("groupId", "hq"),
+            ),
+            command(
+                "GroupDnGetAssignmentListResponse18",
+                table(
+                    "dnTable",
+                    ["Phone Numbers", "Activated"],
+                    [["+1-2125550101 - +1-2125550104", "true"]],
+                ),
+            ),
+        ],
+    )
     export = folder / "planted-users.xml"
     from tests.ocip import document
 
-    export.write_bytes(document(
-        user("admin@planted", "Ada", "2125550101", "admin@planted.example"),
-        user("nomail@planted", "Bob", "2125550102", None),
-        user("dupnum@planted", "Cy", "2125550101", "cy@planted.example"),
-        user("taken@planted", "Di", "2125550104", "taken@elsewhere.example"),
-    ))
+    export.write_bytes(
+        document(
+            user("admin@planted", "Ada", "2125550101", "admin@planted.example"),
+            user("nomail@planted", "Bob", "2125550102", None),
+            user("dupnum@planted", "Cy", "2125550101", "cy@planted.example"),
+            user("taken@planted", "Di", "2125550104", "taken@elsewhere.example"),
+        )
+    )
 
 
 def seed_existing_user(state_file: Path, email: str) -> None:
     sandbox = Sandbox(state_file=state_file)
 
     async def go() -> None:
-        async with Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN,
-                         transport=sandbox.transport()) as webex:
+        async with Webex(
+            IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=sandbox.transport()
+        ) as webex:
             customer_id = await webex.wholesale.provision_customer(customer_body("someone"))
             customer = await webex.wholesale.wait_for_customer(customer_id, interval=0.001)
             assert customer.status == "provisioned"
@@ -91,8 +133,14 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def test_planted_problems_give_exactly_the_expected_findings(tmp_path: Path) -> None:
     planted_export(tmp_path / "export")
     (tmp_path / "migrate.toml").write_text(CONFIG)
-    common = ["-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r"),
-              "--config", str(tmp_path / "migrate.toml")]
+    common = [
+        "-w",
+        str(tmp_path / "w"),
+        "--reports",
+        str(tmp_path / "r"),
+        "--config",
+        str(tmp_path / "migrate.toml"),
+    ]
     invoke("extract", *common, str(tmp_path / "export"))  # exit 1: the duplicate DN
     code, _out, err = invoke("map", *common)
     assert code == 0, err
@@ -120,7 +168,8 @@ def test_planted_problems_give_exactly_the_expected_findings(tmp_path: Path) -> 
 
 
 def test_without_a_token_a_real_api_precheck_is_local_and_says_so(
-        tmp_path: Path, monkeypatch: Any) -> None:
+    tmp_path: Path, monkeypatch: Any
+) -> None:
     monkeypatch.delenv("WEBEX_ACCESS_TOKEN", raising=False)
     planted_export(tmp_path / "export")
     common = ["-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r")]
@@ -128,8 +177,9 @@ def test_without_a_token_a_real_api_precheck_is_local_and_says_so(
     invoke("map", *common)
     code, out, _err = invoke("precheck", *common, "--json")
     assert code == 0
-    rules = {(f["rule"], f["key"]) for f in json.loads(out)["findings"]
-             if f["severity"] == "blocker"}
+    rules = {
+        (f["rule"], f["key"]) for f in json.loads(out)["findings"] if f["severity"] == "blocker"
+    }
     assert ("no_token", "WEBEX_ACCESS_TOKEN") in rules
     assert ("no_provisioning_id", "provisioning_id") in rules
     assert json.loads(out)["remote_calls"] == 0

@@ -23,8 +23,7 @@ from tests.migration_helpers import GROUP_CONFIG, SAMPLES, invoke, stage
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return stage(tmp_path_factory.mktemp("rollback"), SAMPLES / "metro-sp-group-mode",
-                 GROUP_CONFIG)
+    return stage(tmp_path_factory.mktemp("rollback"), SAMPLES / "metro-sp-group-mode", GROUP_CONFIG)
 
 
 @pytest.fixture
@@ -40,8 +39,9 @@ def webex_for(sandbox: Sandbox) -> Webex:
 def load(ws: Path, sandbox: Sandbox) -> None:
     async def go() -> None:
         async with webex_for(sandbox) as webex:
-            result = await run_load(ws / "w", webex, builder.read(ws / "w"),
-                                    options=LoadOptions(poll_interval=0.001))
+            result = await run_load(
+                ws / "w", webex, builder.read(ws / "w"), options=LoadOptions(poll_interval=0.001)
+            )
             assert result.ok, result.counts
 
     asyncio.run(go())
@@ -52,8 +52,11 @@ def snapshot(sandbox: Sandbox) -> dict[str, Any]:
     live_customers = {c.id: c.external_id for c in state.customers.values()}
     return {
         "customers": sorted(live_customers.values()),
-        "subscribers": sorted((live_customers.get(s.customer_id), s.email)
-                              for s in state.subscribers.values() if not s.deleted),
+        "subscribers": sorted(
+            (live_customers.get(s.customer_id), s.email)
+            for s in state.subscribers.values()
+            if not s.deleted
+        ),
         "numbers": sorted(state.numbers),
     }
 
@@ -81,14 +84,19 @@ def test_rollback_removes_one_customer_and_leaves_the_other(workspace: Path) -> 
     assert after["customers"] == [kept]
     assert after["subscribers"] == [s for s in before["subscribers"] if s[0] == kept]
     plan = builder.read(workspace / "w")
-    gone_numbers = {n for a in plan.actions if a.customer == gone and a.type == "add_numbers"
-                    for n in a.payload["body"]["phoneNumbers"]}
+    gone_numbers = {
+        n
+        for a in plan.actions
+        if a.customer == gone and a.type == "add_numbers"
+        for n in a.payload["body"]["phoneNumbers"]
+    }
     assert set(after["numbers"]) == set(before["numbers"]) - gone_numbers
     # Newest first: subscribers before numbers before the customer.
     order = [key.split(":")[0] for key in result.done]
     assert order.index("create_customer") == len(order) - 1
     assert max(i for i, t in enumerate(order) if t == "create_subscriber") < order.index(
-        "add_numbers")
+        "add_numbers"
+    )
     with Journal(workspace / "w") as journal:
         states = {a.key: a.state for a in journal.actions(customer=gone)}
     assert jr.ROLLED_BACK in states.values()
@@ -113,8 +121,15 @@ def test_adopted_objects_are_never_rolled_back(workspace: Path) -> None:
 
 
 def test_cli_lists_without_yes_and_acts_with_it(workspace: Path) -> None:
-    ws = ["-w", str(workspace / "w"), "--reports", str(workspace / "r"), "--config",
-          str(workspace / "migrate.toml"), "--sandbox"]
+    ws = [
+        "-w",
+        str(workspace / "w"),
+        "--reports",
+        str(workspace / "r"),
+        "--config",
+        str(workspace / "migrate.toml"),
+        "--sandbox",
+    ]
     code, _out, err = invoke("load", *ws, "--poll-interval", "0.001")
     assert code == 0, err
     state_file = workspace / "w" / "sandbox-state.json"
@@ -140,8 +155,12 @@ def test_fail_fast_stops_starting_work_after_the_first_failure(workspace: Path) 
 
     async def go() -> Any:
         async with webex_for(sandbox) as webex:
-            return await run_load(workspace / "w", webex, plan, options=LoadOptions(
-                poll_interval=0.001, concurrency=1, fail_fast=True))
+            return await run_load(
+                workspace / "w",
+                webex,
+                plan,
+                options=LoadOptions(poll_interval=0.001, concurrency=1, fail_fast=True),
+            )
 
     result = asyncio.run(go())
     assert result.stopped_early and not result.ok

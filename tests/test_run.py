@@ -13,10 +13,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(tmp_path: Path, *extra: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [
-        "run", str(ROOT / "samples" / "acme-enterprise"), "-w", str(tmp_path / "w"),
-        "--reports", str(tmp_path / "r"), "--config", str(ROOT / "samples" / "sandbox.toml"),
-        "--sandbox", *extra])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            str(ROOT / "samples" / "acme-enterprise"),
+            "-w",
+            str(tmp_path / "w"),
+            "--reports",
+            str(tmp_path / "r"),
+            "--config",
+            str(ROOT / "samples" / "sandbox.toml"),
+            "--sandbox",
+            *extra,
+        ],
+    )
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -110,8 +110,11 @@ def iter_commands(export: Path) -> Iterator[Cmd]:
             yield Cmd(path, index, response, req)
 
 
-KNOWN_SILENT = {"UserServiceGetAssignmentListResponse", "UserAssignedServicesGetListResponse",
-                "UserGetRegistrationListResponse"}
+KNOWN_SILENT = {
+    "UserServiceGetAssignmentListResponse",
+    "UserAssignedServicesGetListResponse",
+    "UserGetRegistrationListResponse",
+}
 
 
 def census(export: Path) -> dict[str, int]:
@@ -148,8 +151,13 @@ def census(export: Path) -> dict[str, int]:
                 numbers.add(e164(cmd.response.findtext("countryCode", "") + phone))
             device = cmd.response.find("accessDeviceEndpoint/accessDevice")
             if device is not None and device.findtext("deviceLevel") == "Group":
-                devices.add((cmd.key("serviceProviderId"), cmd.key("groupId"),
-                             device.findtext("deviceName", "")))
+                devices.add(
+                    (
+                        cmd.key("serviceProviderId"),
+                        cmd.key("groupId"),
+                        device.findtext("deviceName", ""),
+                    )
+                )
         elif base == "GroupDnGetAssignmentListResponse":
             for row in table_rows(found["dnTable"]):
                 numbers.update(expand(row["Phone Numbers"]))
@@ -161,8 +169,11 @@ def census(export: Path) -> dict[str, int]:
             devices.update((sp, group, r["Device Name"]) for r in rows)
         elif base in ("GroupAccessDeviceGetResponse", "GroupAccessDeviceGetUserListResponse"):
             devices.add((cmd.key("serviceProviderId"), cmd.key("groupId"), cmd.key("deviceName")))
-        elif base in ("GroupHuntGroupGetInstanceResponse", "GroupCallCenterGetInstanceResponse",
-                      "GroupAutoAttendantGetInstanceResponse"):
+        elif base in (
+            "GroupHuntGroupGetInstanceResponse",
+            "GroupCallCenterGetInstanceResponse",
+            "GroupAutoAttendantGetInstanceResponse",
+        ):
             instances.add(cmd.key("serviceUserId"))
             profile = cmd.response.find("serviceInstanceProfile")
             assert profile is not None
@@ -176,10 +187,17 @@ def census(export: Path) -> dict[str, int]:
         elif kind not in KNOWN_SILENT:
             counts["unknown_commands"] += 1
     return {
-        "service_providers": len(sps), "groups": len(groups), "users": len(users),
-        "numbers": len(numbers), "devices": len(devices), "service_instances": len(instances),
-        "service_packs": len(packs), "languages": len(languages), "time_zones": len(zones),
-        "warnings": counts["warnings"], "unknown_commands": counts["unknown_commands"],
+        "service_providers": len(sps),
+        "groups": len(groups),
+        "users": len(users),
+        "numbers": len(numbers),
+        "devices": len(devices),
+        "service_instances": len(instances),
+        "service_packs": len(packs),
+        "languages": len(languages),
+        "time_zones": len(zones),
+        "warnings": counts["warnings"],
+        "unknown_commands": counts["unknown_commands"],
     }
 
 
@@ -283,8 +301,17 @@ def test_a_lone_response_echoes_every_key_it_needs(sample: Path) -> None:
 
 def test_expected_counts_in_the_readme_are_exact(sample: Path) -> None:
     expected = readme_counts(sample)
-    assert set(expected) >= {"service_providers", "groups", "users", "numbers", "devices",
-                             "service_instances", "service_packs", "warnings", "unknown_commands"}
+    assert set(expected) >= {
+        "service_providers",
+        "groups",
+        "users",
+        "numbers",
+        "devices",
+        "service_instances",
+        "service_packs",
+        "warnings",
+        "unknown_commands",
+    }
     actual = census(sample)
     assert {k: actual[k] for k in expected} == expected
 
@@ -326,8 +353,10 @@ def check_references(sample: Path) -> None:
             national = profile.findtext("phoneNumber", "")
             instance_numbers.add(e164(profile.findtext("countryCode", "") + national))
         elif cmd.kind == "UserGetRegistrationListResponse":
-            registrations += [(cmd.key("userId"), r["Device Name"])
-                              for r in table_rows(found["registrationTable"])]
+            registrations += [
+                (cmd.key("userId"), r["Device Name"])
+                for r in table_rows(found["registrationTable"])
+            ]
         elif base == "GroupAccessDeviceGetUserListResponse":
             device_lines += [r["User Id"] for r in table_rows(found["deviceUserTable"])]
     assert set(users) == list_users, "every listed user has its UserGet and no other"
@@ -360,8 +389,13 @@ def kinds(everything: list[Cmd]) -> set[str]:
 
 
 def rows_of(everything: list[Cmd], table: str) -> list[dict[str, str]]:
-    return [row for cmd in everything for tag, t in tables(cmd.response).items() if tag == table
-            for row in table_rows(t)]
+    return [
+        row
+        for cmd in everything
+        for tag, t in tables(cmd.response).items()
+        if tag == table
+        for row in table_rows(t)
+    ]
 
 
 def texts(everything: list[Cmd], path: str) -> list[str]:
@@ -371,11 +405,18 @@ def texts(everything: list[Cmd], path: str) -> list[str]:
 def test_pre_r22_and_r22_responses_side_by_side(everything: list[Cmd]) -> None:
     seen = kinds(everything)
     assert {"UserGetResponse20", "UserGetResponse21", "UserGetResponse21sp1"} <= seen
-    assert {"UserGetResponse22", "UserGetResponse22V5", "UserGetResponse22V9",
-            "UserGetResponse23V2"} <= seen
+    assert {
+        "UserGetResponse22",
+        "UserGetResponse22V5",
+        "UserGetResponse22V9",
+        "UserGetResponse23V2",
+    } <= seen
     assert {"GroupGetResponse14sp7", "GroupGetResponse22", "GroupGetResponse22V5"} <= seen
-    assert {"GroupAccessDeviceGetResponse18sp1", "GroupAccessDeviceGetResponse22V2",
-            "GroupAccessDeviceGetResponse24V3"} <= seen
+    assert {
+        "GroupAccessDeviceGetResponse18sp1",
+        "GroupAccessDeviceGetResponse22V2",
+        "GroupAccessDeviceGetResponse24V3",
+    } <= seen
     assert {"ServiceProviderGetResponse17sp1", "ServiceProviderGetResponse22V4"} <= seen
     for cmd in everything:
         if cmd.kind in ("UserGetResponse20", "UserGetResponse21", "UserGetResponse21sp1"):
@@ -389,16 +430,27 @@ def test_pre_r22_and_r22_responses_side_by_side(everything: list[Cmd]) -> None:
 def test_every_command_the_extractor_knows_is_present(everything: list[Cmd]) -> None:
     bases = {chain(k) for k in kinds(everything)}
     assert {
-        "ServiceProviderGetListResponse", "ServiceProviderGetResponse",
-        "GroupGetListInServiceProviderResponse", "GroupGetResponse", "UserGetListInGroupResponse",
-        "UserGetResponse", "GroupDnGetAssignmentListResponse",
+        "ServiceProviderGetListResponse",
+        "ServiceProviderGetResponse",
+        "GroupGetListInServiceProviderResponse",
+        "GroupGetResponse",
+        "UserGetListInGroupResponse",
+        "UserGetResponse",
+        "GroupDnGetAssignmentListResponse",
         "UserServiceGetAssignmentListResponse",
-        "UserAssignedServicesGetListResponse", "ServiceProviderServicePackGetDetailListResponse",
-        "GroupAccessDeviceGetListResponse", "GroupAccessDeviceGetResponse",
-        "GroupAccessDeviceGetUserListResponse", "UserGetRegistrationListResponse",
-        "GroupHuntGroupGetInstanceResponse", "GroupCallCenterGetInstanceResponse",
-        "GroupAutoAttendantGetInstanceResponse", "SystemLanguageGetListResponse",
-        "SystemTimeZoneGetListResponse", "ErrorResponse", "UserCallForwardingAlwaysGetResponse",
+        "UserAssignedServicesGetListResponse",
+        "ServiceProviderServicePackGetDetailListResponse",
+        "GroupAccessDeviceGetListResponse",
+        "GroupAccessDeviceGetResponse",
+        "GroupAccessDeviceGetUserListResponse",
+        "UserGetRegistrationListResponse",
+        "GroupHuntGroupGetInstanceResponse",
+        "GroupCallCenterGetInstanceResponse",
+        "GroupAutoAttendantGetInstanceResponse",
+        "SystemLanguageGetListResponse",
+        "SystemTimeZoneGetListResponse",
+        "ErrorResponse",
+        "UserCallForwardingAlwaysGetResponse",
     } <= bases
 
 
@@ -433,10 +485,14 @@ def test_countries_times_and_aliases(everything: list[Cmd]) -> None:
 
 
 def test_devices_told_apart_by_user_agent(everything: list[Cmd]) -> None:
-    devices = {cmd.key("deviceName"): cmd.response for cmd in everything
-               if chain(cmd.kind) == "GroupAccessDeviceGetResponse"}
-    mpp_versions = {d.findtext("version") for d in devices.values()
-                    if d.findtext("deviceType") == MPP_TYPE}
+    devices = {
+        cmd.key("deviceName"): cmd.response
+        for cmd in everything
+        if chain(cmd.kind) == "GroupAccessDeviceGetResponse"
+    }
+    mpp_versions = {
+        d.findtext("version") for d in devices.values() if d.findtext("deviceType") == MPP_TYPE
+    }
     assert "Cisco-CP-8851-3PCC/11.3.7_MPP_0001" in mpp_versions
     assert any(v and v.startswith("Cisco-CP-7841-3PCC/") for v in mpp_versions)
     agents = [r["User Agent"] for r in rows_of(everything, "registrationTable")]
@@ -449,15 +505,23 @@ def test_devices_told_apart_by_user_agent(everything: list[Cmd]) -> None:
     assert by_type["Yealink-T46U"] == "Yealink SIP-T46U 108.86.0.45"
     assert by_type["Cisco-ATA19x-3PCC"] == "Cisco-ATA192-3PCC/11.1.0"
     listed_types = {r["Device Type"] for r in rows_of(everything, "accessDeviceTable")}
-    assert {"Generic SIP Phone", "Business Communicator - PC", "Business Communicator - Mobile",
-            MPP_TYPE, "Polycom VVX 400 DM", "Yealink-T46U", "Cisco-ATA19x-3PCC"} <= listed_types
+    assert {
+        "Generic SIP Phone",
+        "Business Communicator - PC",
+        "Business Communicator - Mobile",
+        MPP_TYPE,
+        "Polycom VVX 400 DM",
+        "Yealink-T46U",
+        "Cisco-ATA19x-3PCC",
+    } <= listed_types
     listed = rows_of(everything, "accessDeviceTable")
     assert sum(1 for r in listed if r["Device Type"] == MPP_TYPE) >= 5
 
 
 def test_mac_addresses_in_every_case_and_with_separators(everything: list[Cmd]) -> None:
     macs = {m for m in texts(everything, "macAddress")} | {
-        r["MAC Address"] for r in rows_of(everything, "accessDeviceTable") if r["MAC Address"]}
+        r["MAC Address"] for r in rows_of(everything, "accessDeviceTable") if r["MAC Address"]
+    }
     assert any(m.isupper() and ":" not in m for m in macs if re.search("[A-F]", m))
     assert any(m.islower() and ":" not in m for m in macs if re.search("[a-f]", m))
     assert any(re.search("[A-F]", m) and re.search("[a-f]", m) for m in macs)
@@ -465,20 +529,33 @@ def test_mac_addresses_in_every_case_and_with_separators(everything: list[Cmd]) 
 
 
 def test_a_shared_call_appearance_and_common_area_phones(everything: list[Cmd]) -> None:
-    sca = [cmd for cmd in everything if chain(cmd.kind) == "GroupAccessDeviceGetUserListResponse"
-           and {r["Endpoint Type"] for r in table_rows(tables(cmd.response)["deviceUserTable"])}
-           == {"Primary", "Shared Call Appearance"}]
+    sca = [
+        cmd
+        for cmd in everything
+        if chain(cmd.kind) == "GroupAccessDeviceGetUserListResponse"
+        and {r["Endpoint Type"] for r in table_rows(tables(cmd.response)["deviceUserTable"])}
+        == {"Primary", "Shared Call Appearance"}
+    ]
     assert len(sca) == 1
-    places = [cmd.kind for cmd in everything if chain(cmd.kind) == "UserGetResponse"
-              and cmd.response.findtext("isPlace") == "true"]
+    places = [
+        cmd.kind
+        for cmd in everything
+        if chain(cmd.kind) == "UserGetResponse" and cmd.response.findtext("isPlace") == "true"
+    ]
     assert "UserGetResponse22V9" in places
 
 
 def test_service_instances_each_with_a_number(everything: list[Cmd]) -> None:
-    found = {chain(cmd.kind): cmd.response.findtext("serviceInstanceProfile/phoneNumber")
-             for cmd in everything if chain(cmd.kind).endswith("GetInstanceResponse")}
-    assert set(found) == {"GroupHuntGroupGetInstanceResponse", "GroupCallCenterGetInstanceResponse",
-                          "GroupAutoAttendantGetInstanceResponse"}
+    found = {
+        chain(cmd.kind): cmd.response.findtext("serviceInstanceProfile/phoneNumber")
+        for cmd in everything
+        if chain(cmd.kind).endswith("GetInstanceResponse")
+    }
+    assert set(found) == {
+        "GroupHuntGroupGetInstanceResponse",
+        "GroupCallCenterGetInstanceResponse",
+        "GroupAutoAttendantGetInstanceResponse",
+    }
     assert all(found.values())
     for cmd in everything:
         if chain(cmd.kind).endswith("GetInstanceResponse"):
@@ -498,23 +575,49 @@ def test_error_responses_with_and_without_error_code(everything: list[Cmd]) -> N
 
 
 def test_document_shapes(everything: list[Cmd]) -> None:
-    lone = [p for name in SAMPLE_NAMES for p in (SAMPLES / name).rglob("*.xml" + RESPONSE_SUFFIX)
-            if not request_of(p).exists()]
+    lone = [
+        p
+        for name in SAMPLE_NAMES
+        for p in (SAMPLES / name).rglob("*.xml" + RESPONSE_SUFFIX)
+        if not request_of(p).exists()
+    ]
     assert lone
-    prefixed = [cmd for cmd in everything
-                if cmd.response.get(XSI_TYPE, "").startswith("c:") and cmd.kind != "ErrorResponse"]
+    prefixed = [
+        cmd
+        for cmd in everything
+        if cmd.response.get(XSI_TYPE, "").startswith("c:") and cmd.kind != "ErrorResponse"
+    ]
     assert [cmd.kind for cmd in prefixed] == ["UserGetResponse22V5"]
     assert max(cmd.index for cmd in everything) >= 12
 
 
 def test_tables_with_reordered_and_unknown_columns(everything: list[Cmd]) -> None:
     from_xsd = {
-        "userTable": ["User Id", "Last Name", "First Name", "Department", "Phone Number",
-                      "Phone Number Activated", "Email Address", "Hiragana Last Name",
-                      "Hiragana First Name", "In Trunk Group", "Extension", "Country Code",
-                      "National Prefix"],
-        "accessDeviceTable": ["Device Name", "Device Type", "Available Ports", "Net Address",
-                              "MAC Address", "Status", "Version", "Access Device External Id"],
+        "userTable": [
+            "User Id",
+            "Last Name",
+            "First Name",
+            "Department",
+            "Phone Number",
+            "Phone Number Activated",
+            "Email Address",
+            "Hiragana Last Name",
+            "Hiragana First Name",
+            "In Trunk Group",
+            "Extension",
+            "Country Code",
+            "National Prefix",
+        ],
+        "accessDeviceTable": [
+            "Device Name",
+            "Device Type",
+            "Available Ports",
+            "Net Address",
+            "MAC Address",
+            "Status",
+            "Version",
+            "Access Device External Id",
+        ],
     }
     reordered, extra = set(), set()
     for cmd in everything:
@@ -538,8 +641,11 @@ def test_extensions_emails_and_services(everything: list[Cmd]) -> None:
     assert None in emails
     present = [e for e in emails if e]
     assert len(present) > len(set(present)), "one email is shared by two users"
-    assigned = {r["Service Name"] for r in rows_of(everything, "userServicesAssignmentTable")
-                if r["Assigned"] == "true"}
+    assigned = {
+        r["Service Name"]
+        for r in rows_of(everything, "userServicesAssignmentTable")
+        if r["Assigned"] == "true"
+    }
     assigned |= set(texts(everything, "userServiceEntry/serviceName"))
     assert {"Call Center - Premium", "BroadWorks Receptionist - Office"} <= assigned
     assert "false" in {r["Assigned"] for r in rows_of(everything, "userServicesAssignmentTable")}

@@ -20,8 +20,11 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def start(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "migrate", "sandbox", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     assert url.startswith("http://127.0.0.1:") and url.endswith("/v1"), url
@@ -39,16 +42,18 @@ def test_serve_saves_state_on_exit_and_reloads_it(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     proc, url = start("--state", str(state), "--latency-ms", "1", "--faults", "seed=3")
     try:
-        created = httpx.post(f"{url}/wholesale/customers", json=customer_body("kept"),
-                             headers=AUTH, timeout=5)
+        created = httpx.post(
+            f"{url}/wholesale/customers", json=customer_body("kept"), headers=AUTH, timeout=5
+        )
         assert created.status_code == 202
     finally:
         err = stop(proc)
     assert "state saved" in err and state.is_file()
     proc, url = start("--state", str(state))
     try:
-        found = httpx.get(f"{url}/wholesale/customers", params={"externalId": "kept"},
-                          headers=AUTH, timeout=5)
+        found = httpx.get(
+            f"{url}/wholesale/customers", params={"externalId": "kept"}, headers=AUTH, timeout=5
+        )
         assert [c["externalId"] for c in found.json()["items"]] == ["kept"]
     finally:
         stop(proc)
@@ -76,9 +81,16 @@ def test_open_webex_embeds_the_sandbox_and_keeps_its_state(tmp_path: Path) -> No
     from migrate.cli.options import Settings
     from migrate.cli.session import open_webex
 
-    settings = Settings(workspace=tmp_path / "work", reports=tmp_path / "reports", config=None,
-                        mappings=None, sandbox=True, api_url="https://webexapis.com/v1",
-                        json=False, verbose=0)
+    settings = Settings(
+        workspace=tmp_path / "work",
+        reports=tmp_path / "reports",
+        config=None,
+        mappings=None,
+        sandbox=True,
+        api_url="https://webexapis.com/v1",
+        json=False,
+        verbose=0,
+    )
 
     async def create() -> str:
         async with open_webex(settings) as webex:

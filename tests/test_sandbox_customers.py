@@ -17,8 +17,9 @@ def test_provisioning_is_asynchronous_and_creates_org_and_location() -> None:
 
     async def go() -> None:
         async with in_process(sandbox) as webex:
-            response = await webex.client.request("POST", "wholesale/customers",
-                                                  json=customer_body("acme"))
+            response = await webex.client.request(
+                "POST", "wholesale/customers", json=customer_body("acme")
+            )
             assert response.status_code == 202
             url = response.headers["Location"]
             assert response.json() == {"url": url}
@@ -27,8 +28,9 @@ def test_provisioning_is_asynchronous_and_creates_org_and_location() -> None:
             assert pending.status == "provisioning"
             assert pending.org_id is None  # only shown once provisioned
             clock.advance(31)
-            done = await webex.wholesale.get_customer(customer_id,
-                                                      include_package_license_info=True)
+            done = await webex.wholesale.get_customer(
+                customer_id, include_package_license_info=True
+            )
             assert done.status == "provisioned"
             assert done.org_id is not None
             assert done.license_ids("webex_calling")
@@ -42,26 +44,53 @@ def test_provisioning_is_asynchronous_and_creates_org_and_location() -> None:
     run(go())
 
 
-@pytest.mark.parametrize(("mutate", "field", "code"), [
-    (lambda b: b.pop("provisioningId"), "provisioningId", 1001),
-    (lambda b: b.pop("externalId"), "externalId", 1001),
-    (lambda b: b["address"].pop("city"), "address.city", 1001),
-    (lambda b: b["address"].__setitem__("addressLine1", "x" * 51), "address.addressLine1", 1002),
-    (lambda b: b["address"].__setitem__("addressLine2", "y" * 51), "address.addressLine2", 1002),
-    (lambda b: b["customerInfo"].__setitem__("name", "100% Pizza"), "customerInfo.name", 1003),
-    (lambda b: b["address"].__setitem__("country", "USA"), "address.country", 1003),
-    (lambda b: b["address"].__setitem__("country", "XX"), "address.country", 1003),
-    (lambda b: b.pop("customerInfo"), "customerInfo", 1001),
-    (lambda b: b.pop("provisioningParameters"), "provisioningParameters.calling.location", 1001),
-    (lambda b: b["provisioningParameters"]["calling"]["location"]["address"].__setitem__(
-        "addressLine1", "z" * 60), "provisioningParameters.calling.location.address.addressLine1",
-     1002),
-    (lambda b: b["provisioningParameters"]["calling"]["location"].__setitem__(
-        "timezone", "Mars/Olympus"), "provisioningParameters.calling.location.timezone", 1003),
-    (lambda b: b.__setitem__("packages", ["webex_calling", "nonsense"]), "packages", 1003),
-    (lambda b: b.__setitem__("packages", ["attendant_console", "webex_meetings"]), "packages",
-     1003),
-])
+@pytest.mark.parametrize(
+    ("mutate", "field", "code"),
+    [
+        (lambda b: b.pop("provisioningId"), "provisioningId", 1001),
+        (lambda b: b.pop("externalId"), "externalId", 1001),
+        (lambda b: b["address"].pop("city"), "address.city", 1001),
+        (
+            lambda b: b["address"].__setitem__("addressLine1", "x" * 51),
+            "address.addressLine1",
+            1002,
+        ),
+        (
+            lambda b: b["address"].__setitem__("addressLine2", "y" * 51),
+            "address.addressLine2",
+            1002,
+        ),
+        (lambda b: b["customerInfo"].__setitem__("name", "100% Pizza"), "customerInfo.name", 1003),
+        (lambda b: b["address"].__setitem__("country", "USA"), "address.country", 1003),
+        (lambda b: b["address"].__setitem__("country", "XX"), "address.country", 1003),
+        (lambda b: b.pop("customerInfo"), "customerInfo", 1001),
+        (
+            lambda b: b.pop("provisioningParameters"),
+            "provisioningParameters.calling.location",
+            1001,
+        ),
+        (
+            lambda b: b["provisioningParameters"]["calling"]["location"]["address"].__setitem__(
+                "addressLine1", "z" * 60
+            ),
+            "provisioningParameters.calling.location.address.addressLine1",
+            1002,
+        ),
+        (
+            lambda b: b["provisioningParameters"]["calling"]["location"].__setitem__(
+                "timezone", "Mars/Olympus"
+            ),
+            "provisioningParameters.calling.location.timezone",
+            1003,
+        ),
+        (lambda b: b.__setitem__("packages", ["webex_calling", "nonsense"]), "packages", 1003),
+        (
+            lambda b: b.__setitem__("packages", ["attendant_console", "webex_meetings"]),
+            "packages",
+            1003,
+        ),
+    ],
+)
 def test_customer_validation_rules(mutate, field, code) -> None:  # type: ignore[no-untyped-def]
     sandbox = Sandbox()
     body = customer_body("acme")
@@ -118,8 +147,9 @@ def test_list_pages_with_offset_and_link_headers_and_filters() -> None:
         async with in_process(sandbox) as webex:
             for i in range(7):
                 await webex.wholesale.provision_customer(customer_body(f"c{i}"))
-            response = await webex.client.request("GET", "wholesale/customers",
-                                                  params={"max": 3, "offset": 3})
+            response = await webex.client.request(
+                "GET", "wholesale/customers", params={"max": 3, "offset": 3}
+            )
             assert len(response.json()["items"]) == 3
             assert 'rel="next"' in response.headers["Link"]
             assert "offset=6" in response.links["next"]["url"]
@@ -164,16 +194,22 @@ def test_update_then_delete_goes_through_updating_and_deleting() -> None:
     async def go() -> None:
         async with in_process(sandbox) as webex:
             customer_id, _, _ = await provisioned_customer(webex, "upd")
-            await webex.wholesale.update_customer(customer_id, {
-                "packages": ["webex_calling", "webex_suite"]})
+            await webex.wholesale.update_customer(
+                customer_id, {"packages": ["webex_calling", "webex_suite"]}
+            )
             assert (await webex.wholesale.get_customer(customer_id)).status == "updating"
             clock.advance(6)
             updated = await webex.wholesale.get_customer(customer_id)
             assert updated.status == "provisioned"
             assert updated.packages == ["webex_calling", "webex_suite"]
             with pytest.raises(WebexError) as caught:
-                await webex.wholesale.update_customer(customer_id, {  # type: ignore[typeddict-item]
-                    "packages": ["webex_calling"], "orgId": "x"})
+                await webex.wholesale.update_customer(
+                    customer_id,
+                    {  # type: ignore[typeddict-item]
+                        "packages": ["webex_calling"],
+                        "orgId": "x",
+                    },
+                )
             assert caught.value.status == 400
             await webex.wholesale.remove_customer(customer_id)
             assert (await webex.wholesale.get_customer(customer_id)).status == "deleting"
@@ -191,20 +227,22 @@ def test_sub_partner_scoping_and_suspended_sub_partner() -> None:
 
     async def go() -> None:
         async with in_process(sandbox) as webex:
-            mine = await webex.wholesale.provision_customer(customer_body("sp1"),
-                                                            on_behalf_of=active.org_id)
+            mine = await webex.wholesale.provision_customer(
+                customer_body("sp1"), on_behalf_of=active.org_id
+            )
             await webex.wholesale.provision_customer(customer_body("own"))
-            scoped = [c.id async for c in webex.wholesale.list_customers(
-                on_behalf_of=active.org_id)]
+            scoped = [
+                c.id async for c in webex.wholesale.list_customers(on_behalf_of=active.org_id)
+            ]
             assert scoped == [mine]
             with pytest.raises(WebexError) as caught:
-                await webex.wholesale.provision_customer(customer_body("sp2"),
-                                                         on_behalf_of=suspended.org_id)
+                await webex.wholesale.provision_customer(
+                    customer_body("sp2"), on_behalf_of=suspended.org_id
+                )
             assert caught.value.status == 403
             partners = [p async for p in webex.wholesale.list_sub_partners()]
             assert {p.org_id for p in partners} == {active.org_id, suspended.org_id}
-            only = [p async for p in webex.wholesale.list_sub_partners(
-                provisioning_state="active")]
+            only = [p async for p in webex.wholesale.list_sub_partners(provisioning_state="active")]
             assert [p.org_id for p in only] == [active.org_id]
 
     run(go())
@@ -215,13 +253,19 @@ def test_precheck_validate_customer() -> None:
 
     async def go() -> None:
         async with in_process(sandbox) as webex:
-            ok = await webex.wholesale.validate_customer({
-                "address": customer_body("v")["address"],
-                "customerInfo": {"primaryEmail": "someone@acme.example"}})
+            ok = await webex.wholesale.validate_customer(
+                {
+                    "address": customer_body("v")["address"],
+                    "customerInfo": {"primaryEmail": "someone@acme.example"},
+                }
+            )
             assert ok.message == "success" and ok.info[0]["infoCode"] == 100
             with pytest.raises(WebexError) as caught:
-                await webex.wholesale.validate_customer({  # type: ignore[typeddict-item]
-                    "address": {"addressLine1": "1", "city": "c", "country": "ZZ"}})
+                await webex.wholesale.validate_customer(
+                    {  # type: ignore[typeddict-item]
+                        "address": {"addressLine1": "1", "city": "c", "country": "ZZ"}
+                    }
+                )
             assert caught.value.status == 400
 
     run(go())
@@ -235,10 +279,14 @@ def test_state_survives_save_and_restart(tmp_path: Path) -> None:
         async with in_process(first) as webex:
             customer_id, org_id, location_id = await provisioned_customer(webex, "keep")
             await webex.calling.add_numbers(org_id, location_id, ["+14085550111"])
-            await webex.wholesale.provision_subscriber({
-                "customerId": customer_id, "email": "kept@acme.example",
-                "packages": ["webex_calling"],
-                "provisioningParameters": {"primaryPhoneNumber": "+14085550111"}})
+            await webex.wholesale.provision_subscriber(
+                {
+                    "customerId": customer_id,
+                    "email": "kept@acme.example",
+                    "packages": ["webex_calling"],
+                    "provisioningParameters": {"primaryPhoneNumber": "+14085550111"},
+                }
+            )
             return customer_id
 
     customer_id = run(create())

@@ -22,13 +22,21 @@ def test_parse_fault_spec() -> None:
     config = parse_fault_spec(
         "latency=50, jitter=5,rate=6000,burst=20,5xx=0.1,locked=0.02,timeout=0.01,hang=2,"
         "error=0.1,provisioned_with_errors=0.2,pending_rpl_review=0.05,"
-        "pending_user_migration=0.3,retry_after=http-date,seed=9")
+        "pending_user_migration=0.3,retry_after=http-date,seed=9"
+    )
     assert (config.latency_ms, config.jitter_ms, config.rate_limit_per_min, config.burst) == (
-        50, 5, 6000, 20)
+        50,
+        5,
+        6000,
+        20,
+    )
     assert (config.error_5xx_rate, config.locked_rate, config.timeout_rate) == (0.1, 0.02, 0.01)
     assert config.timeout_hang_s == 2 and config.seed == 9
-    assert config.customer_state_rates == {"error": 0.1, "provisioned_with_errors": 0.2,
-                                           "pending_rpl_review": 0.05}
+    assert config.customer_state_rates == {
+        "error": 0.1,
+        "provisioned_with_errors": 0.2,
+        "pending_rpl_review": 0.05,
+    }
     assert config.pending_user_migration_rate == 0.3
     assert config.retry_after_format == "http-date"
     assert parse_fault_spec("").latency_ms == 0
@@ -46,8 +54,9 @@ def test_token_bucket_answers_429_with_retry_after_seconds() -> None:
     assert limited.headers["Retry-After"] == "1"
     assert limited.json()["errors"][0]["errorCode"] == 429
     assert limited.json()["trackingId"]
-    other = httpx.Client(transport=sandbox.sync_transport(),
-                         headers={"Authorization": "Bearer someone-else"})
+    other = httpx.Client(
+        transport=sandbox.sync_transport(), headers={"Authorization": "Bearer someone-else"}
+    )
     assert other.get(URL).status_code == 200  # one bucket per token
     clock.advance(1.0)
     assert client.get(URL).status_code == 200
@@ -96,8 +105,10 @@ def test_unauthenticated_is_401_and_wrong_method_405() -> None:
     assert client.get(URL, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.patch(URL, headers=AUTH).status_code == 405
     assert client.get(URL + "/x/y/z", headers=AUTH).status_code == 404
-    assert client.post(URL, headers={**AUTH, "Content-Type": "text/plain"},
-                       content=b"x").status_code == 415
+    assert (
+        client.post(URL, headers={**AUTH, "Content-Type": "text/plain"}, content=b"x").status_code
+        == 415
+    )
 
 
 def test_served_latency_is_concurrent_not_serialised() -> None:

@@ -27,10 +27,18 @@ from tests.migration_helpers import (
     with_webex,
 )
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync",
-                  "--enable-logging=stderr", "--v=0"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +68,9 @@ def test_gather_puts_blockers_then_failures_first_with_their_messages(troubled: 
     summary = gather(troubled / "w", troubled / "r", troubled / "migrate.toml")
     kinds = [a.kind for a in summary.attention]
     assert kinds[0] == "blocker" and {"failed", "skipped", "verify"} <= set(kinds)
-    assert kinds == sorted(kinds, key=["blocker", "failed", "skipped", "started", "parked",
-                                       "verify", "billing"].index)
+    assert kinds == sorted(
+        kinds, key=["blocker", "failed", "skipped", "started", "parked", "verify", "billing"].index
+    )
     failed = next(a for a in summary.attention if a.kind == "failed")
     assert failed.message  # the Webex error text is there
     assert failed.subject.startswith("create_subscriber:")
@@ -71,17 +80,35 @@ def test_gather_puts_blockers_then_failures_first_with_their_messages(troubled: 
     assert keys["differences"] == 12
     assert summary.customers[0].status == "failed"
     assert summary.customer_statuses == {"failed": 1}
-    assert {c.id for c in summary.charts} == {"chart-actions", "chart-customers",
-                                              "chart-funnel"}
+    assert {c.id for c in summary.charts} == {"chart-actions", "chart-customers", "chart-funnel"}
 
 
 def test_the_page_is_self_contained_and_escapes_what_it_shows(tmp_path: Path) -> None:
-    summary = Summary("w", "now", "test", {k: 0 for k in (
-        "attention", "blockers", "actions_failed", "actions_succeeded", "customers",
-        "customers_loaded", "subscribers_planned", "subscribers_loaded", "differences",
-        "billing_differences")})
-    summary.attention = [Attention("failed", "load", "c1", "create_subscriber:x", "400",
-                                   '<img src=x onerror="alert(1)">')]
+    summary = Summary(
+        "w",
+        "now",
+        "test",
+        {
+            k: 0
+            for k in (
+                "attention",
+                "blockers",
+                "actions_failed",
+                "actions_succeeded",
+                "customers",
+                "customers_loaded",
+                "subscribers_planned",
+                "subscribers_loaded",
+                "differences",
+                "billing_differences",
+            )
+        },
+    )
+    summary.attention = [
+        Attention(
+            "failed", "load", "c1", "create_subscriber:x", "400", '<img src=x onerror="alert(1)">'
+        )
+    ]
     html = render(summary, tmp_path / "summary.html").read_text(encoding="utf-8")
     assert "<img src=x" not in html and "&lt;img src=x" in html
     assert not re.search(r"https?://|<link\b|<[^>]*\bsrc=|@import|url\(", html)
@@ -103,13 +130,13 @@ def test_migrate_report_rebuilds_workbooks_and_names_the_summary(troubled: Path)
 
 def test_migrate_run_ends_by_printing_the_summary_path(tmp_path: Path) -> None:
     (tmp_path / "migrate.toml").write_text(CONFIG)
-    code, out, err = invoke("run", str(SAMPLES / "acme-enterprise"), *common(tmp_path),
-                            "--sandbox")
+    code, out, err = invoke("run", str(SAMPLES / "acme-enterprise"), *common(tmp_path), "--sandbox")
     assert code == 0, err
     assert out.strip().splitlines()[-1] == f"summary: {tmp_path / 'r' / 'summary.html'}"
 
 
 # ------------------------------------------------------------------ in a real browser
+
 
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
@@ -121,9 +148,18 @@ def open_in_chromium(page: Path) -> tuple[str, list[str]]:
     assert binary is not None
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
         done = subprocess.run(
-            [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom",
-             page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=90, check=False)
+            [
+                binary,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
     return done.stdout, console
@@ -132,8 +168,10 @@ def open_in_chromium(page: Path) -> tuple[str, list[str]]:
 @pytest.fixture
 def browser() -> None:
     if _chromium() is None:
-        reason = ("Chromium is not installed (Debian package `chromium`; .ci/run installs it "
-                  "with apt-get): the browser check of summary.html did not run")
+        reason = (
+            "Chromium is not installed (Debian package `chromium`; .ci/run installs it "
+            "with apt-get): the browser check of summary.html did not run"
+        )
         print(reason)
         pytest.skip(reason)
 
@@ -141,14 +179,15 @@ def browser() -> None:
 def test_the_browser_check_catches_console_errors(browser: None, tmp_path: Path) -> None:
     # The check itself must be able to fail: a page with a script error is caught.
     page = tmp_path / "broken.html"
-    page.write_text("<!DOCTYPE html><html><body><p>x</p><script>noSuchFunction();"
-                    "</script></body></html>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><html><body><p>x</p><script>noSuchFunction();</script></body></html>",
+        encoding="utf-8",
+    )
     _dom, console = open_in_chromium(page)
     assert any("noSuchFunction" in line for line in console)
 
 
-def test_summary_renders_in_chromium_without_console_errors(browser: None,
-                                                            troubled: Path) -> None:
+def test_summary_renders_in_chromium_without_console_errors(browser: None, troubled: Path) -> None:
     code, _out, err = invoke("report", *common(troubled))
     assert code == 0, err
     dom, console = open_in_chromium(troubled / "r" / "summary.html")
@@ -165,8 +204,7 @@ def test_summary_renders_in_chromium_without_console_errors(browser: None,
 
 
 def test_report_on_an_empty_workspace_says_what_has_not_run(tmp_path: Path) -> None:
-    code, out, err = invoke("report", "-w", str(tmp_path / "w"), "--reports",
-                            str(tmp_path / "r"))
+    code, out, err = invoke("report", "-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r"))
     assert code == 0, err
     assert "rebuilt 0 workbooks" in out
     html = (tmp_path / "r" / "summary.html").read_text(encoding="utf-8")
@@ -174,12 +212,14 @@ def test_report_on_an_empty_workspace_says_what_has_not_run(tmp_path: Path) -> N
     assert 'id="attention-none"' in html
 
 
-def test_long_lists_are_capped_on_the_page_and_said_so(troubled: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_lists_are_capped_on_the_page_and_said_so(
+    troubled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import migrate.reports.summary as summary_module
 
     monkeypatch.setattr(summary_module, "MAX_ROWS", 3)
     summary = gather(troubled / "w", troubled / "r", troubled / "migrate.toml")
     assert len(summary.attention) == 3 and summary.key_counts["attention"] > 3
-    assert summary.notes[0].startswith(f"Needs attention shows the first 3 of "
-                                       f"{summary.key_counts['attention']}")
+    assert summary.notes[0].startswith(
+        f"Needs attention shows the first 3 of {summary.key_counts['attention']}"
+    )

@@ -46,7 +46,8 @@ VARIETY_USERS, VARIETY_SEED = 4000, 20
 def digest(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -89,8 +90,9 @@ def test_parallel_workers_write_the_same_bytes(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("users", "seed"), [(1, 0), (37, 3), (VARIETY_USERS, VARIETY_SEED)])
-def test_manifest_counts_are_what_is_on_disk(tmp_path: Path, export: Path, users: int,
-                                             seed: int) -> None:
+def test_manifest_counts_are_what_is_on_disk(
+    tmp_path: Path, export: Path, users: int, seed: int
+) -> None:
     root = export if users == VARIETY_USERS else tmp_path / "export"
     if root != export:
         result = generate(root, users, seed)
@@ -135,44 +137,76 @@ def test_requests_and_responses_pair_up(export: Path) -> None:
         assert len(asks) == len(answers), response
         for ask, answer in zip(asks, answers, strict=True):
             assert local_type(answer) in (
-                local_type(ask).replace("Request", "Response", 1), "ErrorResponse"), response
+                local_type(ask).replace("Request", "Response", 1),
+                "ErrorResponse",
+            ), response
     assert lone > 0
     for request in export.rglob("*.xml"):
         if not request.name.endswith(RESPONSE_SUFFIX):
             assert Path(f"{request}{RESPONSE_SUFFIX}").exists()
 
 
-def test_the_export_has_the_samples_variety(commands: list[Cmd], manifest: dict[str, object]
-                                            ) -> None:
+def test_the_export_has_the_samples_variety(
+    commands: list[Cmd], manifest: dict[str, object]
+) -> None:
     seen = {cmd.kind for cmd in commands}
-    assert {"UserGetResponse20", "UserGetResponse21", "UserGetResponse22V5",
-            "UserGetResponse23V2"} <= seen
+    assert {
+        "UserGetResponse20",
+        "UserGetResponse21",
+        "UserGetResponse22V5",
+        "UserGetResponse23V2",
+    } <= seen
     assert {"GroupGetResponse14sp7", "GroupGetResponse22V5"} <= seen
-    assert {"GroupAccessDeviceGetResponse18sp1", "GroupAccessDeviceGetResponse22V2",
-            "GroupAccessDeviceGetResponse24V3"} <= seen
+    assert {
+        "GroupAccessDeviceGetResponse18sp1",
+        "GroupAccessDeviceGetResponse22V2",
+        "GroupAccessDeviceGetResponse24V3",
+    } <= seen
     assert {"ServiceProviderGetResponse17sp1", "ServiceProviderGetResponse22V4"} <= seen
     bases = {chain(k) for k in seen}
-    assert {"GroupHuntGroupGetInstanceResponse", "GroupCallCenterGetInstanceResponse",
-            "GroupAutoAttendantGetInstanceResponse", "GroupAccessDeviceGetUserListResponse",
-            "UserGetRegistrationListResponse", "UserServiceGetAssignmentListResponse",
-            "UserAssignedServicesGetListResponse",
-            "ServiceProviderServicePackGetDetailListResponse",
-            "SystemLanguageGetListResponse", "SystemTimeZoneGetListResponse", "ErrorResponse",
-            "UserCallForwardingAlwaysGetResponse"} <= bases
+    assert {
+        "GroupHuntGroupGetInstanceResponse",
+        "GroupCallCenterGetInstanceResponse",
+        "GroupAutoAttendantGetInstanceResponse",
+        "GroupAccessDeviceGetUserListResponse",
+        "UserGetRegistrationListResponse",
+        "UserServiceGetAssignmentListResponse",
+        "UserAssignedServicesGetListResponse",
+        "ServiceProviderServicePackGetDetailListResponse",
+        "SystemLanguageGetListResponse",
+        "SystemTimeZoneGetListResponse",
+        "ErrorResponse",
+        "UserCallForwardingAlwaysGetResponse",
+    } <= bases
 
     errors = [c.response for c in commands if c.kind == "ErrorResponse"]
     assert {e.find("errorCode") is None for e in errors} == {True, False}
-    assert any(c.response.get(XSI_TYPE, "").startswith("c:") and c.kind != "ErrorResponse"
-               for c in commands)
+    assert any(
+        c.response.get(XSI_TYPE, "").startswith("c:") and c.kind != "ErrorResponse"
+        for c in commands
+    )
 
-    rows = {tag: [r for c in commands for t, table in tables(c.response).items() if t == tag
-                  for r in table_rows(table)]
-            for tag in ("dnTable", "accessDeviceTable", "deviceUserTable", "registrationTable")}
+    rows = {
+        tag: [
+            r
+            for c in commands
+            for t, table in tables(c.response).items()
+            if t == tag
+            for r in table_rows(table)
+        ]
+        for tag in ("dnTable", "accessDeviceTable", "deviceUserTable", "registrationTable")
+    }
     assert any(" - " in r["Phone Numbers"] for r in rows["dnTable"])
     types = {r["Device Type"] for r in rows["accessDeviceTable"]}
-    assert {MPP_TYPE, "Polycom VVX 400 DM", "Yealink-T46U", "Generic SIP Phone",
-            "Cisco-ATA19x-3PCC", "Business Communicator - PC",
-            "Business Communicator - Mobile"} <= types
+    assert {
+        MPP_TYPE,
+        "Polycom VVX 400 DM",
+        "Yealink-T46U",
+        "Generic SIP Phone",
+        "Cisco-ATA19x-3PCC",
+        "Business Communicator - PC",
+        "Business Communicator - Mobile",
+    } <= types
     assert "Shared Call Appearance" in {r["Endpoint Type"] for r in rows["deviceUserTable"]}
     agents = {r["User Agent"] for r in rows["registrationTable"]}
     assert "Cisco-CP-8865-3PCC/12.0.3" in agents
@@ -194,10 +228,21 @@ def test_the_export_has_the_samples_variety(commands: list[Cmd], manifest: dict[
 
     quirks = manifest["quirks"]
     assert isinstance(quirks, dict)
-    for name in ("dn_ranges", "places", "shared_call_appearances", "lone_response_documents",
-                 "users_without_email", "mac_with_separators", "mac_mixed_case",
-                 "prefixed_data_responses", "long_address_lines", "duplicate_emails",
-                 "utf8_only_names", "encoding_UTF-8", "encoding_ISO-8859-1"):
+    for name in (
+        "dn_ranges",
+        "places",
+        "shared_call_appearances",
+        "lone_response_documents",
+        "users_without_email",
+        "mac_with_separators",
+        "mac_mixed_case",
+        "prefixed_data_responses",
+        "long_address_lines",
+        "duplicate_emails",
+        "utf8_only_names",
+        "encoding_UTF-8",
+        "encoding_ISO-8859-1",
+    ):
         assert quirks.get(name, 0) > 0, name
     assert sum(1 for k in quirks if k.startswith("release_")) >= 5
 
@@ -236,8 +281,11 @@ def test_a_zip_export_holds_the_same_bytes_as_a_folder(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "export.zip") as archive:
         assert archive.testzip() is None
         members = {name: archive.read(name) for name in archive.namelist()}
-    on_disk = {str(p.relative_to(tmp_path / "folder")): p.read_bytes()
-               for p in (tmp_path / "folder").rglob("*") if p.is_file()}
+    on_disk = {
+        str(p.relative_to(tmp_path / "folder")): p.read_bytes()
+        for p in (tmp_path / "folder").rglob("*")
+        if p.is_file()
+    }
     assert members == on_disk
     assert not list(tmp_path.glob("*.partial"))
 
@@ -268,8 +316,7 @@ def test_memory_does_not_grow_with_the_number_of_users(tmp_path: Path) -> None:
 
 def test_cli_writes_an_export_and_prints_one_line(tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["synthetic", str(tmp_path / "x"), "--users", "120",
-                                 "--seed", "4"])
+    result = runner.invoke(cli, ["synthetic", str(tmp_path / "x"), "--users", "120", "--seed", "4"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("synthetic: 120 users")
@@ -293,6 +340,7 @@ def test_cli_json_and_refusals(tmp_path: Path) -> None:
     zipped = runner.invoke(cli, ["synthetic", str(tmp_path / "e.zip"), "--users", "30"])
     assert zipped.exit_code == 0, zipped.output
     assert zipfile.is_zipfile(tmp_path / "e.zip")
-    parallel_zip = runner.invoke(cli, ["synthetic", str(tmp_path / "f.zip"), "--users", "30",
-                                       "--workers", "2"])
+    parallel_zip = runner.invoke(
+        cli, ["synthetic", str(tmp_path / "f.zip"), "--users", "30", "--workers", "2"]
+    )
     assert parallel_zip.exit_code == 2

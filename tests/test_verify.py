@@ -47,13 +47,13 @@ def case(prepared: Path, tmp_path: Path) -> Path:
 
 def run_verify(case: Path, sandbox: Sandbox, **kwargs: object) -> VerifyResult:
     plan = builder.read(case / "w")
-    return with_webex(sandbox, lambda webex: verify(case / "w", webex, plan,
-                                                    **kwargs))  # type: ignore[arg-type]
+    return with_webex(sandbox, lambda webex: verify(case / "w", webex, plan, **kwargs))  # type: ignore[arg-type]
 
 
 def subscriber_id(sandbox: Sandbox, email: str) -> str:
-    return next(s.id for s in sandbox.state.subscribers.values()
-                if s.email == email and not s.deleted)
+    return next(
+        s.id for s in sandbox.state.subscribers.values() if s.email == email and not s.deleted
+    )
 
 
 def test_a_clean_load_verifies_with_zero_differences_sending_only_reads(case: Path) -> None:
@@ -67,8 +67,9 @@ def test_a_clean_load_verifies_with_zero_differences_sending_only_reads(case: Pa
     per_type = Counter(a.type for a in plan.actions)
     assert result.checked["subscriber"] == per_type["create_subscriber"] == 12
     assert result.checked["location"] == 3
-    assert result.checked["number"] == sum(len(a.payload["body"]["phoneNumbers"])
-                                           for a in plan.actions if a.type == "add_numbers")
+    assert result.checked["number"] == sum(
+        len(a.payload["body"]["phoneNumbers"]) for a in plan.actions if a.type == "add_numbers"
+    )
     assert result.matched == result.checked
     sent = list(sandbox.app.request_log)[logged:]
     assert sent and {method for method, _path, _status in sent} == {"GET"}
@@ -76,20 +77,21 @@ def test_a_clean_load_verifies_with_zero_differences_sending_only_reads(case: Pa
     assert result.not_compared == []
 
 
-def test_a_deleted_subscriber_and_a_changed_package_are_exactly_the_differences(
-        case: Path) -> None:
+def test_a_deleted_subscriber_and_a_changed_package_are_exactly_the_differences(case: Path) -> None:
     sandbox = Sandbox()
     assert load(case, sandbox).ok
 
     async def tamper(webex: Webex) -> None:
         await webex.wholesale.remove_subscriber(subscriber_id(sandbox, CAROL))
-        await webex.wholesale.update_subscriber(subscriber_id(sandbox, ALICE),
-                                                {"packages": ["webex_voice"]})
+        await webex.wholesale.update_subscriber(
+            subscriber_id(sandbox, ALICE), {"packages": ["webex_voice"]}
+        )
 
     with_webex(sandbox, tamper)
     result = run_verify(case, sandbox)
-    found = sorted((d.problem, d.kind, d.key, d.field, d.expected, d.actual)
-                   for d in result.differences)
+    found = sorted(
+        (d.problem, d.kind, d.key, d.field, d.expected, d.actual) for d in result.differences
+    )
     assert found == [
         (DIFFERENT, "subscriber", ALICE, "package", "webex_calling", "webex_voice"),
         (MISSING, "subscriber", CAROL, None, None, None),
@@ -108,17 +110,23 @@ def test_changed_extension_lost_number_and_extra_subscriber_are_found(case: Path
 
     async def extra(webex: Webex) -> None:
         customer = next(iter(sandbox.state.customers))
-        await webex.wholesale.provision_subscriber({
-            "customerId": customer, "email": "intruder@acme-corp.com",
-            "packages": ["webex_calling"],
-            "provisioningParameters": {"firstName": "I", "lastName": "N", "extension": "7777"}})
+        await webex.wholesale.provision_subscriber(
+            {
+                "customerId": customer,
+                "email": "intruder@acme-corp.com",
+                "packages": ["webex_calling"],
+                "provisioningParameters": {"firstName": "I", "lastName": "N", "extension": "7777"},
+            }
+        )
 
     with_webex(sandbox, extra)
     result = run_verify(case, sandbox)
     found = sorted((d.problem, d.key, d.field, d.actual) for d in result.differences)
-    assert found == [(DIFFERENT, ALICE, "extension", "9999"),
-                     (DIFFERENT, CAROL, "number", None),
-                     (UNEXPECTED, "intruder@acme-corp.com", None, None)]
+    assert found == [
+        (DIFFERENT, ALICE, "extension", "9999"),
+        (DIFFERENT, CAROL, "number", None),
+        (UNEXPECTED, "intruder@acme-corp.com", None, None),
+    ]
     # Carol has no number any more: her extension and location cannot be read back, and
     # verify says so instead of pretending it compared them.
     notes = dict(result.not_compared)
@@ -134,7 +142,8 @@ def test_rolled_back_objects_must_be_gone(case: Path) -> None:
         journal.roll_back(f"create_subscriber:{CAROL}", run)
     result = run_verify(case, sandbox)  # journal says rolled back, Webex still has it
     assert [(d.problem, d.key, d.message) for d in result.differences] == [
-        (UNEXPECTED, CAROL, "rolled back, yet still in Webex")]
+        (UNEXPECTED, CAROL, "rolled back, yet still in Webex")
+    ]
 
     async def remove(webex: Webex) -> None:
         await webex.wholesale.remove_subscriber(subscriber_id(sandbox, CAROL))
@@ -159,18 +168,35 @@ def test_customers_the_load_never_touched_are_listed_not_failed(case: Path) -> N
 def test_the_table_takes_a_new_kind_and_unreadable_fields_are_counted() -> None:
     kind = Kind("device", "create_device", ("model",), lambda a, p: [], _no_devices)
     unreadable: Counter[str] = Counter()
-    diffs, matched = compare("c", kind, [
-        Expected("device", "AA:BB", {"model": "DMS Cisco 8851"}, "create_device:x",
-                 jr.SUCCEEDED),
-        Expected("device", "CC:DD", {"model": "DMS Cisco 8865"}, "create_device:y",
-                 jr.SUCCEEDED)],
-        [Actual("device", "AA:BB", {"model": "DMS Cisco 8845"}, "d1"),
-         Actual("device", "CC:DD", {"model": UNREADABLE}, "d2")], unreadable)
+    diffs, matched = compare(
+        "c",
+        kind,
+        [
+            Expected(
+                "device", "AA:BB", {"model": "DMS Cisco 8851"}, "create_device:x", jr.SUCCEEDED
+            ),
+            Expected(
+                "device", "CC:DD", {"model": "DMS Cisco 8865"}, "create_device:y", jr.SUCCEEDED
+            ),
+        ],
+        [
+            Actual("device", "AA:BB", {"model": "DMS Cisco 8845"}, "d1"),
+            Actual("device", "CC:DD", {"model": UNREADABLE}, "d2"),
+        ],
+        unreadable,
+    )
     assert [(d.problem, d.key, d.expected, d.actual) for d in diffs] == [
-        (DIFFERENT, "AA:BB", "DMS Cisco 8851", "DMS Cisco 8845")]
+        (DIFFERENT, "AA:BB", "DMS Cisco 8851", "DMS Cisco 8845")
+    ]
     assert matched == 1 and unreadable == {"device.model": 1}
-    assert [k.name for k in KINDS] == ["customer", "location", "number", "subscriber",
-                                       "workspace", "device"]
+    assert [k.name for k in KINDS] == [
+        "customer",
+        "location",
+        "number",
+        "subscriber",
+        "workspace",
+        "device",
+    ]
 
 
 async def _no_devices(back: object) -> list[Actual]:
@@ -194,8 +220,15 @@ def test_cli_verify_writes_the_workbook_and_exits_1_on_differences(case: Path) -
     assert payload["counts"] == {"missing": 0, "unexpected": 0, "different": 1}
     book = openpyxl.load_workbook(case / "r" / "verify.xlsx", read_only=True)
     rows = list(book["Differences"].iter_rows(values_only=True))
-    assert rows[1][:7] == ("acme-ent", "subscriber", ALICE, "different", "package",
-                           "webex_calling", "webex_voice")
+    assert rows[1][:7] == (
+        "acme-ent",
+        "subscriber",
+        ALICE,
+        "different",
+        "package",
+        "webex_calling",
+        "webex_voice",
+    )
     checked = {r[0]: r[1] for r in book["Checked"].iter_rows(values_only=True)}
     assert checked["subscriber"] == 12 and "device" in checked
     saved = load_saved(case / "w")
@@ -206,8 +239,15 @@ def test_planned_kinds_without_a_reader_are_listed_as_not_compared(case: Path) -
     sandbox = Sandbox()
     assert load(case, sandbox).ok
     plan = builder.read(case / "w")
-    plan.actions.append(Action("create_device:acme-ent/x", "create_device", "acme-ent", 99,
-                               {"body": {"mac": "AABBCCDDEEFF"}}))
+    plan.actions.append(
+        Action(
+            "create_device:acme-ent/x",
+            "create_device",
+            "acme-ent",
+            99,
+            {"body": {"mac": "AABBCCDDEEFF"}},
+        )
+    )
     # Without the device and workspace entries of the table (as before issue #7):
     without = tuple(k for k in KINDS if k.name not in ("device", "workspace"))
     result = with_webex(sandbox, lambda webex: verify(case / "w", webex, plan, kinds=without))
@@ -217,8 +257,7 @@ def test_planned_kinds_without_a_reader_are_listed_as_not_compared(case: Path) -
     assert any(what.startswith("workspaces:") for what in notes)
 
 
-def test_rolled_back_numbers_are_expected_gone_unless_the_load_adopted_them(
-        case: Path) -> None:
+def test_rolled_back_numbers_are_expected_gone_unless_the_load_adopted_them(case: Path) -> None:
     sandbox = Sandbox()
     assert load(case, sandbox).ok
     plan = builder.read(case / "w")

@@ -47,6 +47,7 @@ def gets(sandbox: Sandbox, prefix: str) -> int:
 
 def test_paging_over_250_customers_follows_link_next() -> None:
     with served() as (sandbox, url):
+
         async def seed() -> None:
             async with in_process(sandbox) as webex:
                 for i in range(250):
@@ -76,9 +77,11 @@ def test_retry_after_seconds_on_429_from_the_token_bucket() -> None:
 
         async def go() -> int:
             async with over_tcp(url, sleep=sleep) as webex:
-                return len([c async for c in webex.wholesale.list_customers()]) + len(
-                    [c async for c in webex.wholesale.list_customers()]) + len(
-                    [c async for c in webex.wholesale.list_customers()])
+                return (
+                    len([c async for c in webex.wholesale.list_customers()])
+                    + len([c async for c in webex.wholesale.list_customers()])
+                    + len([c async for c in webex.wholesale.list_customers()])
+                )
 
         assert run(go()) == 0
         assert waits == [1.0]
@@ -138,8 +141,9 @@ def test_attempts_are_capped_for_5xx_and_for_throttling() -> None:
         sandbox.script_fault("GET", "/wholesale/subscribers", 429, times=50, retry_after="1")
 
         async def throttled() -> None:
-            async with over_tcp(url, sleep=sleeps,
-                                retry=fast_retry(max_throttled_attempts=4)) as webex:
+            async with over_tcp(
+                url, sleep=sleeps, retry=fast_retry(max_throttled_attempts=4)
+            ) as webex:
                 with pytest.raises(WebexRateLimited):
                     [s async for s in webex.wholesale.list_subscribers()]
 
@@ -201,6 +205,7 @@ def test_an_ambiguous_post_is_never_repeated_blind() -> None:
 def test_timeouts_on_safe_requests_are_retried_and_delete_after_a_lost_answer() -> None:
     config = SandboxConfig(faults=parse_fault_spec("hang=1"))
     with served(config) as (sandbox, url):
+
         async def setup() -> str:
             async with in_process(sandbox) as webex:
                 return await webex.wholesale.provision_customer(customer_body("del"))
@@ -221,6 +226,7 @@ def test_timeouts_on_safe_requests_are_retried_and_delete_after_a_lost_answer() 
 
 def test_401_is_not_retried_and_maps_to_a_precondition_exit() -> None:
     with served(SandboxConfig(tokens={"the-right-token"})) as (sandbox, url):
+
         async def go() -> WebexError:
             async with over_tcp(url, sleep=Sleeps()) as webex:
                 with pytest.raises(WebexAuthError) as caught:
@@ -273,14 +279,17 @@ def test_tracking_id_on_every_request_and_errors_carry_it() -> None:
         assert err.status == 400 and err.errors[0].field_name == "customerInfo.name"
 
 
-def test_token_never_appears_in_logs_or_exception_text(caplog: pytest.LogCaptureFixture,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_token_never_appears_in_logs_or_exception_text(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     texts: list[str] = []
     config = SandboxConfig(tokens={"only-this-one"}, faults=parse_fault_spec("hang=1"))
     with caplog.at_level(logging.DEBUG), served(config) as (sandbox, url):
+
         async def go() -> None:
-            async with Webex(url, token=TOKEN, timeout=0.3, sleep=Sleeps(),
-                             retry=fast_retry(max_attempts=2)) as webex:
+            async with Webex(
+                url, token=TOKEN, timeout=0.3, sleep=Sleeps(), retry=fast_retry(max_attempts=2)
+            ) as webex:
                 texts.append(repr(webex.client))
                 for call in (webex.wholesale.list_customers(),):
                     try:
@@ -290,10 +299,13 @@ def test_token_never_appears_in_logs_or_exception_text(caplog: pytest.LogCapture
             sandbox.config.tokens = None
             sandbox.script_fault("POST", "/wholesale/customers", 0)
             sandbox.script_fault("GET", "/wholesale/customers/.*", 500, times=5)
-            async with Webex(url, token=TOKEN, timeout=0.3, sleep=Sleeps(),
-                             retry=fast_retry(max_attempts=2)) as webex:
-                for coro in (webex.wholesale.provision_customer(customer_body("t")),
-                             webex.wholesale.get_customer("x")):
+            async with Webex(
+                url, token=TOKEN, timeout=0.3, sleep=Sleeps(), retry=fast_retry(max_attempts=2)
+            ) as webex:
+                for coro in (
+                    webex.wholesale.provision_customer(customer_body("t")),
+                    webex.wholesale.get_customer("x"),
+                ):
                     try:
                         await coro
                     except WebexError as err:
@@ -322,11 +334,13 @@ def test_client_refuses_to_send_the_token_to_another_host() -> None:
 
 def test_parse_error_body_shapes() -> None:
     message, items, tracking = parse_error_body(
-        '{"message":"bad","errors":[{"description":"d","errorCode":10022}],"trackingId":"T1"}')
+        '{"message":"bad","errors":[{"description":"d","errorCode":10022}],"trackingId":"T1"}'
+    )
     assert (message, items[0].error_code, tracking) == ("bad", 10022, "T1")
     message, items, tracking = parse_error_body(
         '{"error":[{"key":"400","message":[{"description":"busy","code":"BATCH-1017023",'
-        '"errorCode":25008}]}],"trackingId":"T2"}')
+        '"errorCode":25008}]}],"trackingId":"T2"}'
+    )
     assert (message, items[0].error_code, tracking) == ("busy", 25008, "T2")
     message, items, tracking = parse_error_body("<html>Bad Gateway</html>")
     assert message == "<html>Bad Gateway</html>" and items == [] and tracking is None
@@ -335,8 +349,18 @@ def test_parse_error_body_shapes() -> None:
 def test_unknown_enum_values_pass_through() -> None:
     class Fake(httpx.AsyncBaseTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            return httpx.Response(200, json={"items": [
-                {"id": "c1", "status": "quantum_provisioning", "packages": ["webex_hologram"]}]})
+            return httpx.Response(
+                200,
+                json={
+                    "items": [
+                        {
+                            "id": "c1",
+                            "status": "quantum_provisioning",
+                            "packages": ["webex_hologram"],
+                        }
+                    ]
+                },
+            )
 
     async def go() -> None:
         async with Webex("http://x.invalid/v1", token=TOKEN, transport=Fake()) as webex:

@@ -24,32 +24,59 @@ IN_PROCESS_URL = "http://sandbox.invalid/v1"
 TOKEN = "sandbox-test-token-7f3a9c"  # distinctive, so a leak is easy to grep for
 
 SPEC: dict[str, Any] = json.loads(
-    resources.files("migrate").joinpath("data/specs/webex-wholesale.json").read_text("utf-8"))
+    resources.files("migrate").joinpath("data/specs/webex-wholesale.json").read_text("utf-8")
+)
 
 
-def customer_body(external_id: str, *, packages: list[str] | None = None,
-                  name: str = "Acme Pizza", location: bool = True) -> dict[str, Any]:
-    address = {"addressLine1": "771 Alder Drive", "addressLine2": "Cisco Site 5",
-               "city": "Milpitas", "stateOrProvince": "CA", "zipOrPostalCode": "95035",
-               "country": "US"}
+def customer_body(
+    external_id: str,
+    *,
+    packages: list[str] | None = None,
+    name: str = "Acme Pizza",
+    location: bool = True,
+) -> dict[str, Any]:
+    address = {
+        "addressLine1": "771 Alder Drive",
+        "addressLine2": "Cisco Site 5",
+        "city": "Milpitas",
+        "stateOrProvince": "CA",
+        "zipOrPostalCode": "95035",
+        "country": "US",
+    }
     body: dict[str, Any] = {
         "provisioningId": "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2",
         "packages": packages or ["webex_calling", "webex_meetings"],
         "externalId": external_id,
         "address": address,
-        "customerInfo": {"name": name, "primaryEmail": f"admin@{external_id}.example",
-                         "language": "en"},
+        "customerInfo": {
+            "name": name,
+            "primaryEmail": f"admin@{external_id}.example",
+            "language": "en",
+        },
     }
     if location:
-        body["provisioningParameters"] = {"calling": {"location": {
-            "name": "Head Office", "address": dict(address),
-            "timezone": "America/Los_Angeles", "language": "en_us"}}}
+        body["provisioningParameters"] = {
+            "calling": {
+                "location": {
+                    "name": "Head Office",
+                    "address": dict(address),
+                    "timezone": "America/Los_Angeles",
+                    "language": "en_us",
+                }
+            }
+        }
     return body
 
 
-def subscriber_body(customer_id: str, email: str, *, package: str = "webex_calling",
-                    number: str | None = None, extension: str | None = "1001",
-                    location_id: str | None = None) -> dict[str, Any]:
+def subscriber_body(
+    customer_id: str,
+    email: str,
+    *,
+    package: str = "webex_calling",
+    number: str | None = None,
+    extension: str | None = "1001",
+    location_id: str | None = None,
+) -> dict[str, Any]:
     params: dict[str, Any] = {"firstName": "Jo", "lastName": "Bloggs"}
     if number:
         params["primaryPhoneNumber"] = number
@@ -57,13 +84,16 @@ def subscriber_body(customer_id: str, email: str, *, package: str = "webex_calli
         params["extension"] = extension
     if location_id:
         params["locationId"] = location_id
-    return {"customerId": customer_id, "email": email, "packages": [package],
-            "provisioningParameters": params}
+    return {
+        "customerId": customer_id,
+        "email": email,
+        "packages": [package],
+        "provisioningParameters": params,
+    }
 
 
 def fast_retry(**kwargs: Any) -> RetryPolicy:
-    defaults: dict[str, Any] = {"backoff_base": 0.001, "backoff_max": 0.01,
-                                "throttle_jitter": 0.0}
+    defaults: dict[str, Any] = {"backoff_base": 0.001, "backoff_max": 0.01, "throttle_jitter": 0.0}
     defaults.update(kwargs)
     return RetryPolicy(**defaults)
 
@@ -97,6 +127,7 @@ class Sleeps:
 
 # ---------------------------------------------------------------- contract validation
 
+
 def contract_spec(server_url: str = IN_PROCESS_URL) -> OpenAPI:
     spec = copy.deepcopy(SPEC)
     spec["servers"] = [{"url": server_url}]  # Cisco's file has none; Webex serves under /v1
@@ -125,15 +156,21 @@ def _adapt(request: httpx.Request, response: httpx.Response) -> tuple[_Request, 
     url = request.url
     query = ImmutableMultiDict(list(httpx.QueryParams(url.query.decode()).multi_items()))
     req = _Request(
-        host_url=f"{url.scheme}://{url.netloc.decode()}", path=url.path,
-        method=request.method.lower(), body=request.content or None,
+        host_url=f"{url.scheme}://{url.netloc.decode()}",
+        path=url.path,
+        method=request.method.lower(),
+        body=request.content or None,
         content_type=request.headers.get("content-type", "application/json").lower(),
-        parameters=RequestParameters(query=query, header=Headers(list(request.headers.items())),
-                                     cookie=ImmutableMultiDict()))
+        parameters=RequestParameters(
+            query=query, header=Headers(list(request.headers.items())), cookie=ImmutableMultiDict()
+        ),
+    )
     resp = _Response(
-        status_code=response.status_code, headers=Headers(list(response.headers.items())),
+        status_code=response.status_code,
+        headers=Headers(list(response.headers.items())),
         content_type=response.headers.get("content-type", "application/json").lower(),
-        data=response.content or None)
+        data=response.content or None,
+    )
     return req, resp
 
 
@@ -169,9 +206,12 @@ class ContractTransport(httpx.AsyncBaseTransport):
                     # openapi-core reads an empty ``content: {}`` as "a body is required";
                     # OpenAPI means "no body", which is what the sandbox sends.
                     spec_response = _declared_responses(request).get(str(response.status_code))
-                    no_body = (type(err).__name__ == "MissingData" and not response.content
-                               and spec_response is not None
-                               and not spec_response.get("content"))
+                    no_body = (
+                        type(err).__name__ == "MissingData"
+                        and not response.content
+                        and spec_response is not None
+                        and not spec_response.get("content")
+                    )
                     if not no_body:
                         self.failures.append(f"response {label}: {err!r} {_causes(err)}")
             else:
@@ -214,8 +254,9 @@ def run(coro: Any) -> Any:
     return asyncio.run(coro)
 
 
-async def provisioned_customer(webex: Webex, external_id: str, **kwargs: Any
-                               ) -> tuple[str, str, str]:
+async def provisioned_customer(
+    webex: Webex, external_id: str, **kwargs: Any
+) -> tuple[str, str, str]:
     """Customer id, org id and the first location id of a freshly provisioned customer."""
     customer_id = await webex.wholesale.provision_customer(customer_body(external_id, **kwargs))
     customer = await webex.wholesale.wait_for_customer(customer_id, interval=0.001)

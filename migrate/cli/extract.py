@@ -26,18 +26,26 @@ def command(export: Path, settings: Settings) -> None:
     with Export(export) as opened:
         total = opened.count() if sys.stderr.isatty() and not settings.json else 0
     show_bar = total > 50
-    with click.progressbar(length=total, label="extract", file=sys.stderr,
-                           hidden=not show_bar) as bar:
+    with click.progressbar(
+        length=total, label="extract", file=sys.stderr, hidden=not show_bar
+    ) as bar:
         result = extract(export, settings.workspace, progress=bar.update)
     result.report = write_extract_report(settings.workspace, settings.reports / "extract.xlsx")
     counts = result.counts
     lines = [
         f"extracted {result.documents} documents from {export} in {result.seconds:.1f}s",
-        "  " + ", ".join(f"{n} {entity.replace('_', ' ')}" for entity, n in counts.items()
-                         if entity != "warnings"),
+        "  "
+        + ", ".join(
+            f"{n} {entity.replace('_', ' ')}"
+            for entity, n in counts.items()
+            if entity != "warnings"
+        ),
         f"  warnings: {counts.get('warnings', 0)}"
-        + (f" ({', '.join(f'{n} {s}' for s, n in result.warnings.items())})"
-           if result.warnings else ""),
+        + (
+            f" ({', '.join(f'{n} {s}' for s, n in result.warnings.items())})"
+            if result.warnings
+            else ""
+        ),
     ]
     if result.unknown_commands:
         lines.append(f"  unknown command types counted: {sum(result.unknown_commands.values())}")

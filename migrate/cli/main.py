@@ -57,8 +57,20 @@ def cli() -> None:
 
 # One module per command under migrate/cli/, each exposing ``command``.
 STAGES: tuple[str, ...] = (
-    "extract", "map", "precheck", "plan", "load", "status", "retry", "rollback", "run",
-    "sandbox", "synthetic", "verify", "billing", "report",
+    "extract",
+    "map",
+    "precheck",
+    "plan",
+    "load",
+    "status",
+    "retry",
+    "rollback",
+    "run",
+    "sandbox",
+    "synthetic",
+    "verify",
+    "billing",
+    "report",
 )
 
 

@@ -12,10 +12,15 @@ from migrate.mapping.stage import run_map
 
 
 @click.command("map")
-@click.option("--overrides", "overrides", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, envvar="MIGRATE_OVERRIDES",
-              help="A reviewed review.xlsx whose edits (email, package, location, extension, "
-                   "skip) are applied on top of the mapping.")
+@click.option(
+    "--overrides",
+    "overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="MIGRATE_OVERRIDES",
+    help="A reviewed review.xlsx whose edits (email, package, location, extension, "
+    "skip) are applied on top of the mapping.",
+)
 @common_options
 def command(settings: Settings, overrides: Path | None) -> None:
     """Map the inventory to the Wholesale model and write review.xlsx.
@@ -25,8 +30,9 @@ def command(settings: Settings, overrides: Path | None) -> None:
     REPORTS/review.xlsx. Edit the yellow columns of the Subscribers sheet and
     run again with --overrides to apply them.
     """
-    result = run_map(settings.workspace, settings.reports, settings.config, settings.mappings,
-                     overrides)
+    result = run_map(
+        settings.workspace, settings.reports, settings.config, settings.mappings, overrides
+    )
     counts = result.counts
     lines = [
         f"mapped {counts['customers']} customers, {counts['locations']} locations, "
@@ -35,7 +41,9 @@ def command(settings: Settings, overrides: Path | None) -> None:
         f"issues: {result.issues['blocker']} blockers, {result.issues['warning']} warnings",
     ]
     if overrides is not None:
-        lines.append(f"overrides: {result.overrides.get('applied', 0)} applied, "
-                     f"{result.overrides.get('refused', 0)} refused")
+        lines.append(
+            f"overrides: {result.overrides.get('applied', 0)} applied, "
+            f"{result.overrides.get('refused', 0)} refused"
+        )
     lines += [f"model: {result.model_dir}", f"review: {result.review}"]
     emit(settings, result.to_dict(), lines)

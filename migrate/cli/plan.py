@@ -28,8 +28,18 @@ def command(settings: Settings) -> None:
             done = {a.key: a.state for a in journal.actions() if a.state != "pending"}
     report = write_plan_report(plan, settings.reports / "plan.xlsx", done)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(plan.counts.items()))
-    emit(settings, {"plan": str(path), "report": str(report), "fingerprint": plan.fingerprint,
-                    "counts": plan.counts},
-         [f"planned {len(plan.actions)} actions ({counts})",
-          f"fingerprint: {plan.fingerprint[:16]}",
-          f"plan:   {path}", f"report: {report}"])
+    emit(
+        settings,
+        {
+            "plan": str(path),
+            "report": str(report),
+            "fingerprint": plan.fingerprint,
+            "counts": plan.counts,
+        },
+        [
+            f"planned {len(plan.actions)} actions ({counts})",
+            f"fingerprint: {plan.fingerprint[:16]}",
+            f"plan:   {path}",
+            f"report: {report}",
+        ],
+    )

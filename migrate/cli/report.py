@@ -20,13 +20,22 @@ def command(settings: Settings) -> None:
     """
     result = rebuild(settings.workspace, settings.reports, settings.config)
     counts = result.key_counts
-    lines = [f"rebuilt {len(result.rebuilt)} workbooks: "
-             + (", ".join(p.name for p in result.rebuilt) or "none"),
-             *[f"  not rebuilt: {name}: {why}" for name, why in result.skipped],
-             f"attention: {counts.get('attention', 0)} (blockers {counts.get('blockers', 0)}, "
-             f"failed actions {counts.get('actions_failed', 0)}, verify differences "
-             f"{counts.get('differences', 0)})",
-             f"summary: {result.summary}"]
-    emit(settings, {"summary": str(result.summary),
-                    "rebuilt": [str(p) for p in result.rebuilt],
-                    "not_rebuilt": dict(result.skipped), "counts": counts}, lines)
+    lines = [
+        f"rebuilt {len(result.rebuilt)} workbooks: "
+        + (", ".join(p.name for p in result.rebuilt) or "none"),
+        *[f"  not rebuilt: {name}: {why}" for name, why in result.skipped],
+        f"attention: {counts.get('attention', 0)} (blockers {counts.get('blockers', 0)}, "
+        f"failed actions {counts.get('actions_failed', 0)}, verify differences "
+        f"{counts.get('differences', 0)})",
+        f"summary: {result.summary}",
+    ]
+    emit(
+        settings,
+        {
+            "summary": str(result.summary),
+            "rebuilt": [str(p) for p in result.rebuilt],
+            "not_rebuilt": dict(result.skipped),
+            "counts": counts,
+        },
+        lines,
+    )

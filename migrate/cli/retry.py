@@ -11,12 +11,18 @@ from migrate.cli.options import Settings, common_options
 @click.command("retry")
 @load_options
 @common_options
-def command(select: tuple[str, ...], batch_size: int | None, concurrency: int, fail_fast: bool,
-            dry_run: bool, poll_interval: float, settings: Settings) -> None:
+def command(
+    select: tuple[str, ...],
+    batch_size: int | None,
+    concurrency: int,
+    fail_fast: bool,
+    dry_run: bool,
+    poll_interval: float,
+    settings: Settings,
+) -> None:
     """Re-run what failed, was skipped or is parked; re-poll parked customers.
 
     Objects are looked up before anything is created again, so a retry never
     duplicates. With nothing to do it says so and exits 0.
     """
-    execute(settings, "retry", select, batch_size, concurrency, fail_fast, poll_interval,
-            dry_run)
+    execute(settings, "retry", select, batch_size, concurrency, fail_fast, poll_interval, dry_run)

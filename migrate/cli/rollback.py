@@ -23,25 +23,40 @@ from migrate.load.lock import workspace_lock
 @click.option("--yes", is_flag=True, help="Really do it (without it: only show the list).")
 @click.option("--dry-run", is_flag=True, help="Show what would be undone; send nothing.")
 @common_options
-def command(customer: str | None, batch: int | None, run_id: int | None, yes: bool,
-            dry_run: bool, settings: Settings) -> None:
+def command(
+    customer: str | None,
+    batch: int | None,
+    run_id: int | None,
+    yes: bool,
+    dry_run: bool,
+    settings: Settings,
+) -> None:
     """Reverse what the journal says this toolkit created (never what it adopted).
 
     Subscribers, then numbers, then the customer, newest first. Shows the
     list; needs --yes to act. Journaled like a load.
     """
     if not (settings.workspace / JOURNAL_FILE).exists():
-        raise PreconditionError(f"{settings.workspace / JOURNAL_FILE}: no journal; "
-                                "nothing to roll back")
+        raise PreconditionError(
+            f"{settings.workspace / JOURNAL_FILE}: no journal; nothing to roll back"
+        )
     with workspace_lock(settings.workspace, "rollback"), Journal(settings.workspace) as journal:
         steps = rollback.choose(journal, customer=customer, batch=batch, run=run_id)
-        listing = [f"  {s.inverse_type:<18} {s.key}" + (f"  (left: {s.note})" if s.note else "")
-                   for s in steps]
+        listing = [
+            f"  {s.inverse_type:<18} {s.key}" + (f"  (left: {s.note})" if s.note else "")
+            for s in steps
+        ]
         if dry_run or not yes or not steps:
             verb = "would undo" if steps else "nothing to undo"
-            emit(settings, {"dry_run": True, "steps": [vars(s) for s in steps]},
-                 [f"rollback {verb}: {len(steps)} steps", *listing,
-                  *([] if dry_run or not steps else ["add --yes to do it"])])
+            emit(
+                settings,
+                {"dry_run": True, "steps": [vars(s) for s in steps]},
+                [
+                    f"rollback {verb}: {len(steps)} steps",
+                    *listing,
+                    *([] if dry_run or not steps else ["add --yes to do it"]),
+                ],
+            )
             sys.exit(int(ExitCode.OK))
 
         async def go() -> rollback.RollbackResult:
@@ -49,8 +64,11 @@ def command(customer: str | None, batch: int | None, run_id: int | None, yes: bo
                 return await rollback.execute(webex, journal, steps)
 
         result = asyncio.run(go())
-    lines = [f"rollback run {result.run_id}: {len(result.done)} undone, "
-             f"{len(result.failed)} failed, {len(result.left)} left in place", *listing,
-             *[f"  failed {key}: {why}" for key, why in result.failed.items()]]
+    lines = [
+        f"rollback run {result.run_id}: {len(result.done)} undone, "
+        f"{len(result.failed)} failed, {len(result.left)} left in place",
+        *listing,
+        *[f"  failed {key}: {why}" for key, why in result.failed.items()],
+    ]
     emit(settings, result.to_dict(), lines)
     sys.exit(int(ExitCode.ITEMS_FAILED if result.failed else ExitCode.OK))

@@ -15,8 +15,14 @@ PIPELINE = ("extract", "map", "precheck", "plan", "load", "report")
 
 
 def _common_args(settings: Settings) -> list[str]:
-    args = ["-w", str(settings.workspace), "--reports", str(settings.reports),
-            "--api-url", settings.api_url]
+    args = [
+        "-w",
+        str(settings.workspace),
+        "--reports",
+        str(settings.reports),
+        "--api-url",
+        settings.api_url,
+    ]
     if settings.config is not None:
         args += ["--config", str(settings.config)]
     if settings.mappings is not None:

@@ -17,23 +17,62 @@ def command() -> None:
 
 
 @command.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              envvar="MIGRATE_SANDBOX_PORT", help="TCP port on 127.0.0.1 (0: any free port).")
-@click.option("--latency-ms", type=click.FloatRange(0), default=None,
-              help="Added to every API response.")
-@click.option("--rate-limit", "rate_limit", type=click.FloatRange(0), default=None,
-              metavar="PER_MIN", help="Requests per minute per token before 429 + Retry-After.")
-@click.option("--faults", default="", envvar="MIGRATE_SANDBOX_FAULTS", metavar="SPEC",
-              help="key=value,... e.g. '5xx=0.02,timeout=0.01,error=0.1,seed=7' "
-                   "(see README).")
-@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Load state from FILE if it exists; save it there on exit.")
-@click.option("--provisioning-delay", type=click.FloatRange(0), default=0.0,
-              show_default=True, help="Seconds a new customer stays 'provisioning'.")
-@click.option("--billing-delay", type=click.FloatRange(0), default=0.0, show_default=True,
-              help="Seconds a billing report stays IN_PROGRESS.")
-def serve(port: int, latency_ms: float | None, rate_limit: float | None, faults: str,
-          state_file: Path | None, provisioning_delay: float, billing_delay: float) -> None:
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    envvar="MIGRATE_SANDBOX_PORT",
+    help="TCP port on 127.0.0.1 (0: any free port).",
+)
+@click.option(
+    "--latency-ms", type=click.FloatRange(0), default=None, help="Added to every API response."
+)
+@click.option(
+    "--rate-limit",
+    "rate_limit",
+    type=click.FloatRange(0),
+    default=None,
+    metavar="PER_MIN",
+    help="Requests per minute per token before 429 + Retry-After.",
+)
+@click.option(
+    "--faults",
+    default="",
+    envvar="MIGRATE_SANDBOX_FAULTS",
+    metavar="SPEC",
+    help="key=value,... e.g. '5xx=0.02,timeout=0.01,error=0.1,seed=7' (see README).",
+)
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Load state from FILE if it exists; save it there on exit.",
+)
+@click.option(
+    "--provisioning-delay",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    help="Seconds a new customer stays 'provisioning'.",
+)
+@click.option(
+    "--billing-delay",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    help="Seconds a billing report stays IN_PROGRESS.",
+)
+def serve(
+    port: int,
+    latency_ms: float | None,
+    rate_limit: float | None,
+    faults: str,
+    state_file: Path | None,
+    provisioning_delay: float,
+    billing_delay: float,
+) -> None:
     """Serve the sandbox at http://127.0.0.1:PORT/v1 until interrupted.
 
     Point the toolkit at it with --api-url http://127.0.0.1:PORT/v1.
@@ -48,9 +87,13 @@ def serve(port: int, latency_ms: float | None, rate_limit: float | None, faults:
         fault_config.latency_ms = latency_ms
     if rate_limit is not None:
         fault_config.rate_limit_per_min = rate_limit or None
-    config = SandboxConfig(provisioning_delay_s=provisioning_delay,
-                           update_delay_s=provisioning_delay, delete_delay_s=provisioning_delay,
-                           billing_delay_s=billing_delay, faults=fault_config)
+    config = SandboxConfig(
+        provisioning_delay_s=provisioning_delay,
+        update_delay_s=provisioning_delay,
+        delete_delay_s=provisioning_delay,
+        billing_delay_s=billing_delay,
+        faults=fault_config,
+    )
     sandbox = Sandbox(config, state_file=state_file)
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -22,8 +22,9 @@ Wrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
 
 
 @asynccontextmanager
-async def open_webex(settings: Settings, wrap: Wrap | None = None,
-                     **client_options: Any) -> AsyncIterator[Webex]:
+async def open_webex(
+    settings: Settings, wrap: Wrap | None = None, **client_options: Any
+) -> AsyncIterator[Webex]:
     """The Webex a stage command talks to: ``--sandbox`` (in-process, state kept in
     ``<workspace>/sandbox-state.json`` between commands) or ``--api-url``.
 

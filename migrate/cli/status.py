@@ -17,8 +17,9 @@ from migrate.load.journal import FAILED, JOURNAL_FILE, PARKED, STATES, Journal
 def command(settings: Settings) -> None:
     """Counts per action state, per customer, and what is failed or parked."""
     if not (settings.workspace / JOURNAL_FILE).exists():
-        raise PreconditionError(f"{settings.workspace / JOURNAL_FILE}: no journal; "
-                                "nothing was loaded yet")
+        raise PreconditionError(
+            f"{settings.workspace / JOURNAL_FILE}: no journal; nothing was loaded yet"
+        )
     with Journal(settings.workspace) as journal:
         actions = journal.actions()
         runs = journal.runs()
@@ -30,15 +31,23 @@ def command(settings: Settings) -> None:
     payload = {
         "counts": {s: totals.get(s, 0) for s in STATES},
         "customers": {c: dict(n) for c, n in sorted(per_customer.items())},
-        "attention": [{"key": a.key, "state": a.state, "code": a.error_code,
-                       "message": a.error_message, "tracking_id": a.tracking_id}
-                      for a in attention],
+        "attention": [
+            {
+                "key": a.key,
+                "state": a.state,
+                "code": a.error_code,
+                "message": a.error_message,
+                "tracking_id": a.tracking_id,
+            }
+            for a in attention
+        ],
         "runs": runs,
     }
-    lines = ["actions: " + ", ".join(f"{totals.get(s, 0)} {s}" for s in STATES
-                                     if totals.get(s)),
-             f"runs: {len(runs)}" + (f" (last: {runs[-1]['command']} {runs[-1]['status']})"
-                                     if runs else "")]
+    lines = [
+        "actions: " + ", ".join(f"{totals.get(s, 0)} {s}" for s in STATES if totals.get(s)),
+        f"runs: {len(runs)}"
+        + (f" (last: {runs[-1]['command']} {runs[-1]['status']})" if runs else ""),
+    ]
     for customer, states in sorted(per_customer.items()):
         lines.append(f"  {customer}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
     for a in attention[:50]:

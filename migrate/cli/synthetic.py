@@ -46,19 +46,38 @@ def _payload(result: SyntheticResult) -> dict[str, object]:
 
 @click.command("synthetic")
 @click.argument("export_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--users", type=click.IntRange(min=1), required=True,
-              help="How many users to write (exactly).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="The same seed writes byte-identical files.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              envvar="MIGRATE_WORKERS",
-              help="Processes writing a folder export in parallel; the output does not change.")
-@click.option("--json", "as_json", is_flag=True, default=False, envvar="MIGRATE_JSON",
-              help="Print the result as one JSON object instead of text.")
-@click.option("-v", "--verbose", count=True, envvar="MIGRATE_VERBOSE",
-              help="More detail on stderr.")
-def command(export_dir: Path, users: int, seed: int, workers: int, as_json: bool,
-            verbose: int) -> None:
+@click.option(
+    "--users", type=click.IntRange(min=1), required=True, help="How many users to write (exactly)."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="The same seed writes byte-identical files.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    envvar="MIGRATE_WORKERS",
+    help="Processes writing a folder export in parallel; the output does not change.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    default=False,
+    envvar="MIGRATE_JSON",
+    help="Print the result as one JSON object instead of text.",
+)
+@click.option(
+    "-v", "--verbose", count=True, envvar="MIGRATE_VERBOSE", help="More detail on stderr."
+)
+def command(
+    export_dir: Path, users: int, seed: int, workers: int, as_json: bool, verbose: int
+) -> None:
     """Write a synthetic export of USERS users into EXPORT_DIR (a new or empty folder, or a new
     NAME.zip: one file, much faster on a slow disk).
 

@@ -17,10 +17,16 @@ from migrate.reports.verify_report import write_verify_report
 
 
 @click.command("verify")
-@click.option("--select", "select", multiple=True, metavar="ID",
-              help="Only this customer (repeatable).")
-@click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
-              help="Customers read at the same time.")
+@click.option(
+    "--select", "select", multiple=True, metavar="ID", help="Only this customer (repeatable)."
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Customers read at the same time.",
+)
 @common_options
 def command(select: tuple[str, ...], concurrency: int, settings: Settings) -> None:
     """Prove nothing was lost: compare Webex with the plan (read-only).
@@ -34,19 +40,26 @@ def command(select: tuple[str, ...], concurrency: int, settings: Settings) -> No
 
     async def go() -> VerifyResult:
         async with open_webex(settings) as webex:
-            return await verify(settings.workspace, webex, plan, select=select,
-                                concurrency=concurrency)
+            return await verify(
+                settings.workspace, webex, plan, select=select, concurrency=concurrency
+            )
 
     result = asyncio.run(go())
     save(result, settings.workspace)
-    report = write_verify_report(result, settings.reports / "verify.xlsx",
-                                 [("Plan fingerprint", plan.fingerprint)])
+    report = write_verify_report(
+        result, settings.reports / "verify.xlsx", [("Plan fingerprint", plan.fingerprint)]
+    )
     counts = result.counts()
-    lines = [f"verify: {len(result.customers)} customers, "
-             + ", ".join(f"{n} {kind}s" for kind, n in result.checked.items())
-             + f" compared; {len(result.differences)} differences"
-             + (f" ({', '.join(f'{n} {p}' for p, n in counts.items() if n)})"
-                if result.differences else "")]
+    lines = [
+        f"verify: {len(result.customers)} customers, "
+        + ", ".join(f"{n} {kind}s" for kind, n in result.checked.items())
+        + f" compared; {len(result.differences)} differences"
+        + (
+            f" ({', '.join(f'{n} {p}' for p, n in counts.items() if n)})"
+            if result.differences
+            else ""
+        )
+    ]
     if result.not_loaded:
         lines.append(f"  not loaded yet (not verified): {', '.join(result.not_loaded)}")
     for d in result.differences[:30]:

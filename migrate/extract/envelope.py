@@ -77,7 +77,7 @@ def to_data(element: etree._Element) -> Any:
         if type(tag) is not str:  # an unexpanded entity reference
             continue
         if tag[0] == "{":
-            tag = tag[tag.index("}") + 1:]
+            tag = tag[tag.index("}") + 1 :]
         if first:
             if tag == "colHeading":
                 return _table(element)
@@ -114,7 +114,7 @@ def _table(element: etree._Element) -> Table:
         if type(tag) is not str:
             continue
         if tag[0] == "{":
-            tag = tag[tag.index("}") + 1:]
+            tag = tag[tag.index("}") + 1 :]
         if tag == "colHeading":
             headings.append((child.text or "").strip())
         elif tag == "row":
@@ -126,7 +126,7 @@ def _table(element: etree._Element) -> Table:
                 values.append(value)
             row = dict(zip(headings, values, strict=False))
             if len(values) < len(headings):
-                for heading in headings[len(values):]:
+                for heading in headings[len(values) :]:
                     row[heading] = None
             rows.append(row)
     return Table(headings, rows)

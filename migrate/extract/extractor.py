@@ -37,11 +37,27 @@ from migrate.workspace import staged_dir
 
 # Order matters: users first, so registrations can be attached to devices.
 DUMP_ORDER = (
-    "users", "service_providers", "groups", "numbers", "devices",
-    "service_packs", "service_instances", "languages", "time_zones",
+    "users",
+    "service_providers",
+    "groups",
+    "numbers",
+    "devices",
+    "service_packs",
+    "service_instances",
+    "languages",
+    "time_zones",
 )
-REQUEST_KEYS = frozenset(("serviceProviderId", "groupId", "GroupId", "userId", "deviceName",
-                "serviceUserId", "servicePackName"))
+REQUEST_KEYS = frozenset(
+    (
+        "serviceProviderId",
+        "groupId",
+        "GroupId",
+        "userId",
+        "deviceName",
+        "serviceUserId",
+        "servicePackName",
+    )
+)
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 # Exports of one batch or less are parsed in this process: starting workers
 # would cost more than it saves.
@@ -106,18 +122,27 @@ class _Collector:
         self.seq += 1
         self.rows.append((entity, key, kind, self.seq, self.file, _encode(data)))
 
-    def warning(self, severity: str, code: str, message: str, field: str | None = None,
-                oci_error_code: int | None = None, record: str | None = None,
-                file: str | None = None) -> None:
-        self.warnings.append({
-            "severity": severity,
-            "code": code,
-            "file": file if file is not None else self.file,
-            "record": record if record is not None else self.label,
-            "field": field,
-            "message": " ".join(message.split()),
-            "oci_error_code": oci_error_code,
-        })
+    def warning(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        field: str | None = None,
+        oci_error_code: int | None = None,
+        record: str | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.warnings.append(
+            {
+                "severity": severity,
+                "code": code,
+                "file": file if file is not None else self.file,
+                "record": record if record is not None else self.label,
+                "field": field,
+                "message": " ".join(message.split()),
+                "oci_error_code": oci_error_code,
+            }
+        )
 
 
 def extract(
@@ -173,8 +198,12 @@ def extract(
             started_at=started_at,
         )
         result.seconds = time.perf_counter() - started
-        manifest = {"tool": f"bw2wholesale {__version__}", "started_at": started_at,
-                    **result.as_dict(), "ignored": export.ignored}
+        manifest = {
+            "tool": f"bw2wholesale {__version__}",
+            "started_at": started_at,
+            **result.as_dict(),
+            "ignored": export.ignored,
+        }
         manifest.pop("inventory")
         manifest.pop("report")
         (staging / inventory.MANIFEST).write_text(
@@ -248,8 +277,13 @@ def _parse_batch(export: Export, batch: list[tuple[int, Document]]) -> _Part:
     return _Part(len(batch), sink.rows, sink.warnings, sink.command_types, sink.unknown)
 
 
-def _read_document(export: Export, doc: Document, sink: _Collector,
-                   command_types: Counter[str], unknown: Counter[str]) -> None:
+def _read_document(
+    export: Export,
+    doc: Document,
+    sink: _Collector,
+    command_types: Counter[str],
+    unknown: Counter[str],
+) -> None:
     sink.file, sink.label = doc.name, None
     requests: list[tuple[str, dict[str, str]]] = []
     if doc.request is not None:
@@ -269,18 +303,25 @@ def _read_document(export: Export, doc: Document, sink: _Collector,
                 sink.label = ctx.label
                 _dispatch(element, ctx, sink, unknown)
         if requests and index != len(requests):
-            sink.warning("warning", "command-count",
-                         f"the request has {len(requests)} commands, the response {index}; "
-                         "commands were paired in order", record="document")
+            sink.warning(
+                "warning",
+                "command-count",
+                f"the request has {len(requests)} commands, the response {index}; "
+                "commands were paired in order",
+                record="document",
+            )
     except UnsafeDocument as err:
         sink.warning("error", "unsafe-xml", f"document {err}", record="document")
     except NotOCIDocument as err:
         sink.warning("error", "not-oci", f"not an OCI-P document: {err}", record="document")
     except etree.XMLSyntaxError as err:
         kept = f"; the {index} command(s) before it were kept" if index else ""
-        sink.warning("error", "malformed-xml",
-                     f"malformed XML at line {err.lineno}: {err.msg}{kept}",
-                     record="document" if not index else f"after command {index}")
+        sink.warning(
+            "error",
+            "malformed-xml",
+            f"malformed XML at line {err.lineno}: {err.msg}{kept}",
+            record="document" if not index else f"after command {index}",
+        )
     except _READ_ERRORS as err:
         sink.warning("error", "unreadable", f"cannot read the file: {err}", record="document")
 
@@ -290,9 +331,13 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
         with export.open(name) as stream:
             root = parse_small(stream)
     except (UnsafeDocument, NotOCIDocument, etree.XMLSyntaxError, *_READ_ERRORS) as err:
-        sink.warning("warning", "unreadable-request",
-                     f"request unreadable ({err}); its response is read with echoed keys only",
-                     record="document", file=name)
+        sink.warning(
+            "warning",
+            "unreadable-request",
+            f"request unreadable ({err}); its response is read with echoed keys only",
+            record="document",
+            file=name,
+        )
         return []
     result = []
     for element in root.iter("{*}command"):
@@ -307,8 +352,9 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
     return result
 
 
-def _dispatch(element: etree._Element, ctx: Context, sink: _Collector,
-              unknown: Counter[str]) -> None:
+def _dispatch(
+    element: etree._Element, ctx: Context, sink: _Collector, unknown: Counter[str]
+) -> None:
     ctype: CommandType = ctx.ctype
     if ctype.base in ("ErrorResponse", "SuccessResponse"):
         if ctype.base == "ErrorResponse":
@@ -317,9 +363,12 @@ def _dispatch(element: etree._Element, ctx: Context, sink: _Collector,
             summary = text(data.get("summaryEnglish")) or text(data.get("summary")) or ""
             about = ctx.request_type or "the request"
             level = (element.get("type") or "Error").lower()
-            sink.warning("warning" if level == "error" else "info", "oci-error",
-                         f"{about} answered {element.get('type') or 'Error'}: {summary}",
-                         oci_error_code=error_code(data))
+            sink.warning(
+                "warning" if level == "error" else "info",
+                "oci-error",
+                f"{about} answered {element.get('type') or 'Error'}: {summary}",
+                oci_error_code=error_code(data),
+            )
         return
     parser = PARSERS.get(ctype.base)
     if parser is None:
@@ -331,9 +380,13 @@ def _dispatch(element: etree._Element, ctx: Context, sink: _Collector,
     try:
         parser(data, ctx, sink)
     except MissingKey as err:
-        sink.warning("error", "no-keys",
-                     f"{ctype.name} neither echoes {err.name} nor has a paired request that "
-                     "says it; record dropped", field=err.name)
+        sink.warning(
+            "error",
+            "no-keys",
+            f"{ctype.name} neither echoes {err.name} nor has a paired request that "
+            "says it; record dropped",
+            field=err.name,
+        )
 
 
 def _dump(store: Store, staging: Path, conflicts: list[Conflict]) -> dict[str, int]:

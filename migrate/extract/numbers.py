@@ -19,8 +19,9 @@ class NumberError(ValueError):
     pass
 
 
-def to_e164(raw: str | None, country_code: str | None = None,
-            national_prefix: str | None = None) -> str | None:
+def to_e164(
+    raw: str | None, country_code: str | None = None, national_prefix: str | None = None
+) -> str | None:
     """``+`` and digits, or ``None`` when there is no number or no way to know its country."""
     if raw is None:
         return None
@@ -40,7 +41,7 @@ def to_e164(raw: str | None, country_code: str | None = None,
         return f"+{digits[2:]}"
     prefix = _NON_DIGITS.sub("", national_prefix or "")
     if prefix and digits.startswith(prefix) and len(digits) > len(prefix) + 4:
-        digits = digits[len(prefix):]
+        digits = digits[len(prefix) :]
     return f"+{cc}{digits}"
 
 

@@ -84,8 +84,11 @@ class Export:
             except (zipfile.BadZipFile, OSError, EOFError) as err:
                 raise InputError(f"{path}: not a readable zip ({err})") from err
             return
-        kind = "a zip that is truncated or corrupt" if path.suffix.lower() == ".zip" \
+        kind = (
+            "a zip that is truncated or corrupt"
+            if path.suffix.lower() == ".zip"
             else "neither a folder nor a zip"
+        )
         raise InputError(f"{path}: {kind}; an export is a folder or a .zip of OCI-P XML")
 
     def _files(self) -> Iterator[tuple[str, frozenset[str] | set[str]]]:
@@ -130,6 +133,10 @@ class Export:
     def __enter__(self) -> Export:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()

@@ -143,8 +143,9 @@ class Store:
         return cursor.rowcount
 
 
-def merge(entity: str, key: str, rows: list[tuple[str, str, str]],
-          conflicts: list[Conflict]) -> dict[str, Any] | None:
+def merge(
+    entity: str, key: str, rows: list[tuple[str, str, str]], conflicts: list[Conflict]
+) -> dict[str, Any] | None:
     """Merge one key's records; ``None`` when only supplementary kinds describe it."""
     kinds = {kind for kind, _f, _d in rows}
     primary = PRIMARY_KINDS.get(entity)
@@ -168,8 +169,18 @@ def merge(entity: str, key: str, rows: list[tuple[str, str, str]],
             else:
                 clash = _clash(first[0], data)
                 if clash is not None:
-                    conflicts.append(Conflict(entity, key, kind, clash, first[0].get(clash),
-                                              data.get(clash), first[1], file))
+                    conflicts.append(
+                        Conflict(
+                            entity,
+                            key,
+                            kind,
+                            clash,
+                            first[0].get(clash),
+                            data.get(clash),
+                            first[1],
+                            file,
+                        )
+                    )
                     continue  # the first description wins; the warning says so
         for name, value in data.items():
             if name == "lines":
@@ -183,8 +194,12 @@ def merge(entity: str, key: str, rows: list[tuple[str, str, str]],
     if lines:
         record["lines"] = sorted(
             (dict(inventory.DeviceLine().__dict__) | line for line in lines.values()),
-            key=lambda ln: (ln.get("order") is None, ln.get("order") or 0,
-                            ln.get("line_port") or "", ln.get("user_id") or ""),
+            key=lambda ln: (
+                ln.get("order") is None,
+                ln.get("order") or 0,
+                ln.get("line_port") or "",
+                ln.get("user_id") or "",
+            ),
         )
     if "sources" in record:
         record["sources"] = sorted(sources)

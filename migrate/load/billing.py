@@ -107,39 +107,58 @@ class BillingResult:
         return not self.differences
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "report_type": self.report_type,
-                "report_id": self.report_id, "kept": self.kept,
-                "rows": [asdict(r) for r in self.rows], "csv_rows": self.csv_rows,
-                "ignored_rows": self.ignored_rows, "notes": self.notes,
-                "reconciled_at": self.reconciled_at, "ok": self.ok,
-                "differences": len(self.differences)}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "report_type": self.report_type,
+            "report_id": self.report_id,
+            "kept": self.kept,
+            "rows": [asdict(r) for r in self.rows],
+            "csv_rows": self.csv_rows,
+            "ignored_rows": self.ignored_rows,
+            "notes": self.notes,
+            "reconciled_at": self.reconciled_at,
+            "ok": self.ok,
+            "differences": len(self.differences),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BillingResult:
-        return cls(start=data["start"], end=data["end"], report_type=data["report_type"],
-                   report_id=data["report_id"], kept=bool(data["kept"]),
-                   rows=[Row(**r) for r in data["rows"]], csv_rows=list(data["csv_rows"]),
-                   ignored_rows=int(data.get("ignored_rows", 0)),
-                   notes=list(data.get("notes", [])),
-                   reconciled_at=str(data.get("reconciled_at", "")))
+        return cls(
+            start=data["start"],
+            end=data["end"],
+            report_type=data["report_type"],
+            report_id=data["report_id"],
+            kept=bool(data["kept"]),
+            rows=[Row(**r) for r in data["rows"]],
+            csv_rows=list(data["csv_rows"]),
+            ignored_rows=int(data.get("ignored_rows", 0)),
+            notes=list(data.get("notes", [])),
+            reconciled_at=str(data.get("reconciled_at", "")),
+        )
 
 
 # ---------------------------------------------------------------- the period
+
 
 def check_period(start: date, end: date, today: date) -> None:
     """The Guide's limits, checked before anything is sent (exit 2 with one line)."""
     if start > end:
         raise InputError(f"--start {start} is after --end {end}")
     if end >= today:
-        raise InputError(f"--end {end}: a billing report cannot include today ({today}) or a "
-                         "later day; end at yesterday at the latest")
+        raise InputError(
+            f"--end {end}: a billing report cannot include today ({today}) or a "
+            "later day; end at yesterday at the latest"
+        )
     try:
         earliest = today.replace(year=today.year - 5)
     except ValueError:  # 29 February
         earliest = today.replace(year=today.year - 5, day=28)
     if start < earliest:
-        raise InputError(f"--start {start}: Webex keeps billing data for the last five years "
-                         f"only; start on {earliest} or later")
+        raise InputError(
+            f"--start {start}: Webex keeps billing data for the last five years "
+            f"only; start on {earliest} or later"
+        )
 
 
 def days(start: date, end: date) -> Iterable[date]:
@@ -149,12 +168,14 @@ def days(start: date, end: date) -> Iterable[date]:
         day += timedelta(days=1)
 
 
-def quantity(stretches: Iterable[Stretch], package: str, start: date, end: date,
-             now: datetime) -> float:
+def quantity(
+    stretches: Iterable[Stretch], package: str, start: date, end: date, now: datetime
+) -> float:
     """Sum over the days of the period of the fraction of each day the package was held."""
     total = 0.0
-    spans = [(s.start.timestamp(), (s.end or now).timestamp()) for s in stretches
-             if s.package == package]
+    spans = [
+        (s.start.timestamp(), (s.end or now).timestamp()) for s in stretches if s.package == package
+    ]
     for day in days(start, end):
         first = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
         last = first + 86400.0
@@ -172,6 +193,7 @@ def service_name(package: str) -> str:
 
 # ---------------------------------------------------------------- the journal
 
+
 def _parse(at: str) -> datetime:
     when = datetime.fromisoformat(at.replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=UTC)
@@ -179,27 +201,36 @@ def _parse(at: str) -> datetime:
 
 # What Webex bills per user-level row: action type → (result field holding the id the
 # report's SUBSCRIBER_ID or WORKSPACE_ID shows, its package, its name in the workbook).
-BILLABLE: dict[str, tuple[str, Callable[[dict[str, Any]], str],
-                          Callable[[dict[str, Any]], str]]] = {
-    CREATE_SUBSCRIBER: ("subscriberId", lambda p: str(p["body"]["packages"][0]),
-                        lambda p: str(p["body"]["email"])),
-    CREATE_WORKSPACE: ("workspaceId",
-                       lambda p: str(p.get("licensePackage") or "common_area_calling"),
-                       lambda p: f"workspace {p['body']['displayName']}"),
+BILLABLE: dict[
+    str, tuple[str, Callable[[dict[str, Any]], str], Callable[[dict[str, Any]], str]]
+] = {
+    CREATE_SUBSCRIBER: (
+        "subscriberId",
+        lambda p: str(p["body"]["packages"][0]),
+        lambda p: str(p["body"]["email"]),
+    ),
+    CREATE_WORKSPACE: (
+        "workspaceId",
+        lambda p: str(p.get("licensePackage") or "common_area_calling"),
+        lambda p: f"workspace {p['body']['displayName']}",
+    ),
 }
 
 
 def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
     """Each provisioned subscriber's active stretches, from the journal's event times."""
     if not (workspace / JOURNAL_FILE).exists():
-        raise PreconditionError(f"{workspace / JOURNAL_FILE}: no journal; nothing was loaded "
-                                "yet, so there is nothing to reconcile")
+        raise PreconditionError(
+            f"{workspace / JOURNAL_FILE}: no journal; nothing was loaded "
+            "yet, so there is nothing to reconcile"
+        )
     externals: dict[str, tuple[str, str | None]] = {}
     for action in plan.actions:
         if action.type == CREATE_CUSTOMER:
             externals[action.customer] = (
                 str(action.payload["body"]["externalId"]),
-                action.payload.get("params", {}).get("onBehalfOfSubPartnerOrgId"))
+                action.payload.get("params", {}).get("onBehalfOfSubPartnerOrgId"),
+            )
     out: list[Activity] = []
     with Journal(workspace) as journal:
         # All events in one read: a query per subscriber would scan the table each time.
@@ -228,19 +259,31 @@ def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
             if not stretches:
                 continue
             external, sub_partner = externals[done.customer]
-            out.append(Activity(str(subscriber_id), name_of(done.payload),
-                                done.customer, external, sub_partner, tuple(stretches),
-                                done.adopted))
+            out.append(
+                Activity(
+                    str(subscriber_id),
+                    name_of(done.payload),
+                    done.customer,
+                    external,
+                    sub_partner,
+                    tuple(stretches),
+                    done.adopted,
+                )
+            )
     return out
 
 
 def _org_ids(workspace: Path) -> dict[str, str]:
     with Journal(workspace) as journal:
-        return {a.customer: str(a.result["orgId"]) for a in journal.actions()
-                if a.type == AWAIT_CUSTOMER and a.result and a.result.get("orgId")}
+        return {
+            a.customer: str(a.result["orgId"])
+            for a in journal.actions()
+            if a.type == AWAIT_CUSTOMER and a.result and a.result.get("orgId")
+        }
 
 
 # ---------------------------------------------------------------- reconciling
+
 
 def parse_csv(text: str) -> list[dict[str, str]]:
     return [dict(row) for row in csv.DictReader(io.StringIO(text))]
@@ -261,9 +304,18 @@ def _float(text: str | None) -> float:
         return float("nan")  # never equal to anything: shown as a difference
 
 
-def reconcile(csv_text: str, report_type: str, start: date, end: date,
-              activities: list[Activity], now: datetime, *, report_id: str = "",
-              kept: bool = False, sub_partner: str | None = None) -> BillingResult:
+def reconcile(
+    csv_text: str,
+    report_type: str,
+    start: date,
+    end: date,
+    activities: list[Activity],
+    now: datetime,
+    *,
+    report_id: str = "",
+    kept: bool = False,
+    sub_partner: str | None = None,
+) -> BillingResult:
     """Compare a downloaded report with the expected quantities. Pure: no I/O."""
     if sub_partner is not None:
         activities = [a for a in activities if a.sub_partner == sub_partner]
@@ -293,11 +345,22 @@ def reconcile(csv_text: str, report_type: str, start: date, end: date,
         for service in sorted(set(billed_partner) | set(expected_partner)):
             billed = billed_partner.get(service)
             expected = expected_partner.get(service)
-            rows.append(Row("partner", "", "partner", service, billed or 0.0, expected or 0.0,
-                            _status(billed, expected)))
-        notes.append("A PARTNER report sums every customer of the partner, including those "
-                      "this workspace did not migrate: use USER or CUSTOMER to reconcile a "
-                      "migration.")
+            rows.append(
+                Row(
+                    "partner",
+                    "",
+                    "partner",
+                    service,
+                    billed or 0.0,
+                    expected or 0.0,
+                    _status(billed, expected),
+                )
+            )
+        notes.append(
+            "A PARTNER report sums every customer of the partner, including those "
+            "this workspace did not migrate: use USER or CUSTOMER to reconcile a "
+            "migration."
+        )
     else:
         billed_customer: dict[tuple[str, str], float] = defaultdict(float)
         billed_user: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
@@ -327,32 +390,61 @@ def reconcile(csv_text: str, report_type: str, start: date, end: date,
                 else:
                     assert activity is not None
                     subject, customer = activity.email, activity.customer
-                note = ("adopted: it existed before the load, so Webex may bill days the "
-                        "journal does not know" if activity is not None and activity.adopted
-                        else "")
-                rows.append(Row("user", customer, subject, service,
-                                billed_pair[0] if billed_pair else 0.0, expected or 0.0,
-                                _status(billed_pair[0] if billed_pair else None, expected),
-                                sub_id, note))
+                note = (
+                    "adopted: it existed before the load, so Webex may bill days the "
+                    "journal does not know"
+                    if activity is not None and activity.adopted
+                    else ""
+                )
+                rows.append(
+                    Row(
+                        "user",
+                        customer,
+                        subject,
+                        service,
+                        billed_pair[0] if billed_pair else 0.0,
+                        expected or 0.0,
+                        _status(billed_pair[0] if billed_pair else None, expected),
+                        sub_id,
+                        note,
+                    )
+                )
         for key in sorted(set(billed_customer) | set(expected_customer)):
             external, service = key
             billed = billed_customer.get(key)
             expected = expected_customer.get(key)
-            rows.append(Row("customer", ours.get(external, external), external, service,
-                            billed or 0.0, expected or 0.0, _status(billed, expected)))
+            rows.append(
+                Row(
+                    "customer",
+                    ours.get(external, external),
+                    external,
+                    service,
+                    billed or 0.0,
+                    expected or 0.0,
+                    _status(billed, expected),
+                )
+            )
     order = {MISSING: 0, UNEXPECTED: 1, DIFFERS: 2, OK: 3}
     levels = {"customer": 0, "user": 1, "partner": 2}
-    rows.sort(key=lambda r: (order[r.status], levels[r.level], r.customer, r.subject,
-                             r.service))
+    rows.sort(key=lambda r: (order[r.status], levels[r.level], r.customer, r.subject, r.service))
     if ignored:
-        notes.append(f"{ignored} rows of customers this workspace did not migrate were left "
-                     "out.")
-    return BillingResult(start.isoformat(), end.isoformat(), report_type, report_id, kept,
-                         rows, csv_rows, ignored, notes,
-                         datetime.now(UTC).isoformat(timespec="seconds"))
+        notes.append(f"{ignored} rows of customers this workspace did not migrate were left out.")
+    return BillingResult(
+        start.isoformat(),
+        end.isoformat(),
+        report_type,
+        report_id,
+        kept,
+        rows,
+        csv_rows,
+        ignored,
+        notes,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
 
 
 # ---------------------------------------------------------------- the whole round trip
+
 
 async def _download(webex: Webex, report: BillingReport) -> str:
     try:
@@ -364,20 +456,32 @@ async def _download(webex: Webex, report: BillingReport) -> str:
         return await webex.wholesale.download_billing_report(report.id)
 
 
-async def _existing_report(webex: Webex, start: date, end: date, report_type: str,
-                           sub_partner: str | None) -> BillingReport | None:
+async def _existing_report(
+    webex: Webex, start: date, end: date, report_type: str, sub_partner: str | None
+) -> BillingReport | None:
     async for report in webex.wholesale.list_billing_reports(
-            start=start, end=end, type=report_type, status="COMPLETED",
-            sub_partner_org_id=sub_partner):
+        start=start, end=end, type=report_type, status="COMPLETED", sub_partner_org_id=sub_partner
+    ):
         return report
     return None
 
 
-async def run_billing(webex: Webex, workspace: Path, plan: Plan, start: date, end: date, *,
-                      report_type: str = "USER", sub_partner: str | None = None,
-                      keep: bool = False, today: date | None = None,
-                      now: datetime | None = None, activities: list[Activity] | None = None,
-                      poll_interval: float = 2.0, timeout: float = 600.0) -> BillingResult:
+async def run_billing(
+    webex: Webex,
+    workspace: Path,
+    plan: Plan,
+    start: date,
+    end: date,
+    *,
+    report_type: str = "USER",
+    sub_partner: str | None = None,
+    keep: bool = False,
+    today: date | None = None,
+    now: datetime | None = None,
+    activities: list[Activity] | None = None,
+    poll_interval: float = 2.0,
+    timeout: float = 600.0,
+) -> BillingResult:
     """Create, poll, download, (delete) and reconcile one billing report.
 
     ``activities`` replaces the journal's (what a test that controls time passes);
@@ -392,7 +496,8 @@ async def run_billing(webex: Webex, workspace: Path, plan: Plan, start: date, en
     notes: list[str] = []
     try:
         created = await webex.wholesale.create_billing_report(
-            start, end, type=report_type, sub_partner_org_id=sub_partner)
+            start, end, type=report_type, sub_partner_org_id=sub_partner
+        )
     except WebexConflict:
         # Webex keeps one report per period and type: the one that exists holds the same
         # figures. Use it, and leave it in place: it is not ours to delete.
@@ -405,28 +510,51 @@ async def run_billing(webex: Webex, workspace: Path, plan: Plan, start: date, en
         raise BillingReportFailed(f"Webex refused the billing report: {err}") from err
     try:
         report = await webex.wholesale.wait_for_billing_report(
-            created.id, interval=poll_interval, timeout=timeout)
+            created.id, interval=poll_interval, timeout=timeout
+        )
         if report.status != "COMPLETED":
-            errors = "; ".join(f"{e.get('code', '')} {e.get('description', '')}".strip()
-                               for e in report.raw.get("errors") or [] if isinstance(e, dict))
-            raise BillingReportFailed(f"billing report {report.id} ended {report.status}"
-                                      + (f": {errors}" if errors else ""))
+            errors = "; ".join(
+                f"{e.get('code', '')} {e.get('description', '')}".strip()
+                for e in report.raw.get("errors") or []
+                if isinstance(e, dict)
+            )
+            raise BillingReportFailed(
+                f"billing report {report.id} ended {report.status}"
+                + (f": {errors}" if errors else "")
+            )
         text = await _download(webex, report)
     finally:
         if not keep:
             await webex.wholesale.delete_billing_report(created.id)
-    result = reconcile(text, report_type, start, end, activities, now, report_id=created.id,
-                       kept=keep, sub_partner=sub_partner)
+    result = reconcile(
+        text,
+        report_type,
+        start,
+        end,
+        activities,
+        now,
+        report_id=created.id,
+        kept=keep,
+        sub_partner=sub_partner,
+    )
     result.notes[:0] = notes
     orgs = _org_ids(workspace) if (workspace / JOURNAL_FILE).exists() else {}
     if orgs:
         known = set(orgs.values())
-        foreign = {r.get("CUSTOMER_ORG_ID") for r in result.csv_rows
-                   if r.get("CUSTOMER_EXTERNAL_ID") in {a.customer_external_id
-                                                         for a in activities}} - known - {None}
+        foreign = (
+            {
+                r.get("CUSTOMER_ORG_ID")
+                for r in result.csv_rows
+                if r.get("CUSTOMER_EXTERNAL_ID") in {a.customer_external_id for a in activities}
+            }
+            - known
+            - {None}
+        )
         if foreign:
-            result.notes.append(f"{len(foreign)} customer org ids in the report differ from "
-                                "the journal's: a customer was recreated outside this load?")
+            result.notes.append(
+                f"{len(foreign)} customer org ids in the report differ from "
+                "the journal's: a customer was recreated outside this load?"
+            )
     return result
 
 
@@ -434,8 +562,7 @@ def save(result: BillingResult, workspace: Path) -> Path:
     """Kept so that ``migrate report`` can rebuild billing.xlsx and the summary offline."""
     path = workspace / BILLING_FILE
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.to_dict(), indent=1, sort_keys=True) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(json.dumps(result.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
 

@@ -63,12 +63,15 @@ async def create_workspace(executor: Executor, payload: dict[str, Any]) -> Resul
 
     async def create() -> Workspace:
         customer = await webex.wholesale.get_customer(
-            payload["customerId"], include_package_license_info=True, on_behalf_of=on_behalf)
+            payload["customerId"], include_package_license_info=True, on_behalf_of=on_behalf
+        )
         licences = customer.license_ids(package)
         if not licences:
-            raise _outcome(f"customer {payload['customerId']} has no {package} licence: add "
-                           f"the {package} package to the customer, then `migrate retry`",
-                           NO_LICENCE)
+            raise _outcome(
+                f"customer {payload['customerId']} has no {package} licence: add "
+                f"the {package} package to the customer, then `migrate retry`",
+                NO_LICENCE,
+            )
         calling = dict(body["calling"])
         calling["webexCalling"] = {**calling.get("webexCalling", {}), "licenses": licences}
         return await webex.devices.create_workspace({**body, "calling": calling})
@@ -93,17 +96,24 @@ async def create_device(executor: Executor, payload: dict[str, Any]) -> Result:
         has = found.workspace_id if owner_field == "workspaceId" else found.person_id
         if has != owner:
             current = found.person_id or found.workspace_id or "no owner"
-            raise _outcome(f"MAC {mac} is already device {found.id} of {current}, not of "
-                           f"this {owner_field}: remove it in Control Hub or fix the MAC",
-                           MAC_IN_USE)
+            raise _outcome(
+                f"MAC {mac} is already device {found.id} of {current}, not of "
+                f"this {owner_field}: remove it in Control Hub or fix the MAC",
+                MAC_IN_USE,
+            )
         return found
 
     async def create() -> Device:
         return await webex.devices.create_device(org_id, {**body, "mac": mac})
 
     found, adopted = await executor._create_or_adopt(lookup, create)
-    return {"deviceId": found.id, "orgId": org_id, "mac": mac, owner_field: owner,
-            "model": body.get("model")}, adopted
+    return {
+        "deviceId": found.id,
+        "orgId": org_id,
+        "mac": mac,
+        owner_field: owner,
+        "model": body.get("model"),
+    }, adopted
 
 
 HANDLERS: dict[str, Handler] = {

@@ -83,46 +83,75 @@ class DryRunTransport(httpx.AsyncBaseTransport):
         if request.method == "POST" and path.endswith("/wholesale/customers"):
             customer_id = self._new("customer")
             org_id = self._new("org")
-            location = (body.get("provisioningParameters", {}).get("calling", {})
-                        .get("location", {}))
+            location = body.get("provisioningParameters", {}).get("calling", {}).get("location", {})
             self._fake.customers[customer_id] = {
-                "id": customer_id, "orgId": org_id, "status": "provisioned",
-                "externalId": body.get("externalId"), "packages": body.get("packages", []),
+                "id": customer_id,
+                "orgId": org_id,
+                "status": "provisioned",
+                "externalId": body.get("externalId"),
+                "packages": body.get("packages", []),
                 # Issue #7: a workspace's create reads its common-area licence from here.
-                "resourceDetails": {"packages": [
-                    {"name": name, "status": "provisioned", "licenseIds": [f"{DRY}license-{name}"]}
-                    for name in body.get("packages", [])]},
+                "resourceDetails": {
+                    "packages": [
+                        {
+                            "name": name,
+                            "status": "provisioned",
+                            "licenseIds": [f"{DRY}license-{name}"],
+                        }
+                        for name in body.get("packages", [])
+                    ]
+                },
             }
-            self._fake.locations[org_id] = [{"id": self._new("location"),
-                                             "name": location.get("name"), "orgId": org_id}]
+            self._fake.locations[org_id] = [
+                {"id": self._new("location"), "name": location.get("name"), "orgId": org_id}
+            ]
             url = str(request.url.copy_with(query=None)) + f"/{customer_id}"
             return _json(202, {"url": url}, request, headers={"Location": url})
         if request.method == "POST" and path.endswith("/wholesale/subscribers"):
-            subscriber = {"id": self._new("subscriber"), "status": "provisioned",
-                          "email": body.get("email"), "customerId": body.get("customerId"),
-                          "personId": self._new("person"), "packages": body.get("packages")}
+            subscriber = {
+                "id": self._new("subscriber"),
+                "status": "provisioned",
+                "email": body.get("email"),
+                "customerId": body.get("customerId"),
+                "personId": self._new("person"),
+                "packages": body.get("packages"),
+            }
             self._fake.subscribers[subscriber["id"]] = subscriber
             return _json(200, subscriber, request)
-        if request.method == "POST" and path.endswith("/locations") \
-                and "/telephony/" not in path:
+        if request.method == "POST" and path.endswith("/locations") and "/telephony/" not in path:
             location_id = self._new("location")
             org_id = request.url.params.get("orgId", "")
             self._fake.locations.setdefault(org_id, []).append(
-                {"id": location_id, "name": body.get("name"), "orgId": org_id})
+                {"id": location_id, "name": body.get("name"), "orgId": org_id}
+            )
             return _json(201, {"id": location_id}, request)
         if request.method == "POST" and path.endswith("/telephony/config/locations"):
             return _json(201, {"id": body.get("id")}, request)
         # -- issue #7: workspaces (201) and devices (200), as Webex answers them ----------
         if request.method == "POST" and path.endswith("/workspaces"):
-            return _json(201, {"id": self._new("workspace"), "orgId": body.get("orgId"),
-                               "displayName": body.get("displayName"),
-                               "locationId": body.get("locationId"),
-                               "calling": {"type": (body.get("calling") or {}).get("type")}},
-                         request)
+            return _json(
+                201,
+                {
+                    "id": self._new("workspace"),
+                    "orgId": body.get("orgId"),
+                    "displayName": body.get("displayName"),
+                    "locationId": body.get("locationId"),
+                    "calling": {"type": (body.get("calling") or {}).get("type")},
+                },
+                request,
+            )
         if request.method == "POST" and path.endswith("/devices"):
             owner = {k: body[k] for k in ("personId", "workspaceId") if body.get(k)}
-            return _json(200, {"id": self._new("device"), "mac": body.get("mac"),
-                               "product": body.get("model"), **owner}, request)
+            return _json(
+                200,
+                {
+                    "id": self._new("device"),
+                    "mac": body.get("mac"),
+                    "product": body.get("model"),
+                    **owner,
+                },
+                request,
+            )
         # -- end issue #7 --------------------------------------------------------------
         if request.method == "DELETE":
             return httpx.Response(204, request=request)
@@ -135,16 +164,18 @@ class DryRunTransport(httpx.AsyncBaseTransport):
         query = parse_qs(request.url.query.decode())
         if "/wholesale/customers/" in path:
             customer = self._fake.customers.get(path.rsplit("/", 1)[-1])
-            return _json(200 if customer else 404, customer or {"message": "Not found"},
-                         request)
+            return _json(200 if customer else 404, customer or {"message": "Not found"}, request)
         if path.endswith("/telephony/config/locations"):
             # A made-up location was never enabled for calling: the executor enables it.
             return _json(200, {"locations": []}, request)
         if path.endswith("/locations"):
             org_id = query.get("orgId", [""])[0]
             name = query.get("name", [None])[0]
-            items = [loc for loc in self._fake.locations.get(org_id, [])
-                     if name is None or loc["name"] == name]
+            items = [
+                loc
+                for loc in self._fake.locations.get(org_id, [])
+                if name is None or loc["name"] == name
+            ]
             return _json(200, {"items": items}, request)
         if path.endswith("/telephony/config/numbers"):
             return _json(200, {"phoneNumbers": []}, request)
@@ -153,8 +184,9 @@ class DryRunTransport(httpx.AsyncBaseTransport):
         return _json(200, {"items": []}, request)
 
 
-def _json(status: int, body: Any, request: httpx.Request,
-          headers: dict[str, str] | None = None) -> httpx.Response:
+def _json(
+    status: int, body: Any, request: httpx.Request, headers: dict[str, str] | None = None
+) -> httpx.Response:
     return httpx.Response(status, json=body, request=request, headers=headers)
 
 
@@ -170,9 +202,16 @@ class DryRunResult:
     actions: list[JournalAction]
 
 
-async def dry_run(workspace: Path, plan: Plan, opener: Opener, *, command: str = "load",
-                  select: Iterable[str] = (), batch_size: int | None = None,
-                  options: LoadOptions | None = None) -> DryRunResult:
+async def dry_run(
+    workspace: Path,
+    plan: Plan,
+    opener: Opener,
+    *,
+    command: str = "load",
+    select: Iterable[str] = (),
+    batch_size: int | None = None,
+    options: LoadOptions | None = None,
+) -> DryRunResult:
     """Run the executor on a throw-away copy of the journal, through a DryRunTransport.
 
     ``opener(wrap)`` gives the Webex to talk to with ``wrap`` in front of its
@@ -188,12 +227,21 @@ async def dry_run(workspace: Path, plan: Plan, opener: Opener, *, command: str =
         scratch_ws = Path(scratch)
         real = workspace / JOURNAL_FILE
         if real.exists():
-            with sqlite3.connect(real) as source, \
-                    sqlite3.connect(scratch_ws / JOURNAL_FILE) as copy:
+            with (
+                sqlite3.connect(real) as source,
+                sqlite3.connect(scratch_ws / JOURNAL_FILE) as copy,
+            ):
                 source.backup(copy)
         async with opener(wrap) as webex:
-            result = await run_load(scratch_ws, webex, plan, command=command, select=select,
-                                    batch_size=batch_size, options=options)
+            result = await run_load(
+                scratch_ws,
+                webex,
+                plan,
+                command=command,
+                select=select,
+                batch_size=batch_size,
+                options=options,
+            )
         keys = set(result.outcomes)
         with Journal(scratch_ws) as journal:
             actions = [a for a in journal.actions() if a.key in keys]

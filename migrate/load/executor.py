@@ -64,18 +64,30 @@ class LoadResult:
         return not any(self.counts.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "batch": self.batch, "customers": self.customers,
-                "counts": self.counts, "seconds": round(self.seconds, 2),
-                "requests": self.requests, "throttled": self.throttled,
-                "stopped_early": self.stopped_early}
+        return {
+            "run_id": self.run_id,
+            "batch": self.batch,
+            "customers": self.customers,
+            "counts": self.counts,
+            "seconds": round(self.seconds, 2),
+            "requests": self.requests,
+            "throttled": self.throttled,
+            "stopped_early": self.stopped_early,
+        }
 
 
 class Outcome(Exception):
     """Raised by a handler to end an action other than with success."""
 
-    def __init__(self, state: str, message: str, code: str | None = None,
-                 kind: str = "terminal", result: dict[str, Any] | None = None,
-                 tracking_id: str | None = None) -> None:
+    def __init__(
+        self,
+        state: str,
+        message: str,
+        code: str | None = None,
+        kind: str = "terminal",
+        result: dict[str, Any] | None = None,
+        tracking_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.state = state
         self.message = message
@@ -86,19 +98,35 @@ class Outcome(Exception):
 
 
 def classify(err: WebexError) -> Outcome:
-    transient = err.ambiguous or err.status in (None, 408, 423, 429) or (
-        err.status is not None and err.status >= 500)
-    code = str(err.error_codes[0]) if err.error_codes else (
-        f"HTTP {err.status}" if err.status else "no answer")
-    return Outcome(jr.FAILED, str(err), code, "transient" if transient else "terminal",
-                   tracking_id=err.tracking_id)
+    transient = (
+        err.ambiguous
+        or err.status in (None, 408, 423, 429)
+        or (err.status is not None and err.status >= 500)
+    )
+    code = (
+        str(err.error_codes[0])
+        if err.error_codes
+        else (f"HTTP {err.status}" if err.status else "no answer")
+    )
+    return Outcome(
+        jr.FAILED,
+        str(err),
+        code,
+        "transient" if transient else "terminal",
+        tracking_id=err.tracking_id,
+    )
 
 
 class Executor:
-    def __init__(self, webex: Webex, journal: Journal, run_id: int,
-                 options: LoadOptions | None = None,
-                 progress: Callable[[int], None] | None = None,
-                 rerun: frozenset[str] = frozenset((jr.PENDING, jr.STARTED))) -> None:
+    def __init__(
+        self,
+        webex: Webex,
+        journal: Journal,
+        run_id: int,
+        options: LoadOptions | None = None,
+        progress: Callable[[int], None] | None = None,
+        rerun: frozenset[str] = frozenset((jr.PENDING, jr.STARTED)),
+    ) -> None:
         self.webex = webex
         self.rerun = rerun
         self.journal = journal
@@ -141,8 +169,11 @@ class Executor:
             reasons = ", ".join(f"{d} is {self.states.get(d, jr.PENDING)}" for d in blocking)
             if all(self.states.get(d) == jr.PARKED for d in blocking):
                 # Not a failure: it waits with what it waits for, and `retry` takes both up.
-                self._record(action, jr.PARKED, Outcome(jr.PARKED, f"waits for {reasons}",
-                                                        "waits_for_parked", "parked"))
+                self._record(
+                    action,
+                    jr.PARKED,
+                    Outcome(jr.PARKED, f"waits for {reasons}", "waits_for_parked", "parked"),
+                )
             else:
                 self._record(action, jr.SKIPPED, message=f"waits for {reasons}")
             return
@@ -169,21 +200,33 @@ class Executor:
         self.states[action.key] = jr.SUCCEEDED
         self._tick()
 
-    def _record(self, action: Action, state: str, outcome: Outcome | None = None,
-                message: str = "") -> None:
+    def _record(
+        self, action: Action, state: str, outcome: Outcome | None = None, message: str = ""
+    ) -> None:
         if state == jr.SKIPPED:
             self.journal.skip(action.key, self.run_id, message)
         elif state == jr.PARKED:
             assert outcome is not None
-            self.journal.park(action.key, self.run_id, outcome.code or "parked",
-                              outcome.message, result=outcome.result,
-                              tracking_id=outcome.tracking_id)
+            self.journal.park(
+                action.key,
+                self.run_id,
+                outcome.code or "parked",
+                outcome.message,
+                result=outcome.result,
+                tracking_id=outcome.tracking_id,
+            )
             if outcome.result:
                 self.results[action.key] = outcome.result
         else:
             assert outcome is not None
-            self.journal.fail(action.key, self.run_id, outcome.kind, outcome.code,
-                              outcome.message, tracking_id=outcome.tracking_id)
+            self.journal.fail(
+                action.key,
+                self.run_id,
+                outcome.kind,
+                outcome.code,
+                outcome.message,
+                tracking_id=outcome.tracking_id,
+            )
         self.states[action.key] = state
         self._tick()
 
@@ -197,8 +240,12 @@ class Executor:
         if is_ref(value):
             source = self.results.get(value["$ref"])
             if source is None or value["field"] not in source:
-                raise Outcome(jr.FAILED, f"{value['$ref']} has no {value['field']} yet",
-                              "unresolved", "terminal")
+                raise Outcome(
+                    jr.FAILED,
+                    f"{value['$ref']} has no {value['field']} yet",
+                    "unresolved",
+                    "terminal",
+                )
             return source[value["field"]]
         if isinstance(value, dict):
             return {k: self.resolve(v) for k, v in value.items()}
@@ -228,8 +275,9 @@ class Executor:
             return await extra(self, payload)
         raise Outcome(jr.FAILED, f"unknown action type {action.type}", "unknown_action")
 
-    async def _create_or_adopt(self, lookup: Callable[[], Awaitable[T | None]],
-                               create: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
+    async def _create_or_adopt(
+        self, lookup: Callable[[], Awaitable[T | None]], create: Callable[[], Awaitable[T]]
+    ) -> tuple[T, bool]:
         """Look, create, and when the answer is lost look again before trying again.
 
         A create is repeated only after a lookup proved the object does not
@@ -247,7 +295,7 @@ class Executor:
             found = await lookup()
             if found is not None:
                 return found, True
-            await asyncio.sleep(min(2.0, self.options.backoff_s * 2 ** attempt))
+            await asyncio.sleep(min(2.0, self.options.backoff_s * 2**attempt))
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     async def _create_customer(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -270,24 +318,45 @@ class Executor:
         on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
         opts = self.options
         customer = await self.webex.wholesale.wait_for_customer(
-            customer_id, timeout=opts.poll_timeout, interval=opts.poll_interval,
-            max_interval=opts.poll_max_interval, on_behalf_of=on_behalf)
+            customer_id,
+            timeout=opts.poll_timeout,
+            interval=opts.poll_interval,
+            max_interval=opts.poll_max_interval,
+            on_behalf_of=on_behalf,
+        )
         if customer.status == PARKED_CUSTOMER:
-            raise Outcome(jr.PARKED, "Cisco's Restricted/Denied Persons review (up to 72 h); "
-                          "`migrate retry` polls it again", PARKED_CUSTOMER,
-                          "parked", result={"customerId": customer_id})
+            raise Outcome(
+                jr.PARKED,
+                "Cisco's Restricted/Denied Persons review (up to 72 h); "
+                "`migrate retry` polls it again",
+                PARKED_CUSTOMER,
+                "parked",
+                result={"customerId": customer_id},
+            )
         if customer.status != "provisioned" or not customer.org_id:
-            detail = "; ".join(f"{e.get('package', '')} {e.get('errorCode', '')} "
-                               f"{e.get('description', '')}".strip()
-                               for e in customer.errors) or "no detail"
-            raise Outcome(jr.FAILED, f"customer ended {customer.status}: {detail}",
-                          customer.status, "terminal", result={"customerId": customer_id})
+            detail = (
+                "; ".join(
+                    f"{e.get('package', '')} {e.get('errorCode', '')} "
+                    f"{e.get('description', '')}".strip()
+                    for e in customer.errors
+                )
+                or "no detail"
+            )
+            raise Outcome(
+                jr.FAILED,
+                f"customer ended {customer.status}: {detail}",
+                customer.status,
+                "terminal",
+                result={"customerId": customer_id},
+            )
         first_name = None
         locations = [loc async for loc in self.webex.calling.list_locations(customer.org_id)]
         if payload.get("firstLocation"):
             first_name = self._first_location_name(action)
-        chosen = next((loc for loc in locations if first_name and loc.name == first_name),
-                      locations[0] if locations else None)
+        chosen = next(
+            (loc for loc in locations if first_name and loc.name == first_name),
+            locations[0] if locations else None,
+        )
         result = {"customerId": customer_id, "orgId": customer.org_id}
         if chosen is not None:
             result["locationId"] = chosen.id
@@ -297,8 +366,12 @@ class Executor:
         create = self._plan_action(action.depends_on[0]) if action.depends_on else None
         if create is None:
             return None
-        location = (create.payload.get("body", {}).get("provisioningParameters", {})
-                    .get("calling", {}).get("location", {}))
+        location = (
+            create.payload.get("body", {})
+            .get("provisioningParameters", {})
+            .get("calling", {})
+            .get("location", {})
+        )
         name = location.get("name")
         return str(name) if name else None
 
@@ -345,8 +418,9 @@ class Executor:
         calling = self.webex.calling
 
         async def present() -> set[str]:
-            return {n.phone_number async for n in calling.list_numbers(
-                org_id, location_id=location_id)}
+            return {
+                n.phone_number async for n in calling.list_numbers(org_id, location_id=location_id)
+            }
 
         before = await present()
         missing = [n for n in wanted if n not in before]
@@ -358,14 +432,18 @@ class Executor:
             now = await present()
             todo = [n for n in wanted if n not in now]  # after a lost answer: only the rest
             if todo:
-                await calling.add_numbers(org_id, location_id, todo,
-                                          state=payload["body"].get("state", "ACTIVE"))
+                await calling.add_numbers(
+                    org_id, location_id, todo, state=payload["body"].get("state", "ACTIVE")
+                )
             return True
 
         if missing:
             await self._create_or_adopt(all_there, add)
-        return {"added": missing, "adopted": [n for n in wanted if n in before],
-                "locationId": location_id}, not missing
+        return {
+            "added": missing,
+            "adopted": [n for n in wanted if n in before],
+            "locationId": location_id,
+        }, not missing
 
     async def _create_subscriber(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         body = payload["body"]
@@ -373,24 +451,42 @@ class Executor:
         wholesale = self.webex.wholesale
 
         async def lookup() -> Subscriber | None:
-            return await wholesale.find_subscriber(body["customerId"], body["email"],
-                                                   on_behalf_of=on_behalf)
+            return await wholesale.find_subscriber(
+                body["customerId"], body["email"], on_behalf_of=on_behalf
+            )
 
         async def create() -> Subscriber:
             return await wholesale.provision_subscriber(body, on_behalf_of=on_behalf)
 
         found, adopted = await self._create_or_adopt(lookup, create)
-        result = {"subscriberId": found.id, "personId": found.person_id,
-                  "customerId": body["customerId"]}
+        result = {
+            "subscriberId": found.id,
+            "personId": found.person_id,
+            "customerId": body["customerId"],
+        }
         if found.status == PARKED_SUBSCRIBER:
-            raise Outcome(jr.PARKED, "waiting for the user to accept the move of an existing "
-                          "Webex account (consent email)", PARKED_SUBSCRIBER, "parked",
-                          result=result)
+            raise Outcome(
+                jr.PARKED,
+                "waiting for the user to accept the move of an existing "
+                "Webex account (consent email)",
+                PARKED_SUBSCRIBER,
+                "parked",
+                result=result,
+            )
         return result, adopted
 
 
 def journal_actions(actions: list[Action]) -> list[JournalAction]:
-    return [JournalAction(key=a.key, type=a.type, customer=a.customer, batch=0,
-                          ordinal=a.ordinal, payload=a.payload, depends_on=a.depends_on,
-                          inverse=a.inverse) for a in actions]
-
+    return [
+        JournalAction(
+            key=a.key,
+            type=a.type,
+            customer=a.customer,
+            batch=0,
+            ordinal=a.ordinal,
+            payload=a.payload,
+            depends_on=a.depends_on,
+            inverse=a.inverse,
+        )
+        for a in actions
+    ]

@@ -135,12 +135,15 @@ class Journal:
     def begin_run(self, command: str, fingerprint: str | None) -> int:
         cursor = self._db.execute(
             "INSERT INTO runs (command, started_at, plan_fingerprint, status) "
-            "VALUES (?, ?, ?, 'running')", (command, _now(), fingerprint))
+            "VALUES (?, ?, ?, 'running')",
+            (command, _now(), fingerprint),
+        )
         return int(cursor.lastrowid or 0)
 
     def end_run(self, run_id: int, status: str) -> None:
-        self._db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
-                         (_now(), status, run_id))
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (_now(), status, run_id)
+        )
 
     def runs(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._db.execute("SELECT * FROM runs ORDER BY run_id")]
@@ -150,9 +153,17 @@ class Journal:
     def record_plan(self, actions: Iterable[JournalAction]) -> int:
         """Write every planned action once; actions already journaled keep their state."""
         rows = [
-            (a.key, a.type, a.customer, a.batch, a.ordinal, _dumps(a.payload),
-             _dumps(list(a.depends_on)), _dumps(a.inverse) if a.inverse is not None else None,
-             _now())
+            (
+                a.key,
+                a.type,
+                a.customer,
+                a.batch,
+                a.ordinal,
+                _dumps(a.payload),
+                _dumps(list(a.depends_on)),
+                _dumps(a.inverse) if a.inverse is not None else None,
+                _now(),
+            )
             for a in actions
         ]
         with self._transaction():
@@ -160,14 +171,18 @@ class Journal:
             self._db.executemany(
                 "INSERT INTO actions (key, type, customer, batch, ordinal, payload, depends_on, "
                 "inverse, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (key) DO NOTHING", rows)
+                "ON CONFLICT (key) DO NOTHING",
+                rows,
+            )
             return self._db.total_changes - before
 
     def assign_batch(self, keys: Iterable[str], batch: int) -> None:
         """Actions first run in this batch get its number (rollback --batch uses it)."""
         with self._transaction():
-            self._db.executemany("UPDATE actions SET batch = ? WHERE key = ? AND batch = 0",
-                                 [(batch, key) for key in keys])
+            self._db.executemany(
+                "UPDATE actions SET batch = ? WHERE key = ? AND batch = 0",
+                [(batch, key) for key in keys],
+            )
 
     def next_batch(self) -> int:
         row = self._db.execute("SELECT COALESCE(MAX(batch), 0) FROM actions").fetchone()
@@ -178,31 +193,65 @@ class Journal:
     def start(self, key: str, run_id: int) -> None:
         self._transition(key, STARTED, run_id, attempts_delta=1)
 
-    def succeed(self, key: str, run_id: int, result: dict[str, Any],
-                tracking_id: str | None = None, adopted: bool = False) -> None:
-        self._transition(key, SUCCEEDED, run_id, result=result, tracking_id=tracking_id,
-                         adopted=adopted)
+    def succeed(
+        self,
+        key: str,
+        run_id: int,
+        result: dict[str, Any],
+        tracking_id: str | None = None,
+        adopted: bool = False,
+    ) -> None:
+        self._transition(
+            key, SUCCEEDED, run_id, result=result, tracking_id=tracking_id, adopted=adopted
+        )
 
-    def fail(self, key: str, run_id: int, kind: str, code: str | None, message: str,
-             tracking_id: str | None = None) -> None:
-        self._transition(key, FAILED, run_id, error=(kind, code, message),
-                         tracking_id=tracking_id)
+    def fail(
+        self,
+        key: str,
+        run_id: int,
+        kind: str,
+        code: str | None,
+        message: str,
+        tracking_id: str | None = None,
+    ) -> None:
+        self._transition(key, FAILED, run_id, error=(kind, code, message), tracking_id=tracking_id)
 
     def skip(self, key: str, run_id: int, reason: str) -> None:
         self._transition(key, SKIPPED, run_id, error=("dependency", None, reason))
 
-    def park(self, key: str, run_id: int, reason: str, message: str | None = None,
-             result: dict[str, Any] | None = None, tracking_id: str | None = None) -> None:
-        self._transition(key, PARKED, run_id, error=("parked", reason, message or reason),
-                         result=result, tracking_id=tracking_id)
+    def park(
+        self,
+        key: str,
+        run_id: int,
+        reason: str,
+        message: str | None = None,
+        result: dict[str, Any] | None = None,
+        tracking_id: str | None = None,
+    ) -> None:
+        self._transition(
+            key,
+            PARKED,
+            run_id,
+            error=("parked", reason, message or reason),
+            result=result,
+            tracking_id=tracking_id,
+        )
 
     def roll_back(self, key: str, run_id: int, tracking_id: str | None = None) -> None:
         self._transition(key, ROLLED_BACK, run_id, tracking_id=tracking_id)
 
-    def _transition(self, key: str, state: str, run_id: int, *, attempts_delta: int = 0,
-                    result: dict[str, Any] | None = None, tracking_id: str | None = None,
-                    adopted: bool | None = None,
-                    error: tuple[str, str | None, str] | None = None) -> None:
+    def _transition(
+        self,
+        key: str,
+        state: str,
+        run_id: int,
+        *,
+        attempts_delta: int = 0,
+        result: dict[str, Any] | None = None,
+        tracking_id: str | None = None,
+        adopted: bool | None = None,
+        error: tuple[str, str | None, str] | None = None,
+    ) -> None:
         kind, code, message = error if error is not None else (None, None, None)
         now = _now()
         with self._transaction():
@@ -211,31 +260,46 @@ class Journal:
                 "result = COALESCE(?, result), tracking_id = COALESCE(?, tracking_id), "
                 "adopted = COALESCE(?, adopted), error_kind = ?, error_code = ?, "
                 "error_message = ?, updated_at = ? WHERE key = ?",
-                (state, run_id, attempts_delta, _dumps(result) if result is not None else None,
-                 tracking_id, None if adopted is None else int(adopted), kind, code, message,
-                 now, key))
+                (
+                    state,
+                    run_id,
+                    attempts_delta,
+                    _dumps(result) if result is not None else None,
+                    tracking_id,
+                    None if adopted is None else int(adopted),
+                    kind,
+                    code,
+                    message,
+                    now,
+                    key,
+                ),
+            )
             if cursor.rowcount != 1:
                 raise KeyError(f"journal has no action {key!r}")
             self._db.execute(
                 "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
-                (run_id, key, state, now, message))
+                (run_id, key, state, now, message),
+            )
 
     def note(self, key: str, run_id: int, what: str, detail: str) -> None:
         """An event without a state change (a rollback step that failed or was refused)."""
         self._db.execute(
             "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
-            (run_id, key, what, _now(), detail))
+            (run_id, key, what, _now(), detail),
+        )
 
     def succeeded_at(self) -> dict[str, tuple[str, int]]:
         """When (and in which run) each action last succeeded, from the events."""
         rows = self._db.execute(
-            "SELECT key, MAX(at), run_id FROM events WHERE state = ? GROUP BY key", (SUCCEEDED,))
+            "SELECT key, MAX(at), run_id FROM events WHERE state = ? GROUP BY key", (SUCCEEDED,)
+        )
         return {key: (at, int(run_id or 0)) for key, at, run_id in rows}
 
     # -- queries --------------------------------------------------------------
 
-    def actions(self, states: Iterable[str] | None = None,
-                customer: str | None = None) -> list[JournalAction]:
+    def actions(
+        self, states: Iterable[str] | None = None, customer: str | None = None
+    ) -> list[JournalAction]:
         sql = "SELECT * FROM actions"
         clauses, params = [], []
         if states is not None:
@@ -282,14 +346,22 @@ class _Tx:
 
 def _action(row: sqlite3.Row) -> JournalAction:
     return JournalAction(
-        key=row["key"], type=row["type"], customer=row["customer"], batch=row["batch"],
-        ordinal=row["ordinal"], payload=json.loads(row["payload"]),
+        key=row["key"],
+        type=row["type"],
+        customer=row["customer"],
+        batch=row["batch"],
+        ordinal=row["ordinal"],
+        payload=json.loads(row["payload"]),
         depends_on=tuple(json.loads(row["depends_on"])),
         inverse=json.loads(row["inverse"]) if row["inverse"] else None,
-        state=row["state"], attempts=row["attempts"],
+        state=row["state"],
+        attempts=row["attempts"],
         result=json.loads(row["result"]) if row["result"] else None,
-        adopted=bool(row["adopted"]), tracking_id=row["tracking_id"],
-        error_kind=row["error_kind"], error_code=row["error_code"],
-        error_message=row["error_message"], run_id=row["run_id"], updated_at=row["updated_at"],
+        adopted=bool(row["adopted"]),
+        tracking_id=row["tracking_id"],
+        error_kind=row["error_kind"],
+        error_code=row["error_code"],
+        error_message=row["error_message"],
+        run_id=row["run_id"],
+        updated_at=row["updated_at"],
     )
-

@@ -39,8 +39,9 @@ async def _remove_customer(webex: Webex, inverse: dict[str, Any]) -> None:
     try:
         await webex.wholesale.remove_customer(inverse["customerId"])
         # Removal is asynchronous (202 deleting): done when the customer is gone.
-        await webex.wholesale.wait_for_customer(inverse["customerId"], interval=0.05,
-                                                max_interval=2.0, timeout=300)
+        await webex.wholesale.wait_for_customer(
+            inverse["customerId"], interval=0.05, max_interval=2.0, timeout=300
+        )
     except WebexNotFound:
         return
 
@@ -54,7 +55,7 @@ INVERSE_HANDLERS: dict[str, InverseHandler] = {
 # Inverses the API does not offer: listed, never attempted.
 NOT_UNDOABLE = {
     "delete_location": "Webex offers no location delete this toolkit relies on; the location "
-                       "goes with its customer's removal",
+    "goes with its customer's removal",
 }
 
 
@@ -78,13 +79,22 @@ class RollbackResult:
     left: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id,
-                "steps": [vars(s) for s in self.steps],
-                "rolled_back": self.done, "failed": self.failed, "left_in_place": self.left}
+        return {
+            "run_id": self.run_id,
+            "steps": [vars(s) for s in self.steps],
+            "rolled_back": self.done,
+            "failed": self.failed,
+            "left_in_place": self.left,
+        }
 
 
-def choose(journal: Journal, *, customer: str | None = None, batch: int | None = None,
-           run: int | None = None) -> list[Step]:
+def choose(
+    journal: Journal,
+    *,
+    customer: str | None = None,
+    batch: int | None = None,
+    run: int | None = None,
+) -> list[Step]:
     """The inverse steps for a customer, batch or run, newest first."""
     if sum(x is not None for x in (customer, batch, run)) != 1:
         raise InputError("rollback: give exactly one of --customer, --batch, --run")
@@ -102,9 +112,17 @@ def choose(journal: Journal, *, customer: str | None = None, batch: int | None =
     for action in actions:
         if action.inverse is None or action.adopted:
             continue  # nothing to undo, or not ours to undo
-        steps.append(Step(action.key, action.type, action.customer, action.inverse["type"],
-                          when.get(action.key, ("", 0))[0],
-                          NOT_UNDOABLE.get(action.inverse["type"], ""), action.ordinal))
+        steps.append(
+            Step(
+                action.key,
+                action.type,
+                action.customer,
+                action.inverse["type"],
+                when.get(action.key, ("", 0))[0],
+                NOT_UNDOABLE.get(action.inverse["type"], ""),
+                action.ordinal,
+            )
+        )
     # Newest first; actions that finished in the same millisecond go in reverse plan
     # order, so a phone is always removed before the workspace it belongs to.
     return sorted(steps, key=lambda s: (s.succeeded_at, s.customer, s.ordinal), reverse=True)

@@ -17,14 +17,23 @@ from migrate.webex import Webex
 
 def _customers_with_work(journal: Journal, plan: Plan, states: Iterable[str]) -> list[str]:
     wanted = set(states)
-    return sorted({a.customer for a in journal.actions() if a.state in wanted}
-                  & {a.customer for a in plan.actions})
+    return sorted(
+        {a.customer for a in journal.actions() if a.state in wanted}
+        & {a.customer for a in plan.actions}
+    )
 
 
-async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = "load",
-                   select: Iterable[str] = (), batch_size: int | None = None,
-                   options: LoadOptions | None = None,
-                   progress: Callable[[int], None] | None = None) -> LoadResult:
+async def run_load(
+    workspace: Path,
+    webex: Webex,
+    plan: Plan,
+    *,
+    command: str = "load",
+    select: Iterable[str] = (),
+    batch_size: int | None = None,
+    options: LoadOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> LoadResult:
     """Run (``load``) or re-run (``retry``) the plan's actions for a batch of customers."""
     started = time.perf_counter()
     with Journal(workspace) as journal:
@@ -32,8 +41,7 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
         if command == "retry":
             # Failed, skipped and parked work, and whatever an interrupted run left
             # unfinished: a load killed before its first request leaves all pending.
-            customers = _customers_with_work(journal, plan,
-                                             (*jr.RETRYABLE, jr.STARTED, jr.PENDING))
+            customers = _customers_with_work(journal, plan, (*jr.RETRYABLE, jr.STARTED, jr.PENDING))
             rerun = frozenset((*jr.RETRYABLE, jr.STARTED, jr.PENDING))
         else:
             customers = _customers_with_work(journal, plan, (jr.PENDING, jr.STARTED))
@@ -42,8 +50,7 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
         if chosen:
             unknown = chosen - {a.customer for a in plan.actions}
             if unknown:
-                raise InputError(f"--select: no customer {', '.join(sorted(unknown))} in the "
-                                 "plan")
+                raise InputError(f"--select: no customer {', '.join(sorted(unknown))} in the plan")
             customers = [c for c in customers if c in chosen]
         if batch_size:
             customers = customers[:batch_size]
@@ -58,15 +65,24 @@ async def run_load(workspace: Path, webex: Webex, plan: Plan, *, command: str = 
         counts = Counter(executor.states.get(a.key, jr.PENDING) for a in actions)
         all_counts = {state: counts.get(state, 0) for state in jr.STATES}
         failed = any(all_counts[s] for s in (jr.FAILED, jr.SKIPPED, jr.STARTED))
-        journal.end_run(run_id, "stopped" if not finished else
-                        "partial" if failed else "parked" if all_counts[jr.PARKED] else "done")
+        journal.end_run(
+            run_id,
+            "stopped"
+            if not finished
+            else "partial"
+            if failed
+            else "parked"
+            if all_counts[jr.PARKED]
+            else "done",
+        )
         return LoadResult(
-            run_id=run_id, batch=batch, customers=customers, counts=all_counts,
+            run_id=run_id,
+            batch=batch,
+            customers=customers,
+            counts=all_counts,
             seconds=time.perf_counter() - started,
             requests=webex.client.requests_sent - requests_before,
             stopped_early=not finished,
             throttled=webex.client.throttled - throttled_before,
             outcomes={a.key: executor.states.get(a.key, jr.PENDING) for a in actions},
         )
-
-

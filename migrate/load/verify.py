@@ -118,25 +118,37 @@ class VerifyResult:
         return counts
 
     def to_dict(self) -> dict[str, Any]:
-        return {"customers": self.customers, "not_loaded": self.not_loaded,
-                "differences": [asdict(d) for d in self.differences],
-                "counts": self.counts(), "checked": self.checked, "matched": self.matched,
-                "not_compared": [list(n) for n in self.not_compared],
-                "requests": self.requests, "seconds": round(self.seconds, 2),
-                "verified_at": self.verified_at, "ok": self.ok}
+        return {
+            "customers": self.customers,
+            "not_loaded": self.not_loaded,
+            "differences": [asdict(d) for d in self.differences],
+            "counts": self.counts(),
+            "checked": self.checked,
+            "matched": self.matched,
+            "not_compared": [list(n) for n in self.not_compared],
+            "requests": self.requests,
+            "seconds": round(self.seconds, 2),
+            "verified_at": self.verified_at,
+            "ok": self.ok,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VerifyResult:
-        return cls(customers=list(data["customers"]), not_loaded=list(data["not_loaded"]),
-                   differences=[Difference(**d) for d in data["differences"]],
-                   checked=dict(data["checked"]), matched=dict(data["matched"]),
-                   not_compared=[(str(a), str(b)) for a, b in data["not_compared"]],
-                   requests=int(data.get("requests", 0)),
-                   seconds=float(data.get("seconds", 0.0)),
-                   verified_at=str(data.get("verified_at", "")))
+        return cls(
+            customers=list(data["customers"]),
+            not_loaded=list(data["not_loaded"]),
+            differences=[Difference(**d) for d in data["differences"]],
+            checked=dict(data["checked"]),
+            matched=dict(data["matched"]),
+            not_compared=[(str(a), str(b)) for a, b in data["not_compared"]],
+            requests=int(data.get("requests", 0)),
+            seconds=float(data.get("seconds", 0.0)),
+            verified_at=str(data.get("verified_at", "")),
+        )
 
 
 # ---------------------------------------------------------------- the plan, per customer
+
 
 @dataclass
 class CustomerPlan:
@@ -159,8 +171,9 @@ class CustomerPlan:
         if source is None:
             return None
         if source.type == AWAIT_CUSTOMER:
-            return _first_location(self.actions.get(source.depends_on[0])
-                                   if source.depends_on else None)[0]
+            return _first_location(
+                self.actions.get(source.depends_on[0]) if source.depends_on else None
+            )[0]
         if source.type == CREATE_LOCATION:
             name = source.payload.get("body", {}).get("name")
             return str(name) if name else None
@@ -171,8 +184,12 @@ def _first_location(create: Action | None) -> tuple[str | None, str | None]:
     """(name, time zone) of the location that travels with the customer's provisioning."""
     if create is None:
         return None, None
-    location = (create.payload.get("body", {}).get("provisioningParameters", {})
-                .get("calling", {}).get("location", {}))
+    location = (
+        create.payload.get("body", {})
+        .get("provisioningParameters", {})
+        .get("calling", {})
+        .get("location", {})
+    )
     return location.get("name"), location.get("timezone")
 
 
@@ -181,6 +198,7 @@ def _packages(values: Iterable[Any]) -> str:
 
 
 # ---------------------------------------------------------------- reading Webex back
+
 
 @dataclass
 class Readback:
@@ -198,21 +216,25 @@ class Readback:
     async def locations(self) -> list[Location]:
         if self._locations is None:
             org = self.customer.org_id
-            self._locations = ([loc async for loc in self.webex.calling.list_locations(org)]
-                               if org else [])
+            self._locations = (
+                [loc async for loc in self.webex.calling.list_locations(org)] if org else []
+            )
         return self._locations
 
     async def numbers(self) -> list[PhoneNumber]:
         if self._numbers is None:
             org = self.customer.org_id
-            self._numbers = ([n async for n in self.webex.calling.list_numbers(org)]
-                             if org else [])
+            self._numbers = [n async for n in self.webex.calling.list_numbers(org)] if org else []
         return self._numbers
 
     async def subscribers(self) -> list[Subscriber]:
         if self._subscribers is None:
-            self._subscribers = [s async for s in self.webex.wholesale.list_subscribers(
-                customer_id=self.customer.id, on_behalf_of=self.on_behalf_of)]
+            self._subscribers = [
+                s
+                async for s in self.webex.wholesale.list_subscribers(
+                    customer_id=self.customer.id, on_behalf_of=self.on_behalf_of
+                )
+            ]
         return self._subscribers
 
     async def location_names(self) -> dict[str, str | None]:
@@ -221,15 +243,15 @@ class Readback:
     async def workspaces(self) -> list[Workspace]:
         if self._workspaces is None:
             org = self.customer.org_id
-            self._workspaces = ([w async for w in self.webex.devices.list_workspaces(org)]
-                                if org else [])
+            self._workspaces = (
+                [w async for w in self.webex.devices.list_workspaces(org)] if org else []
+            )
         return self._workspaces
 
     async def devices(self) -> list[Device]:
         if self._devices is None:
             org = self.customer.org_id
-            self._devices = ([d async for d in self.webex.devices.list_devices(org)]
-                             if org else [])
+            self._devices = [d async for d in self.webex.devices.list_devices(org)] if org else []
         return self._devices
 
 
@@ -250,15 +272,27 @@ class Kind:
 
 def _expect_customer(action: Action, plan: CustomerPlan) -> list[Expected]:
     body = action.payload["body"]
-    return [Expected("customer", str(body["externalId"]),
-                     {"packages": _packages(body.get("packages", [])), "status": "provisioned"},
-                     action.key, plan.state(action.key))]
+    return [
+        Expected(
+            "customer",
+            str(body["externalId"]),
+            {"packages": _packages(body.get("packages", [])), "status": "provisioned"},
+            action.key,
+            plan.state(action.key),
+        )
+    ]
 
 
 async def _read_customer(back: Readback) -> list[Actual]:
     c = back.customer
-    return [Actual("customer", c.external_id or "", {"packages": _packages(c.packages),
-                                                      "status": c.status}, c.id)]
+    return [
+        Actual(
+            "customer",
+            c.external_id or "",
+            {"packages": _packages(c.packages), "status": c.status},
+            c.id,
+        )
+    ]
 
 
 def _expect_locations(action: Action, plan: CustomerPlan) -> list[Expected]:
@@ -266,16 +300,24 @@ def _expect_locations(action: Action, plan: CustomerPlan) -> list[Expected]:
         name, zone = _first_location(action)
         if not name:
             return []
-        return [Expected("location", name, {"timeZone": zone}, action.key,
-                         plan.state(action.key))]
+        return [Expected("location", name, {"timeZone": zone}, action.key, plan.state(action.key))]
     body = action.payload["body"]
-    return [Expected("location", str(body["name"]), {"timeZone": body.get("timeZone")},
-                     action.key, plan.state(action.key))]
+    return [
+        Expected(
+            "location",
+            str(body["name"]),
+            {"timeZone": body.get("timeZone")},
+            action.key,
+            plan.state(action.key),
+        )
+    ]
 
 
 async def _read_locations(back: Readback) -> list[Actual]:
-    return [Actual("location", loc.name or "", {"timeZone": loc.raw.get("timeZone")}, loc.id)
-            for loc in await back.locations()]
+    return [
+        Actual("location", loc.name or "", {"timeZone": loc.raw.get("timeZone")}, loc.id)
+        for loc in await back.locations()
+    ]
 
 
 def _expect_numbers(action: Action, plan: CustomerPlan) -> list[Expected]:
@@ -284,29 +326,48 @@ def _expect_numbers(action: Action, plan: CustomerPlan) -> list[Expected]:
     journal_state = plan.state(action.key)
     # Rollback removes only the numbers the load added; those it adopted stay.
     adopted = set((plan.results.get(action.key) or {}).get("adopted") or ())
-    return [Expected("number", str(n), {"location": location, "state": state}, action.key,
-                     jr.SUCCEEDED if journal_state == jr.ROLLED_BACK and n in adopted
-                     else journal_state)
-            for n in action.payload["body"]["phoneNumbers"]]
+    return [
+        Expected(
+            "number",
+            str(n),
+            {"location": location, "state": state},
+            action.key,
+            jr.SUCCEEDED if journal_state == jr.ROLLED_BACK and n in adopted else journal_state,
+        )
+        for n in action.payload["body"]["phoneNumbers"]
+    ]
 
 
 async def _read_numbers(back: Readback) -> list[Actual]:
     names = await back.location_names()
-    return [Actual("number", n.phone_number,
-                   {"location": names.get(n.location_id or "", n.location_id),
-                    "state": n.state}, None)
-            for n in await back.numbers()]
+    return [
+        Actual(
+            "number",
+            n.phone_number,
+            {"location": names.get(n.location_id or "", n.location_id), "state": n.state},
+            None,
+        )
+        for n in await back.numbers()
+    ]
 
 
 def _expect_subscribers(action: Action, plan: CustomerPlan) -> list[Expected]:
     body = action.payload["body"]
     params = body.get("provisioningParameters", {})
-    return [Expected("subscriber", str(body["email"]).casefold(), {
-        "package": _packages(body.get("packages", [])),
-        "number": params.get("primaryPhoneNumber"),
-        "extension": params.get("extension"),
-        "location": plan.location_name(params.get("locationId")),
-    }, action.key, plan.state(action.key))]
+    return [
+        Expected(
+            "subscriber",
+            str(body["email"]).casefold(),
+            {
+                "package": _packages(body.get("packages", [])),
+                "number": params.get("primaryPhoneNumber"),
+                "extension": params.get("extension"),
+                "location": plan.location_name(params.get("locationId")),
+            },
+            action.key,
+            plan.state(action.key),
+        )
+    ]
 
 
 async def _read_subscribers(back: Readback) -> list[Actual]:
@@ -319,9 +380,11 @@ async def _read_subscribers(back: Readback) -> list[Actual]:
         number = owned.get(sub.person_id) if sub.person_id else None
         fields: dict[str, Value] = {"package": _packages(sub.packages)}
         if number is not None:
-            fields.update(number=number.phone_number,
-                          extension=number.raw.get("extension") or None,
-                          location=names.get(number.location_id or "", number.location_id))
+            fields.update(
+                number=number.phone_number,
+                extension=number.raw.get("extension") or None,
+                location=names.get(number.location_id or "", number.location_id),
+            )
         else:
             # Without a number the APIs used here show neither extension nor location.
             fields.update(number=None, extension=UNREADABLE, location=UNREADABLE)
@@ -332,11 +395,19 @@ async def _read_subscribers(back: Readback) -> list[Actual]:
 def _expect_workspaces(action: Action, plan: CustomerPlan) -> list[Expected]:
     body = action.payload["body"]
     calling = body.get("calling", {}).get("webexCalling", {})
-    return [Expected("workspace", str(body["displayName"]), {
-        "number": calling.get("phoneNumber"),
-        "extension": calling.get("extension"),
-        "location": plan.location_name(body.get("locationId")),
-    }, action.key, plan.state(action.key))]
+    return [
+        Expected(
+            "workspace",
+            str(body["displayName"]),
+            {
+                "number": calling.get("phoneNumber"),
+                "extension": calling.get("extension"),
+                "location": plan.location_name(body.get("locationId")),
+            },
+            action.key,
+            plan.state(action.key),
+        )
+    ]
 
 
 async def _read_workspaces(back: Readback) -> list[Actual]:
@@ -345,11 +416,9 @@ async def _read_workspaces(back: Readback) -> list[Actual]:
     out = []
     for ws in await back.workspaces():
         number = owned.get(ws.id)
-        fields: dict[str, Value] = {"location": names.get(ws.location_id or "",
-                                                          ws.location_id)}
+        fields: dict[str, Value] = {"location": names.get(ws.location_id or "", ws.location_id)}
         if number is not None:
-            fields.update(number=number.phone_number,
-                          extension=number.raw.get("extension") or None)
+            fields.update(number=number.phone_number, extension=number.raw.get("extension") or None)
         else:
             fields.update(number=None, extension=UNREADABLE)
         out.append(Actual("workspace", ws.display_name, fields, ws.id))
@@ -372,14 +441,21 @@ def _expect_devices(action: Action, plan: CustomerPlan) -> list[Expected]:
             owner = f"person {str(source.payload['body']['email']).casefold()}"
         elif source is not None and source.type == CREATE_WORKSPACE:
             owner = f"workspace {source.payload['body']['displayName']}"
-    return [Expected("device", normalise_mac(str(body["mac"])),
-                     {"model": _product(body.get("model")), "owner": owner},
-                     action.key, plan.state(action.key))]
+    return [
+        Expected(
+            "device",
+            normalise_mac(str(body["mac"])),
+            {"model": _product(body.get("model")), "owner": owner},
+            action.key,
+            plan.state(action.key),
+        )
+    ]
 
 
 async def _read_devices(back: Readback) -> list[Actual]:
-    people = {s.person_id: (s.email or "").casefold() for s in await back.subscribers()
-              if s.person_id}
+    people = {
+        s.person_id: (s.email or "").casefold() for s in await back.subscribers() if s.person_id
+    }
     places = {w.id: w.display_name for w in await back.workspaces()}
     out = []
     for device in await back.devices():
@@ -388,8 +464,14 @@ async def _read_devices(back: Readback) -> list[Actual]:
             owner = f"person {people.get(device.person_id, device.person_id)}"
         elif device.workspace_id:
             owner = f"workspace {places.get(device.workspace_id, device.workspace_id)}"
-        out.append(Actual("device", device.mac or device.id,
-                          {"model": _product(device.product), "owner": owner}, device.id))
+        out.append(
+            Actual(
+                "device",
+                device.mac or device.id,
+                {"model": _product(device.product), "owner": owner},
+                device.id,
+            )
+        )
     return out
 
 
@@ -397,10 +479,20 @@ KINDS: tuple[Kind, ...] = (
     Kind("customer", CREATE_CUSTOMER, ("packages", "status"), _expect_customer, _read_customer),
     Kind("location", CREATE_LOCATION, ("timeZone",), _expect_locations, _read_locations),
     Kind("number", ADD_NUMBERS, ("location", "state"), _expect_numbers, _read_numbers),
-    Kind("subscriber", CREATE_SUBSCRIBER, ("package", "number", "extension", "location"),
-         _expect_subscribers, _read_subscribers),
-    Kind("workspace", CREATE_WORKSPACE, ("number", "extension", "location"),
-         _expect_workspaces, _read_workspaces),
+    Kind(
+        "subscriber",
+        CREATE_SUBSCRIBER,
+        ("package", "number", "extension", "location"),
+        _expect_subscribers,
+        _read_subscribers,
+    ),
+    Kind(
+        "workspace",
+        CREATE_WORKSPACE,
+        ("number", "extension", "location"),
+        _expect_workspaces,
+        _read_workspaces,
+    ),
     Kind("device", CREATE_DEVICE, ("model", "owner"), _expect_devices, _read_devices),
 )
 # Action types that create nothing to read back.
@@ -408,14 +500,22 @@ _NOTHING_TO_READ = {AWAIT_CUSTOMER}
 # The first location travels with the customer's create: the location kind reads both.
 _ALSO_FROM = {"location": (CREATE_CUSTOMER,)}
 # Model entities verify cannot read yet: kind name that will → (model entity, action type).
-_MODEL_ENTITIES = {"device": ("devices", "create_device"),
-                   "workspace": ("workspaces", "create_workspace")}
+_MODEL_ENTITIES = {
+    "device": ("devices", "create_device"),
+    "workspace": ("workspaces", "create_workspace"),
+}
 
 
 # ---------------------------------------------------------------- comparing
 
-def compare(customer: str, kind: Kind, expected: list[Expected], actual: list[Actual],
-            unreadable: Counter[str]) -> tuple[list[Difference], int]:
+
+def compare(
+    customer: str,
+    kind: Kind,
+    expected: list[Expected],
+    actual: list[Actual],
+    unreadable: Counter[str],
+) -> tuple[list[Difference], int]:
     """Differences of one kind for one customer, and how many objects matched exactly."""
     wanted = {e.key: e for e in expected if e.state != jr.ROLLED_BACK}
     gone = {e.key for e in expected if e.state == jr.ROLLED_BACK}
@@ -426,9 +526,17 @@ def compare(customer: str, kind: Kind, expected: list[Expected], actual: list[Ac
         exp = wanted[key]
         act = found.get(key)
         if act is None:
-            out.append(Difference(customer, kind.name, key, MISSING, action=exp.action,
-                                  journal_state=exp.state,
-                                  message=f"planned {kind.name} is not in Webex"))
+            out.append(
+                Difference(
+                    customer,
+                    kind.name,
+                    key,
+                    MISSING,
+                    action=exp.action,
+                    journal_state=exp.state,
+                    message=f"planned {kind.name} is not in Webex",
+                )
+            )
             continue
         same = True
         for name in kind.fields:
@@ -438,23 +546,38 @@ def compare(customer: str, kind: Kind, expected: list[Expected], actual: list[Ac
                 continue
             if (want or None) != (have or None):
                 same = False
-                out.append(Difference(customer, kind.name, key, DIFFERENT, name, want, have,
-                                      exp.action, exp.state, act.webex_id,
-                                      f"{name}: planned {want or '(none)'}, Webex has "
-                                      f"{have or '(none)'}"))
+                out.append(
+                    Difference(
+                        customer,
+                        kind.name,
+                        key,
+                        DIFFERENT,
+                        name,
+                        want,
+                        have,
+                        exp.action,
+                        exp.state,
+                        act.webex_id,
+                        f"{name}: planned {want or '(none)'}, Webex has {have or '(none)'}",
+                    )
+                )
         matched += same
     for key in sorted(set(found) - set(wanted)):
         act = found[key]
-        why = ("rolled back, yet still in Webex" if key in gone
-               else f"in Webex but not in the plan for {customer}")
-        out.append(Difference(customer, kind.name, key, UNEXPECTED, webex_id=act.webex_id,
-                              message=why))
+        why = (
+            "rolled back, yet still in Webex"
+            if key in gone
+            else f"in Webex but not in the plan for {customer}"
+        )
+        out.append(
+            Difference(customer, kind.name, key, UNEXPECTED, webex_id=act.webex_id, message=why)
+        )
     return out, matched
 
 
-async def _verify_customer(webex: Webex, plan: CustomerPlan, kinds: tuple[Kind, ...],
-                           unreadable: Counter[str]) -> tuple[list[Difference], Counter[str],
-                                                             Counter[str]]:
+async def _verify_customer(
+    webex: Webex, plan: CustomerPlan, kinds: tuple[Kind, ...], unreadable: Counter[str]
+) -> tuple[list[Difference], Counter[str], Counter[str]]:
     checked: Counter[str] = Counter()
     matched: Counter[str] = Counter()
     expected: dict[str, list[Expected]] = {k.name: [] for k in kinds}
@@ -465,23 +588,47 @@ async def _verify_customer(webex: Webex, plan: CustomerPlan, kinds: tuple[Kind, 
                 expected[kind.name] += kind.expected(action, plan)
     customer_exp = expected["customer"][0]
     if customer_exp.state == jr.ROLLED_BACK:
-        found = await webex.wholesale.find_customer(customer_exp.key,
-                                                    on_behalf_of=plan.on_behalf_of)
+        found = await webex.wholesale.find_customer(
+            customer_exp.key, on_behalf_of=plan.on_behalf_of
+        )
         if found is None:
             return [], checked, matched
-        return [Difference(plan.id, "customer", customer_exp.key, UNEXPECTED,
-                           webex_id=found.id, action=customer_exp.action,
-                           journal_state=customer_exp.state,
-                           message="rolled back, yet still in Webex")], checked, matched
+        return (
+            [
+                Difference(
+                    plan.id,
+                    "customer",
+                    customer_exp.key,
+                    UNEXPECTED,
+                    webex_id=found.id,
+                    action=customer_exp.action,
+                    journal_state=customer_exp.state,
+                    message="rolled back, yet still in Webex",
+                )
+            ],
+            checked,
+            matched,
+        )
     found = await webex.wholesale.find_customer(customer_exp.key, on_behalf_of=plan.on_behalf_of)
     if found is None:
         under = sum(len(v) for name, v in expected.items() if name != "customer")
         checked["customer"] += 1
-        return [Difference(plan.id, "customer", customer_exp.key, MISSING,
-                           action=customer_exp.action, journal_state=customer_exp.state,
-                           message=f"customer not in Webex; its {under} planned locations, "
-                                   "numbers and subscribers were not compared")], \
-            checked, matched
+        return (
+            [
+                Difference(
+                    plan.id,
+                    "customer",
+                    customer_exp.key,
+                    MISSING,
+                    action=customer_exp.action,
+                    journal_state=customer_exp.state,
+                    message=f"customer not in Webex; its {under} planned locations, "
+                    "numbers and subscribers were not compared",
+                )
+            ],
+            checked,
+            matched,
+        )
     back = Readback(webex, found, plan.on_behalf_of)
     out: list[Difference] = []
     for kind in kinds:
@@ -490,8 +637,15 @@ async def _verify_customer(webex: Webex, plan: CustomerPlan, kinds: tuple[Kind, 
         except WebexError as err:
             # Nothing proven either way (a missing scope, an outage): a difference to act
             # on, never a silent pass.
-            out.append(Difference(plan.id, kind.name, "*", UNREAD,
-                                  message=f"could not read {kind.name}s back: {err}"))
+            out.append(
+                Difference(
+                    plan.id,
+                    kind.name,
+                    "*",
+                    UNREAD,
+                    message=f"could not read {kind.name}s back: {err}",
+                )
+            )
             continue
         diffs, same = compare(plan.id, kind, expected[kind.name], actual, unreadable)
         out += diffs
@@ -500,15 +654,23 @@ async def _verify_customer(webex: Webex, plan: CustomerPlan, kinds: tuple[Kind, 
     return out, checked, matched
 
 
-def _not_compared(plan: Plan, workspace: Path, kinds: tuple[Kind, ...],
-                  unreadable: Counter[str]) -> list[tuple[str, str]]:
-    covered = {k.action_type for k in kinds} | _NOTHING_TO_READ | {
-        t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
+def _not_compared(
+    plan: Plan, workspace: Path, kinds: tuple[Kind, ...], unreadable: Counter[str]
+) -> list[tuple[str, str]]:
+    covered = (
+        {k.action_type for k in kinds}
+        | _NOTHING_TO_READ
+        | {t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
+    )
     notes: list[tuple[str, str]] = []
     per_type = Counter(a.type for a in plan.actions if a.type not in covered)
     for kind_type, n in sorted(per_type.items()):
-        notes.append((f"{n} {kind_type} actions",
-                      "loaded by the plan, but verify has no reader for this kind yet"))
+        notes.append(
+            (
+                f"{n} {kind_type} actions",
+                "loaded by the plan, but verify has no reader for this kind yet",
+            )
+        )
     names = {k.name for k in kinds}
     planned_types = {a.type for a in plan.actions}
     for kind_name, (entity, action_type) in _MODEL_ENTITIES.items():
@@ -517,17 +679,26 @@ def _not_compared(plan: Plan, workspace: Path, kinds: tuple[Kind, ...],
         records = list(wm.read(workspace, entity))
         if entity == "devices":
             records = [d for d in records if d.migrate]
-        notes.append((f"{entity}: {len(records)} in the model",
-                      f"{entity} were not compared: the plan does not load them"))
+        notes.append(
+            (
+                f"{entity}: {len(records)} in the model",
+                f"{entity} were not compared: the plan does not load them",
+            )
+        )
     for what, n in sorted(unreadable.items()):
-        notes.append((f"{what} of {n} objects",
-                      "not compared: without a phone number, the Wholesale and Calling APIs "
-                      "used here do not show this object's extension or location"))
+        notes.append(
+            (
+                f"{what} of {n} objects",
+                "not compared: without a phone number, the Wholesale and Calling APIs "
+                "used here do not show this object's extension or location",
+            )
+        )
     return notes
 
 
-def _scope(plan: Plan, actions: list[JournalAction], select: Iterable[str]
-           ) -> tuple[list[str], list[str]]:
+def _scope(
+    plan: Plan, actions: list[JournalAction], select: Iterable[str]
+) -> tuple[list[str], list[str]]:
     planned = sorted({a.customer for a in plan.actions})
     chosen = set(select)
     unknown = chosen - set(planned)
@@ -538,13 +709,22 @@ def _scope(plan: Plan, actions: list[JournalAction], select: Iterable[str]
     return [c for c in wanted if c in touched], [c for c in wanted if c not in touched]
 
 
-async def verify(workspace: Path, webex: Webex, plan: Plan, *, select: Iterable[str] = (),
-                 concurrency: int = 8, kinds: tuple[Kind, ...] = KINDS) -> VerifyResult:
+async def verify(
+    workspace: Path,
+    webex: Webex,
+    plan: Plan,
+    *,
+    select: Iterable[str] = (),
+    concurrency: int = 8,
+    kinds: tuple[Kind, ...] = KINDS,
+) -> VerifyResult:
     """Compare what Webex holds for the loaded customers with the plan. Sends only GETs."""
     started = time.perf_counter()
     if not (workspace / JOURNAL_FILE).exists():
-        raise PreconditionError(f"{workspace / JOURNAL_FILE}: no journal; nothing was loaded "
-                                "yet, so there is nothing to verify")
+        raise PreconditionError(
+            f"{workspace / JOURNAL_FILE}: no journal; nothing was loaded "
+            "yet, so there is nothing to verify"
+        )
     with Journal(workspace) as journal:
         journaled = journal.actions()
     states = {a.key: a.state for a in journaled}
@@ -563,8 +743,11 @@ async def verify(workspace: Path, webex: Webex, plan: Plan, *, select: Iterable[
         on_behalf = create.payload.get("params", {}).get("onBehalfOfSubPartnerOrgId")
         async with slots:
             return await _verify_customer(
-                webex, CustomerPlan(customer, actions, states, on_behalf, journal_results), kinds,
-                unreadable)
+                webex,
+                CustomerPlan(customer, actions, states, on_behalf, journal_results),
+                kinds,
+                unreadable,
+            )
 
     results = await asyncio.gather(*(one(c) for c in customers))
     differences: list[Difference] = []
@@ -577,21 +760,25 @@ async def verify(workspace: Path, webex: Webex, plan: Plan, *, select: Iterable[
     order = {UNREAD: 0, MISSING: 1, DIFFERENT: 2, UNEXPECTED: 3}
     differences.sort(key=lambda d: (d.customer, order[d.problem], d.kind, d.key, d.field or ""))
     return VerifyResult(
-        customers=customers, not_loaded=not_loaded, differences=differences,
+        customers=customers,
+        not_loaded=not_loaded,
+        differences=differences,
         checked={k.name: checked.get(k.name, 0) for k in kinds},
         matched={k.name: matched.get(k.name, 0) for k in kinds},
         not_compared=_not_compared(plan, workspace, kinds, unreadable),
         requests=webex.client.requests_sent - before,
         seconds=time.perf_counter() - started,
-        verified_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        verified_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
 
 
 def save(result: VerifyResult, workspace: Path) -> Path:
     """Kept so that ``migrate report`` can rebuild verify.xlsx and the summary offline."""
     path = workspace / VERIFY_FILE
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.to_dict(), indent=1, sort_keys=True, default=str) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(result.to_dict(), indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8"
+    )
     tmp.replace(path)
     return path
 
@@ -601,4 +788,3 @@ def load_saved(workspace: Path) -> VerifyResult | None:
     if not path.is_file():
         return None
     return VerifyResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
-

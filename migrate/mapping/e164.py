@@ -63,5 +63,5 @@ def _national(text: str, country_code: str | None, national_prefix: str | None) 
         return cc + text
     prefix = (national_prefix or "0").strip()
     if prefix and text.startswith(prefix):
-        text = text[len(prefix):]
+        text = text[len(prefix) :]
     return cc + text

@@ -8,8 +8,10 @@ import unicodedata
 
 # Deliberately simple: Webex rejects anything odder than this anyway, and a
 # reviewer must be able to see why an address was refused.
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 _LOCAL_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 PLACEHOLDERS = frozenset({"first", "last", "user", "extension", "domain"})
@@ -41,12 +43,22 @@ def _slug(text: str | None) -> str:
     return _LOCAL_UNSAFE.sub("", ascii_text.lower().replace(" ", "."))
 
 
-def render(template: str, *, first: str | None, last: str | None, user_id: str,
-           extension: str | None, domain: str) -> str:
+def render(
+    template: str,
+    *,
+    first: str | None,
+    last: str | None,
+    user_id: str,
+    extension: str | None,
+    domain: str,
+) -> str:
     """Fill the template; parts are lower-cased and stripped of accents."""
     email = template.format(
-        first=_slug(first), last=_slug(last), user=_slug(user_id.split("@", 1)[0]),
-        extension=extension or "", domain=domain.lower(),
+        first=_slug(first),
+        last=_slug(last),
+        user=_slug(user_id.split("@", 1)[0]),
+        extension=extension or "",
+        domain=domain.lower(),
     )
     local, _, host = email.partition("@")
     local = re.sub(r"\.{2,}", ".", local).strip(".")

@@ -11,17 +11,61 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SUPPORTED: frozenset[str] = frozenset({
-    "en_US", "en_AU", "en_GB", "en_CA", "fr_FR", "fr_CA", "cs_CZ", "da_DK", "de_DE", "hu_HU",
-    "id_ID", "it_IT", "ja_JP", "ko_KR", "es_ES", "es_CO", "es_MX", "nl_NL", "nb_NO", "pl_PL",
-    "pt_PT", "pt_BR", "ru_RU", "ro_RO", "zh_CN", "zh_TW", "sv_SE", "ar_SA", "tr_TR",
-})
+SUPPORTED: frozenset[str] = frozenset(
+    {
+        "en_US",
+        "en_AU",
+        "en_GB",
+        "en_CA",
+        "fr_FR",
+        "fr_CA",
+        "cs_CZ",
+        "da_DK",
+        "de_DE",
+        "hu_HU",
+        "id_ID",
+        "it_IT",
+        "ja_JP",
+        "ko_KR",
+        "es_ES",
+        "es_CO",
+        "es_MX",
+        "nl_NL",
+        "nb_NO",
+        "pl_PL",
+        "pt_PT",
+        "pt_BR",
+        "ru_RU",
+        "ro_RO",
+        "zh_CN",
+        "zh_TW",
+        "sv_SE",
+        "ar_SA",
+        "tr_TR",
+    }
+)
 
 DEFAULT_SENSIBLE: dict[str, str] = {
-    "en": "en_US", "fr": "fr_FR", "cs": "cs_CZ", "da": "da_DK", "de": "de_DE",
-    "hu": "hu_HU", "id": "id_ID", "it": "it_IT", "ja": "ja_JP", "ko": "ko_KR",
-    "es": "es_ES", "nl": "nl_NL", "nb": "nb_NO", "pl": "pl_PL", "pt": "pt_PT",
-    "ru": "ru_RU", "ro": "ro_RO", "zh": "zh_CN", "sv": "sv_SE", "ar": "ar_SA",
+    "en": "en_US",
+    "fr": "fr_FR",
+    "cs": "cs_CZ",
+    "da": "da_DK",
+    "de": "de_DE",
+    "hu": "hu_HU",
+    "id": "id_ID",
+    "it": "it_IT",
+    "ja": "ja_JP",
+    "ko": "ko_KR",
+    "es": "es_ES",
+    "nl": "nl_NL",
+    "nb": "nb_NO",
+    "pl": "pl_PL",
+    "pt": "pt_PT",
+    "ru": "ru_RU",
+    "ro": "ro_RO",
+    "zh": "zh_CN",
+    "sv": "sv_SE",
+    "ar": "ar_SA",
     "tr": "tr_TR",
 }
 
@@ -31,8 +75,14 @@ NO_MEETINGS_LANGUAGE: frozenset[str] = frozenset({"es_CO", "id_ID", "nb_NO", "pt
 _SYNONYMS = {"no": "nb", "nn": "nb", "in": "id", "iw": "he"}
 
 # Meetings default call-in country by region (Solution Guide).
-CALL_IN_COUNTRY_CODE: dict[str, str] = {"US": "+1", "CA": "+1", "SG": "+65", "AU": "+61",
-                                        "GB": "+44", "DE": "+49"}
+CALL_IN_COUNTRY_CODE: dict[str, str] = {
+    "US": "+1",
+    "CA": "+1",
+    "SG": "+65",
+    "AU": "+61",
+    "GB": "+44",
+    "DE": "+49",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,9 +52,15 @@ class OverrideResult:
     reason: str
 
     def to_record(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "column": self.column, "mapped": self.mapped,
-                "reviewed": self.reviewed, "row": self.row, "result": self.result,
-                "reason": self.reason}
+        return {
+            "user_id": self.user_id,
+            "column": self.column,
+            "mapped": self.mapped,
+            "reviewed": self.reviewed,
+            "row": self.row,
+            "result": self.result,
+            "reason": self.reason,
+        }
 
 
 def _column_letter(index: int) -> str:
@@ -96,8 +102,10 @@ def _open(path: Path) -> Any:
 def _rows(path: Path, book: Any, sheet: str) -> list[list[Any]]:
     names = list(book.sheet_names)
     if sheet not in names:
-        raise ConfigError(f"{path}: sheet {sheet!r} not found (sheets: {', '.join(names)}); "
-                          "sheets must keep the names migrate map gave them")
+        raise ConfigError(
+            f"{path}: sheet {sheet!r} not found (sheets: {', '.join(names)}); "
+            "sheets must keep the names migrate map gave them"
+        )
     rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     return rows
 
@@ -107,13 +115,16 @@ def read_review(path: Path, model: Model) -> list[Edit]:
     book = _open(path)
     try:
         summary = _rows(path, book, SUMMARY_SHEET)
-        fingerprint = next((_cell(r[1]) for r in summary[1:]
-                            if len(r) > 1 and _cell(r[0]) == FINGERPRINT_ITEM), None)
+        fingerprint = next(
+            (_cell(r[1]) for r in summary[1:] if len(r) > 1 and _cell(r[0]) == FINGERPRINT_ITEM),
+            None,
+        )
         if fingerprint != model.inventory_fingerprint:
             raise ConfigError(
                 f"{path}: sheet {SUMMARY_SHEET}: {FINGERPRINT_ITEM}: the workbook is from "
                 f"another run (inventory {(fingerprint or 'missing')[:12]}, this inventory "
-                f"{model.inventory_fingerprint[:12]}); map again and review the new workbook")
+                f"{model.inventory_fingerprint[:12]}); map again and review the new workbook"
+            )
         rows = _rows(path, book, SUBSCRIBERS_SHEET)
     finally:
         close = getattr(book, "close", None)  # older python-calamine has no close()
@@ -125,8 +136,10 @@ def read_review(path: Path, model: Model) -> list[Edit]:
     where: dict[str, int] = {}
     for column in (KEY_COLUMN, *EDITABLE):
         if column not in header:
-            raise ConfigError(f"{path}: sheet {SUBSCRIBERS_SHEET}: row 1: column {column}: "
-                              "missing column (renamed or deleted?)")
+            raise ConfigError(
+                f"{path}: sheet {SUBSCRIBERS_SHEET}: row 1: column {column}: "
+                "missing column (renamed or deleted?)"
+            )
         where[column] = header.index(column)
     edits: list[Edit] = []
     seen: dict[str, int] = {}
@@ -142,8 +155,13 @@ def read_review(path: Path, model: Model) -> list[Edit]:
         seen[user_id] = index
         sub = model.subscribers.get(user_id)
         if sub is None:
-            _fail(path, index, where, KEY_COLUMN,
-                  f"unknown user {user_id!r} (a workbook from another run?)")
+            _fail(
+                path,
+                index,
+                where,
+                KEY_COLUMN,
+                f"unknown user {user_id!r} (a workbook from another run?)",
+            )
             continue
         edits.extend(_row_edits(path, index, where, sub, cells, model))
     return edits
@@ -151,12 +169,19 @@ def read_review(path: Path, model: Model) -> list[Edit]:
 
 def _fail(path: Path, row: int, where: dict[str, int], column: str, message: str) -> None:
     cell = f"{_column_letter(where[column])}{row}"
-    raise ConfigError(f"{path}: sheet {SUBSCRIBERS_SHEET}: row {row}: column {column} "
-                      f"(cell {cell}): {message}")
+    raise ConfigError(
+        f"{path}: sheet {SUBSCRIBERS_SHEET}: row {row}: column {column} (cell {cell}): {message}"
+    )
 
 
-def _row_edits(path: Path, row: int, where: dict[str, int], sub: Subscriber,
-               cells: dict[str, str | None], model: Model) -> list[Edit]:
+def _row_edits(
+    path: Path,
+    row: int,
+    where: dict[str, int],
+    sub: Subscriber,
+    cells: dict[str, str | None],
+    model: Model,
+) -> list[Edit]:
     out: list[Edit] = []
     email = cells["Email"]
     if email is not None and not email_rules.is_valid(email):
@@ -167,8 +192,13 @@ def _row_edits(path: Path, row: int, where: dict[str, int], sub: Subscriber,
     if package is None:
         _fail(path, row, where, "Package", "empty; every subscriber needs one package")
     elif package not in PACKAGES:
-        _fail(path, row, where, "Package",
-              f"package {package!r} is not allowed; use one of {', '.join(PACKAGES)}")
+        _fail(
+            path,
+            row,
+            where,
+            "Package",
+            f"package {package!r} is not allowed; use one of {', '.join(PACKAGES)}",
+        )
     if package != sub.package:
         out.append(Edit(sub.id, "Package", sub.package, package, row))
     location = cells["Location"]
@@ -179,10 +209,16 @@ def _row_edits(path: Path, row: int, where: dict[str, int], sub: Subscriber,
     if location != sub.location_id:
         out.append(Edit(sub.id, "Location", sub.location_id, location, row))
     extension = cells["Extension"]
-    if extension is not None and (not extension.isdigit()
-                                  or not EXTENSION_MIN <= len(extension) <= EXTENSION_MAX):
-        _fail(path, row, where, "Extension",
-              f"extension {extension!r} is not {EXTENSION_MIN}-{EXTENSION_MAX} digits")
+    if extension is not None and (
+        not extension.isdigit() or not EXTENSION_MIN <= len(extension) <= EXTENSION_MAX
+    ):
+        _fail(
+            path,
+            row,
+            where,
+            "Extension",
+            f"extension {extension!r} is not {EXTENSION_MIN}-{EXTENSION_MAX} digits",
+        )
     if extension != sub.extension:
         out.append(Edit(sub.id, "Extension", sub.extension, extension, row))
     skip = (cells["Skip"] or "").casefold()
@@ -196,8 +232,9 @@ def _row_edits(path: Path, row: int, where: dict[str, int], sub: Subscriber,
 def apply_overrides(model: Model, edits: list[Edit]) -> list[OverrideResult]:
     """Apply each edit that keeps the model consistent; say why for the others."""
     emails = {s.email.casefold(): s.id for s in model.active_subscribers() if s.email}
-    extensions = {(s.location_id, s.extension): s.id for s in model.active_subscribers()
-                  if s.extension}
+    extensions = {
+        (s.location_id, s.extension): s.id for s in model.active_subscribers() if s.extension
+    }
     numbers_of: dict[str, list[Number]] = {}
     for number in model.numbers.values():
         if number.assigned_to:
@@ -210,15 +247,28 @@ def apply_overrides(model: Model, edits: list[Edit]) -> list[OverrideResult]:
         applied = reason is None
         if applied:
             sub.overridden.append(edit.column.lower())
-        results.append(OverrideResult(edit.user_id, edit.column, edit.mapped, edit.reviewed,
-                                      edit.row, "applied" if applied else "refused",
-                                      "" if applied else str(reason)))
+        results.append(
+            OverrideResult(
+                edit.user_id,
+                edit.column,
+                edit.mapped,
+                edit.reviewed,
+                edit.row,
+                "applied" if applied else "refused",
+                "" if applied else str(reason),
+            )
+        )
     return results
 
 
-def _apply(model: Model, sub: Subscriber, edit: Edit, emails: dict[str, str],
-           extensions: dict[tuple[str, str], str], numbers_of: dict[str, list[Number]],
-           ) -> str | None:
+def _apply(
+    model: Model,
+    sub: Subscriber,
+    edit: Edit,
+    emails: dict[str, str],
+    extensions: dict[tuple[str, str], str],
+    numbers_of: dict[str, list[Number]],
+) -> str | None:
     new = edit.reviewed
     if sub.skipped:
         return "the user is skipped"
@@ -230,9 +280,16 @@ def _apply(model: Model, sub: Subscriber, edit: Edit, emails: dict[str, str],
             extensions.pop((sub.location_id, sub.extension), None)
         nid = f"user:{sub.id}"
         model.not_migrated[nid] = NotMigrated(
-            nid, "user", sub.customer_id, sub.location_id, dict(sub.bw_key),
-            " ".join(p for p in (sub.first_name, sub.last_name) if p) or None, [],
-            "skipped in review", "none: the reviewer chose not to migrate this user")
+            nid,
+            "user",
+            sub.customer_id,
+            sub.location_id,
+            dict(sub.bw_key),
+            " ".join(p for p in (sub.first_name, sub.last_name) if p) or None,
+            [],
+            "skipped in review",
+            "none: the reviewer chose not to migrate this user",
+        )
         for number in numbers_of.get(sub.id, []):
             number.assignment = "not_migrated"
         return None
@@ -257,8 +314,10 @@ def _apply(model: Model, sub: Subscriber, edit: Edit, emails: dict[str, str],
         assert new is not None
         target = model.locations[new]
         if target.customer_id != sub.customer_id:
-            return (f"location {new} belongs to customer {target.customer_id}; users cannot "
-                    "move between customers")
+            return (
+                f"location {new} belongs to customer {target.customer_id}; users cannot "
+                "move between customers"
+            )
         if sub.extension and (new, sub.extension) in extensions:
             return f"extension {sub.extension} is already used in {new}"
         if sub.extension:

@@ -9,12 +9,22 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 PACKAGES: tuple[str, ...] = (
-    "common_area_calling", "webex_voice", "webex_calling", "webex_suite", "webex_meetings",
+    "common_area_calling",
+    "webex_voice",
+    "webex_calling",
+    "webex_suite",
+    "webex_meetings",
 )
 CALLING_PACKAGES: frozenset[str] = frozenset(PACKAGES) - {"webex_meetings"}
 MATCH_KINDS: tuple[str, ...] = ("any", "all", "only", "none", "place", "default")
 DEVICE_KINDS: tuple[str, ...] = (
-    "phone", "ata", "generic", "soft_client", "trunk", "unsupported", "unknown",
+    "phone",
+    "ata",
+    "generic",
+    "soft_client",
+    "trunk",
+    "unsupported",
+    "unknown",
 )
 MIGRATED_DEVICE_KINDS: frozenset[str] = frozenset({"phone", "ata", "generic"})
 WORKSPACE_PACKAGE = "common_area_calling"

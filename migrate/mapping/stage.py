@@ -32,9 +32,14 @@ class MapResult:
     fingerprint: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model": str(self.model_dir), "review": str(self.review), "counts": self.counts,
-                "issues": self.issues, "overrides": self.overrides,
-                "inventory_fingerprint": self.fingerprint}
+        return {
+            "model": str(self.model_dir),
+            "review": str(self.review),
+            "counts": self.counts,
+            "issues": self.issues,
+            "overrides": self.overrides,
+            "inventory_fingerprint": self.fingerprint,
+        }
 
 
 def _entity_rows(model: Model, entity: str) -> list[Any]:
@@ -55,8 +60,13 @@ def _entity_rows(model: Model, entity: str) -> list[Any]:
     return model.sorted_issues()
 
 
-def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
-            mappings: Path | None = None, overrides_path: Path | None = None) -> MapResult:
+def run_map(
+    workspace: Path,
+    reports: Path,
+    config_path: Path | None = None,
+    mappings: Path | None = None,
+    overrides_path: Path | None = None,
+) -> MapResult:
     """Map the inventory; write ``model/`` and ``review.xlsx`` only if everything succeeds."""
     tables = load_tables(mappings)
     config = load_config(config_path)
@@ -67,7 +77,8 @@ def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
         edits = read_review(overrides_path, model)
         log = apply_overrides(model, edits)
         overrides_digest = hashlib.sha256(
-            json.dumps([o.to_record() for o in log], sort_keys=True).encode()).hexdigest()
+            json.dumps([o.to_record() for o in log], sort_keys=True).encode()
+        ).hexdigest()
     finalize(model, tables, config)
     workspaces.derive(model)  # issue #7: places → workspaces, device owners
 
@@ -77,8 +88,9 @@ def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
     final = model_dir(workspace)
     with staged_dir(final) as staging:
         for entity in ENTITIES:
-            counts[entity] = inv.write_jsonl(staging / f"{entity}.jsonl",
-                                             (to_record(r) for r in _entity_rows(model, entity)))
+            counts[entity] = inv.write_jsonl(
+                staging / f"{entity}.jsonl", (to_record(r) for r in _entity_rows(model, entity))
+            )
         if log is not None:
             inv.write_jsonl(staging / "overrides.jsonl", (o.to_record() for o in log))
         applied = Counter(o.result for o in log or [])
@@ -91,12 +103,15 @@ def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
             "customer_level": config.customer_level,
             "overrides_digest": overrides_digest,
             "counts": counts,
-            "issues": {"blocker": severity.get("blocker", 0),
-                       "warning": severity.get("warning", 0)},
+            "issues": {
+                "blocker": severity.get("blocker", 0),
+                "warning": severity.get("warning", 0),
+            },
             "overrides": dict(sorted(applied.items())),
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                        encoding="utf-8")
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         summary: list[tuple[str, Any]] = [
             ("Stage", "migrate map"),
             ("Workspace", str(workspace)),
@@ -107,11 +122,19 @@ def run_map(workspace: Path, reports: Path, config_path: Path | None = None,
             *[(f"{name.replace('_', ' ').capitalize()}", count) for name, count in counts.items()],
             ("Blockers", severity.get("blocker", 0)),
             ("Warnings", severity.get("warning", 0)),
-            ("Editable columns", "Subscribers: Email, Package, Location, Extension, Skip "
-                                 "(yellow headers). Re-run: migrate map --overrides THIS_FILE"),
+            (
+                "Editable columns",
+                "Subscribers: Email, Package, Location, Extension, Skip "
+                "(yellow headers). Re-run: migrate map --overrides THIS_FILE",
+            ),
         ]
         # Inside the staged block: a workbook failure leaves the previous model in place.
         write_review(review_path, model, summary, log)
-    return MapResult(final, review_path, counts,
-                     {"blocker": severity.get("blocker", 0), "warning": severity.get("warning", 0)},
-                     dict(sorted(applied.items())), model.inventory_fingerprint)
+    return MapResult(
+        final,
+        review_path,
+        counts,
+        {"blocker": severity.get("blocker", 0), "warning": severity.get("warning", 0)},
+        dict(sorted(applied.items())),
+        model.inventory_fingerprint,
+    )

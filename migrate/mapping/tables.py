@@ -103,8 +103,9 @@ class _Reader:
             if not any(v.strip() for v in values) or values[0].lstrip().startswith("#"):
                 continue
             if len(values) > len(self.header):
-                self.fail(index, self.header[-1],
-                          f"{len(values)} cells for {len(self.header)} columns")
+                self.fail(
+                    index, self.header[-1], f"{len(values)} cells for {len(self.header)} columns"
+                )
             padded = values + [""] * (len(self.header) - len(values))
             yield index, {h: v.strip() for h, v in zip(self.header, padded, strict=True)}
 
@@ -129,11 +130,17 @@ def _load_packages(reader: _Reader) -> PackageRules:
     for row, cells in reader:
         order = _order(reader, row, cells["order"], seen)
         if cells["package"] not in PACKAGES:
-            reader.fail(row, "package", f"unknown package {cells['package']!r}; "
-                        f"use one of {', '.join(PACKAGES)}")
+            reader.fail(
+                row,
+                "package",
+                f"unknown package {cells['package']!r}; use one of {', '.join(PACKAGES)}",
+            )
         if cells["match"] not in MATCH_KINDS:
-            reader.fail(row, "match", f"unknown match {cells['match']!r}; "
-                        f"use one of {', '.join(MATCH_KINDS)}")
+            reader.fail(
+                row,
+                "match",
+                f"unknown match {cells['match']!r}; use one of {', '.join(MATCH_KINDS)}",
+            )
         patterns = [p.strip() for p in cells["services"].split(";") if p.strip()]
         for pattern in patterns:
             problem = glob_error(pattern)
@@ -141,16 +148,20 @@ def _load_packages(reader: _Reader) -> PackageRules:
                 reader.fail(row, "services", f"broken pattern {pattern!r}: {problem}")
         if cells["match"] in ("any", "all", "only", "none") and not patterns:
             reader.fail(row, "services", f"match {cells['match']!r} needs services")
-        rules.append(PackageRule(order, cells["package"], cells["match"],
-                                 ServiceMatcher.of(patterns), row))
+        rules.append(
+            PackageRule(order, cells["package"], cells["match"], ServiceMatcher.of(patterns), row)
+        )
     rules.sort(key=lambda r: r.order)
     defaults = [r for r in rules if r.match == "default"]
     if len(defaults) != 1:
-        raise ConfigError(f"{reader.path}: column match: {len(defaults)} default rows, "
-                          "expected one")
+        raise ConfigError(
+            f"{reader.path}: column match: {len(defaults)} default rows, expected one"
+        )
     if rules[-1].match != "default":
-        raise ConfigError(f"{reader.path}: row {defaults[0].row}: column order: the default row "
-                          "must come last (rules after it would never match)")
+        raise ConfigError(
+            f"{reader.path}: row {defaults[0].row}: column order: the default row "
+            "must come last (rules after it would never match)"
+        )
     return PackageRules(rules)
 
 
@@ -195,19 +206,24 @@ def _load_devices(reader: _Reader) -> DeviceRules:
             reader.fail(row, "device_type", f"duplicate key {pair} (also row {pairs[pair]})")
         pairs[pair] = row
         if type_re is None and ua_re is None:
-            reader.fail(row, "device_type",
-                        "a rule needs device_type or user_agent (use .* for all)")
+            reader.fail(
+                row, "device_type", "a rule needs device_type or user_agent (use .* for all)"
+            )
         if cells["kind"] not in DEVICE_KINDS:
-            reader.fail(row, "kind", f"unknown kind {cells['kind']!r}; "
-                        f"use one of {', '.join(DEVICE_KINDS)}")
+            reader.fail(
+                row, "kind", f"unknown kind {cells['kind']!r}; use one of {', '.join(DEVICE_KINDS)}"
+            )
         groups = max((p.groups for p in (type_re, ua_re) if p is not None), default=0)
         for ref in re.findall(r"\{(\d+)\}", cells["model"]):
             if int(ref) > groups or int(ref) == 0:
                 reader.fail(row, "model", f"{{{ref}}} but the patterns capture {groups} group(s)")
         if cells["kind"] in ("phone", "ata", "generic") and not cells["model"]:
             reader.fail(row, "model", f"kind {cells['kind']!r} needs a Webex model")
-        rules.append(DeviceRule(order, type_re, ua_re, cells["model"], cells["kind"],
-                                cells.get("note", ""), row))
+        rules.append(
+            DeviceRule(
+                order, type_re, ua_re, cells["model"], cells["kind"], cells.get("note", ""), row
+            )
+        )
     rules.sort(key=lambda r: r.order)
     return DeviceRules(rules)
 
@@ -220,8 +236,9 @@ def _load_languages(reader: _Reader) -> dict[str, Language]:
         if not key:
             reader.fail(row, "language", "empty")
         if key in rows:
-            reader.fail(row, "language",
-                        f"duplicate key {cells['language']!r} (also row {rows[key]})")
+            reader.fail(
+                row, "language", f"duplicate key {cells['language']!r} (also row {rows[key]})"
+            )
         rows[key] = row
         code = cells["iso639_1"].lower()
         if not _ISO639.match(code):
@@ -259,8 +276,11 @@ def _load_states(reader: _Reader) -> States:
         if not key[1]:
             reader.fail(row, "name", "empty")
         if key in rows:
-            reader.fail(row, "name", f"duplicate key {cells['country']},{cells['name']} "
-                        f"(also row {rows[key]})")
+            reader.fail(
+                row,
+                "name",
+                f"duplicate key {cells['country']},{cells['name']} (also row {rows[key]})",
+            )
         rows[key] = row
         if not re.match(r"^[A-Z0-9]{1,3}$", cells["code"]):
             reader.fail(row, "code", f"not a subdivision code: {cells['code']!r}")
@@ -279,8 +299,10 @@ def load_tables(user_dir: Path | None = None) -> Tables:
         if path is None or not path.is_file():
             path = shipped / name
             if not path.is_file():
-                raise ConfigError(f"{path}: shipped mapping table missing (is the project "
-                                  "installed from its repository, pip install -e .?)")
+                raise ConfigError(
+                    f"{path}: shipped mapping table missing (is the project "
+                    "installed from its repository, pip install -e .?)"
+                )
         readers[name] = _Reader(path, name)
     digest = hashlib.sha256()
     for name, reader in readers.items():

@@ -22,8 +22,10 @@ from migrate.mapping.mapper import Model
 from migrate.mapping.rules import CALLING_PACKAGES, is_workspace
 from migrate.plan.model import WARNING, Device, NotMigrated, Workspace
 
-SHARED_LINE_REBUILD = ("after the move, add the line to the device in Control Hub "
-                       "(Devices > the device > Configure lines) as a shared line")
+SHARED_LINE_REBUILD = (
+    "after the move, add the line to the device in Control Hub "
+    "(Devices > the device > Configure lines) as a shared line"
+)
 
 
 def derive(model: Model) -> None:
@@ -44,16 +46,29 @@ def _workspaces(model: Model) -> None:
         if (sub.location_id, name.casefold()) in names:
             # Idempotency looks a workspace up by name in its location: names must differ.
             name = f"{base} ({sub.extension or sub.phone_number or sub.id})"
-            model.issues.add(WARNING, "duplicate_workspace_name", "subscriber", sub.id,
-                             sub.customer_id, f"workspace name {base!r} is also "
-                             f"{names[(sub.location_id, base.casefold())]}'s in "
-                             f"{sub.location_id}: renamed", field="name", value=base,
-                             proposed=name)
+            model.issues.add(
+                WARNING,
+                "duplicate_workspace_name",
+                "subscriber",
+                sub.id,
+                sub.customer_id,
+                f"workspace name {base!r} is also "
+                f"{names[(sub.location_id, base.casefold())]}'s in "
+                f"{sub.location_id}: renamed",
+                field="name",
+                value=base,
+                proposed=name,
+            )
         names[(sub.location_id, name.casefold())] = sub.id
         model.workspaces[sub.id] = Workspace(
-            id=sub.id, customer_id=sub.customer_id, location_id=sub.location_id,
-            bw_key=dict(sub.bw_key), name=name, phone_number=sub.phone_number,
-            extension=sub.extension)
+            id=sub.id,
+            customer_id=sub.customer_id,
+            location_id=sub.location_id,
+            bw_key=dict(sub.bw_key),
+            name=name,
+            phone_number=sub.phone_number,
+            extension=sub.extension,
+        )
         number = model.numbers.get(sub.phone_number or "")
         if number is not None and number.assigned_to == sub.id:
             number.assignment = "workspace"
@@ -81,24 +96,43 @@ def _owner(model: Model, device: Device) -> None:
         device.owner_kind = "person"
     if reason is not None:
         device.migrate, device.reason = False, reason
-        model.issues.add(WARNING, "device_owner_not_migrated", "device", device.id,
-                         device.customer_id, f"{reason}: the device is not migrated",
-                         field="owner", value=owner)
+        model.issues.add(
+            WARNING,
+            "device_owner_not_migrated",
+            "device",
+            device.id,
+            device.customer_id,
+            f"{reason}: the device is not migrated",
+            field="owner",
+            value=owner,
+        )
         items = [f"type {device.device_type or '?'}"]
         if device.mac:
             items.append(f"MAC {device.mac}")
         items.extend(f"line {u}" for u in device.lines)
         nid = f"device:{device.id}"
         model.not_migrated[nid] = NotMigrated(
-            nid, "device", device.customer_id, device.location_id, dict(device.bw_key),
-            device.device_name, items, reason,
-            "add the device in Control Hub once it has a migrated owner")
+            nid,
+            "device",
+            device.customer_id,
+            device.location_id,
+            dict(device.bw_key),
+            device.device_name,
+            items,
+            reason,
+            "add the device in Control Hub once it has a migrated owner",
+        )
         return
     if device.shared_lines:
         nid = f"shared_line:{device.id}"
         model.not_migrated[nid] = NotMigrated(
-            nid, "shared_line", device.customer_id, device.location_id, dict(device.bw_key),
+            nid,
+            "shared_line",
+            device.customer_id,
+            device.location_id,
+            dict(device.bw_key),
             device.device_name,
             [f"line {u} (shared call appearance)" for u in device.shared_lines],
-            f"the device moves to its primary owner {owner} only", SHARED_LINE_REBUILD)
-
+            f"the device moves to its primary owner {owner} only",
+            SHARED_LINE_REBUILD,
+        )

@@ -19,8 +19,15 @@ ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
 CREATE_WORKSPACE = "create_workspace"  # issue #7: a place → a Webex Calling workspace
 CREATE_DEVICE = "create_device"  # issue #7: a phone by MAC for a person or a workspace
-TYPES = (CREATE_CUSTOMER, AWAIT_CUSTOMER, CREATE_LOCATION, ADD_NUMBERS, CREATE_SUBSCRIBER,
-         CREATE_WORKSPACE, CREATE_DEVICE)
+TYPES = (
+    CREATE_CUSTOMER,
+    AWAIT_CUSTOMER,
+    CREATE_LOCATION,
+    ADD_NUMBERS,
+    CREATE_SUBSCRIBER,
+    CREATE_WORKSPACE,
+    CREATE_DEVICE,
+)
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES = {
@@ -76,8 +83,13 @@ class Action:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Action:
         return cls(
-            key=data["key"], type=data["type"], customer=data["customer"],
-            ordinal=int(data["ordinal"]), payload=data["payload"],
-            depends_on=tuple(data.get("depends_on") or ()), inverse=data.get("inverse"),
-            lookup=data.get("lookup") or {}, summary=data.get("summary") or "",
+            key=data["key"],
+            type=data["type"],
+            customer=data["customer"],
+            ordinal=int(data["ordinal"]),
+            payload=data["payload"],
+            depends_on=tuple(data.get("depends_on") or ()),
+            inverse=data.get("inverse"),
+            lookup=data.get("lookup") or {},
+            summary=data.get("summary") or "",
         )

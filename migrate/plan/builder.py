@@ -39,8 +39,9 @@ from migrate.workspace import staged_file
 
 PLAN_FILE = "plan.json"
 PLACE_PACKAGE = "common_area_calling"
-CALLING_PACKAGES = frozenset({"webex_calling", "webex_voice", "webex_suite",
-                              "common_area_calling", "webex_calling_standard"})
+CALLING_PACKAGES = frozenset(
+    {"webex_calling", "webex_voice", "webex_suite", "common_area_calling", "webex_calling_standard"}
+)
 
 
 @dataclass
@@ -100,8 +101,9 @@ def _language(locale: str | None) -> str | None:
     return locale.lower() if locale else None
 
 
-def _customer_actions(customer: wm.Customer, first: wm.Location | None,
-                      ordinal: int) -> list[Action]:
+def _customer_actions(
+    customer: wm.Customer, first: wm.Location | None, ordinal: int
+) -> list[Action]:
     create = action_key(CREATE_CUSTOMER, customer.id)
     wait = action_key(AWAIT_CUSTOMER, customer.id)
     body: dict[str, Any] = {
@@ -109,11 +111,15 @@ def _customer_actions(customer: wm.Customer, first: wm.Location | None,
         "packages": sorted(customer.packages),
         "externalId": customer.external_id or customer.id,
         "address": _address(customer.address),
-        "customerInfo": {k: v for k, v in {
-            "name": customer.name,
-            "primaryEmail": customer.primary_email,
-            "language": customer.language.split("_")[0] if customer.language else None,
-        }.items() if v},
+        "customerInfo": {
+            k: v
+            for k, v in {
+                "name": customer.name,
+                "primaryEmail": customer.primary_email,
+                "language": customer.language.split("_")[0] if customer.language else None,
+            }.items()
+            if v
+        },
     }
     if first is not None and CALLING_PACKAGES & set(customer.packages):
         location = {
@@ -129,19 +135,35 @@ def _customer_actions(customer: wm.Customer, first: wm.Location | None,
         if first.time_zone:
             body["provisioningParameters"]["meetings"] = {"timezone": first.time_zone}
     body = {k: v for k, v in body.items() if v is not None}  # precheck flags what is missing
-    params = {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id} \
-        if customer.sub_partner_org_id else {}
+    params = (
+        {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
+        if customer.sub_partner_org_id
+        else {}
+    )
     return [
-        Action(create, CREATE_CUSTOMER, customer.id, ordinal,
-               {"body": body, "params": params},
-               inverse={"type": INVERSES[CREATE_CUSTOMER], "customerId": ref(create, "customerId")},
-               lookup={"externalId": body["externalId"]},
-               summary=f"provision customer {customer.name} ({customer.id})"),
-        Action(wait, AWAIT_CUSTOMER, customer.id, ordinal + 1,
-               {"customerId": ref(create, "customerId"), "params": params,
-                "firstLocation": first.id if first else None},
-               depends_on=(create,),
-               summary=f"wait until {customer.id} is provisioned; read its org and location"),
+        Action(
+            create,
+            CREATE_CUSTOMER,
+            customer.id,
+            ordinal,
+            {"body": body, "params": params},
+            inverse={"type": INVERSES[CREATE_CUSTOMER], "customerId": ref(create, "customerId")},
+            lookup={"externalId": body["externalId"]},
+            summary=f"provision customer {customer.name} ({customer.id})",
+        ),
+        Action(
+            wait,
+            AWAIT_CUSTOMER,
+            customer.id,
+            ordinal + 1,
+            {
+                "customerId": ref(create, "customerId"),
+                "params": params,
+                "firstLocation": first.id if first else None,
+            },
+            depends_on=(create,),
+            summary=f"wait until {customer.id} is provisioned; read its org and location",
+        ),
     ]
 
 
@@ -155,13 +177,21 @@ def _location_actions(location: wm.Location, wait: str, ordinal: int) -> Action:
         "announcementLanguage": _language(language),
         "address": _calling_address(location.address),
     }
-    return Action(key, CREATE_LOCATION, location.customer_id, ordinal,
-                  {"orgId": ref(wait, "orgId"), "body": body},
-                  depends_on=(wait,),
-                  inverse={"type": INVERSES[CREATE_LOCATION], "orgId": ref(wait, "orgId"),
-                           "locationId": ref(key, "locationId")},
-                  lookup={"name": location.name},
-                  summary=f"create and enable location {location.name} ({location.id})")
+    return Action(
+        key,
+        CREATE_LOCATION,
+        location.customer_id,
+        ordinal,
+        {"orgId": ref(wait, "orgId"), "body": body},
+        depends_on=(wait,),
+        inverse={
+            "type": INVERSES[CREATE_LOCATION],
+            "orgId": ref(wait, "orgId"),
+            "locationId": ref(key, "locationId"),
+        },
+        lookup={"name": location.name},
+        summary=f"create and enable location {location.name} ({location.id})",
+    )
 
 
 def _location_ref(location: wm.Location, wait: str) -> tuple[str, dict[str, str]]:
@@ -231,15 +261,28 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             location = usable[location_id]
             source, location_ref = _location_ref(location, wait)
             key = action_key(ADD_NUMBERS, location_id)
-            actions.append(Action(
-                key, ADD_NUMBERS, customer.id, ordinal,
-                {"orgId": ref(wait, "orgId"), "locationId": location_ref,
-                 "body": {"phoneNumbers": phone_numbers, "state": "ACTIVE"}},
-                depends_on=tuple(dict.fromkeys((wait, source))),
-                inverse={"type": INVERSES[ADD_NUMBERS], "orgId": ref(wait, "orgId"),
-                         "locationId": location_ref, "phoneNumbers": ref(key, "added")},
-                lookup={"locationId": location_ref},
-                summary=f"add {len(phone_numbers)} numbers to {location.name}"))
+            actions.append(
+                Action(
+                    key,
+                    ADD_NUMBERS,
+                    customer.id,
+                    ordinal,
+                    {
+                        "orgId": ref(wait, "orgId"),
+                        "locationId": location_ref,
+                        "body": {"phoneNumbers": phone_numbers, "state": "ACTIVE"},
+                    },
+                    depends_on=tuple(dict.fromkeys((wait, source))),
+                    inverse={
+                        "type": INVERSES[ADD_NUMBERS],
+                        "orgId": ref(wait, "orgId"),
+                        "locationId": location_ref,
+                        "phoneNumbers": ref(key, "added"),
+                    },
+                    lookup={"locationId": location_ref},
+                    summary=f"add {len(phone_numbers)} numbers to {location.name}",
+                )
+            )
             ordinal += 1
         ordered = sorted(subs_by_customer[customer.id], key=lambda s: (not s.is_admin, s.id))
         admin_key: str | None = None
@@ -260,7 +303,8 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             source, location_ref = _location_ref(location, wait)
             depends = [wait, source]
             if subscriber.phone_number and subscriber.phone_number in set(
-                    numbers_by_location.get(location.id, [])):
+                numbers_by_location.get(location.id, [])
+            ):
                 depends.append(action_key(ADD_NUMBERS, location.id))
             if admin_key is not None:
                 depends.append(admin_key)  # the administrator must exist first
@@ -278,23 +322,35 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
                 "packages": [subscriber.package],
                 "provisioningParameters": {k: v for k, v in provisioning.items() if v},
             }
-            actions.append(Action(
-                key, CREATE_SUBSCRIBER, customer.id, ordinal,
-                {"body": body, "params": {"onBehalfOfSubPartnerOrgId":
-                                          customer.sub_partner_org_id}
-                 if customer.sub_partner_org_id else {}},
-                depends_on=tuple(dict.fromkeys(depends)),
-                inverse={"type": INVERSES[CREATE_SUBSCRIBER],
-                         "subscriberId": ref(key, "subscriberId")},
-                lookup={"customerId": ref(wait, "customerId"), "email": subscriber.email},
-                summary=f"provision {subscriber.email} as {subscriber.package}"
-                        + (" (administrator)" if subscriber.is_admin else "")))
+            actions.append(
+                Action(
+                    key,
+                    CREATE_SUBSCRIBER,
+                    customer.id,
+                    ordinal,
+                    {
+                        "body": body,
+                        "params": {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
+                        if customer.sub_partner_org_id
+                        else {},
+                    },
+                    depends_on=tuple(dict.fromkeys(depends)),
+                    inverse={
+                        "type": INVERSES[CREATE_SUBSCRIBER],
+                        "subscriberId": ref(key, "subscriberId"),
+                    },
+                    lookup={"customerId": ref(wait, "customerId"), "email": subscriber.email},
+                    summary=f"provision {subscriber.email} as {subscriber.package}"
+                    + (" (administrator)" if subscriber.is_admin else ""),
+                )
+            )
             ordinal += 1
             if subscriber.is_admin:
                 admin_key = key
         # -- issue #7: workspaces and devices, after the people they belong to ------------
         extra, extra_left = device_planner.actions_for(
-            customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal)
+            customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal
+        )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
         # -- end issue #7 ----------------------------------------------------------------
@@ -304,15 +360,23 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
     for action in actions:
         counts[action.type] += 1
     counts["left_alone"] = len(left)
-    return Plan(actions, left, inputs, combine(inputs),
-                datetime.now(UTC).isoformat(timespec="seconds"), dict(counts))
+    return Plan(
+        actions,
+        left,
+        inputs,
+        combine(inputs),
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        dict(counts),
+    )
 
 
 def write(plan: Plan, workspace: Path) -> Path:
     path = workspace / PLAN_FILE
     with staged_file(path) as staging:
-        staging.write_text(json.dumps(plan.to_dict(), indent=1, sort_keys=True,
-                                      ensure_ascii=False) + "\n", encoding="utf-8")
+        staging.write_text(
+            json.dumps(plan.to_dict(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
     return path
 
 
@@ -324,8 +388,10 @@ def read(workspace: Path) -> Plan:
     return Plan(
         actions=[Action.from_dict(a) for a in data["actions"]],
         left_alone=[LeftAlone(**item) for item in data.get("left_alone", [])],
-        inputs=data["inputs"], fingerprint=data["fingerprint"],
-        created_at=data.get("created_at", ""), counts=data.get("counts", {}),
+        inputs=data["inputs"],
+        fingerprint=data["fingerprint"],
+        created_at=data.get("created_at", ""),
+        counts=data.get("counts", {}),
     )
 
 

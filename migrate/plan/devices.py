@@ -53,16 +53,26 @@ class DevicePlanner:
             if device.migrate:
                 self.devices[device.customer_id].append(device)
 
-    def actions_for(self, customer: wm.Customer, usable: dict[str, wm.Location], wait: str,
-                    numbers_by_location: dict[str, list[str]], planned: set[str],
-                    ordinal: int) -> tuple[list[Action], list[Left]]:
+    def actions_for(
+        self,
+        customer: wm.Customer,
+        usable: dict[str, wm.Location],
+        wait: str,
+        numbers_by_location: dict[str, list[str]],
+        planned: set[str],
+        ordinal: int,
+    ) -> tuple[list[Action], list[Left]]:
         actions: list[Action] = []
         left: list[Left] = []
-        params = ({"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
-                  if customer.sub_partner_org_id else {})
+        params = (
+            {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
+            if customer.sub_partner_org_id
+            else {}
+        )
         for ws in sorted(self.workspaces.get(customer.id, []), key=lambda w: w.id):
-            reason = (self.blocked.get(("subscriber", ws.id))
-                      or self.blocked.get(("workspace", ws.id)))
+            reason = self.blocked.get(("subscriber", ws.id)) or self.blocked.get(
+                ("workspace", ws.id)
+            )
             location = usable.get(ws.location_id)
             if reason is None and location is None:
                 reason = f"its location {ws.location_id} is left alone"
@@ -72,8 +82,9 @@ class DevicePlanner:
                 left.append(("workspace", ws.id, reason))
                 continue
             assert location is not None
-            actions.append(_workspace_action(ws, location, wait, numbers_by_location, params,
-                                             ordinal))
+            actions.append(
+                _workspace_action(ws, location, wait, numbers_by_location, params, ordinal)
+            )
             planned = planned | {actions[-1].key}
             ordinal += 1
         for device in sorted(self.devices.get(customer.id, []), key=lambda d: d.id):
@@ -112,16 +123,28 @@ def _owner_key(device: wm.Device) -> str | None:
     return None
 
 
-def _workspace_action(ws: wm.Workspace, location: wm.Location, wait: str,
-                      numbers_by_location: dict[str, list[str]], params: dict[str, str],
-                      ordinal: int) -> Action:
+def _workspace_action(
+    ws: wm.Workspace,
+    location: wm.Location,
+    wait: str,
+    numbers_by_location: dict[str, list[str]],
+    params: dict[str, str],
+    ordinal: int,
+) -> Action:
     key = action_key(CREATE_WORKSPACE, ws.id)
     source, location_ref = _location_ref(location, wait)
     depends = [wait, source]
     if ws.phone_number and ws.phone_number in set(numbers_by_location.get(location.id, [])):
         depends.append(action_key(ADD_NUMBERS, location.id))  # the number must be there
-    calling = {k: v for k, v in {"phoneNumber": ws.phone_number, "extension": ws.extension,
-                                 "locationId": location_ref}.items() if v}
+    calling = {
+        k: v
+        for k, v in {
+            "phoneNumber": ws.phone_number,
+            "extension": ws.extension,
+            "locationId": location_ref,
+        }.items()
+        if v
+    }
     body: dict[str, Any] = {
         "displayName": ws.name,
         "orgId": ref(wait, "orgId"),
@@ -130,18 +153,29 @@ def _workspace_action(ws: wm.Workspace, location: wm.Location, wait: str,
         "calling": {"type": "webexCalling", "webexCalling": calling},
     }
     return Action(
-        key, CREATE_WORKSPACE, ws.customer_id, ordinal,
+        key,
+        CREATE_WORKSPACE,
+        ws.customer_id,
+        ordinal,
         # The licence id exists only once the customer is provisioned: the loader reads
         # it from the customer (includePackageLicenseInfo) and adds it to the body.
-        {"orgId": ref(wait, "orgId"), "customerId": ref(wait, "customerId"),
-         "params": params, "licensePackage": COMMON_AREA_PACKAGE, "body": body},
+        {
+            "orgId": ref(wait, "orgId"),
+            "customerId": ref(wait, "customerId"),
+            "params": params,
+            "licensePackage": COMMON_AREA_PACKAGE,
+            "body": body,
+        },
         depends_on=tuple(dict.fromkeys(depends)),
-        inverse={"type": INVERSES[CREATE_WORKSPACE], "orgId": ref(wait, "orgId"),
-                 "workspaceId": ref(key, "workspaceId")},
-        lookup={"orgId": ref(wait, "orgId"), "displayName": ws.name,
-                "locationId": location_ref},
+        inverse={
+            "type": INVERSES[CREATE_WORKSPACE],
+            "orgId": ref(wait, "orgId"),
+            "workspaceId": ref(key, "workspaceId"),
+        },
+        lookup={"orgId": ref(wait, "orgId"), "displayName": ws.name, "locationId": location_ref},
         summary=f"create workspace {ws.name} ({ws.id}) with "
-                + " / ".join(x for x in (ws.phone_number, ws.extension) if x))
+        + " / ".join(x for x in (ws.phone_number, ws.extension) if x),
+    )
 
 
 def _device_action(device: wm.Device, owner_key: str, wait: str, ordinal: int) -> Action:
@@ -149,11 +183,18 @@ def _device_action(device: wm.Device, owner_key: str, wait: str, ordinal: int) -
     owner_field = "workspaceId" if device.owner_kind == "workspace" else "personId"
     body = {"mac": device.mac, "model": device.model, owner_field: ref(owner_key, owner_field)}
     return Action(
-        key, CREATE_DEVICE, device.customer_id, ordinal,
+        key,
+        CREATE_DEVICE,
+        device.customer_id,
+        ordinal,
         {"orgId": ref(wait, "orgId"), "body": body},
         depends_on=(wait, owner_key),
-        inverse={"type": INVERSES[CREATE_DEVICE], "orgId": ref(wait, "orgId"),
-                 "deviceId": ref(key, "deviceId")},
+        inverse={
+            "type": INVERSES[CREATE_DEVICE],
+            "orgId": ref(wait, "orgId"),
+            "deviceId": ref(key, "deviceId"),
+        },
         lookup={"orgId": ref(wait, "orgId"), "mac": device.mac},
         summary=f"add {device.model} {device.mac} ({device.device_name}) for "
-                f"{device.owner_kind} {device.owner}")
+        f"{device.owner_kind} {device.owner}",
+    )

@@ -48,8 +48,11 @@ def input_digests(workspace: Path, config: Path | None, mappings: Path | None) -
     }
     shipped = shipped_dir()
     for name in sorted(TABLES):
-        path = mappings / name if mappings is not None and (mappings / name).is_file() \
+        path = (
+            mappings / name
+            if mappings is not None and (mappings / name).is_file()
             else shipped / name
+        )
         digests[f"mappings/{name}"] = _file_digest(path) if path.is_file() else "missing"
     return digests
 

@@ -17,7 +17,7 @@ from migrate.webex import Webex, WebexError
 
 _HINTS = {
     "10022": "the email already belongs to a Webex user: use another email or ask the user "
-             "to release it",
+    "to release it",
 }
 
 
@@ -34,12 +34,26 @@ def _finding(err: WebexError, entity: str, key: str, customer: str) -> Finding:
     code = str(err.error_codes[0]) if err.error_codes else f"HTTP {err.status}"
     detail = "; ".join(e.description for e in err.errors) or err.message
     if (err.status is not None and err.status >= 500) or err.ambiguous:
-        return Finding("warning", code, entity, key, customer,
-                       f"Webex could not check it: {detail}", "run precheck again",
-                       source="webex")
-    return Finding("blocker", code, entity, key, customer, detail,
-                   _HINTS.get(code, "see the message; fix the value and re-run map"),
-                   source="webex")
+        return Finding(
+            "warning",
+            code,
+            entity,
+            key,
+            customer,
+            f"Webex could not check it: {detail}",
+            "run precheck again",
+            source="webex",
+        )
+    return Finding(
+        "blocker",
+        code,
+        entity,
+        key,
+        customer,
+        detail,
+        _HINTS.get(code, "see the message; fix the value and re-run map"),
+        source="webex",
+    )
 
 
 async def validate(webex: Webex, actions: list[Action]) -> tuple[list[Finding], int]:
@@ -50,15 +64,17 @@ async def validate(webex: Webex, actions: list[Action]) -> tuple[list[Finding], 
     async def lookup(customer: str, action: Action) -> None:
         found = await webex.wholesale.find_customer(
             action.payload["body"]["externalId"],
-            on_behalf_of=action.payload["params"].get("onBehalfOfSubPartnerOrgId"))
+            on_behalf_of=action.payload["params"].get("onBehalfOfSubPartnerOrgId"),
+        )
         if found is not None:
             existing[customer] = found.id
 
     findings: list[Finding] = []
     passed = 0
 
-    async def guarded(call: Callable[[], Awaitable[Any]], entity: str, key: str,
-                      customer: str) -> None:
+    async def guarded(
+        call: Callable[[], Awaitable[Any]], entity: str, key: str, customer: str
+    ) -> None:
         nonlocal passed
         try:
             await call()
@@ -76,7 +92,8 @@ async def validate(webex: Webex, actions: list[Action]) -> tuple[list[Finding], 
 
         async def check_customer(body: Any = body, params: Any = params) -> Any:
             return await webex.wholesale.validate_customer(
-                body, on_behalf_of=params.get("onBehalfOfSubPartnerOrgId"))
+                body, on_behalf_of=params.get("onBehalfOfSubPartnerOrgId")
+            )
 
         calls.append(guarded(check_customer, "customer", customer, customer))
     for action in actions:
@@ -92,14 +109,16 @@ async def validate(webex: Webex, actions: list[Action]) -> tuple[list[Finding], 
                 body["provisioningId"] = customer_body["provisioningId"]
             if customer_body.get("customerInfo", {}).get("primaryEmail"):
                 body["customerInfo"] = {
-                    "primaryEmail": customer_body["customerInfo"]["primaryEmail"]}
+                    "primaryEmail": customer_body["customerInfo"]["primaryEmail"]
+                }
         body.get("provisioningParameters", {}).pop("locationId", None)
         params = action.payload["params"]
         subject = action.key.split(":", 1)[1]
 
         async def check_subscriber(body: Any = body, params: Any = params) -> Any:
             return await webex.wholesale.validate_subscriber(
-                body, on_behalf_of=params.get("onBehalfOfSubPartnerOrgId"))
+                body, on_behalf_of=params.get("onBehalfOfSubPartnerOrgId")
+            )
 
         calls.append(guarded(check_subscriber, "subscriber", subject, action.customer))
     await asyncio.gather(*calls)

@@ -15,10 +15,19 @@ from dataclasses import dataclass
 from migrate.mapping.rules import is_workspace
 from migrate.plan import model as wm
 
-CALLING_PACKAGES = frozenset({"webex_calling", "webex_voice", "webex_suite",
-                              "common_area_calling", "webex_calling_standard"})
-SUBSCRIBER_PACKAGES = frozenset({"webex_calling", "webex_voice", "webex_suite", "webex_meetings",
-                                 "webex_calling_standard", "common_area_calling"})
+CALLING_PACKAGES = frozenset(
+    {"webex_calling", "webex_voice", "webex_suite", "common_area_calling", "webex_calling_standard"}
+)
+SUBSCRIBER_PACKAGES = frozenset(
+    {
+        "webex_calling",
+        "webex_voice",
+        "webex_suite",
+        "webex_meetings",
+        "webex_calling_standard",
+        "common_area_calling",
+    }
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 MAX_ADDRESS_LINE = 50
@@ -36,57 +45,128 @@ class Finding:
     source: str = "precheck"  # precheck | map | webex
 
 
-def _address_findings(address: wm.Address, entity: str, key: str,
-                      customer: str | None) -> Iterator[Finding]:
-    missing = [name for name, value in (("address line 1", address.address_line1),
-                                         ("city", address.city),
-                                         ("country", address.country)) if not value]
+def _address_findings(
+    address: wm.Address, entity: str, key: str, customer: str | None
+) -> Iterator[Finding]:
+    missing = [
+        name
+        for name, value in (
+            ("address line 1", address.address_line1),
+            ("city", address.city),
+            ("country", address.country),
+        )
+        if not value
+    ]
     if missing:
-        yield Finding("blocker", "address_incomplete", entity, key, customer,
-                      f"address has no {', '.join(missing)}",
-                      "fill the address in BroadWorks or in review.xlsx")
+        yield Finding(
+            "blocker",
+            "address_incomplete",
+            entity,
+            key,
+            customer,
+            f"address has no {', '.join(missing)}",
+            "fill the address in BroadWorks or in review.xlsx",
+        )
     if address.country and not _COUNTRY.match(address.country):
-        yield Finding("blocker", "address_country", entity, key, customer,
-                      f"country {address.country!r} is not an ISO 3166 alpha-2 code",
-                      "add the spelling to mappings/countries.csv")
+        yield Finding(
+            "blocker",
+            "address_country",
+            entity,
+            key,
+            customer,
+            f"country {address.country!r} is not an ISO 3166 alpha-2 code",
+            "add the spelling to mappings/countries.csv",
+        )
     for label, line in (("line 1", address.address_line1), ("line 2", address.address_line2)):
         if line and len(line) > MAX_ADDRESS_LINE:
-            yield Finding("blocker", "address_line_length", entity, key, customer,
-                          f"address {label} has {len(line)} characters (Webex allows "
-                          f"{MAX_ADDRESS_LINE})", "shorten it in BroadWorks")
+            yield Finding(
+                "blocker",
+                "address_line_length",
+                entity,
+                key,
+                customer,
+                f"address {label} has {len(line)} characters (Webex allows {MAX_ADDRESS_LINE})",
+                "shorten it in BroadWorks",
+            )
 
 
-def check_model(customers: list[wm.Customer], locations: list[wm.Location],
-                subscribers: list[wm.Subscriber], *, provisioning_id: str | None,
-                needs_token: bool, token_present: bool) -> list[Finding]:
+def check_model(
+    customers: list[wm.Customer],
+    locations: list[wm.Location],
+    subscribers: list[wm.Subscriber],
+    *,
+    provisioning_id: str | None,
+    needs_token: bool,
+    token_present: bool,
+) -> list[Finding]:
     findings: list[Finding] = []
     add = findings.append
     if not provisioning_id and not all(c.provisioning_id for c in customers):
-        add(Finding("blocker", "no_provisioning_id", "config", "provisioning_id", None,
-                    "no Customer Template provisioning_id is set",
-                    "set provisioning_id in migrate.toml (Partner Hub > Customer templates)"))
+        add(
+            Finding(
+                "blocker",
+                "no_provisioning_id",
+                "config",
+                "provisioning_id",
+                None,
+                "no Customer Template provisioning_id is set",
+                "set provisioning_id in migrate.toml (Partner Hub > Customer templates)",
+            )
+        )
     if needs_token and not token_present:
-        add(Finding("blocker", "no_token", "config", "WEBEX_ACCESS_TOKEN", None,
-                    "WEBEX_ACCESS_TOKEN is not set", "export a partner admin token, or use "
-                    "--sandbox to rehearse"))
+        add(
+            Finding(
+                "blocker",
+                "no_token",
+                "config",
+                "WEBEX_ACCESS_TOKEN",
+                None,
+                "WEBEX_ACCESS_TOKEN is not set",
+                "export a partner admin token, or use --sandbox to rehearse",
+            )
+        )
     for customer in customers:
         if "%" in customer.name:
-            add(Finding("blocker", "percent_in_name", "customer", customer.id, customer.id,
-                        f"customer name {customer.name!r} contains '%'",
-                        "rename it without '%' (Webex refuses it)"))
+            add(
+                Finding(
+                    "blocker",
+                    "percent_in_name",
+                    "customer",
+                    customer.id,
+                    customer.id,
+                    f"customer name {customer.name!r} contains '%'",
+                    "rename it without '%' (Webex refuses it)",
+                )
+            )
         if not customer.primary_email:
-            add(Finding("blocker", "no_primary_email", "customer", customer.id, customer.id,
-                        "the customer has no primary (administrator) email",
-                        "choose an administrator in migrate.toml [administrator]"))
-        findings.extend(_address_findings(customer.address, "customer", customer.id,
-                                          customer.id))
+            add(
+                Finding(
+                    "blocker",
+                    "no_primary_email",
+                    "customer",
+                    customer.id,
+                    customer.id,
+                    "the customer has no primary (administrator) email",
+                    "choose an administrator in migrate.toml [administrator]",
+                )
+            )
+        findings.extend(_address_findings(customer.address, "customer", customer.id, customer.id))
     for location in locations:
-        findings.extend(_address_findings(location.address, "location", location.id,
-                                          location.customer_id))
+        findings.extend(
+            _address_findings(location.address, "location", location.id, location.customer_id)
+        )
         if not location.time_zone:
-            add(Finding("blocker", "no_time_zone", "location", location.id,
-                        location.customer_id, "the location has no time zone",
-                        "set the group's time zone in BroadWorks"))
+            add(
+                Finding(
+                    "blocker",
+                    "no_time_zone",
+                    "location",
+                    location.id,
+                    location.customer_id,
+                    "the location has no time zone",
+                    "set the group's time zone in BroadWorks",
+                )
+            )
     admins: dict[str, list[str]] = defaultdict(list)
     # The first holder (by id) keeps a shared email or number, as in `map`: only
     # the later ones are blocked, so precheck and plan agree on who is left alone.
@@ -104,40 +184,107 @@ def check_model(customers: list[wm.Customer], locations: list[wm.Location],
         if is_workspace(sub):
             pass  # issue #7: a place becomes a workspace, which has no email
         elif not sub.email:
-            add(Finding("blocker", "missing_email", "subscriber", sub.id, owner,
-                        "no email", "fill the Email column in review.xlsx"))
+            add(
+                Finding(
+                    "blocker",
+                    "missing_email",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    "no email",
+                    "fill the Email column in review.xlsx",
+                )
+            )
         elif not _EMAIL.match(sub.email):
-            add(Finding("blocker", "invalid_email", "subscriber", sub.id, owner,
-                        f"email {sub.email!r} is not an address", "correct it in review.xlsx"))
+            add(
+                Finding(
+                    "blocker",
+                    "invalid_email",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    f"email {sub.email!r} is not an address",
+                    "correct it in review.xlsx",
+                )
+            )
         elif email_owner[sub.email.lower()] != sub.id:
-            add(Finding("blocker", "duplicate_email", "subscriber", sub.id, owner,
-                        f"email {sub.email} is also {email_owner[sub.email.lower()]}'s",
-                        "give each subscriber its own email in review.xlsx"))
+            add(
+                Finding(
+                    "blocker",
+                    "duplicate_email",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    f"email {sub.email} is also {email_owner[sub.email.lower()]}'s",
+                    "give each subscriber its own email in review.xlsx",
+                )
+            )
         if sub.package not in SUBSCRIBER_PACKAGES:
-            add(Finding("blocker", "package", "subscriber", sub.id, owner,
-                        f"package {sub.package!r} is not a Wholesale subscriber package",
-                        "pick one in the Package column of review.xlsx"))
+            add(
+                Finding(
+                    "blocker",
+                    "package",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    f"package {sub.package!r} is not a Wholesale subscriber package",
+                    "pick one in the Package column of review.xlsx",
+                )
+            )
         if sub.package in CALLING_PACKAGES and not (sub.phone_number or sub.extension):
-            add(Finding("blocker", "no_number_or_extension", "subscriber", sub.id, owner,
-                        f"{sub.package} needs a phone number or an extension",
-                        "give the user an extension in review.xlsx"))
+            add(
+                Finding(
+                    "blocker",
+                    "no_number_or_extension",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    f"{sub.package} needs a phone number or an extension",
+                    "give the user an extension in review.xlsx",
+                )
+            )
         if sub.phone_number and number_owner[sub.phone_number] != sub.id:
-            add(Finding("blocker", "duplicate_number", "subscriber", sub.id, owner,
-                        f"number {sub.phone_number} is also the primary number of "
-                        f"{number_owner[sub.phone_number]}",
-                        "keep it on one user; give the others an extension"))
+            add(
+                Finding(
+                    "blocker",
+                    "duplicate_number",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    f"number {sub.phone_number} is also the primary number of "
+                    f"{number_owner[sub.phone_number]}",
+                    "keep it on one user; give the others an extension",
+                )
+            )
     for customer in customers:
         found = admins.get(customer.id, [])
         if len(found) != 1:
-            add(Finding("blocker", "administrator_count", "customer", customer.id, customer.id,
-                        f"{len(found)} administrators (exactly one is needed: the first "
-                        "subscriber of a new customer becomes its administrator)",
-                        "set [administrator] in migrate.toml"))
+            add(
+                Finding(
+                    "blocker",
+                    "administrator_count",
+                    "customer",
+                    customer.id,
+                    customer.id,
+                    f"{len(found)} administrators (exactly one is needed: the first "
+                    "subscriber of a new customer becomes its administrator)",
+                    "set [administrator] in migrate.toml",
+                )
+            )
     return findings
 
 
 def from_map_issues(issues: list[wm.Issue]) -> list[Finding]:
-    return [Finding(i.severity, i.code, i.entity, i.key, i.customer_id, i.message,
-                    f"proposed: {i.proposed}" if i.proposed else "see review.xlsx, Issues",
-                    source="map")
-            for i in issues]
+    return [
+        Finding(
+            i.severity,
+            i.code,
+            i.entity,
+            i.key,
+            i.customer_id,
+            i.message,
+            f"proposed: {i.proposed}" if i.proposed else "see review.xlsx, Issues",
+            source="map",
+        )
+        for i in issues
+    ]

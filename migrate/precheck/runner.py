@@ -51,13 +51,20 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         if ident not in seen:
             seen.add(ident)
             kept.append(finding)
-    return sorted(kept, key=lambda f: (f.severity != "blocker", f.customer or "", f.entity,
-                                       f.key, f.rule))
+    return sorted(
+        kept, key=lambda f: (f.severity != "blocker", f.customer or "", f.entity, f.key, f.rule)
+    )
 
 
-async def run_precheck(workspace: Path, config_path: Path | None, mappings: Path | None,
-                       webex: Webex | None, *, needs_token: bool,
-                       token_present: bool) -> PrecheckResult:
+async def run_precheck(
+    workspace: Path,
+    config_path: Path | None,
+    mappings: Path | None,
+    webex: Webex | None,
+    *,
+    needs_token: bool,
+    token_present: bool,
+) -> PrecheckResult:
     started = time.perf_counter()
     config = load_config(config_path)
     customers = list(wm.read(workspace, "customers"))
@@ -65,9 +72,14 @@ async def run_precheck(workspace: Path, config_path: Path | None, mappings: Path
     subscribers = list(wm.read(workspace, "subscribers"))
     issues = list(wm.read(workspace, "issues"))
     findings = from_map_issues(issues)
-    findings += check_model(customers, locations, subscribers,
-                            provisioning_id=config.provisioning_id, needs_token=needs_token,
-                            token_present=token_present)
+    findings += check_model(
+        customers,
+        locations,
+        subscribers,
+        provisioning_id=config.provisioning_id,
+        needs_token=needs_token,
+        token_present=token_present,
+    )
     remote_calls = remote_passed = 0
     if webex is not None:
         from migrate.precheck.remote import validate
@@ -78,15 +90,26 @@ async def run_precheck(workspace: Path, config_path: Path | None, mappings: Path
         findings += remote
     findings = _dedupe(findings)
     blocked = {(f.entity, f.key) for f in findings if f.severity == "blocker"}
-    passed = [(entity, obj.id, getattr(obj, "customer_id", None) or obj.id)
-              for entity, objects in (("customer", customers), ("location", locations),
-                                      ("subscriber", subscribers))
-              for obj in objects if (entity, obj.id) not in blocked]
+    passed = [
+        (entity, obj.id, getattr(obj, "customer_id", None) or obj.id)
+        for entity, objects in (
+            ("customer", customers),
+            ("location", locations),
+            ("subscriber", subscribers),
+        )
+        for obj in objects
+        if (entity, obj.id) not in blocked
+    ]
     return PrecheckResult(
         findings=findings,
-        checked={"customers": len(customers), "locations": len(locations),
-                 "subscribers": len(subscribers)},
-        passed=passed, remote_calls=remote_calls, remote_passed=remote_passed,
+        checked={
+            "customers": len(customers),
+            "locations": len(locations),
+            "subscribers": len(subscribers),
+        },
+        passed=passed,
+        remote_calls=remote_calls,
+        remote_passed=remote_passed,
         seconds=time.perf_counter() - started,
         counts=dict(sorted(Counter(f"{f.severity}:{f.rule}" for f in findings).items())),
     )

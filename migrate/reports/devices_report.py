@@ -28,27 +28,29 @@ PLANNED = "planned"
 NOT_MIGRATED = "not migrated"
 LEFT_ALONE = "left alone"
 
-_BROADWORKS_STEP = ("On BroadWorks, delete the device (or its device-management profile) so it "
-                    "stops serving this phone its old configuration.")
+_BROADWORKS_STEP = (
+    "On BroadWorks, delete the device (or its device-management profile) so it "
+    "stops serving this phone its old configuration."
+)
 _ON_THE_PHONE = {
     "cisco": "Factory-reset the phone: it finds Webex by its MAC (Cisco activation/EDOS) and "
-             "downloads its new configuration.",
+    "downloads its new configuration.",
     "ata": "Factory-reset the ATA: it finds Webex by its MAC (Cisco activation/EDOS); "
-           "re-check each analogue port's line in Control Hub.",
+    "re-check each analogue port's line in Control Hub.",
     "poly": "Point the phone's provisioning server at Webex (or factory-reset it so zero-touch "
-            "provisioning redirects it), then check it registers.",
+    "provisioning redirects it), then check it registers.",
     "generic": "Customer-managed: in Control Hub open the device, take its SIP credentials "
-               "(user, password, outbound proxy) and configure them on the phone by hand or "
-               "through the phone's own provisioning server.",
+    "(user, password, outbound proxy) and configure them on the phone by hand or "
+    "through the phone's own provisioning server.",
 }
 _BY_KIND = {
     "soft_client": "Uninstall the UC-One / BroadWorks client; the user signs in to the Webex "
-                   "App with their Webex account.",
+    "App with their Webex account.",
     "unsupported": "Replace the phone with a Webex-supported model (an ATA 191/192 for "
-                   "analogue ports), then add it by MAC or activation code.",
+    "analogue ports), then add it by MAC or activation code.",
     "trunk": "Rebuild as a Local Gateway / trunk and route group in Control Hub.",
     "unknown": "Make the phone register (its User-Agent tells the model) or add a "
-               "devices.csv rule, then re-run map and plan.",
+    "devices.csv rule, then re-run map and plan.",
 }
 
 
@@ -78,29 +80,40 @@ def _todo(device: wm.Device, status: str, error: str | None) -> str:
     elif status in ("skipped", "parked", "pending", "started"):
         steps = ["Waits for its owner or customer: `migrate retry` once they are done."]
     elif status == LEFT_ALONE:
-        steps = [f"Left alone by the plan ({error}): fix that in review.xlsx, then run map, "
-                 "plan and load again; until then the phone stays on BroadWorks."]
+        steps = [
+            f"Left alone by the plan ({error}): fix that in review.xlsx, then run map, "
+            "plan and load again; until then the phone stays on BroadWorks."
+        ]
     elif status == "rolled back":
         steps = ["Rolled back: the phone still belongs to BroadWorks; change nothing on it."]
     elif status == PLANNED:
-        steps = ["After `migrate load`: " + _BROADWORKS_STEP[0].lower() + _BROADWORKS_STEP[1:],
-                 _ON_THE_PHONE[_family(device.model)]]
+        steps = [
+            "After `migrate load`: " + _BROADWORKS_STEP[0].lower() + _BROADWORKS_STEP[1:],
+            _ON_THE_PHONE[_family(device.model)],
+        ]
     elif device.kind in _BY_KIND:
         steps = [_BY_KIND[device.kind]]
     elif not device.mac:
-        steps = ["Read the MAC from the phone's label or menu and add the phone by MAC or "
-                 "activation code in Control Hub after the move."]
+        steps = [
+            "Read the MAC from the phone's label or menu and add the phone by MAC or "
+            "activation code in Control Hub after the move."
+        ]
     else:
-        steps = [f"{device.reason or 'Not migrated'}: add the phone in Control Hub once "
-                 "that is fixed."]
+        steps = [
+            f"{device.reason or 'Not migrated'}: add the phone in Control Hub once that is fixed."
+        ]
     if device.shared_lines and status not in (NOT_MIGRATED, "rolled back"):
-        steps.append("Add the shared line(s) of " + ", ".join(device.shared_lines)
-                     + " to the device in Control Hub.")
+        steps.append(
+            "Add the shared line(s) of "
+            + ", ".join(device.shared_lines)
+            + " to the device in Control Hub."
+        )
     return " ".join(steps)
 
 
-def _status(device: wm.Device, journaled: JournalAction | None, left: dict[str, str]
-            ) -> tuple[str, str | None]:
+def _status(
+    device: wm.Device, journaled: JournalAction | None, left: dict[str, str]
+) -> tuple[str, str | None]:
     if not device.migrate:
         return NOT_MIGRATED, device.reason
     if device.id in left:
@@ -111,8 +124,11 @@ def _status(device: wm.Device, journaled: JournalAction | None, left: dict[str, 
         return ("adopted" if journaled.adopted else "created"), None
     if journaled.state == "rolled_back":
         return "rolled back", None
-    return journaled.state, (f"{journaled.error_code}: {journaled.error_message}"
-                             if journaled.error_code else journaled.error_message)
+    return journaled.state, (
+        f"{journaled.error_code}: {journaled.error_message}"
+        if journaled.error_code
+        else journaled.error_message
+    )
 
 
 def write_devices_report(workspace: Path, path: Path) -> Path:
@@ -121,13 +137,17 @@ def write_devices_report(workspace: Path, path: Path) -> Path:
     workspaces = sorted(wm.read(workspace, "workspaces"), key=lambda w: w.id)
     left: dict[str, str] = {}
     if (workspace / PLAN_FILE).is_file():
-        left = {item.key: item.reason for item in read_plan(workspace).left_alone
-                if item.entity in ("device", "workspace")}
+        left = {
+            item.key: item.reason
+            for item in read_plan(workspace).left_alone
+            if item.entity in ("device", "workspace")
+        }
     journaled: dict[str, JournalAction] = {}
     if (workspace / JOURNAL_FILE).is_file():
         with Journal(workspace) as journal:
-            journaled = {a.key: a for a in journal.actions()
-                         if a.type in (CREATE_DEVICE, CREATE_WORKSPACE)}
+            journaled = {
+                a.key: a for a in journal.actions() if a.type in (CREATE_DEVICE, CREATE_WORKSPACE)
+            }
 
     rows: list[DeviceRow] = []
     for device in devices:
@@ -135,44 +155,86 @@ def write_devices_report(workspace: Path, path: Path) -> Path:
         status, detail = _status(device, action, left)
         result = (action.result or {}) if action else {}
         owner_id = result.get("personId") or result.get("workspaceId")
-        rows.append(DeviceRow([
-            device.customer_id, device.location_id, device.device_name, device.device_type,
-            device.mac, device.mac_raw, device.model, device.kind, device.owner,
-            device.owner_kind, device.shared_lines, result.get("deviceId"), owner_id, status,
-            detail, _todo(device, status, detail), device.evidence,
-        ], status))
+        rows.append(
+            DeviceRow(
+                [
+                    device.customer_id,
+                    device.location_id,
+                    device.device_name,
+                    device.device_type,
+                    device.mac,
+                    device.mac_raw,
+                    device.model,
+                    device.kind,
+                    device.owner,
+                    device.owner_kind,
+                    device.shared_lines,
+                    result.get("deviceId"),
+                    owner_id,
+                    status,
+                    detail,
+                    _todo(device, status, detail),
+                    device.evidence,
+                ],
+                status,
+            )
+        )
     counts = Counter(r.status for r in rows)
     with ReportWriter(path) as book:
-        book.key_values("Summary", [
-            ("Workspace", str(workspace)),
-            ("BroadWorks devices", len(rows)),
-            *[(f"Devices {status}", n) for status, n in sorted(counts.items())],
-            ("Workspaces (common-area phones)", len(workspaces)),
-            ("Read me", "One row per BroadWorks device. 'What to do' is the engineer's "
-                        "remaining work on the phone and in BroadWorks device management."),
-        ])
-        sheet = book.sheet("Devices", [
-            Column("Customer", width=22), Column("Location", width=26),
-            Column("BroadWorks device", width=26), Column("BroadWorks type", width=30),
-            Column("MAC", width=14), Column("MAC (BroadWorks)", width=18),
-            Column("Webex model", width=30), Column("Kind", width=11),
-            Column("Owner (BroadWorks user)", width=32), Column("Owner kind", width=11),
-            Column("Shared lines (not migrated)", width=32),
-            Column("Webex device id", width=44), Column("Webex owner id", width=44),
-            Column("Status", width=13), Column("Reason / error", width=50),
-            Column("What to do", width=90), Column("Evidence", width=50),
-        ])
+        book.key_values(
+            "Summary",
+            [
+                ("Workspace", str(workspace)),
+                ("BroadWorks devices", len(rows)),
+                *[(f"Devices {status}", n) for status, n in sorted(counts.items())],
+                ("Workspaces (common-area phones)", len(workspaces)),
+                (
+                    "Read me",
+                    "One row per BroadWorks device. 'What to do' is the engineer's "
+                    "remaining work on the phone and in BroadWorks device management.",
+                ),
+            ],
+        )
+        sheet = book.sheet(
+            "Devices",
+            [
+                Column("Customer", width=22),
+                Column("Location", width=26),
+                Column("BroadWorks device", width=26),
+                Column("BroadWorks type", width=30),
+                Column("MAC", width=14),
+                Column("MAC (BroadWorks)", width=18),
+                Column("Webex model", width=30),
+                Column("Kind", width=11),
+                Column("Owner (BroadWorks user)", width=32),
+                Column("Owner kind", width=11),
+                Column("Shared lines (not migrated)", width=32),
+                Column("Webex device id", width=44),
+                Column("Webex owner id", width=44),
+                Column("Status", width=13),
+                Column("Reason / error", width=50),
+                Column("What to do", width=90),
+                Column("Evidence", width=50),
+            ],
+        )
         order = {"failed": 0, LEFT_ALONE: 1, NOT_MIGRATED: 2}
-        for row in sorted(rows, key=lambda r: (order.get(r.status, 3), r.values[0],
-                                               r.values[2])):
+        for row in sorted(rows, key=lambda r: (order.get(r.status, 3), r.values[0], r.values[2])):
             sheet.append(row.values)
-        ws_sheet = book.sheet("Workspaces", [
-            Column("Customer", width=22), Column("Location", width=26),
-            Column("BroadWorks user", width=32), Column("Workspace name", width=26),
-            Column("Phone number", width=16), Column("Extension", width=10),
-            Column("Devices", width=40), Column("Webex workspace id", width=44),
-            Column("Status", width=13), Column("Reason / error", width=50),
-        ])
+        ws_sheet = book.sheet(
+            "Workspaces",
+            [
+                Column("Customer", width=22),
+                Column("Location", width=26),
+                Column("BroadWorks user", width=32),
+                Column("Workspace name", width=26),
+                Column("Phone number", width=16),
+                Column("Extension", width=10),
+                Column("Devices", width=40),
+                Column("Webex workspace id", width=44),
+                Column("Status", width=13),
+                Column("Reason / error", width=50),
+            ],
+        )
         for ws in workspaces:
             action = journaled.get(action_key(CREATE_WORKSPACE, ws.id))
             if ws.id in left:
@@ -185,7 +247,18 @@ def write_devices_report(workspace: Path, path: Path) -> Path:
                 status, detail = "rolled back", None
             else:
                 status, detail = action.state, action.error_message
-            ws_sheet.append([ws.customer_id, ws.location_id, ws.id, ws.name, ws.phone_number,
-                             ws.extension, ws.devices, (action.result or {}).get("workspaceId")
-                             if action else None, status, detail])
+            ws_sheet.append(
+                [
+                    ws.customer_id,
+                    ws.location_id,
+                    ws.id,
+                    ws.name,
+                    ws.phone_number,
+                    ws.extension,
+                    ws.devices,
+                    (action.result or {}).get("workspaceId") if action else None,
+                    status,
+                    detail,
+                ]
+            )
     return path

@@ -19,29 +19,68 @@ def outcome(action: JournalAction) -> str:
     return f"would be {action.state}"
 
 
-def write_dryrun_report(path: Path, recorded: list[Recorded], actions: list[JournalAction],
-                        summary: list[tuple[str, Any]]) -> Path:
+def write_dryrun_report(
+    path: Path,
+    recorded: list[Recorded],
+    actions: list[JournalAction],
+    summary: list[tuple[str, Any]],
+) -> Path:
     per_type = Counter((a.type, outcome(a)) for a in actions)
     with ReportWriter(path) as book:
-        book.key_values("Summary", [
-            *summary,
-            ("Write requests it would send", len(recorded)),
-            *[(f"{kind}: {what}", n) for (kind, what), n in sorted(per_type.items())],
-            *[(f"Requests {method}", n) for method, n in
-              sorted(Counter(r.method for r in recorded).items())],
-        ])
-        sheet = book.sheet("Requests", [Column("#", width=6), Column("Method", width=8),
-                                        Column("Path", width=60), Column("Query", width=40),
-                                        Column("Body (Authorization header: Bearer ***)",
-                                               width=100)])
+        book.key_values(
+            "Summary",
+            [
+                *summary,
+                ("Write requests it would send", len(recorded)),
+                *[(f"{kind}: {what}", n) for (kind, what), n in sorted(per_type.items())],
+                *[
+                    (f"Requests {method}", n)
+                    for method, n in sorted(Counter(r.method for r in recorded).items())
+                ],
+            ],
+        )
+        sheet = book.sheet(
+            "Requests",
+            [
+                Column("#", width=6),
+                Column("Method", width=8),
+                Column("Path", width=60),
+                Column("Query", width=40),
+                Column("Body (Authorization header: Bearer ***)", width=100),
+            ],
+        )
         for n, request in enumerate(recorded, start=1):
-            sheet.append([n, request.method, request.path, request.query,
-                          json.dumps(request.body, ensure_ascii=False, sort_keys=True)
-                          if request.body is not None else None])
-        table = book.sheet("Actions", [Column("Customer", width=22), Column("Order", width=7),
-                                       Column("Action", width=18), Column("Key", width=46),
-                                       Column("Would", width=16), Column("Why", width=80)])
+            sheet.append(
+                [
+                    n,
+                    request.method,
+                    request.path,
+                    request.query,
+                    json.dumps(request.body, ensure_ascii=False, sort_keys=True)
+                    if request.body is not None
+                    else None,
+                ]
+            )
+        table = book.sheet(
+            "Actions",
+            [
+                Column("Customer", width=22),
+                Column("Order", width=7),
+                Column("Action", width=18),
+                Column("Key", width=46),
+                Column("Would", width=16),
+                Column("Why", width=80),
+            ],
+        )
         for action in actions:
-            table.append([action.customer, action.ordinal, action.type, action.key,
-                          outcome(action), action.error_message])
+            table.append(
+                [
+                    action.customer,
+                    action.ordinal,
+                    action.type,
+                    action.key,
+                    outcome(action),
+                    action.error_message,
+                ]
+            )
     return path

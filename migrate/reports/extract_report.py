@@ -21,8 +21,11 @@ SHEETS = (
     ("languages", "Languages"),
     ("time_zones", "Time zones"),
 )
-_NESTED = {"address": inventory.Address, "contact": inventory.Contact,
-           "endpoint": inventory.Endpoint}
+_NESTED = {
+    "address": inventory.Address,
+    "contact": inventory.Contact,
+    "endpoint": inventory.Endpoint,
+}
 
 
 def _columns(entity: str) -> list[str]:
@@ -72,9 +75,14 @@ def write_extract_report(workspace: Path, path: Path) -> Path:
         summary += [(f"Count: {entity}", n) for entity, n in manifest.get("counts", {}).items()]
         summary += [(f"Warnings: {sev}", n) for sev, n in manifest.get("warnings", {}).items()]
         book.key_values("Summary", summary)
-        commands = book.sheet("Command types", [Column("Command type", width=48),
-                                                Column("Count", width=10),
-                                                Column("Understood", width=12)])
+        commands = book.sheet(
+            "Command types",
+            [
+                Column("Command type", width=48),
+                Column("Count", width=10),
+                Column("Understood", width=12),
+            ],
+        )
         unknown = manifest.get("unknown_commands", {})
         for name, count in manifest.get("command_types", {}).items():
             commands.append([name, count, name not in unknown])

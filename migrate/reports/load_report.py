@@ -9,35 +9,80 @@ from typing import Any
 from migrate.load.journal import STATES, Journal
 from migrate.reports.xlsx import Column, ReportWriter
 
-_ID_FIELDS = ("customerId", "orgId", "locationId", "subscriberId", "personId", "workspaceId",
-              "deviceId")
+_ID_FIELDS = (
+    "customerId",
+    "orgId",
+    "locationId",
+    "subscriberId",
+    "personId",
+    "workspaceId",
+    "deviceId",
+)
 
 
 def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]]) -> Path:
     with Journal(workspace) as journal, ReportWriter(path) as book:
         counts = journal.counts()
         book.key_values("Summary", [*summary, *[(f"Actions {s}", counts[s]) for s in STATES]])
-        sheet = book.sheet("Actions", [
-            Column("Customer", width=22), Column("Batch", width=7), Column("Order", width=7),
-            Column("Action", width=18), Column("Key", width=46), Column("Status", width=12),
-            Column("Adopted", width=9), Column("Webex ids", width=60),
-            Column("Error kind", width=11), Column("Error code", width=18),
-            Column("Message", width=80), Column("Tracking id", width=44),
-            Column("Attempts", width=9), Column("Run", width=6), Column("Updated (UTC)", width=26),
-        ])
-        failed_first = sorted(journal.actions(), key=lambda a: (
-            a.state in ("succeeded", "rolled_back"), a.customer, a.ordinal))
+        sheet = book.sheet(
+            "Actions",
+            [
+                Column("Customer", width=22),
+                Column("Batch", width=7),
+                Column("Order", width=7),
+                Column("Action", width=18),
+                Column("Key", width=46),
+                Column("Status", width=12),
+                Column("Adopted", width=9),
+                Column("Webex ids", width=60),
+                Column("Error kind", width=11),
+                Column("Error code", width=18),
+                Column("Message", width=80),
+                Column("Tracking id", width=44),
+                Column("Attempts", width=9),
+                Column("Run", width=6),
+                Column("Updated (UTC)", width=26),
+            ],
+        )
+        failed_first = sorted(
+            journal.actions(),
+            key=lambda a: (a.state in ("succeeded", "rolled_back"), a.customer, a.ordinal),
+        )
         for a in failed_first:
             ids = {k: v for k, v in (a.result or {}).items() if k in _ID_FIELDS and v}
             if a.result and a.result.get("added"):
                 ids["numbersAdded"] = len(a.result["added"])
-            sheet.append([a.customer, a.batch, a.ordinal, a.type, a.key, a.state, a.adopted,
-                          json.dumps(ids, sort_keys=True) if ids else None, a.error_kind,
-                          a.error_code, a.error_message, a.tracking_id, a.attempts, a.run_id,
-                          a.updated_at])
-        runs = book.sheet("Runs", ["run_id", "command", "started_at", "finished_at",
-                                   "plan_fingerprint", "status"])
+            sheet.append(
+                [
+                    a.customer,
+                    a.batch,
+                    a.ordinal,
+                    a.type,
+                    a.key,
+                    a.state,
+                    a.adopted,
+                    json.dumps(ids, sort_keys=True) if ids else None,
+                    a.error_kind,
+                    a.error_code,
+                    a.error_message,
+                    a.tracking_id,
+                    a.attempts,
+                    a.run_id,
+                    a.updated_at,
+                ]
+            )
+        runs = book.sheet(
+            "Runs", ["run_id", "command", "started_at", "finished_at", "plan_fingerprint", "status"]
+        )
         for run in journal.runs():
-            runs.append([run["run_id"], run["command"], run["started_at"], run["finished_at"],
-                         run["plan_fingerprint"], run["status"]])
+            runs.append(
+                [
+                    run["run_id"],
+                    run["command"],
+                    run["started_at"],
+                    run["finished_at"],
+                    run["plan_fingerprint"],
+                    run["status"],
+                ]
+            )
     return path

@@ -9,9 +9,13 @@ from migrate.precheck.runner import PrecheckResult
 from migrate.reports.xlsx import Column, ReportWriter
 
 _FINDING_COLUMNS = [
-    Column("Customer", width=22), Column("Object", width=11), Column("BroadWorks key", width=40),
-    Column("Rule or Webex code", width=24), Column("Found by", width=10),
-    Column("Message", width=80), Column("Hint", width=60),
+    Column("Customer", width=22),
+    Column("Object", width=11),
+    Column("BroadWorks key", width=40),
+    Column("Rule or Webex code", width=24),
+    Column("Found by", width=10),
+    Column("Message", width=80),
+    Column("Hint", width=60),
 ]
 
 
@@ -32,10 +36,15 @@ def write_precheck_report(result: PrecheckResult, path: Path) -> Path:
             sheet = book.sheet(title, _FINDING_COLUMNS)
             for f in result.findings:
                 if f.severity == severity:
-                    sheet.append([f.customer, f.entity, f.key, f.rule, f.source, f.message,
-                                  f.hint])
-        passed = book.sheet("Passed", [Column("Customer", width=22), Column("Object", width=11),
-                                       Column("BroadWorks key", width=40)])
+                    sheet.append([f.customer, f.entity, f.key, f.rule, f.source, f.message, f.hint])
+        passed = book.sheet(
+            "Passed",
+            [
+                Column("Customer", width=22),
+                Column("Object", width=11),
+                Column("BroadWorks key", width=40),
+            ],
+        )
         for entity, key, customer in result.passed:
             passed.append([customer, entity, key])
     return path

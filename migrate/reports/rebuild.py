@@ -29,7 +29,7 @@ from migrate.reports.verify_report import write_verify_report
 KEPT = {
     "review.xlsx": "the engineer's editing form for `map --overrides`; `migrate map` writes it",
     "precheck.xlsx": "Webex's validate answers are not kept in the workspace; "
-                     "`migrate precheck` writes it",
+    "`migrate precheck` writes it",
 }
 
 
@@ -62,24 +62,37 @@ def rebuild(workspace: Path, reports: Path, config: Path | None = None) -> Repor
     else:
         skipped.append(("plan.xlsx", "no plan: `migrate plan` has not run"))
     if journal_exists:
-        rebuilt.append(write_load_report(workspace, reports / "load.xlsx", [
-            ("Rebuilt by", "migrate report"), ("Last run", last_run.get("run_id")),
-            ("Last command", last_run.get("command")),
-            ("Last run status", last_run.get("status")),
-            ("Plan fingerprint", last_run.get("plan_fingerprint")),
-        ]))
+        rebuilt.append(
+            write_load_report(
+                workspace,
+                reports / "load.xlsx",
+                [
+                    ("Rebuilt by", "migrate report"),
+                    ("Last run", last_run.get("run_id")),
+                    ("Last command", last_run.get("command")),
+                    ("Last run status", last_run.get("status")),
+                    ("Plan fingerprint", last_run.get("plan_fingerprint")),
+                ],
+            )
+        )
     else:
         skipped.append(("load.xlsx", "no journal: nothing was loaded yet"))
     verified = load_verify(workspace)
     if verified is not None:
-        rebuilt.append(write_verify_report(verified, reports / "verify.xlsx",
-                                           [("Rebuilt by", "migrate report")]))
+        rebuilt.append(
+            write_verify_report(
+                verified, reports / "verify.xlsx", [("Rebuilt by", "migrate report")]
+            )
+        )
     else:
         skipped.append(("verify.xlsx", "`migrate verify` has not run"))
     billed = load_billing(workspace)
     if billed is not None:
-        rebuilt.append(write_billing_report(billed, reports / "billing.xlsx",
-                                            [("Rebuilt by", "migrate report")]))
+        rebuilt.append(
+            write_billing_report(
+                billed, reports / "billing.xlsx", [("Rebuilt by", "migrate report")]
+            )
+        )
     else:
         skipped.append(("billing.xlsx", "`migrate billing` has not run"))
     skipped += sorted(KEPT.items())

@@ -19,8 +19,18 @@ from migrate.mapping.rules import PACKAGES
 from migrate.plan.model import Address
 from migrate.reports.xlsx import Column, ReportWriter
 
-SHEETS = ("Summary", "Customers", "Locations", "Subscribers", "Numbers", "Devices",
-          "Not migrated", "Issues", "Overrides", "Lists")
+SHEETS = (
+    "Summary",
+    "Customers",
+    "Locations",
+    "Subscribers",
+    "Numbers",
+    "Devices",
+    "Not migrated",
+    "Issues",
+    "Overrides",
+    "Lists",
+)
 
 
 def _key(bw_key: dict[str, str]) -> str:
@@ -28,8 +38,14 @@ def _key(bw_key: dict[str, str]) -> str:
 
 
 def _address(address: Address) -> list[Any]:
-    return [address.address_line1, address.address_line2, address.city,
-            address.state_or_province, address.zip_or_postal_code, address.country]
+    return [
+        address.address_line1,
+        address.address_line2,
+        address.city,
+        address.state_or_province,
+        address.zip_or_postal_code,
+        address.country,
+    ]
 
 
 _ADDRESS_COLUMNS = ["Address line 1", "Address line 2", "City", "State", "Postal code", "Country"]
@@ -46,8 +62,9 @@ def _cols(*headers: str) -> list[Column]:
     return [Column(h) for h in headers]
 
 
-def review_sheets(model: Model, summary: Sequence[tuple[str, Any]],
-                  overrides: Iterable[OverrideResult] | None) -> list[SheetSpec]:
+def review_sheets(
+    model: Model, summary: Sequence[tuple[str, Any]], overrides: Iterable[OverrideResult] | None
+) -> list[SheetSpec]:
     """The workbook as data: each sheet's columns and a generator of its rows."""
     locations = sorted(model.locations)
 
@@ -57,99 +74,288 @@ def review_sheets(model: Model, summary: Sequence[tuple[str, Any]],
 
     def customers() -> Iterator[list[Any]]:
         for c in model.sorted_customers():
-            yield [c.id, _key(c.bw_key), c.name, c.name_raw, c.administrator, c.primary_email,
-                   c.language, *_address(c.address), c.packages, c.primary_location,
-                   c.call_in_country_code, c.provisioning_id, c.sub_partner_org_id,
-                   c.contact_email]
+            yield [
+                c.id,
+                _key(c.bw_key),
+                c.name,
+                c.name_raw,
+                c.administrator,
+                c.primary_email,
+                c.language,
+                *_address(c.address),
+                c.packages,
+                c.primary_location,
+                c.call_in_country_code,
+                c.provisioning_id,
+                c.sub_partner_org_id,
+                c.contact_email,
+            ]
 
     def location_rows() -> Iterator[list[Any]]:
         for loc in model.sorted_locations():
-            yield [loc.id, loc.customer_id, _key(loc.bw_key), loc.name, loc.name_raw,
-                   "yes" if loc.is_primary else "", *_address(loc.address), loc.time_zone,
-                   loc.time_zone_raw, loc.language, loc.emergency_location_identifier,
-                   loc.calling_line_id_number]
+            yield [
+                loc.id,
+                loc.customer_id,
+                _key(loc.bw_key),
+                loc.name,
+                loc.name_raw,
+                "yes" if loc.is_primary else "",
+                *_address(loc.address),
+                loc.time_zone,
+                loc.time_zone_raw,
+                loc.language,
+                loc.emergency_location_identifier,
+                loc.calling_line_id_number,
+            ]
 
     def subscribers() -> Iterator[list[Any]]:
         for s in model.sorted_subscribers(include_skipped=True):
-            yield [s.id, s.customer_id, s.first_name, s.last_name, s.email, s.email_source,
-                   s.package, s.package_rule, s.location_id, s.phone_number,
-                   s.phone_number_raw, s.extension, s.extension_raw, s.language, s.time_zone,
-                   "yes" if s.is_admin else "", "yes" if s.skipped else "", s.lost_services,
-                   s.overridden]
+            yield [
+                s.id,
+                s.customer_id,
+                s.first_name,
+                s.last_name,
+                s.email,
+                s.email_source,
+                s.package,
+                s.package_rule,
+                s.location_id,
+                s.phone_number,
+                s.phone_number_raw,
+                s.extension,
+                s.extension_raw,
+                s.language,
+                s.time_zone,
+                "yes" if s.is_admin else "",
+                "yes" if s.skipped else "",
+                s.lost_services,
+                s.overridden,
+            ]
 
     def numbers() -> Iterator[list[Any]]:
         for n in model.sorted_numbers():
-            yield [n.phone_number, n.customer_id, n.location_id, n.phone_number_raw,
-                   n.assigned_to, n.assignment, n.activated]
+            yield [
+                n.phone_number,
+                n.customer_id,
+                n.location_id,
+                n.phone_number_raw,
+                n.assigned_to,
+                n.assignment,
+                n.activated,
+            ]
 
     def devices() -> Iterator[list[Any]]:
         for d in model.sorted_devices():
-            yield [d.id, d.customer_id, d.location_id, d.device_name, d.device_type, d.model,
-                   d.kind, "yes" if d.migrate else "no", d.reason, d.mac, d.mac_raw,
-                   d.evidence, d.owner, d.lines, d.owner_kind, d.shared_lines]
+            yield [
+                d.id,
+                d.customer_id,
+                d.location_id,
+                d.device_name,
+                d.device_type,
+                d.model,
+                d.kind,
+                "yes" if d.migrate else "no",
+                d.reason,
+                d.mac,
+                d.mac_raw,
+                d.evidence,
+                d.owner,
+                d.lines,
+                d.owner_kind,
+                d.shared_lines,
+            ]
 
     def not_migrated() -> Iterator[list[Any]]:
         for nm in model.sorted_not_migrated():
-            yield [nm.id, nm.kind, nm.customer_id, nm.location_id, _key(nm.bw_key), nm.name,
-                   nm.items, nm.reason, nm.rebuild]
+            yield [
+                nm.id,
+                nm.kind,
+                nm.customer_id,
+                nm.location_id,
+                _key(nm.bw_key),
+                nm.name,
+                nm.items,
+                nm.reason,
+                nm.rebuild,
+            ]
 
     def issues() -> Iterator[list[Any]]:
         for i in model.sorted_issues():
-            yield [i.severity, i.code, i.entity, i.key, i.customer_id, i.field, i.value,
-                   i.proposed, i.message]
+            yield [
+                i.severity,
+                i.code,
+                i.entity,
+                i.key,
+                i.customer_id,
+                i.field,
+                i.value,
+                i.proposed,
+                i.message,
+            ]
 
     def lists() -> Iterator[list[Any]]:
         for index in range(max(len(locations), len(PACKAGES))):
-            yield [locations[index] if index < len(locations) else None,
-                   PACKAGES[index] if index < len(PACKAGES) else None]
+            yield [
+                locations[index] if index < len(locations) else None,
+                PACKAGES[index] if index < len(PACKAGES) else None,
+            ]
 
     specs = [
-        SheetSpec("Summary", [Column("Item", width=36), Column("Value", width=60)],
-                  summary_rows),
-        SheetSpec("Customers", _cols(
-            "Customer ID", "BroadWorks key", "Name", "Name (BroadWorks)", "Administrator",
-            "Primary email", "Language", *_ADDRESS_COLUMNS, "Packages", "Primary location",
-            "Meetings call-in", "Provisioning ID", "Sub-partner org", "Contact email"),
-            customers),
-        SheetSpec("Locations", _cols(
-            "Location ID", "Customer ID", "BroadWorks key", "Name", "Name (BroadWorks)",
-            "Primary", *_ADDRESS_COLUMNS, "Time zone", "Time zone (BroadWorks)", "Language",
-            "Emergency location id", "CLID number"), location_rows),
-        SheetSpec("Subscribers", [
-            Column("User ID", note="BroadWorks user id: the key of the row. Do not edit."),
-            Column("Customer ID"),
-            Column("First name"), Column("Last name"),
-            Column("Email", editable=True, width=34,
-                   note="Editable. Required and unique; becomes the Webex login."),
-            Column("Email source"),
-            Column("Package", editable=True, width=22, choices=list(PACKAGES),
-                   note="Editable. One Wholesale package per subscriber."),
-            Column("Package rule"),
-            Column("Location", editable=True, width=28,
-                   choices_ref=f"=Lists!$A$2:$A${max(len(locations), 1) + 1}",
-                   note="Editable. A location of the same customer."),
-            Column("Phone number"), Column("Phone number (BroadWorks)"),
-            Column("Extension", editable=True,
-                   note="Editable. 2-10 digits, unique in the location."),
-            Column("Extension (BroadWorks)"),
-            Column("Language"), Column("Time zone"), Column("Administrator"),
-            Column("Skip", editable=True, choices=["yes", "no"],
-                   note="Editable. yes = do not migrate this user."),
-            Column("Lost services"), Column("Overridden"),
-        ], subscribers),
-        SheetSpec("Numbers", _cols("Phone number", "Customer ID", "Location ID",
-                                   "BroadWorks number", "Assigned to", "Assignment",
-                                   "Activated"), numbers),
-        SheetSpec("Devices", _cols("Device ID", "Customer ID", "Location ID", "Device name",
-                                   "Device type", "Webex model", "Kind", "Migrate", "Reason",
-                                   "MAC", "MAC (BroadWorks)", "Evidence", "Owner", "Lines",
-                                   "Owner kind", "Shared lines (not migrated)"),
-                  devices),
-        SheetSpec("Not migrated", _cols("ID", "Kind", "Customer ID", "Location ID",
-                                        "BroadWorks key", "Name", "Items", "Reason", "Rebuild"),
-                  not_migrated),
-        SheetSpec("Issues", _cols("Severity", "Code", "Entity", "Key", "Customer ID", "Field",
-                                  "Value", "Proposed", "Message"), issues),
+        SheetSpec("Summary", [Column("Item", width=36), Column("Value", width=60)], summary_rows),
+        SheetSpec(
+            "Customers",
+            _cols(
+                "Customer ID",
+                "BroadWorks key",
+                "Name",
+                "Name (BroadWorks)",
+                "Administrator",
+                "Primary email",
+                "Language",
+                *_ADDRESS_COLUMNS,
+                "Packages",
+                "Primary location",
+                "Meetings call-in",
+                "Provisioning ID",
+                "Sub-partner org",
+                "Contact email",
+            ),
+            customers,
+        ),
+        SheetSpec(
+            "Locations",
+            _cols(
+                "Location ID",
+                "Customer ID",
+                "BroadWorks key",
+                "Name",
+                "Name (BroadWorks)",
+                "Primary",
+                *_ADDRESS_COLUMNS,
+                "Time zone",
+                "Time zone (BroadWorks)",
+                "Language",
+                "Emergency location id",
+                "CLID number",
+            ),
+            location_rows,
+        ),
+        SheetSpec(
+            "Subscribers",
+            [
+                Column("User ID", note="BroadWorks user id: the key of the row. Do not edit."),
+                Column("Customer ID"),
+                Column("First name"),
+                Column("Last name"),
+                Column(
+                    "Email",
+                    editable=True,
+                    width=34,
+                    note="Editable. Required and unique; becomes the Webex login.",
+                ),
+                Column("Email source"),
+                Column(
+                    "Package",
+                    editable=True,
+                    width=22,
+                    choices=list(PACKAGES),
+                    note="Editable. One Wholesale package per subscriber.",
+                ),
+                Column("Package rule"),
+                Column(
+                    "Location",
+                    editable=True,
+                    width=28,
+                    choices_ref=f"=Lists!$A$2:$A${max(len(locations), 1) + 1}",
+                    note="Editable. A location of the same customer.",
+                ),
+                Column("Phone number"),
+                Column("Phone number (BroadWorks)"),
+                Column(
+                    "Extension",
+                    editable=True,
+                    note="Editable. 2-10 digits, unique in the location.",
+                ),
+                Column("Extension (BroadWorks)"),
+                Column("Language"),
+                Column("Time zone"),
+                Column("Administrator"),
+                Column(
+                    "Skip",
+                    editable=True,
+                    choices=["yes", "no"],
+                    note="Editable. yes = do not migrate this user.",
+                ),
+                Column("Lost services"),
+                Column("Overridden"),
+            ],
+            subscribers,
+        ),
+        SheetSpec(
+            "Numbers",
+            _cols(
+                "Phone number",
+                "Customer ID",
+                "Location ID",
+                "BroadWorks number",
+                "Assigned to",
+                "Assignment",
+                "Activated",
+            ),
+            numbers,
+        ),
+        SheetSpec(
+            "Devices",
+            _cols(
+                "Device ID",
+                "Customer ID",
+                "Location ID",
+                "Device name",
+                "Device type",
+                "Webex model",
+                "Kind",
+                "Migrate",
+                "Reason",
+                "MAC",
+                "MAC (BroadWorks)",
+                "Evidence",
+                "Owner",
+                "Lines",
+                "Owner kind",
+                "Shared lines (not migrated)",
+            ),
+            devices,
+        ),
+        SheetSpec(
+            "Not migrated",
+            _cols(
+                "ID",
+                "Kind",
+                "Customer ID",
+                "Location ID",
+                "BroadWorks key",
+                "Name",
+                "Items",
+                "Reason",
+                "Rebuild",
+            ),
+            not_migrated,
+        ),
+        SheetSpec(
+            "Issues",
+            _cols(
+                "Severity",
+                "Code",
+                "Entity",
+                "Key",
+                "Customer ID",
+                "Field",
+                "Value",
+                "Proposed",
+                "Message",
+            ),
+            issues,
+        ),
     ]
     if overrides is not None:
         logged = list(overrides)
@@ -158,15 +364,31 @@ def review_sheets(model: Model, summary: Sequence[tuple[str, Any]],
             for o in logged:
                 yield [o.user_id, o.column, o.mapped, o.reviewed, o.row, o.result, o.reason]
 
-        specs.append(SheetSpec("Overrides", _cols("User ID", "Column", "Mapped value",
-                                                  "Reviewed value", "Review row", "Result",
-                                                  "Reason"), override_rows))
+        specs.append(
+            SheetSpec(
+                "Overrides",
+                _cols(
+                    "User ID",
+                    "Column",
+                    "Mapped value",
+                    "Reviewed value",
+                    "Review row",
+                    "Result",
+                    "Reason",
+                ),
+                override_rows,
+            )
+        )
     specs.append(SheetSpec("Lists", _cols("Locations", "Packages"), lists))
     return specs
 
 
-def write_review(path: Path, model: Model, summary: Sequence[tuple[str, Any]],
-                 overrides: Iterable[OverrideResult] | None) -> None:
+def write_review(
+    path: Path,
+    model: Model,
+    summary: Sequence[tuple[str, Any]],
+    overrides: Iterable[OverrideResult] | None,
+) -> None:
     """Write the workbook atomically (an existing one is replaced only on success)."""
     with ReportWriter(path) as book:
         for spec in review_sheets(model, summary, overrides):

@@ -101,10 +101,21 @@ class Summary:
     notes: list[str] = field(default_factory=list)
 
 
-_TONES = {"succeeded": "ok", "loaded": "ok", "failed": "bad", "skipped": "bad",
-          "started": "bad", "blocked": "bad", "parked": "warn", "rolled_back": "muted",
-          "rolled back": "muted", "pending": "muted", "not loaded": "muted",
-          "partial": "warn", "differs": "bad"}
+_TONES = {
+    "succeeded": "ok",
+    "loaded": "ok",
+    "failed": "bad",
+    "skipped": "bad",
+    "started": "bad",
+    "blocked": "bad",
+    "parked": "warn",
+    "rolled_back": "muted",
+    "rolled back": "muted",
+    "pending": "muted",
+    "not loaded": "muted",
+    "partial": "warn",
+    "differs": "bad",
+}
 
 MAX_ROWS = 2000
 BAR_AREA = 320.0
@@ -114,8 +125,10 @@ ROW = 26
 def chart(chart_id: str, title: str, values: list[tuple[str, int]]) -> Chart:
     """A horizontal bar chart; geometry computed here so the template only draws it."""
     top = max((v for _, v in values), default=0) or 1
-    bars = [Bar(label, value, round(BAR_AREA * value / top, 1), i * ROW,
-                _TONES.get(label, "info")) for i, (label, value) in enumerate(values)]
+    bars = [
+        Bar(label, value, round(BAR_AREA * value / top, 1), i * ROW, _TONES.get(label, "info"))
+        for i, (label, value) in enumerate(values)
+    ]
     return Chart(chart_id, title, bars, max(len(bars), 1) * ROW + 4)
 
 
@@ -136,10 +149,14 @@ def _local_findings(workspace: Path, config: Path | None) -> list[Finding]:
     except Exception:  # a broken config is precheck's to report; the summary still renders
         provisioning_id = None
     findings = from_map_issues(list(wm.read(workspace, "issues")))
-    findings += check_model(customers, list(wm.read(workspace, "locations")),
-                            list(wm.read(workspace, "subscribers")),
-                            provisioning_id=provisioning_id, needs_token=False,
-                            token_present=True)
+    findings += check_model(
+        customers,
+        list(wm.read(workspace, "locations")),
+        list(wm.read(workspace, "subscribers")),
+        provisioning_id=provisioning_id,
+        needs_token=False,
+        token_present=True,
+    )
     seen: set[tuple[str, str, str, str]] = set()
     kept = []
     for f in findings:
@@ -152,9 +169,12 @@ def _local_findings(workspace: Path, config: Path | None) -> list[Finding]:
 
 def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summary:
     """Everything the page shows, read from the workspace (and nothing from Webex)."""
-    summary = Summary(workspace=str(workspace),
-                      generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                      tool=f"bw2wholesale {__version__}", key_counts={})
+    summary = Summary(
+        workspace=str(workspace),
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        tool=f"bw2wholesale {__version__}",
+        key_counts={},
+    )
     keys = summary.key_counts
 
     def report_name(name: str) -> str | None:
@@ -166,9 +186,17 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
     keys["users"] = inv_counts.get("users", 0)
     if inv_counts:
         warnings = inv_counts.pop("warnings", 0)
-        summary.stages.append(Stage("extract", "attention" if warnings else "done", [
-            *[(name.replace("_", " "), n) for name, n in inv_counts.items()],
-            ("warnings", warnings)], report_name("extract.xlsx")))
+        summary.stages.append(
+            Stage(
+                "extract",
+                "attention" if warnings else "done",
+                [
+                    *[(name.replace("_", " "), n) for name, n in inv_counts.items()],
+                    ("warnings", warnings),
+                ],
+                report_name("extract.xlsx"),
+            )
+        )
     else:
         summary.stages.append(Stage("extract", "not run", [], None))
 
@@ -182,24 +210,47 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
     keys["customers"] = int(model_counts.get("customers", 0))
     keys["subscribers_mapped"] = int(model_counts.get("subscribers", 0))
     if manifest:
-        summary.stages.append(Stage("map", "done", [
-            *[(name.replace("_", " "), int(n)) for name, n in model_counts.items()
-              if name != "issues"],
-            ("blockers", int(manifest.get("issues", {}).get("blocker", 0))),
-            ("warnings", int(manifest.get("issues", {}).get("warning", 0)))],
-            report_name("review.xlsx")))
-        summary.stages.append(Stage("precheck", "attention" if blockers else "done", [
-            ("blockers (map issues + local rules)", len(blockers)),
-            ("warnings", len(findings) - len(blockers))], report_name("precheck.xlsx")))
-        summary.notes.append("Precheck counts here are the local rules, recomputed; Webex's "
-                             "validate answers are in precheck.xlsx from the last "
-                             "`migrate precheck`.")
+        summary.stages.append(
+            Stage(
+                "map",
+                "done",
+                [
+                    *[
+                        (name.replace("_", " "), int(n))
+                        for name, n in model_counts.items()
+                        if name != "issues"
+                    ],
+                    ("blockers", int(manifest.get("issues", {}).get("blocker", 0))),
+                    ("warnings", int(manifest.get("issues", {}).get("warning", 0))),
+                ],
+                report_name("review.xlsx"),
+            )
+        )
+        summary.stages.append(
+            Stage(
+                "precheck",
+                "attention" if blockers else "done",
+                [
+                    ("blockers (map issues + local rules)", len(blockers)),
+                    ("warnings", len(findings) - len(blockers)),
+                ],
+                report_name("precheck.xlsx"),
+            )
+        )
+        summary.notes.append(
+            "Precheck counts here are the local rules, recomputed; Webex's "
+            "validate answers are in precheck.xlsx from the last "
+            "`migrate precheck`."
+        )
     else:
         summary.stages.append(Stage("map", "not run", [], None))
         summary.stages.append(Stage("precheck", "not run", [], None))
     for f in blockers:
-        summary.attention.append(Attention("blocker", f.source, f.customer or "",
-                                           f"{f.entity} {f.key}", f.rule, f.message))
+        summary.attention.append(
+            Attention(
+                "blocker", f.source, f.customer or "", f"{f.entity} {f.key}", f.rule, f.message
+            )
+        )
 
     # -- plan
     plan = builder.read(workspace) if (workspace / builder.PLAN_FILE).is_file() else None
@@ -210,9 +261,18 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
         planned_subs = Counter(a.customer for a in plan.actions if a.type == CREATE_SUBSCRIBER)
         keys["actions_planned"] = len(plan.actions)
         keys["left_alone"] = len(plan.left_alone)
-        summary.stages.append(Stage("plan", "done", [
-            ("actions", len(plan.actions)), *sorted(per_type.items()),
-            ("left alone", len(plan.left_alone))], report_name("plan.xlsx")))
+        summary.stages.append(
+            Stage(
+                "plan",
+                "done",
+                [
+                    ("actions", len(plan.actions)),
+                    *sorted(per_type.items()),
+                    ("left alone", len(plan.left_alone)),
+                ],
+                report_name("plan.xlsx"),
+            )
+        )
         left_alone = {i.key: i.reason for i in plan.left_alone if i.entity == "customer"}
     else:
         summary.stages.append(Stage("plan", "not run", [], None))
@@ -228,24 +288,46 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
     states = Counter(a.state for a in actions)
     for state in jr.STATES:
         keys[f"actions_{state}"] = states.get(state, 0)
-    loaded_subs = Counter(a.customer for a in actions
-                          if a.type == CREATE_SUBSCRIBER and a.state == jr.SUCCEEDED)
+    loaded_subs = Counter(
+        a.customer for a in actions if a.type == CREATE_SUBSCRIBER and a.state == jr.SUCCEEDED
+    )
     keys["subscribers_loaded"] = sum(loaded_subs.values())
     if actions:
         bad = any(states.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED))
-        summary.stages.append(Stage("load", "attention" if bad else "done", [
-            *[(s, states.get(s, 0)) for s in jr.STATES], ("runs", len(runs))],
-            report_name("load.xlsx")))
+        summary.stages.append(
+            Stage(
+                "load",
+                "attention" if bad else "done",
+                [*[(s, states.get(s, 0)) for s in jr.STATES], ("runs", len(runs))],
+                report_name("load.xlsx"),
+            )
+        )
     else:
         summary.stages.append(Stage("load", "not run", [], None))
-    for a in sorted(actions, key=lambda a: (_ATTENTION_ORDER.index(a.state)
-                                            if a.state in _ATTENTION_ORDER else 99,
-                                            a.customer, a.ordinal)):
+    for a in sorted(
+        actions,
+        key=lambda a: (
+            _ATTENTION_ORDER.index(a.state) if a.state in _ATTENTION_ORDER else 99,
+            a.customer,
+            a.ordinal,
+        ),
+    ):
         if a.state in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED):
-            summary.attention.append(Attention(
-                a.state, "load", a.customer, a.key, a.error_code or "",
-                a.error_message or ("in flight when the run stopped; `migrate retry` "
-                                    "reconciles it" if a.state == jr.STARTED else "")))
+            summary.attention.append(
+                Attention(
+                    a.state,
+                    "load",
+                    a.customer,
+                    a.key,
+                    a.error_code or "",
+                    a.error_message
+                    or (
+                        "in flight when the run stopped; `migrate retry` reconciles it"
+                        if a.state == jr.STARTED
+                        else ""
+                    ),
+                )
+            )
 
     # -- verify
     verified = load_verify(workspace)
@@ -254,16 +336,26 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
         counts = verified.counts()
         keys["differences"] = len(verified.differences)
         per_customer_diffs = Counter(d.customer for d in verified.differences)
-        summary.stages.append(Stage("verify", "done" if verified.ok else "attention", [
-            ("customers verified", len(verified.customers)),
-            *[(f"{k}s compared", n) for k, n in verified.checked.items()],
-            *counts.items(), ("not compared", len(verified.not_compared))],
-            report_name("verify.xlsx")))
+        summary.stages.append(
+            Stage(
+                "verify",
+                "done" if verified.ok else "attention",
+                [
+                    ("customers verified", len(verified.customers)),
+                    *[(f"{k}s compared", n) for k, n in verified.checked.items()],
+                    *counts.items(),
+                    ("not compared", len(verified.not_compared)),
+                ],
+                report_name("verify.xlsx"),
+            )
+        )
         for d in verified.differences:
-            summary.attention.append(Attention("verify", "verify", d.customer,
-                                               f"{d.kind} {d.key}", d.problem, d.message))
-        summary.notes += [f"Not compared by verify: {what}: {why}"
-                          for what, why in verified.not_compared]
+            summary.attention.append(
+                Attention("verify", "verify", d.customer, f"{d.kind} {d.key}", d.problem, d.message)
+            )
+        summary.notes += [
+            f"Not compared by verify: {what}: {why}" for what, why in verified.not_compared
+        ]
     else:
         keys["differences"] = 0
         summary.stages.append(Stage("verify", "not run", [], None))
@@ -272,15 +364,30 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
     billed = load_billing(workspace)
     if billed is not None:
         keys["billing_differences"] = len(billed.differences)
-        summary.stages.append(Stage("billing", "done" if billed.ok else "attention", [
-            ("period", f"{billed.start} – {billed.end}"), ("report type", billed.report_type),
-            ("rows compared", len(billed.rows)), ("differences", len(billed.differences))],
-            report_name("billing.xlsx")))
+        summary.stages.append(
+            Stage(
+                "billing",
+                "done" if billed.ok else "attention",
+                [
+                    ("period", f"{billed.start} – {billed.end}"),
+                    ("report type", billed.report_type),
+                    ("rows compared", len(billed.rows)),
+                    ("differences", len(billed.differences)),
+                ],
+                report_name("billing.xlsx"),
+            )
+        )
         for row in billed.differences:
-            summary.attention.append(Attention(
-                "billing", "billing", row.customer, f"{row.level} {row.subject} "
-                f"{row.service}", row.status,
-                f"Webex billed {row.billed:g}, the journal gives {row.expected:g}"))
+            summary.attention.append(
+                Attention(
+                    "billing",
+                    "billing",
+                    row.customer,
+                    f"{row.level} {row.subject} {row.service}",
+                    row.status,
+                    f"Webex billed {row.billed:g}, the journal gives {row.expected:g}",
+                )
+            )
     else:
         keys["billing_differences"] = 0
         summary.stages.append(Stage("billing", "not run", [], None))
@@ -307,51 +414,84 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
             status = "differs" if per_customer_diffs.get(customer.id) else "loaded"
         else:
             status = "partial"
-        verify_text = ("not verified" if verified is None or customer.id not in
-                       verified.customers else
-                       f"{per_customer_diffs[customer.id]} differences"
-                       if per_customer_diffs.get(customer.id) else "no differences")
-        rows.append(CustomerStatus(
-            customer.id, customer.name, status, planned_subs.get(customer.id, 0),
-            loaded_subs.get(customer.id, 0),
-            ", ".join(f"{n} {s}" for s, n in sorted(found.items())) or
-            (left_alone.get(customer.id, "") if customer.id in left_alone else "none"),
-            verify_text))
+        verify_text = (
+            "not verified"
+            if verified is None or customer.id not in verified.customers
+            else f"{per_customer_diffs[customer.id]} differences"
+            if per_customer_diffs.get(customer.id)
+            else "no differences"
+        )
+        rows.append(
+            CustomerStatus(
+                customer.id,
+                customer.name,
+                status,
+                planned_subs.get(customer.id, 0),
+                loaded_subs.get(customer.id, 0),
+                ", ".join(f"{n} {s}" for s, n in sorted(found.items()))
+                or (left_alone.get(customer.id, "") if customer.id in left_alone else "none"),
+                verify_text,
+            )
+        )
     urgent = ("blocked", "failed", "differs", "parked", "partial")
-    rows.sort(key=lambda r: (r.status not in urgent, urgent.index(r.status)
-                             if r.status in urgent else 0, r.id))
+    rows.sort(
+        key=lambda r: (
+            r.status not in urgent,
+            urgent.index(r.status) if r.status in urgent else 0,
+            r.id,
+        )
+    )
     summary.customers = rows
     summary.customer_statuses = dict(Counter(r.status for r in rows).most_common())
     keys["customers_loaded"] = sum(1 for r in rows if r.status in ("loaded", "differs"))
     keys["attention"] = len(summary.attention)
-    summary.attention.sort(key=lambda a: (_ATTENTION_ORDER.index(a.kind), a.customer,
-                                          a.subject))
+    summary.attention.sort(key=lambda a: (_ATTENTION_ORDER.index(a.kind), a.customer, a.subject))
     # A page a browser opens quickly: the workbooks hold every row.
     if len(summary.attention) > MAX_ROWS:
-        summary.notes.insert(0, f"Needs attention shows the first {MAX_ROWS} of "
-                                f"{len(summary.attention)} items; the workbooks list all.")
+        summary.notes.insert(
+            0,
+            f"Needs attention shows the first {MAX_ROWS} of "
+            f"{len(summary.attention)} items; the workbooks list all.",
+        )
         summary.attention = summary.attention[:MAX_ROWS]
     if len(summary.customers) > MAX_ROWS:
-        summary.notes.insert(0, f"Customers shows the first {MAX_ROWS} of "
-                                f"{len(summary.customers)}, those needing attention first.")
+        summary.notes.insert(
+            0,
+            f"Customers shows the first {MAX_ROWS} of "
+            f"{len(summary.customers)}, those needing attention first.",
+        )
         summary.customers = summary.customers[:MAX_ROWS]
 
     # -- charts
     summary.charts = [
-        chart("chart-actions", "Load actions by state",
-              [(s, states.get(s, 0)) for s in jr.STATES if states.get(s)]),
+        chart(
+            "chart-actions",
+            "Load actions by state",
+            [(s, states.get(s, 0)) for s in jr.STATES if states.get(s)],
+        ),
         chart("chart-customers", "Customers by status", list(summary.customer_statuses.items())),
-        chart("chart-funnel", "Subscribers through the stages", [
-            ("BroadWorks users", keys["users"]), ("mapped", keys["subscribers_mapped"]),
-            ("planned", keys["subscribers_planned"]), ("loaded", keys["subscribers_loaded"])]),
+        chart(
+            "chart-funnel",
+            "Subscribers through the stages",
+            [
+                ("BroadWorks users", keys["users"]),
+                ("mapped", keys["subscribers_mapped"]),
+                ("planned", keys["subscribers_planned"]),
+                ("loaded", keys["subscribers_loaded"]),
+            ],
+        ),
     ]
     return summary
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("migrate", "data/templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("migrate", "data/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def render(summary: Summary, path: Path) -> Path:

@@ -123,7 +123,10 @@ class SheetWriter:
                 continue
             source: Any = column.choices_ref or list(column.choices or [])
             self._ws.data_validation(
-                1, col, max(last_row, 1), col,
+                1,
+                col,
+                max(last_row, 1),
+                col,
                 {"validate": "list", "source": source, "ignore_blank": True},
             )
 

@@ -19,9 +19,19 @@ from migrate.sandbox.state import Activation, SandboxState, SubPartner
 from migrate.sandbox.transport import AsyncSandboxTransport, SandboxTransport
 
 __all__ = [
-    "IN_PROCESS_URL", "SANDBOX_TOKEN", "AsyncSandboxTransport", "Clock", "FakeClock",
-    "FaultConfig", "Sandbox", "SandboxConfig", "SandboxState", "SandboxTransport",
-    "ScriptedFault", "ServedSandbox", "parse_fault_spec",
+    "IN_PROCESS_URL",
+    "SANDBOX_TOKEN",
+    "AsyncSandboxTransport",
+    "Clock",
+    "FakeClock",
+    "FaultConfig",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxState",
+    "SandboxTransport",
+    "ScriptedFault",
+    "ServedSandbox",
+    "parse_fault_spec",
 ]
 
 # The base URL to give a client that uses ``Sandbox.transport()``: any URL works (no
@@ -35,8 +45,14 @@ SANDBOX_TOKEN = "sandbox"  # noqa: S105 - not a secret
 class Sandbox:
     """State + clock + faults, with the hooks tests use to steer it."""
 
-    def __init__(self, config: SandboxConfig | None = None, *, clock: Clock | None = None,
-                 state: SandboxState | None = None, state_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        clock: Clock | None = None,
+        state: SandboxState | None = None,
+        state_file: Path | None = None,
+    ) -> None:
         self.config = config or SandboxConfig()
         self.clock = clock or Clock()
         if state is None and state_file is not None and state_file.exists():
@@ -68,15 +84,24 @@ class Sandbox:
     def faults(self) -> FaultConfig:
         return self.config.faults
 
-    def script_fault(self, method: str, path: str, status: int, *, times: int = 1,
-                     retry_after: str | None = None, commit: bool = False) -> ScriptedFault:
+    def script_fault(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: str | None = None,
+        commit: bool = False,
+    ) -> ScriptedFault:
         """Make the next ``times`` matching requests fail; status 0 means a timeout."""
         fault = ScriptedFault(method, path, status, times, retry_after, commit)
         self.config.faults.scripted.append(fault)
         return fault
 
-    def add_sub_partner(self, *, org_id: str | None = None,
-                        provisioning_state: str = "active") -> SubPartner:
+    def add_sub_partner(
+        self, *, org_id: str | None = None, provisioning_state: str = "active"
+    ) -> SubPartner:
         return add_sub_partner(self.state, org_id=org_id, provisioning_state=provisioning_state)
 
     def resolve_rpl_review(self, customer_id: str, *, approve: bool = True) -> None:
@@ -97,8 +122,9 @@ class Sandbox:
             sub.status = "provisioned"
             sub.activations.append(Activation(sub.packages[0], self.clock.time()))
 
-    def set_activity(self, subscriber_id: str,
-                     stretches: list[tuple[str, datetime, datetime | None]]) -> None:
+    def set_activity(
+        self, subscriber_id: str, stretches: list[tuple[str, datetime, datetime | None]]
+    ) -> None:
         """Replace a subscriber's billing history: (package, from, until or None) stretches."""
         with self.state.lock:
             sub = self.state.subscribers[subscriber_id]

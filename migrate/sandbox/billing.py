@@ -17,14 +17,46 @@ from datetime import UTC, date, datetime, timedelta
 from migrate.sandbox.state import Activation, SandboxState
 
 COLUMNS = {
-    "PARTNER": ["PARTNER_NAME", "PARTNER_ORG_ID", "SUBSCRIPTION_ID", "SERVICE_NAME", "SKU",
-                "DESCRIPTION", "CONSUMPTION_START_DATE", "CONSUMPTION_END_DATE", "QUANTITY"],
-    "CUSTOMER": ["PARTNER_NAME", "PARTNER_ORG_ID", "CUSTOMER_ORG_ID", "CUSTOMER_EXTERNAL_ID",
-                 "SUBSCRIPTION_ID", "SERVICE_NAME", "SKU", "DESCRIPTION",
-                 "CONSUMPTION_START_DATE", "CONSUMPTION_END_DATE", "QUANTITY"],
-    "USER": ["PARTNER_NAME", "PARTNER_ORG_ID", "CUSTOMER_ORG_ID", "CUSTOMER_EXTERNAL_ID",
-             "SUBSCRIBER_ID", "USER_ID", "WORKSPACE_ID", "SUBSCRIPTION_ID", "SERVICE_NAME", "SKU",
-             "DESCRIPTION", "CONSUMPTION_START_DATE", "CONSUMPTION_END_DATE", "QUANTITY"],
+    "PARTNER": [
+        "PARTNER_NAME",
+        "PARTNER_ORG_ID",
+        "SUBSCRIPTION_ID",
+        "SERVICE_NAME",
+        "SKU",
+        "DESCRIPTION",
+        "CONSUMPTION_START_DATE",
+        "CONSUMPTION_END_DATE",
+        "QUANTITY",
+    ],
+    "CUSTOMER": [
+        "PARTNER_NAME",
+        "PARTNER_ORG_ID",
+        "CUSTOMER_ORG_ID",
+        "CUSTOMER_EXTERNAL_ID",
+        "SUBSCRIPTION_ID",
+        "SERVICE_NAME",
+        "SKU",
+        "DESCRIPTION",
+        "CONSUMPTION_START_DATE",
+        "CONSUMPTION_END_DATE",
+        "QUANTITY",
+    ],
+    "USER": [
+        "PARTNER_NAME",
+        "PARTNER_ORG_ID",
+        "CUSTOMER_ORG_ID",
+        "CUSTOMER_EXTERNAL_ID",
+        "SUBSCRIBER_ID",
+        "USER_ID",
+        "WORKSPACE_ID",
+        "SUBSCRIPTION_ID",
+        "SERVICE_NAME",
+        "SKU",
+        "DESCRIPTION",
+        "CONSUMPTION_START_DATE",
+        "CONSUMPTION_END_DATE",
+        "QUANTITY",
+    ],
 }
 
 # SKUs and descriptions are sandbox placeholders: Cisco's price list is not public.
@@ -33,8 +65,11 @@ SERVICES = {
     "webex_voice": ("WEBEX_VOICE", "WHL-VOICE", "Webex Voice (Enhanced Calling)"),
     "webex_suite": ("WEBEX_SUITE", "WHL-SUITE", "Webex Suite"),
     "webex_meetings": ("WEBEX_MEETINGS", "WHL-MEETINGS", "Webex Meetings"),
-    "webex_calling_standard": ("WEBEX_CALLING_STANDARD", "WHL-CALLING-STD",
-                               "Webex Calling Standard"),
+    "webex_calling_standard": (
+        "WEBEX_CALLING_STANDARD",
+        "WHL-CALLING-STD",
+        "Webex Calling Standard",
+    ),
     "common_area_calling": ("COMMON_AREA_CALLING", "WHL-CAC", "Common Area Calling"),
     "cx_essentials": ("CX_ESSENTIALS", "WHL-CX-ESS", "Customer Assist"),
 }
@@ -69,8 +104,9 @@ class UserRow:
     last_day: date
 
 
-def user_rows(state: SandboxState, first: date, last: date, now: float,
-              sub_partner_org_id: str | None) -> list[UserRow]:
+def user_rows(
+    state: SandboxState, first: date, last: date, now: float, sub_partner_org_id: str | None
+) -> list[UserRow]:
     rows: list[UserRow] = []
     for sub in sorted(state.subscribers.values(), key=lambda s: s.id):
         customer = state.customers.get(sub.customer_id)
@@ -87,8 +123,18 @@ def user_rows(state: SandboxState, first: date, last: date, now: float,
                 days[package].append(day)
             day += timedelta(days=1)
         for package in sorted(totals):
-            rows.append(UserRow(customer.org_id, customer.external_id, sub.id, sub.person_id,
-                                package, totals[package], days[package][0], days[package][-1]))
+            rows.append(
+                UserRow(
+                    customer.org_id,
+                    customer.external_id,
+                    sub.id,
+                    sub.person_id,
+                    package,
+                    totals[package],
+                    days[package][0],
+                    days[package][-1],
+                )
+            )
     return rows
 
 
@@ -98,14 +144,23 @@ def _quantity(value: float) -> str:
     return text or "0"
 
 
-def render_csv(state: SandboxState, report_type: str, first: date, last: date, now: float,
-               sub_partner_org_id: str | None) -> str:
+def render_csv(
+    state: SandboxState,
+    report_type: str,
+    first: date,
+    last: date,
+    now: float,
+    sub_partner_org_id: str | None,
+) -> str:
     rows = user_rows(state, first, last, now, sub_partner_org_id)
     subscription = state.partner_subscription_id
     if sub_partner_org_id and sub_partner_org_id in state.sub_partners:
         subscription = state.sub_partners[sub_partner_org_id].subscription_id
-    partner = {"PARTNER_NAME": state.partner_name, "PARTNER_ORG_ID": state.partner_org_id,
-               "SUBSCRIPTION_ID": subscription}
+    partner = {
+        "PARTNER_NAME": state.partner_name,
+        "PARTNER_ORG_ID": state.partner_org_id,
+        "SUBSCRIPTION_ID": subscription,
+    }
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS[report_type], lineterminator="\n")
     writer.writeheader()
@@ -116,22 +171,37 @@ def render_csv(state: SandboxState, report_type: str, first: date, last: date, n
 
     if report_type == "USER":
         for r in rows:
-            writer.writerow({**partner, "CUSTOMER_ORG_ID": r.customer_org_id,
-                             "CUSTOMER_EXTERNAL_ID": r.customer_external_id,
-                             "SUBSCRIBER_ID": r.subscriber_id, "USER_ID": r.user_id,
-                             "WORKSPACE_ID": "", **service(r.package),
-                             "CONSUMPTION_START_DATE": r.first_day.isoformat(),
-                             "CONSUMPTION_END_DATE": r.last_day.isoformat(),
-                             "QUANTITY": _quantity(r.quantity)})
+            writer.writerow(
+                {
+                    **partner,
+                    "CUSTOMER_ORG_ID": r.customer_org_id,
+                    "CUSTOMER_EXTERNAL_ID": r.customer_external_id,
+                    "SUBSCRIBER_ID": r.subscriber_id,
+                    "USER_ID": r.user_id,
+                    "WORKSPACE_ID": "",
+                    **service(r.package),
+                    "CONSUMPTION_START_DATE": r.first_day.isoformat(),
+                    "CONSUMPTION_END_DATE": r.last_day.isoformat(),
+                    "QUANTITY": _quantity(r.quantity),
+                }
+            )
         return out.getvalue()
     grouped: dict[tuple[str, ...], float] = defaultdict(float)
     for r in rows:
-        key: tuple[str, ...] = ((r.customer_org_id, r.customer_external_id, r.package)
-               if report_type == "CUSTOMER" else (r.package,))
+        key: tuple[str, ...] = (
+            (r.customer_org_id, r.customer_external_id, r.package)
+            if report_type == "CUSTOMER"
+            else (r.package,)
+        )
         grouped[key] += r.quantity
     for key in sorted(grouped):
-        row = {**partner, **service(key[-1]), "CONSUMPTION_START_DATE": first.isoformat(),
-               "CONSUMPTION_END_DATE": last.isoformat(), "QUANTITY": _quantity(grouped[key])}
+        row = {
+            **partner,
+            **service(key[-1]),
+            "CONSUMPTION_START_DATE": first.isoformat(),
+            "CONSUMPTION_END_DATE": last.isoformat(),
+            "QUANTITY": _quantity(grouped[key]),
+        }
         if report_type == "CUSTOMER":
             row["CUSTOMER_ORG_ID"], row["CUSTOMER_EXTERNAL_ID"] = key[0], key[1]  # (org, ext, pkg)
         writer.writerow(row)

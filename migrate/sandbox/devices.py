@@ -27,15 +27,60 @@ from migrate.sandbox.validation import Problem
 # Webex `model` → product (display) name: the phones a BroadWorks estate brings, as the
 # supported-devices API names them. mappings/devices.csv must only produce these.
 MODELS: dict[str, str] = {
-    **{f"DMS Cisco {m}": f"Cisco {m}" for m in (
-        "6821", "6825", "6841", "6851", "6861", "6871", "7811", "7821", "7832", "7841",
-        "7861", "8811", "8832", "8841", "8845", "8851", "8861", "8865", "8875",
-        "191", "192")},
-    **{f"DMS Polycom VVX {m}": f"Polycom VVX {m}" for m in (
-        "101", "150", "201", "250", "300", "301", "310", "311", "350", "400", "401", "410",
-        "411", "450", "500", "501", "600", "601", "1500")},
-    **{f"DMS Poly Edge {m}": f"Poly Edge {m}" for m in (
-        "E100", "E220", "E300", "E320", "E350", "E400", "E450", "E500", "E550")},
+    **{
+        f"DMS Cisco {m}": f"Cisco {m}"
+        for m in (
+            "6821",
+            "6825",
+            "6841",
+            "6851",
+            "6861",
+            "6871",
+            "7811",
+            "7821",
+            "7832",
+            "7841",
+            "7861",
+            "8811",
+            "8832",
+            "8841",
+            "8845",
+            "8851",
+            "8861",
+            "8865",
+            "8875",
+            "191",
+            "192",
+        )
+    },
+    **{
+        f"DMS Polycom VVX {m}": f"Polycom VVX {m}"
+        for m in (
+            "101",
+            "150",
+            "201",
+            "250",
+            "300",
+            "301",
+            "310",
+            "311",
+            "350",
+            "400",
+            "401",
+            "410",
+            "411",
+            "450",
+            "500",
+            "501",
+            "600",
+            "601",
+            "1500",
+        )
+    },
+    **{
+        f"DMS Poly Edge {m}": f"Poly Edge {m}"
+        for m in ("E100", "E220", "E300", "E320", "E350", "E400", "E450", "E500", "E550")
+    },
     **{f"DMS Poly CCX {m}": f"Poly CCX {m}" for m in ("400", "500", "505", "600", "700")},
     "Generic IPPhone Customer Managed": "Generic IPPhone Customer Managed",
 }
@@ -43,8 +88,14 @@ CUSTOMER_MANAGED = frozenset({"Generic IPPhone Customer Managed"})
 _BY_PRODUCT = {product.casefold(): model for model, product in MODELS.items()}
 MAC = re.compile(r"^[0-9A-Fa-f]{12}$")
 EXTENSION = re.compile(r"^\d{2,10}$")
-CALLING_TYPES = ("freeCalling", "hybridCalling", "webexCalling", "webexEdgeForDevices",
-                 "thirdPartySipCalling", "none")
+CALLING_TYPES = (
+    "freeCalling",
+    "hybridCalling",
+    "webexCalling",
+    "webexEdgeForDevices",
+    "thirdPartySipCalling",
+    "none",
+)
 SUPPORTED_DEVICES = ("collaborationDevices", "phones")
 
 
@@ -53,7 +104,7 @@ def _bad(message: str, field: str, code: int = codes.INVALID_PARAMETER_VALUE) ->
 
 
 def _colon_mac(mac: str) -> str:
-    return ":".join(mac[i:i + 2] for i in range(0, 12, 2))
+    return ":".join(mac[i : i + 2] for i in range(0, 12, 2))
 
 
 class DeviceRoutes:
@@ -89,11 +140,18 @@ class DeviceRoutes:
         return org_id
 
     def _calling_location(self, org_id: str, location_id: Any) -> Location:
-        location = (self.state.locations.get(location_id) if isinstance(location_id, str)
-                    else None)
+        location = self.state.locations.get(location_id) if isinstance(location_id, str) else None
         if location is None or location.org_id != org_id:
-            raise HttpError(400, [Problem("locationId is not a location of this organization.",
-                                          codes.LOCATION_NOT_IN_ORG, "locationId")])
+            raise HttpError(
+                400,
+                [
+                    Problem(
+                        "locationId is not a location of this organization.",
+                        codes.LOCATION_NOT_IN_ORG,
+                        "locationId",
+                    )
+                ],
+            )
         return location
 
     # ------------------------------------------------------------------ workspaces
@@ -103,9 +161,15 @@ class DeviceRoutes:
         if ws.location_id:
             view["locationId"] = ws.location_id
             view["workspaceLocationId"] = ws.location_id
-        view.update({"displayName": ws.display_name, "created": ws.created,
-                     "type": "notSet", "supportedDevices": ws.supported_devices,
-                     "calling": {"type": ws.calling_type}})
+        view.update(
+            {
+                "displayName": ws.display_name,
+                "created": ws.created,
+                "type": "notSet",
+                "supportedDevices": ws.supported_devices,
+                "calling": {"type": ws.calling_type},
+            }
+        )
         if ws.calling_type == "webexCalling":
             view["calling"]["webexCalling"] = {"licenses": list(ws.licenses)}
         view["calendar"] = {"type": "none"}
@@ -123,27 +187,37 @@ class DeviceRoutes:
             raise _bad("The request body must be a JSON object.", "body")
         name = body.get("displayName")
         if not isinstance(name, str) or not name.strip():
-            raise _bad("Mandatory parameter 'displayName' is missing.", "displayName",
-                       codes.NULL_PARAMETER)
+            raise _bad(
+                "Mandatory parameter 'displayName' is missing.", "displayName", codes.NULL_PARAMETER
+            )
         org_id = self._org(req, body.get("orgId"))
         location_id = body.get("locationId")
         if location_id is not None:
             self._calling_location(org_id, location_id)
         supported = body.get("supportedDevices", "collaborationDevices")
         if supported not in SUPPORTED_DEVICES:
-            raise _bad(f"supportedDevices must be one of {', '.join(SUPPORTED_DEVICES)}.",
-                       "supportedDevices")
-        if any(w.org_id == org_id and w.display_name == name
-               for w in self.state.workspaces.values()):
-            raise HttpError(409, f"A workspace named {name!r} already exists.",
-                            codes.DUPLICATE_NAME)
+            raise _bad(
+                f"supportedDevices must be one of {', '.join(SUPPORTED_DEVICES)}.",
+                "supportedDevices",
+            )
+        if any(
+            w.org_id == org_id and w.display_name == name for w in self.state.workspaces.values()
+        ):
+            raise HttpError(
+                409, f"A workspace named {name!r} already exists.", codes.DUPLICATE_NAME
+            )
         calling = body.get("calling") or {"type": "freeCalling"}
         if not isinstance(calling, dict) or calling.get("type") not in CALLING_TYPES:
-            raise _bad(f"calling.type must be one of {', '.join(CALLING_TYPES)}.",
-                       "calling.type")
-        ws = Workspace(id=self.state.new_id("PLACES"), org_id=org_id, display_name=name,
-                       location_id=location_id, supported_devices=supported,
-                       calling_type=calling["type"], created=self.app._now_iso())
+            raise _bad(f"calling.type must be one of {', '.join(CALLING_TYPES)}.", "calling.type")
+        ws = Workspace(
+            id=self.state.new_id("PLACES"),
+            org_id=org_id,
+            display_name=name,
+            location_id=location_id,
+            supported_devices=supported,
+            calling_type=calling["type"],
+            created=self.app._now_iso(),
+        )
         if ws.calling_type == "webexCalling":
             self._webex_calling(ws, calling.get("webexCalling") or {})
         self.state.workspaces[ws.id] = ws
@@ -156,23 +230,40 @@ class DeviceRoutes:
             raise _bad("calling.webexCalling must be an object.", "calling.webexCalling")
         location_id = params.get("locationId") or ws.location_id
         if location_id is None:
-            raise _bad("A webexCalling workspace needs a locationId.",
-                       "calling.webexCalling.locationId", codes.NULL_PARAMETER)
+            raise _bad(
+                "A webexCalling workspace needs a locationId.",
+                "calling.webexCalling.locationId",
+                codes.NULL_PARAMETER,
+            )
         location = self._calling_location(ws.org_id, location_id)
         if not location.calling_enabled:
-            raise HttpError(400, [Problem("The location is not enabled for Webex Calling.",
-                                          codes.LOCATION_NOT_IN_ORG, "locationId")])
+            raise HttpError(
+                400,
+                [
+                    Problem(
+                        "The location is not enabled for Webex Calling.",
+                        codes.LOCATION_NOT_IN_ORG,
+                        "locationId",
+                    )
+                ],
+            )
         number, extension = params.get("phoneNumber"), params.get("extension")
         if not number and not extension:
-            raise _bad("A webexCalling workspace needs a phoneNumber, an extension or both.",
-                       "calling.webexCalling", codes.NUMBER_OR_EXTENSION_REQUIRED)
+            raise _bad(
+                "A webexCalling workspace needs a phoneNumber, an extension or both.",
+                "calling.webexCalling",
+                codes.NUMBER_OR_EXTENSION_REQUIRED,
+            )
         if number is not None:
             if not isinstance(number, str) or not validation.E164.match(number):
                 raise _bad(f"{number} is not an E.164 number.", "phoneNumber")
             record = self.state.numbers.get(number)
             if record is None or record.location_id != location.id:
-                raise HttpError(400, f"{number} has not been added to location "
-                                     f"{location.name!r}.", codes.NUMBER_NOT_IN_LOCATION)
+                raise HttpError(
+                    400,
+                    f"{number} has not been added to location {location.name!r}.",
+                    codes.NUMBER_NOT_IN_LOCATION,
+                )
             if record.owner_id is not None:
                 raise HttpError(409, f"{number} is already assigned.", codes.NUMBER_IN_USE)
         if extension is not None:
@@ -181,9 +272,13 @@ class DeviceRoutes:
             customer = self.state.customer_by_org(ws.org_id)
             people = self.state.subscribers_of(customer.id) if customer else []
             if self.state.workspace_with_extension(ws.org_id, extension) or any(
-                    not p.deleted and p.extension == extension for p in people):
-                raise HttpError(409, f"Extension {extension} is already used in this "
-                                     "organization.", codes.EXTENSION_IN_USE)
+                not p.deleted and p.extension == extension for p in people
+            ):
+                raise HttpError(
+                    409,
+                    f"Extension {extension} is already used in this organization.",
+                    codes.EXTENSION_IN_USE,
+                )
         licenses = params.get("licenses") or []
         if not isinstance(licenses, list) or not all(isinstance(x, str) for x in licenses):
             raise _bad("licenses must be a list of license ids.", "licenses")
@@ -191,12 +286,15 @@ class DeviceRoutes:
         known = {_license_id(ws.org_id, p) for p in (customer.packages if customer else [])}
         unknown = [x for x in licenses if x not in known]
         if unknown:
-            raise _bad(f"Unknown license ids for this organization: {', '.join(unknown)}.",
-                       "licenses")
+            raise _bad(
+                f"Unknown license ids for this organization: {', '.join(unknown)}.", "licenses"
+            )
         if not licenses and customer is not None:
             # Webex applies the oldest suitable licence; here: the common-area one if any.
-            package = next((p for p in ("common_area_calling", "webex_calling")
-                            if p in customer.packages), None)
+            package = next(
+                (p for p in ("common_area_calling", "webex_calling") if p in customer.packages),
+                None,
+            )
             licenses = [_license_id(ws.org_id, package)] if package else []
         ws.calling_location_id = location.id
         ws.location_id = ws.location_id or location.id
@@ -206,11 +304,14 @@ class DeviceRoutes:
         org_id = self._org(req)
         name, location_id = req.param("displayName"), req.param("locationId")
         calling = req.param("calling")
-        items = [self.workspace_view(w) for w in sorted(self.state.workspaces.values(),
-                                                        key=lambda w: (w.created, w.id))
-                 if w.org_id == org_id and (name is None or w.display_name == name)
-                 and (location_id is None or w.location_id == location_id)
-                 and (calling is None or w.calling_type == calling)]
+        items = [
+            self.workspace_view(w)
+            for w in sorted(self.state.workspaces.values(), key=lambda w: (w.created, w.id))
+            if w.org_id == org_id
+            and (name is None or w.display_name == name)
+            and (location_id is None or w.location_id == location_id)
+            and (calling is None or w.calling_type == calling)
+        ]
         return self.app._page(req, items, default_max=100, cap=1000, offset_name="start")
 
     def get_workspace(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
@@ -233,11 +334,21 @@ class DeviceRoutes:
             view["workspaceId"] = device.workspace_id
         if device.person_id:
             view["personId"] = device.person_id
-        view.update({"orgId": device.org_id, "capabilities": [], "permissions": [],
-                     "connectionStatus": "disconnected", "product": device.product,
-                     "type": "phone", "tags": [], "mac": _colon_mac(device.mac),
-                     "created": device.created, "managedBy": device.managed_by,
-                     "devicePlatform": "cisco"})
+        view.update(
+            {
+                "orgId": device.org_id,
+                "capabilities": [],
+                "permissions": [],
+                "connectionStatus": "disconnected",
+                "product": device.product,
+                "type": "phone",
+                "tags": [],
+                "mac": _colon_mac(device.mac),
+                "created": device.created,
+                "managedBy": device.managed_by,
+                "devicePlatform": "cisco",
+            }
+        )
         if device.location_id:
             view["locationId"] = device.location_id
         return view
@@ -256,8 +367,7 @@ class DeviceRoutes:
         mac, model = body.get("mac"), body.get("model")
         for name, value in (("mac", mac), ("model", model)):
             if not isinstance(value, str) or not value:
-                raise _bad(f"Mandatory parameter '{name}' is missing.", name,
-                           codes.NULL_PARAMETER)
+                raise _bad(f"Mandatory parameter '{name}' is missing.", name, codes.NULL_PARAMETER)
         assert isinstance(mac, str) and isinstance(model, str)
         if not MAC.match(mac):
             raise _bad(f"Invalid MAC address {mac!r}: 12 hexadecimal digits.", "mac")
@@ -278,37 +388,56 @@ class DeviceRoutes:
             person = self._person(org_id, person_id)
             location_id = person.location_id
         if any(d.org_id == org_id and d.mac == mac for d in self.state.devices.values()):
-            raise HttpError(409, f"A device with MAC {mac} already exists.",
-                            codes.DUPLICATE_NAME)
-        device = Device(id=self.state.new_id("DEVICE"), org_id=org_id, mac=mac, model=model,
-                        product=MODELS[model], created=self.app._now_iso(),
-                        person_id=person_id or None, workspace_id=workspace_id or None,
-                        location_id=location_id,
-                        managed_by="CUSTOMER" if model in CUSTOMER_MANAGED else "CISCO")
+            raise HttpError(409, f"A device with MAC {mac} already exists.", codes.DUPLICATE_NAME)
+        device = Device(
+            id=self.state.new_id("DEVICE"),
+            org_id=org_id,
+            mac=mac,
+            model=model,
+            product=MODELS[model],
+            created=self.app._now_iso(),
+            person_id=person_id or None,
+            workspace_id=workspace_id or None,
+            location_id=location_id,
+            managed_by="CUSTOMER" if model in CUSTOMER_MANAGED else "CISCO",
+        )
         self.state.devices[device.id] = device
         return SandboxResponse.json(200, self.device_view(device))
 
     def _person(self, org_id: str, person_id: Any) -> Subscriber:
         customer = self.state.customer_by_org(org_id)
-        person = next((s for s in (self.state.subscribers_of(customer.id) if customer else [])
-                       if s.person_id == person_id and not s.deleted), None)
+        person = next(
+            (
+                s
+                for s in (self.state.subscribers_of(customer.id) if customer else [])
+                if s.person_id == person_id and not s.deleted
+            ),
+            None,
+        )
         if person is None:
             raise HttpError(404, "Person not found.", codes.NOT_FOUND)
         if person.status != "provisioned" or person.packages[0] in validation.NON_CALLING:
-            raise HttpError(400, "The person has no Webex Calling license.",
-                            codes.INVALID_PARAMETER_VALUE)
+            raise HttpError(
+                400, "The person has no Webex Calling license.", codes.INVALID_PARAMETER_VALUE
+            )
         return person
 
     def list_devices(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         org_id = self._org(req)
         raw_mac = req.param("mac")
         mac = re.sub(r"[^0-9A-Fa-f]", "", raw_mac).upper() if raw_mac is not None else None
-        filters = {"person_id": req.param("personId"), "workspace_id": req.param("workspaceId"),
-                   "location_id": req.param("locationId")}
-        items = [self.device_view(d) for d in sorted(self.state.devices.values(),
-                                                     key=lambda d: (d.created, d.id))
-                 if d.org_id == org_id and (mac is None or d.mac == mac)
-                 and all(v is None or getattr(d, k) == v for k, v in filters.items())]
+        filters = {
+            "person_id": req.param("personId"),
+            "workspace_id": req.param("workspaceId"),
+            "location_id": req.param("locationId"),
+        }
+        items = [
+            self.device_view(d)
+            for d in sorted(self.state.devices.values(), key=lambda d: (d.created, d.id))
+            if d.org_id == org_id
+            and (mac is None or d.mac == mac)
+            and all(v is None or getattr(d, k) == v for k, v in filters.items())
+        ]
         return self.app._page(req, items, default_max=100, cap=1000, offset_name="start")
 
     def get_device(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:

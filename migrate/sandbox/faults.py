@@ -60,8 +60,19 @@ class FaultConfig:
 
 
 _KEYS = {
-    "latency", "jitter", "rate", "burst", "5xx", "429", "locked", "timeout", "hang", "retry_after",
-    "seed", "pending_user_migration", *CUSTOMER_FAULT_STATES,
+    "latency",
+    "jitter",
+    "rate",
+    "burst",
+    "5xx",
+    "429",
+    "locked",
+    "timeout",
+    "hang",
+    "retry_after",
+    "seed",
+    "pending_user_migration",
+    *CUSTOMER_FAULT_STATES,
 }
 
 
@@ -86,8 +97,11 @@ def parse_fault_spec(spec: str, base: FaultConfig | None = None) -> FaultConfig:
             number = float(value)
             if number < 0:
                 raise ValueError(f"fault {key} cannot be negative")
-            if key in ("5xx", "locked", "timeout", "pending_user_migration",
-                       *CUSTOMER_FAULT_STATES) and number > 1:
+            if (
+                key
+                in ("5xx", "locked", "timeout", "pending_user_migration", *CUSTOMER_FAULT_STATES)
+                and number > 1
+            ):
                 raise ValueError(f"fault {key} is a probability between 0 and 1")
             _set_number(config, key, number)
     return config
@@ -166,8 +180,10 @@ class Faults:
     def scripted(self, method: str, path: str) -> ScriptedFault | None:
         with self._lock:
             for fault in self.config.scripted:
-                if fault.times > 0 and fault.method in (method, "*") and re.fullmatch(
-                    fault.path, path
+                if (
+                    fault.times > 0
+                    and fault.method in (method, "*")
+                    and re.fullmatch(fault.path, path)
                 ):
                     fault.times -= 1
                     return fault

@@ -41,11 +41,13 @@ class SandboxResponse:
     drop: bool = False  # a timeout: the front end never answers
 
     @classmethod
-    def json(cls, status: int, data: Any, headers: list[tuple[str, str]] | None = None
-             ) -> SandboxResponse:
+    def json(
+        cls, status: int, data: Any, headers: list[tuple[str, str]] | None = None
+    ) -> SandboxResponse:
         body = json.dumps(data, separators=(",", ":")).encode()
-        return cls(status, [("Content-Type", "application/json;charset=UTF-8"),
-                            *(headers or [])], body)
+        return cls(
+            status, [("Content-Type", "application/json;charset=UTF-8"), *(headers or [])], body
+        )
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:

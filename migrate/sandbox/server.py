@@ -44,10 +44,13 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         host = self.headers.get("Host") or f"{HOST}:{self.server.server_address[1]}"
         request = SandboxRequest(
-            method=self.command, path=parts.path,
+            method=self.command,
+            path=parts.path,
             query=parse_qs(parts.query, keep_blank_values=True),
-            headers={k.lower(): v for k, v in self.headers.items()}, body=body,
-            origin=f"http://{host}")
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            origin=f"http://{host}",
+        )
         response = self.server.app.handle(request)
         if response.delay > 0:
             time.sleep(response.delay)
@@ -79,8 +82,11 @@ class ServedSandbox:
         self.port: int = self._server.server_address[1]
         self.url = f"http://{HOST}:{self.port}/v1"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"sandbox-{self.port}", daemon=True)
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"sandbox-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     def close(self) -> None:
@@ -91,8 +97,12 @@ class ServedSandbox:
     def __enter__(self) -> ServedSandbox:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def wait(self) -> None:

@@ -255,12 +255,20 @@ class SandboxState:
 
     # -- issue #7: what goes with a person, a workspace or an org when it goes
 
-    def drop_devices(self, *, person_id: str | None = None, workspace_id: str | None = None,
-                     org_id: str | None = None) -> None:
-        for device_id in [d.id for d in self.devices.values()
-                          if (person_id is not None and d.person_id == person_id)
-                          or (workspace_id is not None and d.workspace_id == workspace_id)
-                          or (org_id is not None and d.org_id == org_id)]:
+    def drop_devices(
+        self,
+        *,
+        person_id: str | None = None,
+        workspace_id: str | None = None,
+        org_id: str | None = None,
+    ) -> None:
+        for device_id in [
+            d.id
+            for d in self.devices.values()
+            if (person_id is not None and d.person_id == person_id)
+            or (workspace_id is not None and d.workspace_id == workspace_id)
+            or (org_id is not None and d.org_id == org_id)
+        ]:
             del self.devices[device_id]
 
     def drop_workspaces(self, org_id: str) -> None:
@@ -269,8 +277,14 @@ class SandboxState:
         self.drop_devices(org_id=org_id)
 
     def workspace_with_extension(self, org_id: str, extension: str) -> Workspace | None:
-        return next((w for w in self.workspaces.values()
-                     if w.org_id == org_id and w.extension == extension), None)
+        return next(
+            (
+                w
+                for w in self.workspaces.values()
+                if w.org_id == org_id and w.extension == extension
+            ),
+            None,
+        )
 
     def _reindex(self) -> None:
         self._by_external, self._by_org, self._by_email, self._by_customer = {}, {}, {}, {}
@@ -283,8 +297,11 @@ class SandboxState:
 
     def to_json(self) -> dict[str, Any]:
         with self.lock:
-            data = {f.name: getattr(self, f.name) for f in fields(self)
-                    if f.name != "lock" and not f.name.startswith("_")}
+            data = {
+                f.name: getattr(self, f.name)
+                for f in fields(self)
+                if f.name != "lock" and not f.name.startswith("_")
+            }
             out: dict[str, Any] = {}
             for key, value in data.items():
                 if isinstance(value, dict):
@@ -314,8 +331,7 @@ class SandboxState:
         state.numbers = {k: _load(Number, v) for k, v in data["numbers"].items()}
         state.reports = {k: _load(BillingReport, v) for k, v in data["reports"].items()}
         # Issue #7; absent from state files saved before devices existed.
-        state.workspaces = {k: _load(Workspace, v)
-                            for k, v in data.get("workspaces", {}).items()}
+        state.workspaces = {k: _load(Workspace, v) for k, v in data.get("workspaces", {}).items()}
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():

@@ -15,24 +15,52 @@ from typing import Any, TypeGuard
 
 from migrate.sandbox import codes
 
-CUSTOMER_PACKAGES = frozenset({
-    "common_area_calling", "webex_calling", "webex_meetings", "webex_suite", "webex_voice",
-    "cx_essentials", "webex_calling_standard", "cisco_calling_plan", "attendant_console",
-    "cx_premium_agent", "cx_standard_agent", "cx_voice_ports", "cx_ai_assistant", "webex_ai_agent",
-})
-SUBSCRIBER_PACKAGES = frozenset({
-    "webex_calling", "webex_meetings", "webex_suite", "webex_voice", "cx_essentials",
-    "webex_calling_standard", "attendant_console", "cx_premium_agent", "cx_standard_agent",
-})
+CUSTOMER_PACKAGES = frozenset(
+    {
+        "common_area_calling",
+        "webex_calling",
+        "webex_meetings",
+        "webex_suite",
+        "webex_voice",
+        "cx_essentials",
+        "webex_calling_standard",
+        "cisco_calling_plan",
+        "attendant_console",
+        "cx_premium_agent",
+        "cx_standard_agent",
+        "cx_voice_ports",
+        "cx_ai_assistant",
+        "webex_ai_agent",
+    }
+)
+SUBSCRIBER_PACKAGES = frozenset(
+    {
+        "webex_calling",
+        "webex_meetings",
+        "webex_suite",
+        "webex_voice",
+        "cx_essentials",
+        "webex_calling_standard",
+        "attendant_console",
+        "cx_premium_agent",
+        "cx_standard_agent",
+    }
+)
 # Packages that bring Webex Calling and so need a calling location (customer)
 # or a number/extension (subscriber). Meetings is the only one without calling.
 NON_CALLING = frozenset({"webex_meetings"})
 # "depends on" read as "at least one of" (research §2.2, the likely reading).
 PACKAGE_DEPENDENCIES = {
-    "cisco_calling_plan": frozenset({
-        "common_area_calling", "webex_calling", "webex_suite", "webex_voice", "cx_essentials",
-        "webex_calling_standard",
-    }),
+    "cisco_calling_plan": frozenset(
+        {
+            "common_area_calling",
+            "webex_calling",
+            "webex_suite",
+            "webex_voice",
+            "cx_essentials",
+            "webex_calling_standard",
+        }
+    ),
     "attendant_console": frozenset({"webex_calling", "webex_suite", "cx_essentials"}),
 }
 MAX_ADDRESS_LINE = 50
@@ -87,10 +115,13 @@ def check_wholesale_address(address: Any, prefix: str) -> list[Problem]:
     for name in ("addressLine1", "addressLine2"):
         value = address.get(name)
         if isinstance(value, str) and len(value) > MAX_ADDRESS_LINE:
-            problems.append(Problem(
-                f"'{prefix}.{name}' exceeds the {MAX_ADDRESS_LINE} character limit.",
-                codes.INVALID_PARAMETER_SIZE, f"{prefix}.{name}",
-            ))
+            problems.append(
+                Problem(
+                    f"'{prefix}.{name}' exceeds the {MAX_ADDRESS_LINE} character limit.",
+                    codes.INVALID_PARAMETER_SIZE,
+                    f"{prefix}.{name}",
+                )
+            )
     country = address.get("country")
     if _is_text(country) and country not in iso_countries():
         problems.append(_invalid(f"{prefix}.country", "must be an ISO 3166 alpha-2 code"))
@@ -101,7 +132,8 @@ def check_packages(packages: Any, allowed: frozenset[str], name: str) -> list[Pr
     if not isinstance(packages, list) or not packages:
         return [_missing(name)]
     problems = [
-        _invalid(name, f"unknown package {p!r}") for p in packages
+        _invalid(name, f"unknown package {p!r}")
+        for p in packages
         if not isinstance(p, str) or p not in allowed
     ]
     chosen = {p for p in packages if isinstance(p, str)}
@@ -219,9 +251,13 @@ def subscriber_packages(body: dict[str, Any]) -> tuple[list[str], list[Problem]]
         return [], [_missing("packages")]
     chosen = [body["package"]] if has_single else body["packages"]
     if not isinstance(chosen, list) or len(chosen) != 1:
-        return [], [Problem(
-            "A subscriber takes exactly one package.", codes.ONE_PACKAGE_ONLY, "packages",
-        )]
+        return [], [
+            Problem(
+                "A subscriber takes exactly one package.",
+                codes.ONE_PACKAGE_ONLY,
+                "packages",
+            )
+        ]
     problems = check_packages(chosen, SUBSCRIBER_PACKAGES, "packages")
     return ([] if problems else [str(chosen[0])]), problems
 
@@ -234,17 +270,21 @@ def check_number_and_extension(params: dict[str, Any], package: str | None) -> l
     if ext is not None and not (isinstance(ext, str) and EXTENSION.match(ext)):
         problems.append(_invalid("provisioningParameters.extension", "expected 2-10 digits"))
     if package is not None and package not in NON_CALLING and not number and not ext:
-        problems.append(Problem(
-            "A primary phone number, an extension or both must be supplied for a calling package.",
-            codes.NUMBER_OR_EXTENSION_REQUIRED, "provisioningParameters",
-        ))
+        problems.append(
+            Problem(
+                "A primary phone number, an extension or both must be supplied for a calling package.",
+                codes.NUMBER_OR_EXTENSION_REQUIRED,
+                "provisioningParameters",
+            )
+        )
     return problems
 
 
 def check_subscriber_provision(body: Any) -> tuple[list[str], list[Problem]]:
     if not isinstance(body, dict):
-        return [], [Problem("The request body must be a JSON object.",
-                            codes.INVALID_PARAMETER_VALUE)]
+        return [], [
+            Problem("The request body must be a JSON object.", codes.INVALID_PARAMETER_VALUE)
+        ]
     problems: list[Problem] = []
     if not _is_text(body.get("customerId")):
         problems.append(_missing("customerId"))
@@ -268,8 +308,8 @@ def check_calling_address(address: Any) -> list[Problem]:
     if not isinstance(address, dict):
         return [_missing("address")]
     problems = [
-        _missing(f"address.{name}") for name in ("address1", "city", "state", "postalCode",
-                                                 "country")
+        _missing(f"address.{name}")
+        for name in ("address1", "city", "state", "postalCode", "country")
         if not _is_text(address.get(name))
     ]
     country = address.get("country")
@@ -286,8 +326,9 @@ def check_location(body: Any, *, with_id: bool) -> list[Problem]:
         names.insert(0, "id")
     problems = [_missing(n) for n in names if not _is_text(body.get(n))]
     if isinstance(body.get("name"), str) and len(body["name"]) > 80:
-        problems.append(Problem("'name' exceeds 80 characters.",
-                                codes.INVALID_PARAMETER_SIZE, "name"))
+        problems.append(
+            Problem("'name' exceeds 80 characters.", codes.INVALID_PARAMETER_SIZE, "name")
+        )
     tz = body.get("timeZone")
     if _is_text(tz) and tz not in time_zones():
         problems.append(_invalid("timeZone", "unknown time zone"))

@@ -50,36 +50,108 @@ HEAD = (
 TAIL = "</BroadsoftDocument>\n"
 
 USER_LIST_HEADS = (
-    "User Id", "Last Name", "First Name", "Department", "Phone Number", "Phone Number Activated",
-    "Email Address", "Hiragana Last Name", "Hiragana First Name", "In Trunk Group", "Extension",
-    "Country Code", "National Prefix",
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Department",
+    "Phone Number",
+    "Phone Number Activated",
+    "Email Address",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "In Trunk Group",
+    "Extension",
+    "Country Code",
+    "National Prefix",
 )
 DN_HEADS = (
-    "Phone Numbers", "Department", "Activated", "User Id", "Last Name", "First Name", "Extension",
-    "Email Address", "User Type", "Country Code", "National Prefix",
+    "Phone Numbers",
+    "Department",
+    "Activated",
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Extension",
+    "Email Address",
+    "User Type",
+    "Country Code",
+    "National Prefix",
 )
 DEVICE_LIST_HEADS = (
-    "Device Name", "Device Type", "Available Ports", "Net Address", "MAC Address", "Status",
-    "Version", "Access Device External Id",
+    "Device Name",
+    "Device Type",
+    "Available Ports",
+    "Net Address",
+    "MAC Address",
+    "Status",
+    "Version",
+    "Access Device External Id",
 )
 DEVICE_USER_HEADS = (
-    "Line/Port", "Last Name", "First Name", "Phone Number", "User Id", "User Type", "Endpoint Type",
-    "Order", "Primary Line/Port", "Extension", "Department", "Email Address", "Private Identity",
+    "Line/Port",
+    "Last Name",
+    "First Name",
+    "Phone Number",
+    "User Id",
+    "User Type",
+    "Endpoint Type",
+    "Order",
+    "Primary Line/Port",
+    "Extension",
+    "Department",
+    "Email Address",
+    "Private Identity",
 )
 REGISTRATION_HEADS = (
-    "Device Level", "Device Name", "Order", "URI", "Expiration", "Line/Port", "Endpoint Type",
-    "Public Net Address", "Public Port", "Private Net Address", "Private Port", "User Agent",
-    "Lockout Started", "Lockout Expires", "Lockout Count", "Access Info", "Private Identity",
-    "SIP Instance ID", "Supports Only CS Media", "Feature Parameters", "Supports Voice Over PS",
-    "Path Header", "Registration Active", "P-Access-Network-Info",
+    "Device Level",
+    "Device Name",
+    "Order",
+    "URI",
+    "Expiration",
+    "Line/Port",
+    "Endpoint Type",
+    "Public Net Address",
+    "Public Port",
+    "Private Net Address",
+    "Private Port",
+    "User Agent",
+    "Lockout Started",
+    "Lockout Expires",
+    "Lockout Count",
+    "Access Info",
+    "Private Identity",
+    "SIP Instance ID",
+    "Supports Only CS Media",
+    "Feature Parameters",
+    "Supports Voice Over PS",
+    "Path Header",
+    "Registration Active",
+    "P-Access-Network-Info",
 )
 AGENT_HEADS = (
-    "User Id", "Last Name", "First Name", "Hiragana Last Name", "Hiragana First Name", "Weight",
-    "Phone Number", "Extension", "Department", "Email Address",
+    "User Id",
+    "Last Name",
+    "First Name",
+    "Hiragana Last Name",
+    "Hiragana First Name",
+    "Weight",
+    "Phone Number",
+    "Extension",
+    "Department",
+    "Email Address",
 )
 COUNT_KEYS = (
-    "service_providers", "groups", "users", "numbers", "devices", "service_instances",
-    "service_packs", "languages", "time_zones", "warnings", "unknown_commands",
+    "service_providers",
+    "groups",
+    "users",
+    "numbers",
+    "devices",
+    "service_instances",
+    "service_packs",
+    "languages",
+    "time_zones",
+    "warnings",
+    "unknown_commands",
 )
 MODEL_WEIGHTS = tuple(m.weight for m in d.DEVICE_MODELS)
 MODELS_BY_KEY = {m.key: m for m in d.DEVICE_MODELS}
@@ -240,16 +312,29 @@ def _write_system(sink: _Sink) -> _Stats:
     writer = _Writer(sink, 0)
     languages = table("languageTable", ("Language", "Locale", "Encoding"), d.LANGUAGE_TABLE)
     zones = table("timeZoneTable", ("Key", "Display Name"), d.TIME_ZONE_TABLE)
-    writer.write("system/system.xml", "ISO-8859-1", [
-        (req("SystemLanguageGetListRequest", ""),
-         resp("SystemLanguageGetListResponse",
-              f"<defaultLanguage>English</defaultLanguage>{languages}")),
-        (req("SystemTimeZoneGetListRequest20", ""),
-         resp("SystemTimeZoneGetListResponse20",
-              f"<serverTimeZone>America/New_York</serverTimeZone>{zones}")),
-    ])
-    stats = _Stats(documents=writer.documents, files=writer.files,
-                   bytes_written=writer.bytes_written)
+    writer.write(
+        "system/system.xml",
+        "ISO-8859-1",
+        [
+            (
+                req("SystemLanguageGetListRequest", ""),
+                resp(
+                    "SystemLanguageGetListResponse",
+                    f"<defaultLanguage>English</defaultLanguage>{languages}",
+                ),
+            ),
+            (
+                req("SystemTimeZoneGetListRequest20", ""),
+                resp(
+                    "SystemTimeZoneGetListResponse20",
+                    f"<serverTimeZone>America/New_York</serverTimeZone>{zones}",
+                ),
+            ),
+        ],
+    )
+    stats = _Stats(
+        documents=writer.documents, files=writer.files, bytes_written=writer.bytes_written
+    )
     stats.counts["languages"] = len(d.LANGUAGE_TABLE)
     stats.counts["time_zones"] = len(d.TIME_ZONE_TABLE)
     return stats
@@ -350,8 +435,10 @@ class _Writer:
         assert 1 <= len(pairs) <= MAX_COMMANDS, (rel, len(pairs))
         self._session += 1
         # host,epoch,millis like real OCI clients; unique per document of the export
-        session = (f"10.64.{self.sp_index % 251}.7,1753862400,"
-                   f"{1753862400000 + self.sp_index * 1_000_000 + self._session}")
+        session = (
+            f"10.64.{self.sp_index % 251}.7,1753862400,"
+            f"{1753862400000 + self.sp_index * 1_000_000 + self._session}"
+        )
         head = HEAD.format(encoding=encoding, session=session)
         codec = "iso-8859-1" if encoding == "ISO-8859-1" else "utf-8"
         response = "".join([head, *(r for _, r in pairs), TAIL]).encode(codec)
@@ -507,8 +594,9 @@ class _Planner:
             group_ids.append(f"{sp_id}-g{g + 1:02d}")
             # An enterprise's groups are its sites; a service provider's are its customers.
             city = rng.choice(d.COUNTRIES[countries[g]].cities)[0]
-            name = f"{word} {city} {g + 1}" if enterprise else \
-                f"{word} {rng.choice(d.COMPANY_KINDS)}"
+            name = (
+                f"{word} {city} {g + 1}" if enterprise else f"{word} {rng.choice(d.COMPANY_KINDS)}"
+            )
             if rng.random() < 0.03:
                 name += " 100% Local"  # a '%' the Wholesale API refuses in customer names
             if rng.random() < 0.05:
@@ -517,8 +605,12 @@ class _Planner:
         pack_count = rng.randint(2, 4)
         short = word.upper()[:4]
         packs: list[tuple[str, str, tuple[str, ...]]] = []
-        contents = (d.BASIC_SERVICES, d.UC_SERVICES, d.AGENT_SERVICES,
-                    d.BASIC_SERVICES + d.UC_SERVICES + ("Call Recording",))
+        contents = (
+            d.BASIC_SERVICES,
+            d.UC_SERVICES,
+            d.AGENT_SERVICES,
+            d.BASIC_SERVICES + d.UC_SERVICES + ("Call Recording",),
+        )
         for (name, description), services in list(zip(d.PACK_NAMES, contents, strict=True))[
             :pack_count
         ]:
@@ -580,8 +672,13 @@ class _SpWriter:
         self.quirks[name] = self.quirks.get(name, 0) + n
 
     def stats(self) -> _Stats:
-        return _Stats(counts=self.counts, quirks=self.quirks, documents=self.writer.documents,
-                      files=self.writer.files, bytes_written=self.writer.bytes_written)
+        return _Stats(
+            counts=self.counts,
+            quirks=self.quirks,
+            documents=self.writer.documents,
+            files=self.writer.files,
+            bytes_written=self.writer.bytes_written,
+        )
 
     # -- service provider ---------------------------------------------------------------------
 
@@ -614,8 +711,10 @@ class _SpWriter:
         if version in d.ECHOING_SP_VERSIONS:
             body += f"<serviceProviderId>{sp.sp_id}</serviceProviderId>"
         sp_get = (
-            req(f"ServiceProviderGetRequest{version}",
-                f"<serviceProviderId>{sp.sp_id}</serviceProviderId>"),
+            req(
+                f"ServiceProviderGetRequest{version}",
+                f"<serviceProviderId>{sp.sp_id}</serviceProviderId>",
+            ),
             resp(f"ServiceProviderGetResponse{version}", body),
         )
         pairs: list[tuple[str, str]] = []
@@ -625,43 +724,72 @@ class _SpWriter:
         else:
             pairs.append(sp_get)
         sp_row = (sp.sp_id, esc(sp.name), "true" if sp.enterprise else "false", "")
-        pairs.append((
-            req("ServiceProviderGetListRequest",
-                "<responseSizeLimit>1000</responseSizeLimit><searchCriteriaServiceProviderId>"
-                f"<mode>Equal To</mode><value>{sp.sp_id}</value>"
-                "<isCaseInsensitive>true</isCaseInsensitive></searchCriteriaServiceProviderId>"),
-            resp("ServiceProviderGetListResponse", table(
-                "serviceProviderTable",
-                ("Service Provider Id", "Service Provider Name", "Is Enterprise", "Reseller Id"),
-                [sp_row])),
-        ))
-        group_rows = [(gid, esc(name), str(max(size * 2, 25)))
-                      for gid, name, size in zip(sp.group_ids, sp.group_names, sp.group_sizes,
-                                                 strict=True)]
-        pairs.append((
-            req("GroupGetListInServiceProviderRequest",
-                f"<serviceProviderId>{sp.sp_id}</serviceProviderId>"
-                "<responseSizeLimit>1000</responseSizeLimit>"),
-            resp("GroupGetListInServiceProviderResponse",
-                 table("groupTable", ("Group Id", "Group Name", "User Limit"), group_rows)),
-        ))
+        pairs.append(
+            (
+                req(
+                    "ServiceProviderGetListRequest",
+                    "<responseSizeLimit>1000</responseSizeLimit><searchCriteriaServiceProviderId>"
+                    f"<mode>Equal To</mode><value>{sp.sp_id}</value>"
+                    "<isCaseInsensitive>true</isCaseInsensitive></searchCriteriaServiceProviderId>",
+                ),
+                resp(
+                    "ServiceProviderGetListResponse",
+                    table(
+                        "serviceProviderTable",
+                        (
+                            "Service Provider Id",
+                            "Service Provider Name",
+                            "Is Enterprise",
+                            "Reseller Id",
+                        ),
+                        [sp_row],
+                    ),
+                ),
+            )
+        )
+        group_rows = [
+            (gid, esc(name), str(max(size * 2, 25)))
+            for gid, name, size in zip(sp.group_ids, sp.group_names, sp.group_sizes, strict=True)
+        ]
+        pairs.append(
+            (
+                req(
+                    "GroupGetListInServiceProviderRequest",
+                    f"<serviceProviderId>{sp.sp_id}</serviceProviderId>"
+                    "<responseSizeLimit>1000</responseSizeLimit>",
+                ),
+                resp(
+                    "GroupGetListInServiceProviderResponse",
+                    table("groupTable", ("Group Id", "Group Name", "User Limit"), group_rows),
+                ),
+            )
+        )
         for name, description, services in sp.packs:
             rows = [(s, "Unlimited", "Unlimited", "Unlimited") for s in services]
-            pairs.append((
-                req("ServiceProviderServicePackGetDetailListRequest",
-                    f"<serviceProviderId>{sp.sp_id}</serviceProviderId>"
-                    f"<servicePackName>{name}</servicePackName>"),
-                resp("ServiceProviderServicePackGetDetailListResponse",
-                     f"<servicePackName>{name}</servicePackName>"
-                     f"<servicePackDescription>{description}</servicePackDescription>"
-                     "<isAvailableForUse>true</isAvailableForUse>"
-                     "<servicePackQuantity><unlimited>true</unlimited></servicePackQuantity>"
-                     f"<assignedQuantity><quantity>{sum(sp.group_sizes)}</quantity>"
-                     "</assignedQuantity><allowedQuantity><unlimited>true</unlimited>"
-                     "</allowedQuantity>"
-                     + table("userServiceTable",
-                             ("Service", "Authorized", "Allocated", "Available"), rows)),
-            ))
+            pairs.append(
+                (
+                    req(
+                        "ServiceProviderServicePackGetDetailListRequest",
+                        f"<serviceProviderId>{sp.sp_id}</serviceProviderId>"
+                        f"<servicePackName>{name}</servicePackName>",
+                    ),
+                    resp(
+                        "ServiceProviderServicePackGetDetailListResponse",
+                        f"<servicePackName>{name}</servicePackName>"
+                        f"<servicePackDescription>{description}</servicePackDescription>"
+                        "<isAvailableForUse>true</isAvailableForUse>"
+                        "<servicePackQuantity><unlimited>true</unlimited></servicePackQuantity>"
+                        f"<assignedQuantity><quantity>{sum(sp.group_sizes)}</quantity>"
+                        "</assignedQuantity><allowedQuantity><unlimited>true</unlimited>"
+                        "</allowedQuantity>"
+                        + table(
+                            "userServiceTable",
+                            ("Service", "Authorized", "Allocated", "Available"),
+                            rows,
+                        ),
+                    ),
+                )
+            )
         self.writer.write(f"{rel}/service-provider.xml", sp.encoding, pairs)
         self.counts["service_providers"] += 1
         self.counts["service_packs"] += len(sp.packs)
@@ -690,19 +818,31 @@ class _SpWriter:
         self.device_seq = sp.device_starts[g]
         zone, summer, winter = rng.choice(country.zones)
         ext_digits = rng.choices((3, 4, 6), (15, 65, 20))[0]
-        users = self.make_users(sp, group_id, g, size, rng, country, (zone, summer, winter),
-                                ext_digits)
+        users = self.make_users(
+            sp, group_id, g, size, rng, country, (zone, summer, winter), ext_digits
+        )
         # Service instances: numbers and extensions follow the users' block.
         instances: list[_Instance] = []
-        kinds = [k for k, p in (("hg", 0.35), ("cc", 0.15 if size >= 10 else 0.0), ("aa", 0.4))
-                 if rng.random() < p]
+        kinds = [
+            k
+            for k, p in (("hg", 0.35), ("cc", 0.15 if size >= 10 else 0.0), ("aa", 0.4))
+            if rng.random() < p
+        ]
         inst_numbers = self.next_numbers(cc, len(kinds))
         labels = {"hg": "Hunt Group", "cc": "Call Center", "aa": "Auto Attendant"}
         for i, (kind, number) in enumerate(zip(kinds, inst_numbers, strict=True)):
             agents = [u for u in users if not u.place][: rng.randint(1, 4)] if kind != "aa" else []
             ext = self.extension(ext_digits, g, size + i)
-            instances.append(_Instance(kind, f"{group_id}-{kind}@{sp.domain}",
-                                       f"{sp.group_names[g]} {labels[kind]}", number, ext, agents))
+            instances.append(
+                _Instance(
+                    kind,
+                    f"{group_id}-{kind}@{sp.domain}",
+                    f"{sp.group_names[g]} {labels[kind]}",
+                    number,
+                    ext,
+                    agents,
+                )
+            )
         free = rng.choice((0, 0, 1, 4, 10, MAX_FREE_NUMBERS))
         free_numbers = self.next_numbers(cc, free)
         if free >= 2:
@@ -715,12 +855,14 @@ class _SpWriter:
         self.counts["devices"] += sum(1 for u in users if u.device)
         self.counts["service_instances"] += len(instances)
 
-        self.write_group_document(sp, g, rel, rng, country, (zone, summer), users, instances,
-                                  free_numbers)
+        self.write_group_document(
+            sp, g, rel, rng, country, (zone, summer), users, instances, free_numbers
+        )
         self.write_user_documents(sp, group_id, rel, country, users)
         self.write_device_documents(sp, group_id, rel, rng, users, cc)
-        self.write_service_documents(sp, group_id, rel, rng, country, zone, summer, users,
-                                     instances, sp.group_errors[g])
+        self.write_service_documents(
+            sp, group_id, rel, rng, country, zone, summer, users, instances, sp.group_errors[g]
+        )
 
     def extension(self, digits: int, g: int, i: int) -> str:
         if digits == 3:
@@ -730,8 +872,15 @@ class _SpWriter:
         return f"8{g % 10}{1000 + i}"
 
     def make_users(
-        self, sp: _ServiceProvider, group_id: str, g: int, size: int, rng: random.Random,
-        country: d.Country, zone: tuple[str, str, str], ext_digits: int,
+        self,
+        sp: _ServiceProvider,
+        group_id: str,
+        g: int,
+        size: int,
+        rng: random.Random,
+        country: d.Country,
+        zone: tuple[str, str, str],
+        ext_digits: int,
     ) -> list[_User]:
         with_number = [rng.random() < 0.92 for _ in range(size)]
         numbers = iter(self.next_numbers(country.calling_code, sum(with_number)))
@@ -779,33 +928,40 @@ class _SpWriter:
                 or (device.model.ua_in == "both" and rng.random() < 0.3)
             )
             summer = rng.random() < 0.6
-            users.append(_User(
-                user_id=f"{local}@{sp.domain}",
-                local=local,
-                first=first,
-                last=last,
-                phone=phone,
-                extension=self.extension(ext_digits, g, i),
-                email=email,
-                language=language,
-                zone=zone[0],
-                zone_display=zone[1] if summer else zone[2],
-                version=version,
-                place=is_place,
-                title=rng.choice(d.TITLES) if rng.random() < 0.5 and not place else None,
-                department=rng.choice(d.DEPARTMENTS) if rng.random() < 0.3 else None,
-                device=device,
-                services=services,
-                packs=packs,
-                registration=registration,
-                prefixed=rng.random() < 0.002,
-            ))
+            users.append(
+                _User(
+                    user_id=f"{local}@{sp.domain}",
+                    local=local,
+                    first=first,
+                    last=last,
+                    phone=phone,
+                    extension=self.extension(ext_digits, g, i),
+                    email=email,
+                    language=language,
+                    zone=zone[0],
+                    zone_display=zone[1] if summer else zone[2],
+                    version=version,
+                    place=is_place,
+                    title=rng.choice(d.TITLES) if rng.random() < 0.5 and not place else None,
+                    department=rng.choice(d.DEPARTMENTS) if rng.random() < 0.3 else None,
+                    device=device,
+                    services=services,
+                    packs=packs,
+                    registration=registration,
+                    prefixed=rng.random() < 0.002,
+                )
+            )
             if users[-1].prefixed:
                 self.quirk("prefixed_data_responses")
         # Shared call appearances: a colleague's line on a desk phone.
         for i, user in enumerate(users):
-            if (user.device and user.device.model.ports and user.device.model.ports > 1
-                    and i + 1 < size and rng.random() < 0.03):
+            if (
+                user.device
+                and user.device.model.ports
+                and user.device.model.ports > 1
+                and i + 1 < size
+                and rng.random() < 0.03
+            ):
                 users[i + 1].sca_on.append(user)
                 self.quirk("shared_call_appearances")
         return users
@@ -825,7 +981,7 @@ class _SpWriter:
             raw = f"{model.oui}{self.device_seq:06X}"
             roll = rng.random()
             if roll < 0.01:
-                mac = ":".join(raw[i:i + 2] for i in range(0, 12, 2)).lower()
+                mac = ":".join(raw[i : i + 2] for i in range(0, 12, 2)).lower()
                 self.quirk("mac_with_separators")
             elif roll < 0.02:
                 mac = raw[:6] + raw[6:].lower()
@@ -838,8 +994,10 @@ class _SpWriter:
             name = f"SEP{mac.replace(':', '').upper()}"
         else:
             name = f"{model.key}-{mac.replace(':', '').lower()}"
-        net = f"10.{(self.device_seq >> 16) & 255}.{(self.device_seq >> 8) & 255}." \
-              f"{self.device_seq & 255}"
+        net = (
+            f"10.{(self.device_seq >> 16) & 255}.{(self.device_seq >> 8) & 255}."
+            f"{self.device_seq & 255}"
+        )
         return _Device(name, model, mac, net)
 
     def make_services(
@@ -863,15 +1021,23 @@ class _SpWriter:
     # -- the group's documents -----------------------------------------------------------------
 
     def write_group_document(
-        self, sp: _ServiceProvider, g: int, rel: str, rng: random.Random, country: d.Country,
-        zone: tuple[str, str], users: list[_User], instances: list[_Instance],
+        self,
+        sp: _ServiceProvider,
+        g: int,
+        rel: str,
+        rng: random.Random,
+        country: d.Country,
+        zone: tuple[str, str],
+        users: list[_User],
+        instances: list[_Instance],
         free_numbers: list[str],
     ) -> None:
         group_id = sp.group_ids[g]
         cc, np = country.calling_code, country.national_prefix
         version = sp.release.group
         first_number = next((u.phone for u in users if u.phone), None) or (
-            instances[0].phone if instances else None)
+            instances[0].phone if instances else None
+        )
         city, state, postal = rng.choice(country.cities)
         street = f"{rng.randint(1, 999)} {rng.choice(country.streets)}"
         if rng.random() < 0.05:
@@ -885,16 +1051,21 @@ class _SpWriter:
         )
         clid = ""
         if first_number:
-            clid = (f"<callingLineIdPhoneNumber>+{cc}{first_number}</callingLineIdPhoneNumber>"
-                    f"<callingLineIdDisplayPhoneNumber>{np}{first_number}"
-                    "</callingLineIdDisplayPhoneNumber>")
+            clid = (
+                f"<callingLineIdPhoneNumber>+{cc}{first_number}</callingLineIdPhoneNumber>"
+                f"<callingLineIdDisplayPhoneNumber>{np}{first_number}"
+                "</callingLineIdDisplayPhoneNumber>"
+            )
         name = esc(sp.group_names[g])
-        head = (f"<defaultDomain>{sp.domain}</defaultDomain>"
-                f"<userLimit>{max(len(users) * 2, 25)}</userLimit>"
-                f"<userCount>{len(users)}</userCount>"
-                f"<groupName>{name}</groupName><callingLineIdName>{name}</callingLineIdName>")
-        zone_xml = (f"<timeZone>{zone[0]}</timeZone>"
-                    f"<timeZoneDisplayName>{zone[1]}</timeZoneDisplayName>")
+        head = (
+            f"<defaultDomain>{sp.domain}</defaultDomain>"
+            f"<userLimit>{max(len(users) * 2, 25)}</userLimit>"
+            f"<userCount>{len(users)}</userCount>"
+            f"<groupName>{name}</groupName><callingLineIdName>{name}</callingLineIdName>"
+        )
+        zone_xml = (
+            f"<timeZone>{zone[0]}</timeZone><timeZoneDisplayName>{zone[1]}</timeZoneDisplayName>"
+        )
         if version == "14sp7":
             body = head + zone_xml + clid + address
         else:
@@ -912,42 +1083,94 @@ class _SpWriter:
         user_rows = []
         for u in users:
             cells = {
-                "User Id": u.user_id, "Last Name": u.last, "First Name": u.first,
+                "User Id": u.user_id,
+                "Last Name": u.last,
+                "First Name": u.first,
                 "Department": u.department or "",
                 "Phone Number": f"+{cc}-{u.phone}" if u.phone else "",
                 "Phone Number Activated": "true" if u.phone else "false",
-                "Email Address": u.email or "", "Hiragana Last Name": u.last,
-                "Hiragana First Name": u.first, "In Trunk Group": "false",
-                "Extension": u.extension, "Country Code": cc, "National Prefix": np,
+                "Email Address": u.email or "",
+                "Hiragana Last Name": u.last,
+                "Hiragana First Name": u.first,
+                "In Trunk Group": "false",
+                "Extension": u.extension,
+                "Country Code": cc,
+                "National Prefix": np,
                 d.EXTRA_USER_COLUMN: f"{u.last}, {u.first}",
             }
             user_rows.append([cells[h] for h in user_heads])
-        pairs.append((
-            req("UserGetListInGroupRequest",
-                f"<serviceProviderId>{sp.sp_id}</serviceProviderId><GroupId>{group_id}</GroupId>"
-                "<responseSizeLimit>1000</responseSizeLimit>"),
-            resp("UserGetListInGroupResponse", table("userTable", user_heads, user_rows)),
-        ))
+        pairs.append(
+            (
+                req(
+                    "UserGetListInGroupRequest",
+                    f"<serviceProviderId>{sp.sp_id}</serviceProviderId><GroupId>{group_id}</GroupId>"
+                    "<responseSizeLimit>1000</responseSizeLimit>",
+                ),
+                resp("UserGetListInGroupResponse", table("userTable", user_heads, user_rows)),
+            )
+        )
 
         dn_rows: list[tuple[str, ...]] = []
         for inst in instances:
             label = {"hg": "Hunt Group", "cc": "Call Center", "aa": "Auto Attendant"}[inst.kind]
-            dn_rows.append((f"+{cc}-{inst.phone}", "", "true", inst.service_user_id, esc(inst.name),
-                            label, inst.extension, "", label, cc, np))
+            dn_rows.append(
+                (
+                    f"+{cc}-{inst.phone}",
+                    "",
+                    "true",
+                    inst.service_user_id,
+                    esc(inst.name),
+                    label,
+                    inst.extension,
+                    "",
+                    label,
+                    cc,
+                    np,
+                )
+            )
         for u in users:
             if u.phone:
-                dn_rows.append((f"+{cc}-{u.phone}", u.department or "", "true", u.user_id, u.last,
-                                u.first, u.extension, u.email or "", "Normal", cc, np))
+                dn_rows.append(
+                    (
+                        f"+{cc}-{u.phone}",
+                        u.department or "",
+                        "true",
+                        u.user_id,
+                        u.last,
+                        u.first,
+                        u.extension,
+                        u.email or "",
+                        "Normal",
+                        cc,
+                        np,
+                    )
+                )
         if len(free_numbers) == 1:
-            dn_rows.append((f"+{cc}-{free_numbers[0]}", "", "false", "", "", "", "", "", "", cc,
-                            np))
+            dn_rows.append(
+                (f"+{cc}-{free_numbers[0]}", "", "false", "", "", "", "", "", "", cc, np)
+            )
         elif free_numbers:
-            dn_rows.append((f"+{cc}-{free_numbers[0]} - +{cc}-{free_numbers[-1]}", "", "false", "",
-                            "", "", "", "", "", cc, np))
-        pairs.append((
-            req("GroupDnGetAssignmentListRequest18", keys),
-            resp("GroupDnGetAssignmentListResponse18", table("dnTable", DN_HEADS, dn_rows)),
-        ))
+            dn_rows.append(
+                (
+                    f"+{cc}-{free_numbers[0]} - +{cc}-{free_numbers[-1]}",
+                    "",
+                    "false",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    cc,
+                    np,
+                )
+            )
+        pairs.append(
+            (
+                req("GroupDnGetAssignmentListRequest18", keys),
+                resp("GroupDnGetAssignmentListResponse18", table("dnTable", DN_HEADS, dn_rows)),
+            )
+        )
 
         device_heads = list(DEVICE_LIST_HEADS)
         if sp.reorder_columns:
@@ -962,19 +1185,29 @@ class _SpWriter:
             model = dev.model
             ports = "Unlimited" if model.ports is None else str(model.ports - 1 - len(u.sca_on))
             cells = {
-                "Device Name": dev.name, "Device Type": model.device_type, "Available Ports": ports,
-                "Net Address": dev.net if dev.mac else "", "MAC Address": dev.mac or "",
+                "Device Name": dev.name,
+                "Device Type": model.device_type,
+                "Available Ports": ports,
+                "Net Address": dev.net if dev.mac else "",
+                "MAC Address": dev.mac or "",
                 "Status": "Online",
                 "Version": (model.user_agent or "") if model.ua_in in ("version", "both") else "",
-                "Access Device External Id": "", d.EXTRA_DEVICE_COLUMN: f"site={group_id}",
+                "Access Device External Id": "",
+                d.EXTRA_DEVICE_COLUMN: f"site={group_id}",
             }
             device_rows.append([cells[h] for h in device_heads])
-        pairs.append((
-            req("GroupAccessDeviceGetListRequest",
-                f"{keys}<responseSizeLimit>1000</responseSizeLimit>"),
-            resp("GroupAccessDeviceGetListResponse",
-                 table("accessDeviceTable", device_heads, device_rows)),
-        ))
+        pairs.append(
+            (
+                req(
+                    "GroupAccessDeviceGetListRequest",
+                    f"{keys}<responseSizeLimit>1000</responseSizeLimit>",
+                ),
+                resp(
+                    "GroupAccessDeviceGetListResponse",
+                    table("accessDeviceTable", device_heads, device_rows),
+                ),
+            )
+        )
         self.writer.write(f"{rel}/group.xml", sp.encoding, pairs)
 
     def user_get(self, sp: _ServiceProvider, u: _User, group_id: str, country: d.Country) -> str:
@@ -1028,7 +1261,11 @@ class _SpWriter:
         return resp(f"UserGetResponse{u.version}", "".join(parts), prefixed=u.prefixed)
 
     def write_user_documents(
-        self, sp: _ServiceProvider, group_id: str, rel: str, country: d.Country,
+        self,
+        sp: _ServiceProvider,
+        group_id: str,
+        rel: str,
+        country: d.Country,
         users: list[_User],
     ) -> None:
         chunk: list[tuple[str, str]] = []
@@ -1049,49 +1286,104 @@ class _SpWriter:
             self.writer.write(f"{rel}/users-{number:03d}.xml", sp.encoding, chunk)
 
     def user_commands(
-        self, sp: _ServiceProvider, group_id: str, country: d.Country, u: _User,
+        self,
+        sp: _ServiceProvider,
+        group_id: str,
+        country: d.Country,
+        u: _User,
         assignment_list: bool,
     ) -> list[tuple[str, str]]:
         key = f"<userId>{u.user_id}</userId>"
-        commands = [(req(f"UserGetRequest{u.version}", key),
-                     self.user_get(sp, u, group_id, country))]
+        commands = [
+            (req(f"UserGetRequest{u.version}", key), self.user_get(sp, u, group_id, country))
+        ]
         if assignment_list or u.extension.endswith("7"):
-            packs = [(name, "true" if name in u.packs else "false", desc)
-                     for name, desc, _ in sp.packs]
+            packs = [
+                (name, "true" if name in u.packs else "false", desc) for name, desc, _ in sp.packs
+            ]
             authorised: list[str] = []
             for _, _, contents in sp.packs:
                 authorised.extend(s for s in contents if s not in authorised)
-            authorised.extend(s for s in (*d.EXTRA_SERVICES, *d.PLACE_SERVICES)
-                              if s not in authorised)
+            authorised.extend(
+                s for s in (*d.EXTRA_SERVICES, *d.PLACE_SERVICES) if s not in authorised
+            )
             on = set(u.services)
             services = [(s, "true" if s in on else "false") for s in authorised]
-            commands.append((
-                req("UserServiceGetAssignmentListRequest", key),
-                resp("UserServiceGetAssignmentListResponse",
-                     table("servicePacksAssignmentTable",
-                           ("Service Pack Name", "Assigned", "Description"), packs)
-                     + table("userServicesAssignmentTable", ("Service Name", "Assigned"),
-                             services)),
-            ))
+            commands.append(
+                (
+                    req("UserServiceGetAssignmentListRequest", key),
+                    resp(
+                        "UserServiceGetAssignmentListResponse",
+                        table(
+                            "servicePacksAssignmentTable",
+                            ("Service Pack Name", "Assigned", "Description"),
+                            packs,
+                        )
+                        + table(
+                            "userServicesAssignmentTable", ("Service Name", "Assigned"), services
+                        ),
+                    ),
+                )
+            )
         else:
-            entries = "".join(f"<userServiceEntry><serviceName>{s}</serviceName>"
-                              "<isActive>true</isActive></userServiceEntry>" for s in u.services)
-            commands.append((req("UserAssignedServicesGetListRequest", key),
-                             resp("UserAssignedServicesGetListResponse", entries)))
+            entries = "".join(
+                f"<userServiceEntry><serviceName>{s}</serviceName>"
+                "<isActive>true</isActive></userServiceEntry>"
+                for s in u.services
+            )
+            commands.append(
+                (
+                    req("UserAssignedServicesGetListRequest", key),
+                    resp("UserAssignedServicesGetListResponse", entries),
+                )
+            )
         if u.registration and u.device is not None:
             dev = u.device
-            row = ("Group", dev.name, "1", f"sip:{u.local}@{dev.net}:5060;transport=udp",
-                   "Mon Jul 28 14:32:07 EDT 2025", f"{u.local}@{sp.domain}", "Primary", "", "",
-                   dev.net, "5060", dev.model.user_agent or "", "", "", "0", "", "", "", "false",
-                   "", "false", "", "true", "")
-            commands.append((req("UserGetRegistrationListRequest", key),
-                             resp("UserGetRegistrationListResponse",
-                                  table("registrationTable", REGISTRATION_HEADS, [row]))))
+            row = (
+                "Group",
+                dev.name,
+                "1",
+                f"sip:{u.local}@{dev.net}:5060;transport=udp",
+                "Mon Jul 28 14:32:07 EDT 2025",
+                f"{u.local}@{sp.domain}",
+                "Primary",
+                "",
+                "",
+                dev.net,
+                "5060",
+                dev.model.user_agent or "",
+                "",
+                "",
+                "0",
+                "",
+                "",
+                "",
+                "false",
+                "",
+                "false",
+                "",
+                "true",
+                "",
+            )
+            commands.append(
+                (
+                    req("UserGetRegistrationListRequest", key),
+                    resp(
+                        "UserGetRegistrationListResponse",
+                        table("registrationTable", REGISTRATION_HEADS, [row]),
+                    ),
+                )
+            )
         return commands
 
     def write_device_documents(
-        self, sp: _ServiceProvider, group_id: str, rel: str, rng: random.Random,
-        users: list[_User], cc: str,
+        self,
+        sp: _ServiceProvider,
+        group_id: str,
+        rel: str,
+        rng: random.Random,
+        users: list[_User],
+        cc: str,
     ) -> None:
         version = sp.release.device
         echoes = version in d.ECHOING_DEVICE_VERSIONS
@@ -1113,9 +1405,11 @@ class _SpWriter:
             if dev is None:
                 continue
             model = dev.model
-            ports = ("<numberOfPorts><unlimited>true</unlimited></numberOfPorts>"
-                     if model.ports is None else
-                     f"<numberOfPorts><quantity>{model.ports}</quantity></numberOfPorts>")
+            ports = (
+                "<numberOfPorts><unlimited>true</unlimited></numberOfPorts>"
+                if model.ports is None
+                else f"<numberOfPorts><quantity>{model.ports}</quantity></numberOfPorts>"
+            )
             body = [f"<deviceType>{model.device_type}</deviceType><protocol>SIP 2.0</protocol>"]
             if dev.mac:
                 body.append(f"<netAddress>{dev.net}</netAddress><macAddress>{dev.mac}</macAddress>")
@@ -1131,11 +1425,15 @@ class _SpWriter:
                 body.append("<useHotline>false</useHotline>")
             if echoes:
                 body.append(f"{keys}<deviceName>{dev.name}</deviceName>")
-            chunk.append((
-                req(f"GroupAccessDeviceGetRequest{version}",
-                    f"{keys}<deviceName>{dev.name}</deviceName>"),
-                resp(f"GroupAccessDeviceGetResponse{version}", "".join(body)),
-            ))
+            chunk.append(
+                (
+                    req(
+                        f"GroupAccessDeviceGetRequest{version}",
+                        f"{keys}<deviceName>{dev.name}</deviceName>",
+                    ),
+                    resp(f"GroupAccessDeviceGetResponse{version}", "".join(body)),
+                )
+            )
             if len(chunk) == MAX_COMMANDS:
                 flush()
         if chunk:
@@ -1153,20 +1451,40 @@ class _SpWriter:
             assert owner.device is not None
             rows = []
             for order, line_user in enumerate(lines, 1):
-                line_port = (f"{line_user.local}@{sp.domain}" if order == 1
-                             else f"{line_user.local}_sca{order - 1}@{sp.domain}")
-                rows.append((line_port, line_user.last, line_user.first,
-                             f"+{cc}-{line_user.phone}" if line_user.phone else "",
-                             line_user.user_id,
-                             "Normal", "Primary" if order == 1 else "Shared Call Appearance",
-                             str(order), "true" if order == 1 else "false", line_user.extension,
-                             "", line_user.email or "", ""))
-            sca.append((
-                req("GroupAccessDeviceGetUserListRequest21sp1",
-                    f"{keys}<deviceName>{owner.device.name}</deviceName>"),
-                resp("GroupAccessDeviceGetUserListResponse21sp1",
-                     table("deviceUserTable", DEVICE_USER_HEADS, rows)),
-            ))
+                line_port = (
+                    f"{line_user.local}@{sp.domain}"
+                    if order == 1
+                    else f"{line_user.local}_sca{order - 1}@{sp.domain}"
+                )
+                rows.append(
+                    (
+                        line_port,
+                        line_user.last,
+                        line_user.first,
+                        f"+{cc}-{line_user.phone}" if line_user.phone else "",
+                        line_user.user_id,
+                        "Normal",
+                        "Primary" if order == 1 else "Shared Call Appearance",
+                        str(order),
+                        "true" if order == 1 else "false",
+                        line_user.extension,
+                        "",
+                        line_user.email or "",
+                        "",
+                    )
+                )
+            sca.append(
+                (
+                    req(
+                        "GroupAccessDeviceGetUserListRequest21sp1",
+                        f"{keys}<deviceName>{owner.device.name}</deviceName>",
+                    ),
+                    resp(
+                        "GroupAccessDeviceGetUserListResponse21sp1",
+                        table("deviceUserTable", DEVICE_USER_HEADS, rows),
+                    ),
+                )
+            )
             if len(sca) == MAX_COMMANDS:
                 number += 1
                 self.writer.write(f"{rel}/device-users-{number:03d}.xml", sp.encoding, sca)
@@ -1176,9 +1494,17 @@ class _SpWriter:
             self.writer.write(f"{rel}/device-users-{number:03d}.xml", sp.encoding, sca)
 
     def write_service_documents(
-        self, sp: _ServiceProvider, group_id: str, rel: str, rng: random.Random,
-        country: d.Country, zone: str, zone_display: str, users: list[_User],
-        instances: list[_Instance], failure: str,
+        self,
+        sp: _ServiceProvider,
+        group_id: str,
+        rel: str,
+        rng: random.Random,
+        country: d.Country,
+        zone: str,
+        zone_display: str,
+        users: list[_User],
+        instances: list[_Instance],
+        failure: str,
     ) -> None:
         pairs: list[tuple[str, str]] = []
         language = users[0].language
@@ -1197,50 +1523,87 @@ class _SpWriter:
             key = f"<serviceUserId>{inst.service_user_id}</serviceUserId>"
             if inst.kind == "hg":
                 version = sp.release.hunt_group
-                rows = [(a.user_id, a.last, a.first, a.last, a.first, "0",
-                         f"+{country.calling_code}-{a.phone}" if a.phone else "", a.extension, "",
-                         a.email or "") for a in inst.agents]
-                body = (f"{profile}<policy>{rng.choice(('Circular', 'Regular', 'Simultaneous'))}"
-                        "</policy><huntAfterNoAnswer>true</huntAfterNoAnswer>"
-                        "<noAnswerNumberOfRings>5</noAnswerNumberOfRings>"
-                        "<forwardAfterTimeout>false</forwardAfterTimeout>"
-                        "<forwardTimeoutSeconds>0</forwardTimeoutSeconds>"
-                        + table("agentUserTable", AGENT_HEADS, rows)
-                        + "<allowCallWaitingForAgents>false</allowCallWaitingForAgents>")
-                pairs.append((req(f"GroupHuntGroupGetInstanceRequest{version}", key),
-                              resp(f"GroupHuntGroupGetInstanceResponse{version}", body)))
+                rows = [
+                    (
+                        a.user_id,
+                        a.last,
+                        a.first,
+                        a.last,
+                        a.first,
+                        "0",
+                        f"+{country.calling_code}-{a.phone}" if a.phone else "",
+                        a.extension,
+                        "",
+                        a.email or "",
+                    )
+                    for a in inst.agents
+                ]
+                body = (
+                    f"{profile}<policy>{rng.choice(('Circular', 'Regular', 'Simultaneous'))}"
+                    "</policy><huntAfterNoAnswer>true</huntAfterNoAnswer>"
+                    "<noAnswerNumberOfRings>5</noAnswerNumberOfRings>"
+                    "<forwardAfterTimeout>false</forwardAfterTimeout>"
+                    "<forwardTimeoutSeconds>0</forwardTimeoutSeconds>"
+                    + table("agentUserTable", AGENT_HEADS, rows)
+                    + "<allowCallWaitingForAgents>false</allowCallWaitingForAgents>"
+                )
+                pairs.append(
+                    (
+                        req(f"GroupHuntGroupGetInstanceRequest{version}", key),
+                        resp(f"GroupHuntGroupGetInstanceResponse{version}", body),
+                    )
+                )
             elif inst.kind == "cc":
                 version = sp.release.call_center
-                body = (f"{profile}<type>Premium</type><policy>Longest Idle</policy>"
-                        "<enableVideo>false</enableVideo><queueLength>25</queueLength>"
-                        "<allowCallerToDialEscapeDigit>true</allowCallerToDialEscapeDigit>"
-                        "<escapeDigit>0</escapeDigit>")
-                pairs.append((req(f"GroupCallCenterGetInstanceRequest{version}", key),
-                              resp(f"GroupCallCenterGetInstanceResponse{version}", body)))
+                body = (
+                    f"{profile}<type>Premium</type><policy>Longest Idle</policy>"
+                    "<enableVideo>false</enableVideo><queueLength>25</queueLength>"
+                    "<allowCallerToDialEscapeDigit>true</allowCallerToDialEscapeDigit>"
+                    "<escapeDigit>0</escapeDigit>"
+                )
+                pairs.append(
+                    (
+                        req(f"GroupCallCenterGetInstanceRequest{version}", key),
+                        resp(f"GroupCallCenterGetInstanceResponse{version}", body),
+                    )
+                )
             else:
                 version = sp.release.auto_attendant
-                timeout = "<firstDigitTimeoutSeconds>10</firstDigitTimeoutSeconds>" \
-                    if version == "24" else ""
-                body = (f"{profile}<type>Standard</type>{timeout}<enableVideo>false</enableVideo>"
-                        "<extensionDialingScope>Group</extensionDialingScope>"
-                        "<nameDialingScope>Group</nameDialingScope>"
-                        "<nameDialingEntries>LastName + FirstName</nameDialingEntries>"
-                        "<businessHoursMenu><announcementSelection>Default</announcementSelection>"
-                        "<enableFirstMenuLevelExtensionDialing>true"
-                        "</enableFirstMenuLevelExtensionDialing><keyConfiguration><key>0</key>"
-                        "<entry><action>Transfer To Operator</action>"
-                        f"<phoneNumber>{users[0].extension}</phoneNumber></entry>"
-                        "</keyConfiguration></businessHoursMenu>")
-                pairs.append((req(f"GroupAutoAttendantGetInstanceRequest{version}", key),
-                              resp(f"GroupAutoAttendantGetInstanceResponse{version}", body)))
+                timeout = (
+                    "<firstDigitTimeoutSeconds>10</firstDigitTimeoutSeconds>"
+                    if version == "24"
+                    else ""
+                )
+                body = (
+                    f"{profile}<type>Standard</type>{timeout}<enableVideo>false</enableVideo>"
+                    "<extensionDialingScope>Group</extensionDialingScope>"
+                    "<nameDialingScope>Group</nameDialingScope>"
+                    "<nameDialingEntries>LastName + FirstName</nameDialingEntries>"
+                    "<businessHoursMenu><announcementSelection>Default</announcementSelection>"
+                    "<enableFirstMenuLevelExtensionDialing>true"
+                    "</enableFirstMenuLevelExtensionDialing><keyConfiguration><key>0</key>"
+                    "<entry><action>Transfer To Operator</action>"
+                    f"<phoneNumber>{users[0].extension}</phoneNumber></entry>"
+                    "</keyConfiguration></businessHoursMenu>"
+                )
+                pairs.append(
+                    (
+                        req(f"GroupAutoAttendantGetInstanceRequest{version}", key),
+                        resp(f"GroupAutoAttendantGetInstanceResponse{version}", body),
+                    )
+                )
         if rng.random() < 0.08:
             # A command the extractor does not know: counted, never fatal.
             u = users[0]
-            pairs.append((
-                req("UserCallForwardingAlwaysGetRequest", f"<userId>{u.user_id}</userId>"),
-                resp("UserCallForwardingAlwaysGetResponse",
-                     "<isActive>false</isActive><isRingSplashActive>false</isRingSplashActive>"),
-            ))
+            pairs.append(
+                (
+                    req("UserCallForwardingAlwaysGetRequest", f"<userId>{u.user_id}</userId>"),
+                    resp(
+                        "UserCallForwardingAlwaysGetResponse",
+                        "<isActive>false</isActive><isRingSplashActive>false</isRingSplashActive>",
+                    ),
+                )
+            )
             self.counts["unknown_commands"] += 1
         if failure:
             # A user removed between the list and the get: the server answers with an error.
@@ -1248,8 +1611,9 @@ class _SpWriter:
             ghost = f"former.employee{self.user_seq}@{sp.domain}"
             summary = f"[Error 4008] User not found: {ghost}"
             code = 4008 if failure == "code" else None
-            pairs.append((req("UserGetRequest22V5", f"<userId>{ghost}</userId>"),
-                          error(summary, code)))
+            pairs.append(
+                (req("UserGetRequest22V5", f"<userId>{ghost}</userId>"), error(summary, code))
+            )
             self.counts["warnings"] += 1
         if pairs:
             self.writer.write(f"{rel}/services.xml", sp.encoding, pairs)

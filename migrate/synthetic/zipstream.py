@@ -51,8 +51,9 @@ class StreamingZip:
         size = len(data)
         if size >= _LIMIT32:
             raise ValueError(f"{name}: a member of 4 GiB or more is not supported")
-        header = _LOCAL.pack(0x04034B50, _VERSION, 0, 0, self._time, self._date, crc, size, size,
-                             len(encoded), 0)
+        header = _LOCAL.pack(
+            0x04034B50, _VERSION, 0, 0, self._time, self._date, crc, size, size, len(encoded), 0
+        )
         self._file.write(header)
         self._file.write(encoded)
         self._file.write(data)
@@ -61,9 +62,27 @@ class StreamingZip:
         if offset >= _LIMIT32:
             extra = struct.pack("<HHQ", 0x0001, 8, offset)
             offset = _LIMIT32
-        self._directory.write(_CENTRAL.pack(
-            0x02014B50, _MADE_BY, _VERSION, 0, 0, self._time, self._date, crc, size, size,
-            len(encoded), len(extra), 0, 0, 0, _MODE, offset))
+        self._directory.write(
+            _CENTRAL.pack(
+                0x02014B50,
+                _MADE_BY,
+                _VERSION,
+                0,
+                0,
+                self._time,
+                self._date,
+                crc,
+                size,
+                size,
+                len(encoded),
+                len(extra),
+                0,
+                0,
+                0,
+                _MODE,
+                offset,
+            )
+        )
         self._directory.write(encoded)
         self._directory.write(extra)
         self._offset += len(header) + len(encoded) + size
@@ -76,16 +95,37 @@ class StreamingZip:
         shutil.copyfileobj(self._directory, self._file, 1 << 20)
         self._directory.close()
         end_offset = directory_offset + directory_size
-        needs_zip64 = (self.entries >= _LIMIT16 or directory_offset >= _LIMIT32
-                       or directory_size >= _LIMIT32)
+        needs_zip64 = (
+            self.entries >= _LIMIT16 or directory_offset >= _LIMIT32 or directory_size >= _LIMIT32
+        )
         if needs_zip64:
-            self._file.write(_ZIP64_END.pack(
-                0x06064B50, _ZIP64_END.size - 12, _MADE_BY, _VERSION, 0, 0, self.entries,
-                self.entries, directory_size, directory_offset))
+            self._file.write(
+                _ZIP64_END.pack(
+                    0x06064B50,
+                    _ZIP64_END.size - 12,
+                    _MADE_BY,
+                    _VERSION,
+                    0,
+                    0,
+                    self.entries,
+                    self.entries,
+                    directory_size,
+                    directory_offset,
+                )
+            )
             self._file.write(_ZIP64_LOCATOR.pack(0x07064B50, 0, end_offset, 1))
-        self._file.write(_END.pack(
-            0x06054B50, 0, 0, min(self.entries, _LIMIT16), min(self.entries, _LIMIT16),
-            min(directory_size, _LIMIT32), min(directory_offset, _LIMIT32), 0))
+        self._file.write(
+            _END.pack(
+                0x06054B50,
+                0,
+                0,
+                min(self.entries, _LIMIT16),
+                min(self.entries, _LIMIT16),
+                min(directory_size, _LIMIT32),
+                min(directory_offset, _LIMIT32),
+                0,
+            )
+        )
         self._file.close()
 
     def abort(self) -> None:

@@ -29,9 +29,23 @@ from migrate.webex.retry import RetryPolicy
 from migrate.webex.wholesale import WholesaleApi
 
 __all__ = [
-    "DEFAULT_API_URL", "TOKEN_ENV", "CallingApi", "DevicesApi", "ErrorItem", "MissingTokenError",
-    "RetryPolicy", "Webex", "WebexAuthError", "WebexClient", "WebexConflict", "WebexError",
-    "WebexNotFound", "WebexRateLimited", "WebexServerError", "WebexTimeout", "WholesaleApi",
+    "DEFAULT_API_URL",
+    "TOKEN_ENV",
+    "CallingApi",
+    "DevicesApi",
+    "ErrorItem",
+    "MissingTokenError",
+    "RetryPolicy",
+    "Webex",
+    "WebexAuthError",
+    "WebexClient",
+    "WebexConflict",
+    "WebexError",
+    "WebexNotFound",
+    "WebexRateLimited",
+    "WebexServerError",
+    "WebexTimeout",
+    "WholesaleApi",
 ]
 
 
@@ -50,6 +64,10 @@ class Webex:
     async def __aenter__(self) -> Webex:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.aclose()

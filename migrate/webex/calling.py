@@ -28,15 +28,18 @@ class CallingApi:
     async def get_organization(self, org_id: str) -> Organization:
         return Organization.from_wire(await self.client.get_json(f"organizations/{org_id}"))
 
-    async def list_locations(self, org_id: str, *, name: str | None = None,
-                             max: int | None = None) -> AsyncIterator[Location]:
-        async for item in self.client.paginate("locations", {"orgId": org_id, "name": name,
-                                                             "max": max}):
+    async def list_locations(
+        self, org_id: str, *, name: str | None = None, max: int | None = None
+    ) -> AsyncIterator[Location]:
+        async for item in self.client.paginate(
+            "locations", {"orgId": org_id, "name": name, "max": max}
+        ):
             yield Location.from_wire(item)
 
     async def get_location(self, org_id: str, location_id: str) -> Location:
-        return Location.from_wire(await self.client.get_json(f"locations/{location_id}",
-                                                             {"orgId": org_id}))
+        return Location.from_wire(
+            await self.client.get_json(f"locations/{location_id}", {"orgId": org_id})
+        )
 
     async def create_location(self, org_id: str, body: LocationCreateRequest) -> str:
         """Create a location (201) and return its id. Not repeated on a lost answer:
@@ -46,37 +49,53 @@ class CallingApi:
 
     async def list_calling_locations(self, org_id: str) -> AsyncIterator[Location]:
         """Locations already enabled for Webex Calling (``GET /telephony/config/locations``)."""
-        async for item in self.client.paginate("telephony/config/locations", {"orgId": org_id},
-                                               item_key="locations"):
+        async for item in self.client.paginate(
+            "telephony/config/locations", {"orgId": org_id}, item_key="locations"
+        ):
             yield Location.from_wire(item)
 
-    async def enable_location_for_calling(self, org_id: str, body: CallingLocationRequest
-                                          ) -> str:
-        data = await self.client.send_json("POST", "telephony/config/locations", body,
-                                           params={"orgId": org_id})
+    async def enable_location_for_calling(self, org_id: str, body: CallingLocationRequest) -> str:
+        data = await self.client.send_json(
+            "POST", "telephony/config/locations", body, params={"orgId": org_id}
+        )
         return str((data or {}).get("id", body["id"]))
 
-    async def add_numbers(self, org_id: str, location_id: str, numbers: Sequence[str], *,
-                          number_type: str = "DID", state: str = "ACTIVE") -> None:
+    async def add_numbers(
+        self,
+        org_id: str,
+        location_id: str,
+        numbers: Sequence[str],
+        *,
+        number_type: str = "DID",
+        state: str = "ACTIVE",
+    ) -> None:
         for i in range(0, len(numbers), MAX_ADD_PER_REQUEST):
             await self.client.request(
-                "POST", f"telephony/config/locations/{location_id}/numbers",
+                "POST",
+                f"telephony/config/locations/{location_id}/numbers",
                 params={"orgId": org_id},
-                json={"phoneNumbers": list(numbers[i:i + MAX_ADD_PER_REQUEST]),
-                      "numberType": number_type, "state": state})
+                json={
+                    "phoneNumbers": list(numbers[i : i + MAX_ADD_PER_REQUEST]),
+                    "numberType": number_type,
+                    "state": state,
+                },
+            )
 
-    async def list_numbers(self, org_id: str, *, location_id: str | None = None
-                           ) -> AsyncIterator[PhoneNumber]:
+    async def list_numbers(
+        self, org_id: str, *, location_id: str | None = None
+    ) -> AsyncIterator[PhoneNumber]:
         async for item in self.client.paginate(
-            "telephony/config/numbers", {"orgId": org_id, "locationId": location_id},
+            "telephony/config/numbers",
+            {"orgId": org_id, "locationId": location_id},
             item_key="phoneNumbers",
         ):
             yield PhoneNumber.from_wire(item)
 
-    async def remove_numbers(self, org_id: str, location_id: str, numbers: Sequence[str]
-                             ) -> None:
+    async def remove_numbers(self, org_id: str, location_id: str, numbers: Sequence[str]) -> None:
         for i in range(0, len(numbers), MAX_REMOVE_PER_REQUEST):
             await self.client.request(
-                "DELETE", f"telephony/config/locations/{location_id}/numbers",
+                "DELETE",
+                f"telephony/config/locations/{location_id}/numbers",
                 params={"orgId": org_id},
-                json={"phoneNumbers": list(numbers[i:i + MAX_REMOVE_PER_REQUEST])})
+                json={"phoneNumbers": list(numbers[i : i + MAX_REMOVE_PER_REQUEST])},
+            )

@@ -76,7 +76,8 @@ class WebexClient:
         if not token.strip():
             raise MissingTokenError(
                 f"no Webex access token: set {TOKEN_ENV} (a partner admin token with the "
-                "wholesale scopes)")
+                "wholesale scopes)"
+            )
         self.__token = token.strip()
         self.base_url = base_url.rstrip("/")
         self._origin = httpx.URL(self.base_url).copy_with(path="/", query=None, fragment=None)
@@ -94,8 +95,7 @@ class WebexClient:
             httpx.AsyncClient(
                 transport=transport,
                 timeout=timeout,
-                limits=httpx.Limits(max_connections=per_pool,
-                                    max_keepalive_connections=per_pool),
+                limits=httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool),
                 headers={"Accept": "application/json"},
                 follow_redirects=False,
             )
@@ -119,8 +119,12 @@ class WebexClient:
     async def __aenter__(self) -> WebexClient:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.aclose()
 
     # ------------------------------------------------------------------ plumbing
@@ -133,7 +137,10 @@ class WebexClient:
     def _same_origin(self, url: str) -> bool:
         target = httpx.URL(url)
         return (target.scheme, target.host, target.port) == (
-            self._origin.scheme, self._origin.host, self._origin.port)
+            self._origin.scheme,
+            self._origin.host,
+            self._origin.port,
+        )
 
     def new_tracking_id(self) -> str:
         return f"{self.tracking_prefix}_{uuid.uuid4()}"
@@ -155,8 +162,9 @@ class WebexClient:
         method = method.upper()
         url = self.url(path)
         if not self._same_origin(url):
-            raise WebexError("refusing to send the access token to another host",
-                             method=method, url=url)
+            raise WebexError(
+                "refusing to send the access token to another host", method=method, url=url
+            )
         repeatable = method in SAFE_METHODS if safe is None else safe
         query = _clean(params)
         attempts = throttled = 0
@@ -177,26 +185,38 @@ class WebexClient:
                 async with self._slots:
                     self.requests_sent += 1
                     pool = next(self._round_robin)
-                    response = await pool.request(method, url, params=query or None,
-                                                  json=json, headers=headers)
+                    response = await pool.request(
+                        method, url, params=query or None, json=json, headers=headers
+                    )
             except httpx.TransportError as exc:
                 attempts += 1
                 # A failure before the request left (connect) is harmless to repeat;
                 # after that, the server may have acted on it.
-                sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout
-                                      | httpx.PoolTimeout)
+                sent = not isinstance(
+                    exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+                )
                 maybe_applied = maybe_applied or sent
-                what = "timed out" if isinstance(exc, httpx.TimeoutException) else (
-                    f"connection failed ({type(exc).__name__})")
-                log.warning("%s %s %s (attempt %d, TrackingID %s)", method, url, what,
-                            attempts, tracking)
+                what = (
+                    "timed out"
+                    if isinstance(exc, httpx.TimeoutException)
+                    else (f"connection failed ({type(exc).__name__})")
+                )
+                log.warning(
+                    "%s %s %s (attempt %d, TrackingID %s)", method, url, what, attempts, tracking
+                )
                 if (sent and not repeatable) or attempts >= self.retry.max_attempts:
                     raise WebexTimeout(
-                        f"{what}; " + ("the request may have been applied: look it up before "
-                                       "retrying" if sent and not repeatable
-                                       else f"gave up after {attempts} attempts"),
-                        method=method, url=url, tracking_id=tracking,
-                        ambiguous=sent and not repeatable) from None
+                        f"{what}; "
+                        + (
+                            "the request may have been applied: look it up before retrying"
+                            if sent and not repeatable
+                            else f"gave up after {attempts} attempts"
+                        ),
+                        method=method,
+                        url=url,
+                        tracking_id=tracking,
+                        ambiguous=sent and not repeatable,
+                    ) from None
                 await self._sleep(self.retry.backoff(attempts, self._rng))
                 continue
             status = response.status_code
@@ -215,14 +235,25 @@ class WebexClient:
                 if wait is None:
                     wait = self.retry.default_retry_after
                 if throttled >= self.retry.max_throttled_attempts:
-                    raise self._error(response, method, url, tracking,
-                                      extra=f" (gave up after {throttled} throttled attempts)")
+                    raise self._error(
+                        response,
+                        method,
+                        url,
+                        tracking,
+                        extra=f" (gave up after {throttled} throttled attempts)",
+                    )
                 wait = min(wait, self.retry.max_retry_after)
                 if self.retry.throttle_jitter > 0:
                     wait += self._rng.uniform(0, self.retry.throttle_jitter)
                 self._resume_at = max(self._resume_at, loop.time() + wait)
-                log.info("%s %s -> %d, waiting %.1fs (TrackingID %s)", method, url, status,
-                         wait, tracking)
+                log.info(
+                    "%s %s -> %d, waiting %.1fs (TrackingID %s)",
+                    method,
+                    url,
+                    status,
+                    wait,
+                    tracking,
+                )
                 await self._sleep(wait)
                 just_waited = True
                 continue
@@ -232,8 +263,13 @@ class WebexClient:
                 if not repeatable:
                     raise self._error(response, method, url, tracking, ambiguous=True)
                 if attempts >= self.retry.max_attempts:
-                    raise self._error(response, method, url, tracking,
-                                      extra=f" (gave up after {attempts} attempts)")
+                    raise self._error(
+                        response,
+                        method,
+                        url,
+                        tracking,
+                        extra=f" (gave up after {attempts} attempts)",
+                    )
                 hinted = parse_retry_after(response.headers.get("Retry-After"))
                 wait = hinted if hinted is not None else self.retry.backoff(attempts, self._rng)
                 await self._sleep(min(wait, self.retry.max_retry_after))
@@ -241,27 +277,49 @@ class WebexClient:
             raise self._error(response, method, url, tracking, ambiguous=False)
 
     @staticmethod
-    def _error(response: httpx.Response, method: str, url: str, tracking: str, *,
-               ambiguous: bool = False, extra: str = "") -> WebexError:
+    def _error(
+        response: httpx.Response,
+        method: str,
+        url: str,
+        tracking: str,
+        *,
+        ambiguous: bool = False,
+        extra: str = "",
+    ) -> WebexError:
         message, items, body_tracking = parse_error_body(response.text)
         tracking_id = body_tracking or response.headers.get("Trackingid") or tracking
         cls = error_for_status(response.status_code)
         if ambiguous:
             message += "; the request may have been applied: look it up before retrying"
-        return cls(message + extra, status=response.status_code, errors=items,
-                   tracking_id=tracking_id, method=method, url=url, ambiguous=ambiguous)
+        return cls(
+            message + extra,
+            status=response.status_code,
+            errors=items,
+            tracking_id=tracking_id,
+            method=method,
+            url=url,
+            ambiguous=ambiguous,
+        )
 
     # ------------------------------------------------------------------ conveniences
 
     async def get_json(self, path: str, params: Params | None = None) -> Any:
         return _json(await self.request("GET", path, params=params))
 
-    async def send_json(self, method: str, path: str, body: Any = None, *,
-                        params: Params | None = None, safe: bool | None = None) -> Any:
+    async def send_json(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: Params | None = None,
+        safe: bool | None = None,
+    ) -> Any:
         return _json(await self.request(method, path, params=params, json=body, safe=safe))
 
-    async def paginate(self, path: str, params: Params | None = None, *,
-                       item_key: str | None = "items") -> AsyncIterator[dict[str, Any]]:
+    async def paginate(
+        self, path: str, params: Params | None = None, *, item_key: str | None = "items"
+    ) -> AsyncIterator[dict[str, Any]]:
         """Every item of a list, following ``Link: rel="next"`` (params on the first page
         only: the next URL already carries them)."""
         url: str | None = path
@@ -285,12 +343,16 @@ class WebexClient:
         while True:
             attempts += 1
             try:
-                response = await next(self._round_robin).get(url, headers={"TrackingID":
-                                                              self.new_tracking_id()})
+                response = await next(self._round_robin).get(
+                    url, headers={"TrackingID": self.new_tracking_id()}
+                )
             except httpx.TransportError as exc:
                 if attempts >= self.retry.max_attempts:
-                    raise WebexTimeout(f"download failed ({type(exc).__name__})",
-                                       method="GET", url=url.split("?")[0]) from None
+                    raise WebexTimeout(
+                        f"download failed ({type(exc).__name__})",
+                        method="GET",
+                        url=url.split("?")[0],
+                    ) from None
                 await self._sleep(self.retry.backoff(attempts, self._rng))
                 continue
             if response.status_code >= 500 and attempts < self.retry.max_attempts:
@@ -308,6 +370,9 @@ def _json(response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise WebexError("Webex sent a body that is not JSON", status=response.status_code,
-                         method=response.request.method, url=str(response.request.url)
-                         ) from None
+        raise WebexError(
+            "Webex sent a body that is not JSON",
+            status=response.status_code,
+            method=response.request.method,
+            url=str(response.request.url),
+        ) from None

@@ -45,9 +45,14 @@ class Workspace:
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Workspace:
         calling = data.get("calling") if isinstance(data.get("calling"), dict) else {}
-        return cls(id=str(data["id"]), display_name=str(data.get("displayName", "")),
-                   location_id=_str(data, "locationId"), org_id=_str(data, "orgId"),
-                   calling_type=_str(calling or {}, "type"), raw=data)
+        return cls(
+            id=str(data["id"]),
+            display_name=str(data.get("displayName", "")),
+            location_id=_str(data, "locationId"),
+            org_id=_str(data, "orgId"),
+            calling_type=_str(calling or {}, "type"),
+            raw=data,
+        )
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,15 @@ class Device:
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Device:
         mac = _str(data, "mac")
-        return cls(id=str(data["id"]), mac=normalise_mac(mac) if mac else None,
-                   product=_str(data, "product"), person_id=_str(data, "personId"),
-                   workspace_id=_str(data, "workspaceId"),
-                   connection_status=_str(data, "connectionStatus"), raw=data)
+        return cls(
+            id=str(data["id"]),
+            mac=normalise_mac(mac) if mac else None,
+            product=_str(data, "product"),
+            person_id=_str(data, "personId"),
+            workspace_id=_str(data, "workspaceId"),
+            connection_status=_str(data, "connectionStatus"),
+            raw=data,
+        )
 
 
 class DevicesApi:
@@ -75,21 +85,33 @@ class DevicesApi:
 
     # ------------------------------------------------------------------ workspaces
 
-    async def list_workspaces(self, org_id: str, *, display_name: str | None = None,
-                              location_id: str | None = None, max: int | None = None
-                              ) -> AsyncIterator[Workspace]:
-        params = {"orgId": org_id, "displayName": display_name, "locationId": location_id,
-                  "max": max}
+    async def list_workspaces(
+        self,
+        org_id: str,
+        *,
+        display_name: str | None = None,
+        location_id: str | None = None,
+        max: int | None = None,
+    ) -> AsyncIterator[Workspace]:
+        params = {
+            "orgId": org_id,
+            "displayName": display_name,
+            "locationId": location_id,
+            "max": max,
+        }
         async for item in self.client.paginate("workspaces", params):
             yield Workspace.from_wire(item)
 
-    async def find_workspace(self, org_id: str, display_name: str, location_id: str | None
-                             ) -> Workspace | None:
+    async def find_workspace(
+        self, org_id: str, display_name: str, location_id: str | None
+    ) -> Workspace | None:
         """The idempotency lookup: the workspace with this exact name in this location."""
-        async for ws in self.list_workspaces(org_id, display_name=display_name,
-                                             location_id=location_id):
+        async for ws in self.list_workspaces(
+            org_id, display_name=display_name, location_id=location_id
+        ):
             if ws.display_name == display_name and (
-                    location_id is None or ws.location_id == location_id):
+                location_id is None or ws.location_id == location_id
+            ):
                 return ws
         return None
 
@@ -106,11 +128,22 @@ class DevicesApi:
 
     # ------------------------------------------------------------------ devices
 
-    async def list_devices(self, org_id: str, *, mac: str | None = None,
-                           person_id: str | None = None, workspace_id: str | None = None,
-                           max: int | None = None) -> AsyncIterator[Device]:
-        params = {"orgId": org_id, "mac": mac, "personId": person_id,
-                  "workspaceId": workspace_id, "max": max}
+    async def list_devices(
+        self,
+        org_id: str,
+        *,
+        mac: str | None = None,
+        person_id: str | None = None,
+        workspace_id: str | None = None,
+        max: int | None = None,
+    ) -> AsyncIterator[Device]:
+        params = {
+            "orgId": org_id,
+            "mac": mac,
+            "personId": person_id,
+            "workspaceId": workspace_id,
+            "max": max,
+        }
         async for item in self.client.paginate("devices", params):
             yield Device.from_wire(item)
 
@@ -123,13 +156,15 @@ class DevicesApi:
         return None
 
     async def get_device(self, device_id: str, *, org_id: str | None = None) -> Device:
-        return Device.from_wire(await self.client.get_json(f"devices/{device_id}",
-                                                           {"orgId": org_id}))
+        return Device.from_wire(
+            await self.client.get_json(f"devices/{device_id}", {"orgId": org_id})
+        )
 
     async def create_device(self, org_id: str, body: dict[str, Any]) -> Device:
         """200 + the device. Not repeated on a lost answer: ``find_device`` first."""
-        return Device.from_wire(await self.client.send_json("POST", "devices", body,
-                                                            params={"orgId": org_id}))
+        return Device.from_wire(
+            await self.client.send_json("POST", "devices", body, params={"orgId": org_id})
+        )
 
     async def delete_device(self, device_id: str, *, org_id: str | None = None) -> None:
         await self.client.request("DELETE", f"devices/{device_id}", params={"orgId": org_id})

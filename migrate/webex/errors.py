@@ -32,9 +32,17 @@ class WebexError(MigrateError):
 
     exit_code = ExitCode.ITEMS_FAILED
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 errors: list[ErrorItem] | None = None, tracking_id: str | None = None,
-                 method: str = "", url: str = "", ambiguous: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: list[ErrorItem] | None = None,
+        tracking_id: str | None = None,
+        method: str = "",
+        url: str = "",
+        ambiguous: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.errors = errors or []
@@ -110,15 +118,22 @@ def parse_error_body(text: str) -> tuple[str, list[ErrorItem], str | None]:
     items: list[ErrorItem] = []
     for entry in data.get("errors") or []:
         if isinstance(entry, dict):
-            items.append(ErrorItem(str(entry.get("description", "")),
-                                   entry.get("errorCode", entry.get("code")),
-                                   entry.get("fieldName")))
+            items.append(
+                ErrorItem(
+                    str(entry.get("description", "")),
+                    entry.get("errorCode", entry.get("code")),
+                    entry.get("fieldName"),
+                )
+            )
     # Webex Calling's shape: {"error": [{"key": "400", "message": [{description, code, ...}]}]}
     for entry in data.get("error") or [] if isinstance(data.get("error"), list) else []:
         for msg in (entry.get("message") or []) if isinstance(entry, dict) else []:
             if isinstance(msg, dict):
-                items.append(ErrorItem(str(msg.get("description", "")),
-                                       msg.get("errorCode", msg.get("code"))))
+                items.append(
+                    ErrorItem(
+                        str(msg.get("description", "")), msg.get("errorCode", msg.get("code"))
+                    )
+                )
     message = data.get("message")
     if not isinstance(message, str) or not message:
         message = items[0].description if items else "no error message"

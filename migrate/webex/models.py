@@ -31,6 +31,7 @@ class SubscriberStatus(StrEnum):
 
 # -- request bodies -------------------------------------------------------------------
 
+
 class WholesaleAddress(TypedDict, total=False):
     addressLine1: Required[str]
     addressLine2: str
@@ -158,6 +159,7 @@ class CallingLocationRequest(TypedDict):
 
 # -- responses ------------------------------------------------------------------------
 
+
 def _str(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) else None
@@ -179,9 +181,14 @@ class Customer:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Customer:
-        return cls(id=str(data["id"]), status=str(data.get("status", "")),
-                   external_id=_str(data, "externalId"), org_id=_str(data, "orgId"),
-                   packages=[str(p) for p in _list(data, "packages")], raw=data)
+        return cls(
+            id=str(data["id"]),
+            status=str(data.get("status", "")),
+            external_id=_str(data, "externalId"),
+            org_id=_str(data, "orgId"),
+            packages=[str(p) for p in _list(data, "packages")],
+            raw=data,
+        )
 
     @property
     def is_transient(self) -> bool:
@@ -194,8 +201,11 @@ class Customer:
         for pkg in _list(self.raw.get("resourceDetails") or {}, "packages"):
             if isinstance(pkg, dict):
                 for kind in ("errors", "warnings"):
-                    out += [{"package": pkg.get("name"), "kind": kind, **e}
-                            for e in _list(pkg, kind) if isinstance(e, dict)]
+                    out += [
+                        {"package": pkg.get("name"), "kind": kind, **e}
+                        for e in _list(pkg, kind)
+                        if isinstance(e, dict)
+                    ]
         return out
 
     def license_ids(self, package: str) -> list[str]:
@@ -220,9 +230,15 @@ class Subscriber:
         packages = [str(p) for p in _list(data, "packages")]
         if not packages and isinstance(data.get("package"), str):
             packages = [data["package"]]
-        return cls(id=str(data["id"]), status=str(data.get("status", "")),
-                   email=_str(data, "email"), customer_id=_str(data, "customerId"),
-                   person_id=_str(data, "personId"), packages=packages, raw=data)
+        return cls(
+            id=str(data["id"]),
+            status=str(data.get("status", "")),
+            email=_str(data, "email"),
+            customer_id=_str(data, "customerId"),
+            person_id=_str(data, "personId"),
+            packages=packages,
+            raw=data,
+        )
 
 
 @dataclass(frozen=True)
@@ -235,8 +251,9 @@ class PrecheckResult:
         data = data if isinstance(data, dict) else {}
         info = data.get("info")
         items = info if isinstance(info, list) else [info] if isinstance(info, dict) else []
-        return cls(message=str(data.get("message", "")),
-                   info=[i for i in items if isinstance(i, dict)])
+        return cls(
+            message=str(data.get("message", "")), info=[i for i in items if isinstance(i, dict)]
+        )
 
 
 @dataclass(frozen=True)
@@ -251,10 +268,15 @@ class BillingReport:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> BillingReport:
-        return cls(id=str(data["id"]), status=_str(data, "status"), type=_str(data, "type"),
-                   billing_start_date=_str(data, "billingStartDate"),
-                   billing_end_date=_str(data, "billingEndDate"),
-                   temp_download_url=_str(data, "tempDownloadURL"), raw=data)
+        return cls(
+            id=str(data["id"]),
+            status=_str(data, "status"),
+            type=_str(data, "type"),
+            billing_start_date=_str(data, "billingStartDate"),
+            billing_end_date=_str(data, "billingEndDate"),
+            temp_download_url=_str(data, "tempDownloadURL"),
+            raw=data,
+        )
 
 
 @dataclass(frozen=True)
@@ -266,9 +288,12 @@ class SubPartner:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> SubPartner:
-        return cls(org_id=str(data["orgId"]),
-                   provisioning_state=_str(data, "provisioningState"),
-                   subscription_id=_str(data, "subscriptionId"), raw=data)
+        return cls(
+            org_id=str(data["orgId"]),
+            provisioning_state=_str(data, "provisioningState"),
+            subscription_id=_str(data, "subscriptionId"),
+            raw=data,
+        )
 
 
 @dataclass(frozen=True)
@@ -291,8 +316,9 @@ class Location:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Location:
-        return cls(id=str(data["id"]), name=_str(data, "name"), org_id=_str(data, "orgId"),
-                   raw=data)
+        return cls(
+            id=str(data["id"]), name=_str(data, "name"), org_id=_str(data, "orgId"), raw=data
+        )
 
 
 @dataclass(frozen=True)
@@ -307,6 +333,10 @@ class PhoneNumber:
     def from_wire(cls, data: dict[str, Any]) -> PhoneNumber:
         location = data.get("location") if isinstance(data.get("location"), dict) else {}
         owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
-        return cls(phone_number=str(data["phoneNumber"]), state=_str(data, "state"),
-                   location_id=_str(location or {}, "id"), owner_id=_str(owner or {}, "id"),
-                   raw=data)
+        return cls(
+            phone_number=str(data["phoneNumber"]),
+            state=_str(data, "state"),
+            location_id=_str(location or {}, "id"),
+            owner_id=_str(owner or {}, "id"),
+            raw=data,
+        )

@@ -32,8 +32,15 @@ class MissingKey(LookupError):
 class Sink(Protocol):
     def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None: ...
 
-    def warning(self, severity: str, code: str, message: str, field: str | None = None,
-                oci_error_code: int | None = None, record: str | None = None) -> None: ...
+    def warning(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        field: str | None = None,
+        oci_error_code: int | None = None,
+        record: str | None = None,
+    ) -> None: ...
 
 
 @dataclass

@@ -24,18 +24,25 @@ def device_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         if sp_id is None or group_id is None:
             continue  # a provider- or system-level device: not a group's phone
         mac = text(row.get("MAC Address"))
-        out.record("devices", join_key(sp_id, group_id, name), "list", compact({
-            "sp_id": sp_id,
-            "group_id": group_id,
-            "device_name": name,
-            "device_level": "Group",
-            "device_type": text(row.get("Device Type")),
-            "mac_address_raw": mac,
-            "mac_address": normalise_mac(mac),
-            "version": text(row.get("Version")),
-            "status": text(row.get("Status")),
-            "net_address": text(row.get("Net Address")),
-        }))
+        out.record(
+            "devices",
+            join_key(sp_id, group_id, name),
+            "list",
+            compact(
+                {
+                    "sp_id": sp_id,
+                    "group_id": group_id,
+                    "device_name": name,
+                    "device_level": "Group",
+                    "device_type": text(row.get("Device Type")),
+                    "mac_address_raw": mac,
+                    "mac_address": normalise_mac(mac),
+                    "version": text(row.get("Version")),
+                    "status": text(row.get("Status")),
+                    "net_address": text(row.get("Net Address")),
+                }
+            ),
+        )
 
 
 def device(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -44,22 +51,29 @@ def device(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     group_id = ctx.key(data, "groupId", "GroupId")
     name = ctx.key(data, "deviceName")
     mac = text(data.get("macAddress"))
-    out.record("devices", join_key(sp_id, group_id, name), "detail", compact({
-        "sp_id": sp_id,
-        "group_id": group_id,
-        "device_name": name,
-        "device_level": "Group",
-        "device_type": text(data.get("deviceType")),
-        "mac_address_raw": mac,
-        "mac_address": normalise_mac(mac),
-        "version": text(data.get("version")),
-        "status": text(data.get("status")),
-        "protocol": text(data.get("protocol")),
-        "net_address": text(data.get("netAddress")),
-        "serial_number": text(data.get("serialNumber")),
-        "description": text(data.get("description")),
-        "response_type": ctx.ctype.name,
-    }))
+    out.record(
+        "devices",
+        join_key(sp_id, group_id, name),
+        "detail",
+        compact(
+            {
+                "sp_id": sp_id,
+                "group_id": group_id,
+                "device_name": name,
+                "device_level": "Group",
+                "device_type": text(data.get("deviceType")),
+                "mac_address_raw": mac,
+                "mac_address": normalise_mac(mac),
+                "version": text(data.get("version")),
+                "status": text(data.get("status")),
+                "protocol": text(data.get("protocol")),
+                "net_address": text(data.get("netAddress")),
+                "serial_number": text(data.get("serialNumber")),
+                "description": text(data.get("description")),
+                "response_type": ctx.ctype.name,
+            }
+        ),
+    )
 
 
 def device_users(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -68,20 +82,29 @@ def device_users(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     name = ctx.key(data, "deviceName")
     lines = []
     for row in table(data, "Line/Port"):
-        lines.append(compact({
-            "user_id": text(row.get("User Id")),
-            "line_port": text(row.get("Line/Port")),
-            "endpoint_type": text(row.get("Endpoint Type")),
-            "order": integer(row.get("Order")),
-            "primary_line_port": boolean(row.get("Primary Line/Port")),
-        }))
-    out.record("devices", join_key(sp_id, group_id, name), "userlist", {
-        "sp_id": sp_id,
-        "group_id": group_id,
-        "device_name": name,
-        "device_level": "Group",
-        "lines": lines,
-    })
+        lines.append(
+            compact(
+                {
+                    "user_id": text(row.get("User Id")),
+                    "line_port": text(row.get("Line/Port")),
+                    "endpoint_type": text(row.get("Endpoint Type")),
+                    "order": integer(row.get("Order")),
+                    "primary_line_port": boolean(row.get("Primary Line/Port")),
+                }
+            )
+        )
+    out.record(
+        "devices",
+        join_key(sp_id, group_id, name),
+        "userlist",
+        {
+            "sp_id": sp_id,
+            "group_id": group_id,
+            "device_name": name,
+            "device_level": "Group",
+            "lines": lines,
+        },
+    )
 
 
 def registrations(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -92,11 +115,16 @@ def registrations(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         agent = text(row.get("User Agent"))
         if name is None or agent is None:
             continue
-        out.record("user_devices", user_id, "registration", {
-            "device_level": text(row.get("Device Level")) or "Group",
-            "device_name": name,
-            "user_agents": [agent],
-        })
+        out.record(
+            "user_devices",
+            user_id,
+            "registration",
+            {
+                "device_level": text(row.get("Device Level")) or "Group",
+                "device_name": name,
+                "user_agents": [agent],
+            },
+        )
 
 
 def shared_call_appearances(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -106,12 +134,21 @@ def shared_call_appearances(data: dict[str, Any], ctx: Context, out: Sink) -> No
         name = text(row.get("Device Name"))
         if name is None:
             continue
-        out.record("user_devices", user_id, "registration", {
-            "device_level": text(row.get("Device Level")) or "Group",
-            "device_name": name,
-            "lines": [compact({
-                "user_id": user_id,
-                "line_port": text(row.get("Line/Port")),
-                "endpoint_type": "Shared Call Appearance",
-            })],
-        })
+        out.record(
+            "user_devices",
+            user_id,
+            "registration",
+            {
+                "device_level": text(row.get("Device Level")) or "Group",
+                "device_name": name,
+                "lines": [
+                    compact(
+                        {
+                            "user_id": user_id,
+                            "line_port": text(row.get("Line/Port")),
+                            "endpoint_type": "Shared Call Appearance",
+                        }
+                    )
+                ],
+            },
+        )

@@ -26,31 +26,50 @@ def dn_assignments(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         try:
             numbers = expand(cell, text(row.get("Country Code")))
         except NumberError as err:
-            out.warning("warning", "bad-number", str(err), field="Phone Numbers",
-                        record=f"{ctx.label} row {row_index}")
+            out.warning(
+                "warning",
+                "bad-number",
+                str(err),
+                field="Phone Numbers",
+                record=f"{ctx.label} row {row_index}",
+            )
             continue
         user_id = text(row.get("User Id"))
         user_type = text(row.get("User Type"))
         for raw, e164 in numbers:
-            out.record("numbers", e164, "dn", compact({
-                "phone_number": e164,
-                "phone_number_raw": raw,
-                "sp_id": sp_id,
-                "group_id": group_id,
-                "user_id": user_id,
-                "user_type": user_type,
-                "activated": boolean(row.get("Activated")),
-            }))
+            out.record(
+                "numbers",
+                e164,
+                "dn",
+                compact(
+                    {
+                        "phone_number": e164,
+                        "phone_number_raw": raw,
+                        "sp_id": sp_id,
+                        "group_id": group_id,
+                        "user_id": user_id,
+                        "user_type": user_type,
+                        "activated": boolean(row.get("Activated")),
+                    }
+                ),
+            )
         kind = INSTANCE_KINDS.get(user_type or "")
         if kind and user_id:
             # Supplementary: tells which group an instance belongs to; it does
             # not create an instance on its own (see store.PRIMARY_KINDS).
-            out.record("service_instances", user_id, "dn", compact({
-                "service_user_id": user_id,
-                "kind": kind,
-                "sp_id": sp_id,
-                "group_id": group_id,
-            }))
+            out.record(
+                "service_instances",
+                user_id,
+                "dn",
+                compact(
+                    {
+                        "service_user_id": user_id,
+                        "kind": kind,
+                        "sp_id": sp_id,
+                        "group_id": group_id,
+                    }
+                ),
+            )
 
 
 def group_key(sp_id: str, group_id: str) -> str:

@@ -22,31 +22,45 @@ def _instance(kind: str) -> Callable[[dict[str, Any], Context, Sink], None]:
             agents.add(text(agent))
         sp_id = ctx.optional_key(data, "serviceProviderId")
         group_id = ctx.optional_key(data, "groupId")
-        out.record("service_instances", service_user_id, "detail", compact({
-            "service_user_id": service_user_id,
-            "kind": kind,
-            "sp_id": sp_id,
-            "group_id": group_id,
-            "name": text(profile.get("name")),
-            "phone_number_raw": raw,
-            "phone_number": number,
-            "extension": text(profile.get("extension")),
-            "policy": text(data.get("policy")),
-            "type": text(data.get("type")),
-            "agents": sorted(a for a in agents if a),
-            "language": text(profile.get("language")),
-            "time_zone": text(profile.get("timeZone")),
-            "response_type": ctx.ctype.name,
-        }))
+        out.record(
+            "service_instances",
+            service_user_id,
+            "detail",
+            compact(
+                {
+                    "service_user_id": service_user_id,
+                    "kind": kind,
+                    "sp_id": sp_id,
+                    "group_id": group_id,
+                    "name": text(profile.get("name")),
+                    "phone_number_raw": raw,
+                    "phone_number": number,
+                    "extension": text(profile.get("extension")),
+                    "policy": text(data.get("policy")),
+                    "type": text(data.get("type")),
+                    "agents": sorted(a for a in agents if a),
+                    "language": text(profile.get("language")),
+                    "time_zone": text(profile.get("timeZone")),
+                    "response_type": ctx.ctype.name,
+                }
+            ),
+        )
         if number is not None:
-            out.record("numbers", number, "instance", compact({
-                "phone_number": number,
-                "phone_number_raw": raw,
-                "sp_id": sp_id,
-                "group_id": group_id,
-                "user_id": service_user_id,
-                "user_type": kind.replace("_", " ").title(),
-            }))
+            out.record(
+                "numbers",
+                number,
+                "instance",
+                compact(
+                    {
+                        "phone_number": number,
+                        "phone_number_raw": raw,
+                        "sp_id": sp_id,
+                        "group_id": group_id,
+                        "user_id": service_user_id,
+                        "user_type": kind.replace("_", " ").title(),
+                    }
+                ),
+            )
 
     return parse
 
@@ -59,16 +73,23 @@ def _instance_list(kind: str) -> Callable[[dict[str, Any], Context, Sink], None]
             service_user_id = text(row.get("Service User Id"))
             if service_user_id is None:
                 continue
-            out.record("service_instances", service_user_id, "list", compact({
-                "service_user_id": service_user_id,
-                "kind": kind,
-                "sp_id": sp_id,
-                "group_id": group_id,
-                "name": text(row.get("Name")),
-                "extension": text(row.get("Extension")),
-                "policy": text(row.get("Policy")),
-                "type": text(row.get("Type")),
-            }))
+            out.record(
+                "service_instances",
+                service_user_id,
+                "list",
+                compact(
+                    {
+                        "service_user_id": service_user_id,
+                        "kind": kind,
+                        "sp_id": sp_id,
+                        "group_id": group_id,
+                        "name": text(row.get("Name")),
+                        "extension": text(row.get("Extension")),
+                        "policy": text(row.get("Policy")),
+                        "type": text(row.get("Type")),
+                    }
+                ),
+            )
 
     return parse
 

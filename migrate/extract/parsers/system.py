@@ -14,12 +14,19 @@ def languages(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         name = text(row.get("Language"))
         if name is None:
             continue
-        out.record("languages", name, "detail", compact({
-            "language": name,
-            "locale": text(row.get("Locale")),
-            "encoding": text(row.get("Encoding")),
-            "is_default": name == default,
-        }))
+        out.record(
+            "languages",
+            name,
+            "detail",
+            compact(
+                {
+                    "language": name,
+                    "locale": text(row.get("Locale")),
+                    "encoding": text(row.get("Encoding")),
+                    "is_default": name == default,
+                }
+            ),
+        )
 
 
 def time_zones(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -27,7 +34,14 @@ def time_zones(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         key = text(row.get("Key"))
         if key is None:
             continue
-        out.record("time_zones", key, "detail", compact({
-            "key": key,
-            "display_name": text(row.get("Display Name")),
-        }))
+        out.record(
+            "time_zones",
+            key,
+            "detail",
+            compact(
+                {
+                    "key": key,
+                    "display_name": text(row.get("Display Name")),
+                }
+            ),
+        )

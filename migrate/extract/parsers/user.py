@@ -37,39 +37,61 @@ def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         cc = text(row.get("Country Code"))
         raw = text(row.get("Phone Number"))
         number = to_e164(raw, cc, text(row.get("National Prefix")))
-        out.record("users", user_id, "list", compact({
-            "user_id": user_id,
-            "sp_id": sp_id,
-            "group_id": group_id,
-            "last_name": text(row.get("Last Name")),
-            "first_name": text(row.get("First Name")),
-            "department": text(row.get("Department")),
-            "phone_number_raw": raw,
-            "phone_number": number,
-            "email": text(row.get("Email Address")),
-            "extension": text(row.get("Extension")),
-            "country_code": cc,
-            "national_prefix": text(row.get("National Prefix")),
-            "trunk_user": boolean(row.get("In Trunk Group")),
-            "external_id": text(row.get("User External Id")),
-        }))
-        _user_number(out, number, raw, sp_id, group_id, user_id,
-                     boolean(row.get("Phone Number Activated")))
+        out.record(
+            "users",
+            user_id,
+            "list",
+            compact(
+                {
+                    "user_id": user_id,
+                    "sp_id": sp_id,
+                    "group_id": group_id,
+                    "last_name": text(row.get("Last Name")),
+                    "first_name": text(row.get("First Name")),
+                    "department": text(row.get("Department")),
+                    "phone_number_raw": raw,
+                    "phone_number": number,
+                    "email": text(row.get("Email Address")),
+                    "extension": text(row.get("Extension")),
+                    "country_code": cc,
+                    "national_prefix": text(row.get("National Prefix")),
+                    "trunk_user": boolean(row.get("In Trunk Group")),
+                    "external_id": text(row.get("User External Id")),
+                }
+            ),
+        )
+        _user_number(
+            out, number, raw, sp_id, group_id, user_id, boolean(row.get("Phone Number Activated"))
+        )
 
 
-def _user_number(out: Sink, number: str | None, raw: str | None, sp_id: str | None,
-                 group_id: str | None, user_id: str, activated: bool | None = None) -> None:
+def _user_number(
+    out: Sink,
+    number: str | None,
+    raw: str | None,
+    sp_id: str | None,
+    group_id: str | None,
+    user_id: str,
+    activated: bool | None = None,
+) -> None:
     """The user's own number, as a numbers record (the DN table may not list it)."""
     if number is not None:
-        out.record("numbers", number, "user", compact({
-            "phone_number": number,
-            "phone_number_raw": raw,
-            "sp_id": sp_id,
-            "group_id": group_id,
-            "user_id": user_id,
-            "user_type": "Normal",
-            "activated": activated,
-        }))
+        out.record(
+            "numbers",
+            number,
+            "user",
+            compact(
+                {
+                    "phone_number": number,
+                    "phone_number_raw": raw,
+                    "sp_id": sp_id,
+                    "group_id": group_id,
+                    "user_id": user_id,
+                    "user_type": "Normal",
+                    "activated": activated,
+                }
+            ),
+        )
 
 
 def _department(value: Any) -> str | None:
@@ -92,54 +114,73 @@ def user(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     if isinstance(endpoint, dict):
         device = endpoint.get("accessDevice")
         device = device if isinstance(device, dict) else {}
-        endpoint_data = compact({
-            "device_level": text(device.get("deviceLevel")),
-            "device_name": text(device.get("deviceName")),
-            "line_port": text(endpoint.get("linePort")),
-        })
-    out.record("users", user_id, "detail", compact({
-        "user_id": user_id,
-        "sp_id": sp_id,
-        "group_id": group_id,
-        "last_name": text(data.get("lastName")),
-        "first_name": text(data.get("firstName")),
-        "calling_line_id_last_name": text(data.get("callingLineIdLastName")),
-        "calling_line_id_first_name": text(data.get("callingLineIdFirstName")),
-        "phone_number_raw": raw,
-        "phone_number": number,
-        "extension": text(data.get("extension")),
-        "country_code": cc,
-        "national_prefix": national_prefix,
-        "email": text(data.get("emailAddress")),
-        "language": text(data.get("language")),
-        "time_zone": text(data.get("timeZone")),
-        "time_zone_display_name": text(data.get("timeZoneDisplayName")),
-        "title": text(data.get("title")),
-        "mobile_phone_number": text(data.get("mobilePhoneNumber")),
-        "department": _department(data.get("department")),
-        "address": address(data.get("address")),
-        "is_place": boolean(data.get("isPlace")),
-        "endpoint": endpoint_data or None,
-        "trunk_user": True if "trunkAddressing" in data else None,
-        "external_id": text(data.get("userExternalId")),
-        "response_type": ctx.ctype.name,
-    }))
+        endpoint_data = compact(
+            {
+                "device_level": text(device.get("deviceLevel")),
+                "device_name": text(device.get("deviceName")),
+                "line_port": text(endpoint.get("linePort")),
+            }
+        )
+    out.record(
+        "users",
+        user_id,
+        "detail",
+        compact(
+            {
+                "user_id": user_id,
+                "sp_id": sp_id,
+                "group_id": group_id,
+                "last_name": text(data.get("lastName")),
+                "first_name": text(data.get("firstName")),
+                "calling_line_id_last_name": text(data.get("callingLineIdLastName")),
+                "calling_line_id_first_name": text(data.get("callingLineIdFirstName")),
+                "phone_number_raw": raw,
+                "phone_number": number,
+                "extension": text(data.get("extension")),
+                "country_code": cc,
+                "national_prefix": national_prefix,
+                "email": text(data.get("emailAddress")),
+                "language": text(data.get("language")),
+                "time_zone": text(data.get("timeZone")),
+                "time_zone_display_name": text(data.get("timeZoneDisplayName")),
+                "title": text(data.get("title")),
+                "mobile_phone_number": text(data.get("mobilePhoneNumber")),
+                "department": _department(data.get("department")),
+                "address": address(data.get("address")),
+                "is_place": boolean(data.get("isPlace")),
+                "endpoint": endpoint_data or None,
+                "trunk_user": True if "trunkAddressing" in data else None,
+                "external_id": text(data.get("userExternalId")),
+                "response_type": ctx.ctype.name,
+            }
+        ),
+    )
     _user_number(out, number, raw, sp_id, group_id, user_id)
     if endpoint_data and endpoint_data.get("device_name") and sp_id:
         level = endpoint_data.get("device_level") or "Group"
         dev_sp, dev_group = _device_owner(level, sp_id, group_id)
-        out.record("devices", join_key(dev_sp, dev_group, endpoint_data["device_name"]),
-                   "endpoint", compact({
-                       "sp_id": dev_sp,
-                       "group_id": dev_group,
-                       "device_name": endpoint_data["device_name"],
-                       "device_level": level,
-                       "lines": [compact({
-                           "user_id": user_id,
-                           "line_port": endpoint_data.get("line_port"),
-                           "endpoint_type": "Primary",
-                       })],
-                   }))
+        out.record(
+            "devices",
+            join_key(dev_sp, dev_group, endpoint_data["device_name"]),
+            "endpoint",
+            compact(
+                {
+                    "sp_id": dev_sp,
+                    "group_id": dev_group,
+                    "device_name": endpoint_data["device_name"],
+                    "device_level": level,
+                    "lines": [
+                        compact(
+                            {
+                                "user_id": user_id,
+                                "line_port": endpoint_data.get("line_port"),
+                                "endpoint_type": "Primary",
+                            }
+                        )
+                    ],
+                }
+            ),
+        )
 
 
 def _device_owner(level: str, sp_id: str, group_id: str | None) -> tuple[str, str]:
@@ -153,16 +194,26 @@ def _device_owner(level: str, sp_id: str, group_id: str | None) -> tuple[str, st
 def user_services(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     """UserServiceGetAssignmentListResponse: every authorised service, filtered on Assigned."""
     user_id = ctx.key(data, "userId")
-    packs = sorted({
-        name for row in table(data, "Service Pack Name")
-        if (name := text(row.get("Service Pack Name"))) and boolean(row.get("Assigned"))
-    })
-    services = sorted({
-        name for row in table(data, "Service Name")
-        if (name := text(row.get("Service Name"))) and boolean(row.get("Assigned"))
-    })
-    out.record("users", user_id, "services", {"user_id": user_id, "service_packs": packs,
-                                              "services": services})
+    packs = sorted(
+        {
+            name
+            for row in table(data, "Service Pack Name")
+            if (name := text(row.get("Service Pack Name"))) and boolean(row.get("Assigned"))
+        }
+    )
+    services = sorted(
+        {
+            name
+            for row in table(data, "Service Name")
+            if (name := text(row.get("Service Name"))) and boolean(row.get("Assigned"))
+        }
+    )
+    out.record(
+        "users",
+        user_id,
+        "services",
+        {"user_id": user_id, "service_packs": packs, "services": services},
+    )
 
 
 def user_assigned_services(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -177,8 +228,13 @@ def user_assigned_services(data: dict[str, Any], ctx: Context, out: Sink) -> Non
                 found.add(name)
         return sorted(found)
 
-    out.record("users", user_id, "assigned", {
-        "user_id": user_id,
-        "services": names(data.get("userServiceEntry")),
-        "group_services": names(data.get("groupServiceEntry")),
-    })
+    out.record(
+        "users",
+        user_id,
+        "assigned",
+        {
+            "user_id": user_id,
+            "services": names(data.get("userServiceEntry")),
+            "group_services": names(data.get("groupServiceEntry")),
+        },
+    )
