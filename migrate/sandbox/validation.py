@@ -272,7 +272,8 @@ def check_number_and_extension(params: dict[str, Any], package: str | None) -> l
     if package is not None and package not in NON_CALLING and not number and not ext:
         problems.append(
             Problem(
-                "A primary phone number, an extension or both must be supplied for a calling package.",
+                "A primary phone number, an extension or both must be supplied"
+                " for a calling package.",
                 codes.NUMBER_OR_EXTENSION_REQUIRED,
                 "provisioningParameters",
             )
