@@ -1,0 +1,1 @@
+"""BroadWorks inventory → wholesale model: tables, normalisers, rules, mapper, overrides."""
