@@ -45,8 +45,8 @@ _ISO639 = re.compile(r"^[a-z]{2}$")
 
 
 def shipped_dir() -> Path:
-    """The ``mappings/`` folder at the repository root (the package is installed editable)."""
-    return Path(migrate.__file__).resolve().parent.parent / "mappings"
+    """The default tables, shipped inside the package (``migrate init`` copies them out)."""
+    return Path(migrate.__file__).resolve().parent / "data" / "mappings"
 
 
 @dataclass
