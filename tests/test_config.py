@@ -9,7 +9,7 @@ import pytest
 from migrate.config import load_config
 from migrate.errors import ConfigError
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "migrate.toml.example"
+EXAMPLE = Path(__file__).resolve().parent.parent / "migrate" / "data" / "migrate.toml.example"
 
 
 def _write(tmp_path: Path, text: str) -> Path:
