@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-INVENTORY_DIR = "inventory"
-MANIFEST = "manifest.json"
+from migrate.workspace import INVENTORY_DIR as INVENTORY_DIR
+from migrate.workspace import MANIFEST as MANIFEST
 
 
 @dataclass

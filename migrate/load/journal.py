@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-JOURNAL_FILE = "journal.sqlite"
+from migrate.workspace import JOURNAL_FILE as JOURNAL_FILE
 
 PENDING = "pending"
 STARTED = "started"

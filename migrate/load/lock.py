@@ -14,8 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from migrate.errors import PreconditionError
-
-LOCK_FILE = ".lock"
+from migrate.workspace import LOCK_FILE
 
 
 @contextmanager

@@ -35,9 +35,9 @@ from migrate.plan.actions import (
 )
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
+from migrate.workspace import PLAN_FILE as PLAN_FILE
 from migrate.workspace import staged_file
 
-PLAN_FILE = "plan.json"
 PLACE_PACKAGE = "common_area_calling"
 CALLING_PACKAGES = frozenset(
     {"webex_calling", "webex_voice", "webex_suite", "common_area_calling", "webex_calling_standard"}

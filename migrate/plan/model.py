@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-MODEL_DIR = "model"
-MANIFEST = "manifest.json"
+from migrate.workspace import MANIFEST as MANIFEST
+from migrate.workspace import MODEL_DIR as MODEL_DIR
 
 BLOCKER = "blocker"
 WARNING = "warning"

@@ -1,0 +1,11 @@
+"""``report``: every stage's workbook rebuilt from the workspace, then summary.html."""
+
+from __future__ import annotations
+
+from migrate.reports.rebuild import ReportResult, rebuild
+from migrate.stages.settings import Settings
+
+
+def report(settings: Settings) -> ReportResult:
+    """Reads only the workspace; sends nothing to Webex."""
+    return rebuild(settings.ws, settings.reports)
