@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from migrate.cli.main import cli
-from migrate.mapping.stage import run_map
+from migrate.stages.map import run_map
 from migrate.mapping.tables import load_tables
 from migrate.plan import model as wm
 from migrate.precheck.rules import check_model

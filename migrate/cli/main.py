@@ -10,6 +10,22 @@ from typing import Any
 import click
 
 from migrate import __version__
+from migrate.cli import (
+    billing,
+    extract,
+    load,
+    map,
+    plan,
+    precheck,
+    report,
+    retry,
+    rollback,
+    run,
+    sandbox,
+    status,
+    synthetic,
+    verify,
+)
 from migrate.errors import ExitCode, MigrateError
 
 
@@ -55,33 +71,20 @@ def cli() -> None:
     """
 
 
-# One module per command under migrate/cli/, each exposing ``command``.
-STAGES: tuple[str, ...] = (
-    "extract",
-    "map",
-    "precheck",
-    "plan",
-    "load",
-    "status",
-    "retry",
-    "rollback",
-    "run",
-    "sandbox",
-    "synthetic",
-    "verify",
-    "billing",
-    "report",
-)
-
-
-def _register() -> None:
-    # Imported here so that `migrate --help` lists every stage and a stage's
-    # import error surfaces as that stage's failure, not the whole CLI's.
-    import importlib
-
-    for name in STAGES:
-        module = importlib.import_module(f"migrate.cli.{name}")
-        cli.add_command(module.command)
-
-
-_register()
+for module in (
+    extract,
+    map,
+    precheck,
+    plan,
+    load,
+    status,
+    retry,
+    rollback,
+    run,
+    sandbox,
+    synthetic,
+    verify,
+    billing,
+    report,
+):
+    cli.add_command(module.command)

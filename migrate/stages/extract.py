@@ -15,6 +15,8 @@ from migrate.stages.result import Progress, progress_or_quiet
 from migrate.stages.settings import Settings
 
 REPORT = "extract.xlsx"
+# A bar over a few documents only flickers.
+_BAR_FROM = 51
 
 
 @dataclass
@@ -36,7 +38,8 @@ def extract(settings: Settings, export: Path, progress: Progress | None = None) 
     if progress is not None:
         with Export(export) as opened:
             total = opened.count()
-    with progress_or_quiet(progress, "extract", total) as advance:
+    shown = progress if total >= _BAR_FROM else None
+    with progress_or_quiet(shown, "extract", total) as advance:
         result = read_export(export, settings.workspace, progress=advance)
     result.report = write_extract_report(settings.workspace, settings.reports / REPORT)
     return ExtractOutcome(export, result)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from migrate.reports.rebuild import ReportResult, rebuild
+from migrate.reports.rebuild import ReportResult as ReportResult
+from migrate.reports.rebuild import rebuild
 from migrate.stages.settings import Settings
 
 
