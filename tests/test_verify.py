@@ -27,8 +27,8 @@ from migrate.load.verify import (
 from migrate.plan import builder
 from migrate.plan.actions import Action
 from migrate.sandbox import Sandbox
-from migrate.workspace import VERIFY_RESULT, Workspace
 from migrate.webex import Webex
+from migrate.workspace import VERIFY_RESULT, Workspace
 from tests.migration_helpers import common, copy_case, invoke, load, prepare, with_webex
 
 ALICE = "alice.johnson@acme-corp.com"
