@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -26,7 +24,7 @@ from migrate.cli import (
     synthetic,
     verify,
 )
-from migrate.errors import ExitCode, MigrateError
+from migrate.cli.failures import report_failure
 
 
 class MigrateGroup(click.Group):
@@ -35,29 +33,10 @@ class MigrateGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except MigrateError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(int(err.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except BrokenPipeError:
-            # `migrate ... | head` closed the pipe: not an error of ours.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(int(ExitCode.OK))
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as err:  # the last line of defence: no traceback for users
-            verbose = any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv)
-            if verbose:
-                traceback.print_exc()
-            message = " ".join(str(err).split()) or type(err).__name__
-            click.echo(
-                f"internal error: {type(err).__name__}: {message} (run with -v for details)",
-                err=True,
-            )
-            sys.exit(int(ExitCode.INTERNAL))
+        except (Exception, KeyboardInterrupt) as err:
+            sys.exit(report_failure(err))
 
 
 @click.group(cls=MigrateGroup)

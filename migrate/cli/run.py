@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from migrate.cli import extract, load, map, plan, precheck, report
+from migrate.cli.failures import report_failure
 from migrate.cli.options import common_options
 from migrate.cli.render import progress_bar, refusal
 from migrate.stages.result import StageResult
@@ -38,7 +39,10 @@ def command(export: Path, strict: bool, settings: Settings) -> None:
     with --strict, run stops at precheck instead.
     """
 
+    current: list[str] = []
+
     def starting(stage: str) -> None:
+        current.append(stage)
         if not settings.json:
             click.echo(f"== migrate {stage}", err=True)
 
@@ -47,16 +51,24 @@ def command(export: Path, strict: bool, settings: Settings) -> None:
             RENDER[stage](settings, result)
         refusal(result)
 
-    outcome = run(
-        settings,
-        export,
-        strict=strict,
-        progress=progress_bar(settings),
-        starting=starting,
-        finished=finished,
-    )
-    if outcome.stopped_at is not None:
-        click.echo(
-            f"run: stopped at {outcome.stopped_at} (exit {int(outcome.exit_code)})", err=True
+    def stop(stage: str, code: int) -> NoReturn:
+        click.echo(f"run: stopped at {stage} (exit {code})", err=True)
+        sys.exit(code)
+
+    try:
+        outcome = run(
+            settings,
+            export,
+            strict=strict,
+            progress=progress_bar(settings),
+            starting=starting,
+            finished=finished,
         )
+    except (BrokenPipeError, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except (Exception, KeyboardInterrupt) as err:
+        # A stage's own errors come back as results; this is a bug or Ctrl-C in one.
+        stop(current[-1] if current else "extract", report_failure(err))
+    if outcome.stopped_at is not None:
+        stop(outcome.stopped_at, int(outcome.exit_code))
     sys.exit(int(outcome.exit_code))

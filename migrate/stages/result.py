@@ -20,7 +20,7 @@ class StageResult(Protocol):
 
     @property
     def error(self) -> str | None:
-        """Why the stage refused to go on (exit 3), after writing its report."""
+        """Why the stage stopped short (``exit_code`` says how), after writing what it could."""
 
     def to_dict(self) -> dict[str, Any]: ...
 
