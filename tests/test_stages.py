@@ -4,6 +4,7 @@ its report written, and one place that knows the workspace's file names."""
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,15 @@ def test_stages_never_import_click_and_the_cli_holds_no_journal_lock_or_report()
         assert forbidden == [], path
     for path in (PACKAGE / "mapping").glob("*.py"):
         assert not any(i.startswith("migrate.reports") for i in _imports(path)), path
+
+
+def test_the_summary_says_when_map_ran_after_precheck(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    extract(settings, SAMPLE)
+    map_inventory(settings)
+    precheck(settings, local_only=True)
+    assert not any("after the last" in n for n in gather(settings.ws, settings.reports).notes)
+    kept = settings.ws.result_file(PRECHECK_RESULT).stat().st_mtime
+    os.utime(settings.ws.model_manifest, (kept + 60, kept + 60))
+    notes = gather(settings.ws, settings.reports).notes
+    assert any("`migrate map` ran after the last `migrate precheck`" in n for n in notes)
