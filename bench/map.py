@@ -27,7 +27,7 @@ from pathlib import Path
 
 
 def _child_map(workspace: Path, reports: Path) -> dict[str, float]:
-    from migrate.mapping.stage import run_map
+    from migrate.stages.map import run_map
 
     started = time.perf_counter()
     result = run_map(workspace, reports)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-INVENTORY_DIR = "inventory"
-MANIFEST = "manifest.json"
+# Re-exported for the extractor, which writes it into its staging folder.
+from migrate.workspace import MANIFEST as MANIFEST
+from migrate.workspace import Workspace
 
 
 @dataclass
@@ -279,7 +280,7 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 
 
 def inventory_dir(workspace: Path) -> Path:
-    return workspace / INVENTORY_DIR
+    return Workspace(workspace).inventory_dir
 
 
 def read_records(workspace: Path, entity: str) -> Iterator[dict[str, Any]]:
@@ -301,7 +302,7 @@ def read(workspace: Path, entity: str) -> Iterator[Any]:
 
 
 def read_manifest(workspace: Path) -> dict[str, Any]:
-    path = inventory_dir(workspace) / MANIFEST
+    path = Workspace(workspace).inventory_manifest
     if not path.exists():
         return {}
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from migrate.cli.main import cli
-from migrate.mapping.stage import run_map
 from migrate.mapping.tables import load_tables
 from migrate.plan import model as wm
 from migrate.precheck.rules import check_model
 from migrate.sandbox.devices import MODELS
+from migrate.stages.map import run_map
 from tests.test_map_fixtures import inventory, write_inventory
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

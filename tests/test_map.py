@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from openpyxl.utils import get_column_letter
 
 from migrate.cli.main import cli
-from migrate.mapping.stage import run_map
+from migrate.stages.map import run_map
 from tests.test_map_fixtures import inventory, write_inventory
 
 PROVISIONED = 'provisioning_id = "PROV-1"\n'

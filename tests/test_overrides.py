@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from migrate.cli.main import cli
 from migrate.errors import ConfigError
-from migrate.mapping.stage import run_map
+from migrate.stages.map import run_map
 from tests.test_map_fixtures import inventory, write_inventory
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "acme-enterprise"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from migrate.cli.main import cli
+from migrate.stages import run as run_stages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,3 +52,16 @@ def test_run_stops_at_the_first_failing_stage(tmp_path: Path) -> None:
     assert code == 3
     assert "run: stopped at precheck (exit 3)" in err
     assert not (tmp_path / "w" / "plan.json").exists()
+
+
+def test_a_bug_in_a_stage_stops_run_there_with_exit_4(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(settings: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run_stages, "plan", broken)
+    code, _out, err = run(tmp_path)
+    assert code == 4
+    assert "internal error: RuntimeError: boom" in err
+    assert err.rstrip().splitlines()[-1] == "run: stopped at plan (exit 4)"

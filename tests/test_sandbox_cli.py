@@ -78,8 +78,8 @@ def test_bad_fault_spec_is_a_usage_error() -> None:
 def test_open_webex_embeds_the_sandbox_and_keeps_its_state(tmp_path: Path) -> None:
     import asyncio
 
-    from migrate.cli.options import Settings
-    from migrate.cli.session import open_webex
+    from migrate.stages.session import open_webex
+    from migrate.stages.settings import Settings
 
     settings = Settings(
         workspace=tmp_path / "work",

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from migrate.cli.run import PIPELINE
-from migrate.load.verify import save, verify
+from migrate.load.verify import verify
 from migrate.plan import builder
 from migrate.reports.summary import Attention, Summary, gather, render
 from migrate.sandbox import Sandbox
+from migrate.stages.run import PIPELINE
+from migrate.workspace import VERIFY_RESULT, Workspace
 from tests.migration_helpers import (
     CONFIG,
     SAMPLES,
@@ -60,12 +61,13 @@ def troubled(case: Path) -> Path:
     result = load(case, sandbox)
     assert result.counts["failed"] == 1
     plan = builder.read(case / "w")
-    save(with_webex(sandbox, lambda webex: verify(case / "w", webex, plan)), case / "w")
+    verified = with_webex(sandbox, lambda webex: verify(case / "w", webex, plan))
+    Workspace(case / "w").save_result(VERIFY_RESULT, verified.to_dict())
     return case
 
 
 def test_gather_puts_blockers_then_failures_first_with_their_messages(troubled: Path) -> None:
-    summary = gather(troubled / "w", troubled / "r", troubled / "migrate.toml")
+    summary = gather(Workspace(troubled / "w"), troubled / "r")
     kinds = [a.kind for a in summary.attention]
     assert kinds[0] == "blocker" and {"failed", "skipped", "verify"} <= set(kinds)
     assert kinds == sorted(
@@ -218,7 +220,7 @@ def test_long_lists_are_capped_on_the_page_and_said_so(
     import migrate.reports.summary as summary_module
 
     monkeypatch.setattr(summary_module, "MAX_ROWS", 3)
-    summary = gather(troubled / "w", troubled / "r", troubled / "migrate.toml")
+    summary = gather(Workspace(troubled / "w"), troubled / "r")
     assert len(summary.attention) == 3 and summary.key_counts["attention"] > 3
     assert summary.notes[0].startswith(
         f"Needs attention shows the first 3 of {summary.key_counts['attention']}"

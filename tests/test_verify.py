@@ -22,13 +22,13 @@ from migrate.load.verify import (
     Kind,
     VerifyResult,
     compare,
-    load_saved,
     verify,
 )
 from migrate.plan import builder
 from migrate.plan.actions import Action
 from migrate.sandbox import Sandbox
 from migrate.webex import Webex
+from migrate.workspace import VERIFY_RESULT, Workspace
 from tests.migration_helpers import common, copy_case, invoke, load, prepare, with_webex
 
 ALICE = "alice.johnson@acme-corp.com"
@@ -231,8 +231,10 @@ def test_cli_verify_writes_the_workbook_and_exits_1_on_differences(case: Path) -
     )
     checked = {r[0]: r[1] for r in book["Checked"].iter_rows(values_only=True)}
     assert checked["subscriber"] == 12 and "device" in checked
-    saved = load_saved(case / "w")
-    assert saved is not None and len(saved.differences) == 1
+    kept = Workspace(case / "w").load_result(VERIFY_RESULT)
+    assert kept is not None
+    saved = VerifyResult.from_dict(kept)
+    assert len(saved.differences) == 1
 
 
 def test_planned_kinds_without_a_reader_are_listed_as_not_compared(case: Path) -> None:

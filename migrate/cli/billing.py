@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 
-from migrate.cli.options import Settings, common_options
-from migrate.cli.render import emit
-from migrate.cli.session import open_webex
-from migrate.errors import ExitCode
-from migrate.load.billing import REPORT_TYPES, BillingResult, check_period, run_billing, save
-from migrate.plan import builder
-from migrate.reports.billing_report import write_billing_report
+from migrate.cli.options import common_options
+from migrate.cli.render import emit, finish
+from migrate.load.billing import REPORT_TYPES
+from migrate.stages.billing import BillingOutcome, billing
+from migrate.stages.settings import Settings
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def render(settings: Settings, outcome: BillingOutcome) -> None:
+    result = outcome.result
+    diffs = result.differences
+    lines = [
+        f"billing {result.report_type} {result.start} to {result.end}: "
+        f"{len(result.rows)} rows compared, {len(diffs)} differences"
+        + ("" if result.kept else "; report deleted from Webex")
+    ]
+    for r in diffs[:30]:
+        lines.append(
+            f"  {r.status} {r.level} {r.subject} {r.service}: billed {r.billed:g}, "
+            f"expected {r.expected:g}"
+        )
+    lines += [f"  note: {n}" for n in result.notes]
+    lines.append(f"report: {outcome.report}")
+    emit(settings, outcome.to_dict(), lines)
 
 
 @click.command("billing")
@@ -59,39 +73,14 @@ def command(
     journal gives (active from provisioning to rollback, prorated per day).
     Writes <reports>/billing.xlsx, differences first; exits 1 when any.
     """
-    first, last = start.date(), end.date()
-    check_period(first, last, datetime.now(UTC).date())  # exit 2 before anything is sent
-    plan = builder.read(settings.workspace)
-
-    async def go() -> BillingResult:
-        async with open_webex(settings) as webex:
-            return await run_billing(
-                webex,
-                settings.workspace,
-                plan,
-                first,
-                last,
-                report_type=report_type.upper(),
-                sub_partner=sub_partner,
-                keep=keep,
-                poll_interval=poll_interval,
-            )
-
-    result = asyncio.run(go())
-    save(result, settings.workspace)
-    report = write_billing_report(result, settings.reports / "billing.xlsx")
-    diffs = result.differences
-    lines = [
-        f"billing {result.report_type} {result.start} to {result.end}: "
-        f"{len(result.rows)} rows compared, {len(diffs)} differences"
-        + ("" if result.kept else "; report deleted from Webex")
-    ]
-    for r in diffs[:30]:
-        lines.append(
-            f"  {r.status} {r.level} {r.subject} {r.service}: billed {r.billed:g}, "
-            f"expected {r.expected:g}"
-        )
-    lines += [f"  note: {n}" for n in result.notes]
-    lines.append(f"report: {report}")
-    emit(settings, {**result.to_dict(), "report": str(report)}, lines)
-    sys.exit(int(ExitCode.OK if result.ok else ExitCode.ITEMS_FAILED))
+    outcome = billing(
+        settings,
+        start.date(),
+        end.date(),
+        report_type=report_type,
+        sub_partner=sub_partner,
+        keep=keep,
+        poll_interval=poll_interval,
+    )
+    render(settings, outcome)
+    finish(outcome)

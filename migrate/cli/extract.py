@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from migrate.cli.options import Settings, common_options
-from migrate.cli.render import emit
-from migrate.extract import extract
-from migrate.extract.reader import Export
-from migrate.reports.extract_report import write_extract_report
+from migrate.cli.options import common_options
+from migrate.cli.render import emit, finish, progress_bar
+from migrate.stages.extract import ExtractOutcome, extract
+from migrate.stages.settings import Settings
 
 
-@click.command("extract")
-@click.argument("export", type=click.Path(path_type=Path))
-@common_options
-def command(export: Path, settings: Settings) -> None:
-    """Read a BroadWorks export (folder or .zip of OCI-P XML) into the inventory.
-
-    Writes <workspace>/inventory/*.jsonl and <reports>/extract.xlsx. Exits 1
-    when a document or record had to be dropped (see the Warnings sheet).
-    """
-    with Export(export) as opened:
-        total = opened.count() if sys.stderr.isatty() and not settings.json else 0
-    show_bar = total > 50
-    with click.progressbar(
-        length=total, label="extract", file=sys.stderr, hidden=not show_bar
-    ) as bar:
-        result = extract(export, settings.workspace, progress=bar.update)
-    result.report = write_extract_report(settings.workspace, settings.reports / "extract.xlsx")
+def render(settings: Settings, outcome: ExtractOutcome) -> None:
+    result = outcome.extracted
     counts = result.counts
     lines = [
-        f"extracted {result.documents} documents from {export} in {result.seconds:.1f}s",
+        f"extracted {result.documents} documents from {outcome.export} in {result.seconds:.1f}s",
         "  "
         + ", ".join(
             f"{n} {entity.replace('_', ' ')}"
@@ -51,5 +34,18 @@ def command(export: Path, settings: Settings) -> None:
         lines.append(f"  unknown command types counted: {sum(result.unknown_commands.values())}")
     lines.append(f"inventory: {result.inventory_dir}")
     lines.append(f"report:    {result.report}")
-    emit(settings, result.as_dict(), lines)
-    sys.exit(int(result.exit_code))
+    emit(settings, outcome.to_dict(), lines)
+
+
+@click.command("extract")
+@click.argument("export", type=click.Path(path_type=Path))
+@common_options
+def command(export: Path, settings: Settings) -> None:
+    """Read a BroadWorks export (folder or .zip of OCI-P XML) into the inventory.
+
+    Writes <workspace>/inventory/*.jsonl and <reports>/extract.xlsx. Exits 1
+    when a document or record had to be dropped (see the Warnings sheet).
+    """
+    outcome = extract(settings, export, progress_bar(settings))
+    render(settings, outcome)
+    finish(outcome)

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from typing import Any
 
 import click
 
 from migrate import __version__
-from migrate.errors import ExitCode, MigrateError
+from migrate.cli import (
+    billing,
+    extract,
+    load,
+    map,
+    plan,
+    precheck,
+    report,
+    retry,
+    rollback,
+    run,
+    sandbox,
+    status,
+    synthetic,
+    verify,
+)
+from migrate.cli.failures import report_failure
 
 
 class MigrateGroup(click.Group):
@@ -19,29 +33,10 @@ class MigrateGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except MigrateError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(int(err.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except BrokenPipeError:
-            # `migrate ... | head` closed the pipe: not an error of ours.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(int(ExitCode.OK))
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as err:  # the last line of defence: no traceback for users
-            verbose = any(arg in ("-v", "-vv", "--verbose") for arg in sys.argv)
-            if verbose:
-                traceback.print_exc()
-            message = " ".join(str(err).split()) or type(err).__name__
-            click.echo(
-                f"internal error: {type(err).__name__}: {message} (run with -v for details)",
-                err=True,
-            )
-            sys.exit(int(ExitCode.INTERNAL))
+        except (Exception, KeyboardInterrupt) as err:
+            sys.exit(report_failure(err))
 
 
 @click.group(cls=MigrateGroup)
@@ -55,33 +50,20 @@ def cli() -> None:
     """
 
 
-# One module per command under migrate/cli/, each exposing ``command``.
-STAGES: tuple[str, ...] = (
-    "extract",
-    "map",
-    "precheck",
-    "plan",
-    "load",
-    "status",
-    "retry",
-    "rollback",
-    "run",
-    "sandbox",
-    "synthetic",
-    "verify",
-    "billing",
-    "report",
-)
-
-
-def _register() -> None:
-    # Imported here so that `migrate --help` lists every stage and a stage's
-    # import error surfaces as that stage's failure, not the whole CLI's.
-    import importlib
-
-    for name in STAGES:
-        module = importlib.import_module(f"migrate.cli.{name}")
-        cli.add_command(module.command)
-
-
-_register()
+for module in (
+    extract,
+    map,
+    precheck,
+    plan,
+    load,
+    status,
+    retry,
+    rollback,
+    run,
+    sandbox,
+    synthetic,
+    verify,
+    billing,
+    report,
+):
+    cli.add_command(module.command)

@@ -6,9 +6,27 @@ from pathlib import Path
 
 import click
 
-from migrate.cli.options import Settings, common_options
+from migrate.cli.options import common_options
 from migrate.cli.render import emit
-from migrate.mapping.stage import run_map
+from migrate.stages.map import MapResult, map_inventory
+from migrate.stages.settings import Settings
+
+
+def render(settings: Settings, result: MapResult, overrides: Path | None = None) -> None:
+    counts = result.counts
+    lines = [
+        f"mapped {counts['customers']} customers, {counts['locations']} locations, "
+        f"{counts['subscribers']} subscribers, {counts['numbers']} numbers, "
+        f"{counts['devices']} devices; {counts['not_migrated']} items not migrated",
+        f"issues: {result.issues['blocker']} blockers, {result.issues['warning']} warnings",
+    ]
+    if overrides is not None:
+        lines.append(
+            f"overrides: {result.overrides.get('applied', 0)} applied, "
+            f"{result.overrides.get('refused', 0)} refused"
+        )
+    lines += [f"model: {result.model_dir}", f"review: {result.review}"]
+    emit(settings, result.to_dict(), lines)
 
 
 @click.command("map")
@@ -30,20 +48,4 @@ def command(settings: Settings, overrides: Path | None) -> None:
     REPORTS/review.xlsx. Edit the yellow columns of the Subscribers sheet and
     run again with --overrides to apply them.
     """
-    result = run_map(
-        settings.workspace, settings.reports, settings.config, settings.mappings, overrides
-    )
-    counts = result.counts
-    lines = [
-        f"mapped {counts['customers']} customers, {counts['locations']} locations, "
-        f"{counts['subscribers']} subscribers, {counts['numbers']} numbers, "
-        f"{counts['devices']} devices; {counts['not_migrated']} items not migrated",
-        f"issues: {result.issues['blocker']} blockers, {result.issues['warning']} warnings",
-    ]
-    if overrides is not None:
-        lines.append(
-            f"overrides: {result.overrides.get('applied', 0)} applied, "
-            f"{result.overrides.get('refused', 0)} refused"
-        )
-    lines += [f"model: {result.model_dir}", f"review: {result.review}"]
-    emit(settings, result.to_dict(), lines)
+    render(settings, map_inventory(settings, overrides), overrides)

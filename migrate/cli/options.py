@@ -7,29 +7,14 @@ that exports ``MIGRATE_WORKSPACE`` once can run the stages one after another.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-DEFAULT_API_URL = "https://webexapis.com/v1"
+from migrate.stages.settings import DEFAULT_API_URL, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the common options resolved to; handed to every command."""
-
-    workspace: Path
-    reports: Path
-    config: Path | None
-    mappings: Path | None
-    sandbox: bool
-    api_url: str
-    json: bool
-    verbose: int
 
 
 def _settings_from(kwargs: dict[str, Any]) -> Settings:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-
 import click
 
-from migrate.cli.options import Settings, common_options
-from migrate.cli.render import emit
-from migrate.cli.session import open_webex
-from migrate.errors import ExitCode, PreconditionError
-from migrate.precheck.runner import PrecheckResult, run_precheck
-from migrate.reports.precheck_report import write_precheck_report
-from migrate.webex import TOKEN_ENV
+from migrate.cli.options import common_options
+from migrate.cli.render import emit, finish
+from migrate.stages.precheck import PrecheckOutcome, precheck
+from migrate.stages.settings import Settings
+
+
+def render(settings: Settings, outcome: PrecheckOutcome) -> None:
+    result = outcome.result
+    blockers = len(result.blockers)
+    lines = [
+        f"precheck: {blockers} blockers, {len(result.findings) - blockers} warnings; "
+        f"{len(result.passed)} objects passed"
+        + (f"; {result.remote_calls} Webex validate calls" if result.remote_calls else ""),
+        *[f"  blocker {f.rule}: {f.entity} {f.key}: {f.message}" for f in result.blockers[:20]],
+        f"report: {outcome.report}",
+    ]
+    emit(settings, outcome.to_dict(), lines)
 
 
 @click.command("precheck")
@@ -35,42 +41,6 @@ def command(strict: bool, local_only: bool, concurrency: int, settings: Settings
 
     Writes <reports>/precheck.xlsx (Summary, Blockers, Warnings, Passed).
     """
-    token_present = bool(os.environ.get(TOKEN_ENV, "").strip())
-    needs_token = not settings.sandbox
-
-    async def run() -> PrecheckResult:
-        if local_only or (needs_token and not token_present):
-            return await run_precheck(
-                settings.workspace,
-                settings.config,
-                settings.mappings,
-                None,
-                needs_token=needs_token,
-                token_present=token_present,
-            )
-        async with open_webex(settings, max_concurrency=concurrency) as webex:
-            return await run_precheck(
-                settings.workspace,
-                settings.config,
-                settings.mappings,
-                webex,
-                needs_token=needs_token,
-                token_present=token_present,
-            )
-
-    result = asyncio.run(run())
-    report = write_precheck_report(result, settings.reports / "precheck.xlsx")
-    blockers = len(result.blockers)
-    lines = [
-        f"precheck: {blockers} blockers, {len(result.findings) - blockers} warnings; "
-        f"{len(result.passed)} objects passed"
-        + (f"; {result.remote_calls} Webex validate calls" if result.remote_calls else ""),
-        *[f"  blocker {f.rule}: {f.entity} {f.key}: {f.message}" for f in result.blockers[:20]],
-        f"report: {report}",
-    ]
-    emit(settings, {**result.to_dict(), "report": str(report)}, lines)
-    if strict and blockers:
-        raise PreconditionError(
-            f"{blockers} blockers remain (see {report}); fix them, re-run map, or drop --strict"
-        )
-    sys.exit(int(ExitCode.OK))
+    outcome = precheck(settings, strict=strict, local_only=local_only, concurrency=concurrency)
+    render(settings, outcome)
+    finish(outcome)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from migrate.cli.load import execute, load_options
-from migrate.cli.options import Settings, common_options
+from migrate.cli.options import common_options
+from migrate.stages.load import Batch
+from migrate.stages.settings import Settings
 
 
 @click.command("retry")
@@ -25,4 +27,5 @@ def command(
     Objects are looked up before anything is created again, so a retry never
     duplicates. With nothing to do it says so and exits 0.
     """
-    execute(settings, "retry", select, batch_size, concurrency, fail_fast, poll_interval, dry_run)
+    batch = Batch(select, batch_size, concurrency, fail_fast, poll_interval)
+    execute(settings, "retry", batch, dry_run)

@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
-from migrate.cli.options import Settings, common_options
-from migrate.errors import ExitCode
+from migrate.cli import extract, load, map, plan, precheck, report
+from migrate.cli.failures import report_failure
+from migrate.cli.options import common_options
+from migrate.cli.render import progress_bar, refusal
+from migrate.stages.result import StageResult
+from migrate.stages.run import Refused, run
+from migrate.stages.settings import Settings
 
-# The stages `run` chains, in order; `report` joins when it is installed.
-PIPELINE = ("extract", "map", "precheck", "plan", "load", "report")
-
-
-def _common_args(settings: Settings) -> list[str]:
-    args = [
-        "-w",
-        str(settings.workspace),
-        "--reports",
-        str(settings.reports),
-        "--api-url",
-        settings.api_url,
-    ]
-    if settings.config is not None:
-        args += ["--config", str(settings.config)]
-    if settings.mappings is not None:
-        args += ["--mappings", str(settings.mappings)]
-    if settings.sandbox:
-        args.append("--sandbox")
-    if settings.json:
-        args.append("--json")
-    args += ["-v"] * settings.verbose
-    return args
+RENDER: dict[str, Callable[[Settings, Any], None]] = {
+    "extract": extract.render,
+    "map": map.render,
+    "precheck": precheck.render,
+    "plan": plan.render,
+    "load": load.render,
+    "report": report.render,
+}
 
 
 @click.command("run")
@@ -46,25 +38,37 @@ def command(export: Path, strict: bool, settings: Settings) -> None:
     Objects with blockers are left alone by the plan and listed in plan.xlsx;
     with --strict, run stops at precheck instead.
     """
-    from migrate.cli.main import cli
 
-    common = _common_args(settings)
-    for stage in PIPELINE:
-        if stage not in cli.commands:
-            continue
-        args = [stage, *common]
-        if stage == "extract":
-            args.append(str(export))
-        if stage == "precheck" and strict:
-            args.append("--strict")
+    current: list[str] = []
+
+    def starting(stage: str) -> None:
+        current.append(stage)
         if not settings.json:
             click.echo(f"== migrate {stage}", err=True)
-        try:
-            cli.main(args=args, prog_name="migrate", standalone_mode=False)
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        if code != 0:
-            click.echo(f"run: stopped at {stage} (exit {code})", err=True)
-            sys.exit(code)
-    sys.exit(int(ExitCode.OK))
+
+    def finished(stage: str, result: StageResult) -> None:
+        if not isinstance(result, Refused):
+            RENDER[stage](settings, result)
+        refusal(result)
+
+    def stop(stage: str, code: int) -> NoReturn:
+        click.echo(f"run: stopped at {stage} (exit {code})", err=True)
+        sys.exit(code)
+
+    try:
+        outcome = run(
+            settings,
+            export,
+            strict=strict,
+            progress=progress_bar(settings),
+            starting=starting,
+            finished=finished,
+        )
+    except (BrokenPipeError, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except (Exception, KeyboardInterrupt) as err:
+        # A stage's own errors come back as results; this is a bug or Ctrl-C in one.
+        stop(current[-1] if current else "extract", report_failure(err))
+    if outcome.stopped_at is not None:
+        stop(outcome.stopped_at, int(outcome.exit_code))
+    sys.exit(int(outcome.exit_code))

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
-
 import click
 
-from migrate.cli.options import Settings, common_options
-from migrate.cli.render import emit
-from migrate.cli.session import open_webex
-from migrate.errors import ExitCode
-from migrate.load.verify import VerifyResult, save, verify
-from migrate.plan import builder
-from migrate.reports.verify_report import write_verify_report
+from migrate.cli.options import common_options
+from migrate.cli.render import emit, finish
+from migrate.stages.settings import Settings
+from migrate.stages.verify import VerifyOutcome, verify
+
+
+def render(settings: Settings, outcome: VerifyOutcome) -> None:
+    result = outcome.result
+    counts = result.counts()
+    lines = [
+        f"verify: {len(result.customers)} customers, "
+        + ", ".join(f"{n} {kind}s" for kind, n in result.checked.items())
+        + f" compared; {len(result.differences)} differences"
+        + (
+            f" ({', '.join(f'{n} {p}' for p, n in counts.items() if n)})"
+            if result.differences
+            else ""
+        )
+    ]
+    if result.not_loaded:
+        lines.append(f"  not loaded yet (not verified): {', '.join(result.not_loaded)}")
+    for d in result.differences[:30]:
+        lines.append(f"  {d.problem} {d.kind} {d.key} ({d.customer}): {d.message}")
+    for what, why in result.not_compared:
+        lines.append(f"  not compared: {what}: {why}")
+    lines.append(f"report: {outcome.report}")
+    emit(settings, outcome.to_dict(), lines)
 
 
 @click.command("verify")
@@ -36,36 +53,6 @@ def command(select: tuple[str, ...], concurrency: int, settings: Settings) -> No
     unexpected or different (package, number, extension, location). Writes
     <reports>/verify.xlsx; exits 1 when anything differs. Sends no writes.
     """
-    plan = builder.read(settings.workspace)
-
-    async def go() -> VerifyResult:
-        async with open_webex(settings) as webex:
-            return await verify(
-                settings.workspace, webex, plan, select=select, concurrency=concurrency
-            )
-
-    result = asyncio.run(go())
-    save(result, settings.workspace)
-    report = write_verify_report(
-        result, settings.reports / "verify.xlsx", [("Plan fingerprint", plan.fingerprint)]
-    )
-    counts = result.counts()
-    lines = [
-        f"verify: {len(result.customers)} customers, "
-        + ", ".join(f"{n} {kind}s" for kind, n in result.checked.items())
-        + f" compared; {len(result.differences)} differences"
-        + (
-            f" ({', '.join(f'{n} {p}' for p, n in counts.items() if n)})"
-            if result.differences
-            else ""
-        )
-    ]
-    if result.not_loaded:
-        lines.append(f"  not loaded yet (not verified): {', '.join(result.not_loaded)}")
-    for d in result.differences[:30]:
-        lines.append(f"  {d.problem} {d.kind} {d.key} ({d.customer}): {d.message}")
-    for what, why in result.not_compared:
-        lines.append(f"  not compared: {what}: {why}")
-    lines.append(f"report: {report}")
-    emit(settings, {**result.to_dict(), "report": str(report)}, lines)
-    sys.exit(int(ExitCode.OK if result.ok else ExitCode.ITEMS_FAILED))
+    outcome = verify(settings, select=select, concurrency=concurrency)
+    render(settings, outcome)
+    finish(outcome)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -26,9 +25,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from migrate.errors import ExitCode, InputError, MigrateError, PreconditionError
+from migrate.errors import ExitCode, InputError, MigrateError
 from migrate.load import journal as jr
-from migrate.load.journal import JOURNAL_FILE, Journal
+from migrate.load.journal import Journal
 from migrate.plan.actions import (
     AWAIT_CUSTOMER,
     CREATE_CUSTOMER,
@@ -38,8 +37,8 @@ from migrate.plan.actions import (
 from migrate.plan.builder import Plan
 from migrate.webex import Webex, WebexConflict, WebexError
 from migrate.webex.models import BillingReport
+from migrate.workspace import Workspace
 
-BILLING_FILE = "billing.json"
 REPORT_TYPES = ("USER", "CUSTOMER", "PARTNER")
 # The CSV prints 4 decimals; 0.001 of a day is 86 seconds, far below any real discrepancy.
 TOLERANCE = 0.001
@@ -219,11 +218,7 @@ BILLABLE: dict[
 
 def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
     """Each provisioned subscriber's active stretches, from the journal's event times."""
-    if not (workspace / JOURNAL_FILE).exists():
-        raise PreconditionError(
-            f"{workspace / JOURNAL_FILE}: no journal; nothing was loaded "
-            "yet, so there is nothing to reconcile"
-        )
+    Workspace(workspace).require_journal("nothing was loaded yet, so there is nothing to reconcile")
     externals: dict[str, tuple[str, str | None]] = {}
     for action in plan.actions:
         if action.type == CREATE_CUSTOMER:
@@ -538,7 +533,7 @@ async def run_billing(
         sub_partner=sub_partner,
     )
     result.notes[:0] = notes
-    orgs = _org_ids(workspace) if (workspace / JOURNAL_FILE).exists() else {}
+    orgs = _org_ids(workspace) if Workspace(workspace).has_journal() else {}
     if orgs:
         known = set(orgs.values())
         foreign = (
@@ -556,19 +551,3 @@ async def run_billing(
                 "the journal's: a customer was recreated outside this load?"
             )
     return result
-
-
-def save(result: BillingResult, workspace: Path) -> Path:
-    """Kept so that ``migrate report`` can rebuild billing.xlsx and the summary offline."""
-    path = workspace / BILLING_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.to_dict(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
-def load_saved(workspace: Path) -> BillingResult | None:
-    path = workspace / BILLING_FILE
-    if not path.is_file():
-        return None
-    return BillingResult.from_dict(json.loads(path.read_text(encoding="utf-8")))

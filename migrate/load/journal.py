@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-JOURNAL_FILE = "journal.sqlite"
+# Re-exported for the dry-run, which copies the journal into a scratch folder.
+from migrate.workspace import JOURNAL_FILE as JOURNAL_FILE
+from migrate.workspace import Workspace
 
 PENDING = "pending"
 STARTED = "started"
@@ -110,7 +112,7 @@ class Journal:
 
     def __init__(self, workspace: Path) -> None:
         workspace.mkdir(parents=True, exist_ok=True)
-        self.path = workspace / JOURNAL_FILE
+        self.path = Workspace(workspace).journal_file
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode = WAL")

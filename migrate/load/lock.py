@@ -14,14 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from migrate.errors import PreconditionError
-
-LOCK_FILE = ".lock"
+from migrate.workspace import Workspace
 
 
 @contextmanager
 def workspace_lock(workspace: Path, command: str) -> Iterator[None]:
     workspace.mkdir(parents=True, exist_ok=True)
-    path = workspace / LOCK_FILE
+    path = Workspace(workspace).lock_file
     handle = path.open("a+")
     try:
         try:

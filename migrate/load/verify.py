@@ -14,7 +14,6 @@ refused to give are each reported: never a silent pass.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -23,9 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from migrate.errors import InputError, PreconditionError
+from migrate import workspace as layout
+from migrate.errors import InputError
 from migrate.load import journal as jr
-from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction
+from migrate.load.journal import Journal, JournalAction
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
@@ -42,8 +42,6 @@ from migrate.plan.builder import Plan
 from migrate.webex import Webex, WebexError
 from migrate.webex.devices import Device, Workspace, normalise_mac
 from migrate.webex.models import Customer, Location, PhoneNumber, Subscriber
-
-VERIFY_FILE = "verify.json"
 
 MISSING = "missing"
 UNEXPECTED = "unexpected"
@@ -720,11 +718,9 @@ async def verify(
 ) -> VerifyResult:
     """Compare what Webex holds for the loaded customers with the plan. Sends only GETs."""
     started = time.perf_counter()
-    if not (workspace / JOURNAL_FILE).exists():
-        raise PreconditionError(
-            f"{workspace / JOURNAL_FILE}: no journal; nothing was loaded "
-            "yet, so there is nothing to verify"
-        )
+    layout.Workspace(workspace).require_journal(
+        "nothing was loaded yet, so there is nothing to verify"
+    )
     with Journal(workspace) as journal:
         journaled = journal.actions()
     states = {a.key: a.state for a in journaled}
@@ -770,21 +766,3 @@ async def verify(
         seconds=time.perf_counter() - started,
         verified_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-
-
-def save(result: VerifyResult, workspace: Path) -> Path:
-    """Kept so that ``migrate report`` can rebuild verify.xlsx and the summary offline."""
-    path = workspace / VERIFY_FILE
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(
-        json.dumps(result.to_dict(), indent=1, sort_keys=True, default=str) + "\n", encoding="utf-8"
-    )
-    tmp.replace(path)
-    return path
-
-
-def load_saved(workspace: Path) -> VerifyResult | None:
-    path = workspace / VERIFY_FILE
-    if not path.is_file():
-        return None
-    return VerifyResult.from_dict(json.loads(path.read_text(encoding="utf-8")))

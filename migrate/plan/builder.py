@@ -35,9 +35,8 @@ from migrate.plan.actions import (
 )
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
-from migrate.workspace import staged_file
+from migrate.workspace import Workspace, staged_file
 
-PLAN_FILE = "plan.json"
 PLACE_PACKAGE = "common_area_calling"
 CALLING_PACKAGES = frozenset(
     {"webex_calling", "webex_voice", "webex_suite", "common_area_calling", "webex_calling_standard"}
@@ -371,7 +370,7 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
 
 
 def write(plan: Plan, workspace: Path) -> Path:
-    path = workspace / PLAN_FILE
+    path = Workspace(workspace).plan_file
     with staged_file(path) as staging:
         staging.write_text(
             json.dumps(plan.to_dict(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
@@ -381,7 +380,7 @@ def write(plan: Plan, workspace: Path) -> Path:
 
 
 def read(workspace: Path) -> Plan:
-    path = workspace / PLAN_FILE
+    path = Workspace(workspace).plan_file
     if not path.is_file():
         raise PreconditionError(f"{path}: no plan; run `migrate plan` first")
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -401,6 +400,6 @@ def check_fresh(plan: Plan, workspace: Path, config: Path | None, mappings: Path
     changed = changed_inputs(plan.inputs, current)
     if changed:
         raise PreconditionError(
-            f"{workspace / PLAN_FILE}: the plan is stale: {', '.join(changed)} changed since "
-            "`migrate plan` ran; re-run `migrate map` if needed, then `migrate plan`"
+            f"{Workspace(workspace).plan_file}: the plan is stale: {', '.join(changed)} changed "
+            "since `migrate plan` ran; re-run `migrate map` if needed, then `migrate plan`"
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from migrate import inventory
 from migrate.plan import model
+from migrate.workspace import OVERRIDES_LOG
 
 
 def _file_digest(path: Path) -> str:
@@ -20,9 +21,6 @@ def _file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-OVERRIDES_LOG = "overrides.jsonl"  # what `map --overrides` applied, kept in the model folder
 
 
 def _folder_digest(folder: Path, pattern: str, skip: str = "") -> str:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-MODEL_DIR = "model"
-MANIFEST = "manifest.json"
+from migrate import workspace as layout
 
 BLOCKER = "blocker"
 WARNING = "warning"
@@ -225,7 +224,7 @@ def from_record(cls: type[T], data: dict[str, Any]) -> T:
 
 
 def model_dir(workspace: Path) -> Path:
-    return workspace / MODEL_DIR
+    return layout.Workspace(workspace).model_dir
 
 
 def read(workspace: Path, entity: str) -> Iterator[Any]:
@@ -241,7 +240,7 @@ def read(workspace: Path, entity: str) -> Iterator[Any]:
 
 
 def read_manifest(workspace: Path) -> dict[str, Any]:
-    path = model_dir(workspace) / MANIFEST
+    path = layout.Workspace(workspace).model_manifest
     if not path.exists():
         return {}
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

@@ -11,6 +11,7 @@ from typing import Any
 from migrate.config import load_config
 from migrate.plan import builder
 from migrate.plan import model as wm
+from migrate.precheck.remote import validate
 from migrate.precheck.rules import Finding, check_model, from_map_issues
 from migrate.webex import Webex
 
@@ -41,6 +42,11 @@ class PrecheckResult:
             "by_rule": self.counts,
             "findings": [vars(f) for f in self.findings],
         }
+
+
+def saved_findings(saved: dict[str, Any]) -> list[Finding]:
+    """The findings of a result kept with ``PrecheckResult.to_dict()``."""
+    return [Finding(**finding) for finding in saved.get("findings", [])]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -82,8 +88,6 @@ async def run_precheck(
     )
     remote_calls = remote_passed = 0
     if webex is not None:
-        from migrate.precheck.remote import validate
-
         plan = builder.build(workspace, config_path, mappings)
         remote, remote_passed = await validate(webex, plan.actions)
         remote_calls = remote_passed + len(remote)

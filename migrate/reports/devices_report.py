@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction
+from migrate.load.journal import Journal, JournalAction
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_DEVICE, CREATE_WORKSPACE, action_key
-from migrate.plan.builder import PLAN_FILE
+from migrate.plan.builder import Plan
 from migrate.plan.builder import read as read_plan
 from migrate.reports.xlsx import Column, ReportWriter
+from migrate.workspace import Workspace
 
 DEVICES_REPORT = "devices.xlsx"
 
@@ -131,23 +132,33 @@ def _status(
     )
 
 
-def write_devices_report(workspace: Path, path: Path) -> Path:
-    """Write ``path`` (normally ``<reports>/devices.xlsx``) from the model, plan and journal."""
+def write_devices_report(
+    workspace: Path,
+    path: Path,
+    plan: Plan | None = None,
+    actions: list[JournalAction] | None = None,
+) -> Path:
+    """Write ``path`` (normally ``<reports>/devices.xlsx``) from the model, plan and journal.
+
+    A caller that holds the plan and the journal's actions passes them; the
+    others are read from the workspace when it has them.
+    """
+    ws = Workspace(workspace)
+    if plan is None and ws.has_plan():
+        plan = read_plan(workspace)
+    if actions is None and ws.has_journal():
+        with Journal(workspace) as journal:
+            actions = journal.actions()
     devices = sorted(wm.read(workspace, "devices"), key=lambda d: d.id)
     workspaces = sorted(wm.read(workspace, "workspaces"), key=lambda w: w.id)
     left: dict[str, str] = {}
-    if (workspace / PLAN_FILE).is_file():
+    if plan is not None:
         left = {
             item.key: item.reason
-            for item in read_plan(workspace).left_alone
+            for item in plan.left_alone
             if item.entity in ("device", "workspace")
         }
-    journaled: dict[str, JournalAction] = {}
-    if (workspace / JOURNAL_FILE).is_file():
-        with Journal(workspace) as journal:
-            journaled = {
-                a.key: a for a in journal.actions() if a.type in (CREATE_DEVICE, CREATE_WORKSPACE)
-            }
+    journaled = {a.key: a for a in actions or [] if a.type in (CREATE_DEVICE, CREATE_WORKSPACE)}
 
     rows: list[DeviceRow] = []
     for device in devices:

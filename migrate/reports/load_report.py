@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from migrate.load.journal import STATES, Journal
+from migrate.load.journal import STATES, Journal, JournalAction
 from migrate.reports.xlsx import Column, ReportWriter
 
 _ID_FIELDS = (
@@ -21,9 +22,24 @@ _ID_FIELDS = (
 
 
 def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]]) -> Path:
-    with Journal(workspace) as journal, ReportWriter(path) as book:
-        counts = journal.counts()
-        book.key_values("Summary", [*summary, *[(f"Actions {s}", counts[s]) for s in STATES]])
+    """The workbook of a workspace's journal, for a caller that does not hold it open."""
+    with Journal(workspace) as journal:
+        actions, runs = journal.actions(), journal.runs()
+    return write_load_workbook(path, summary, actions, runs)
+
+
+def write_load_workbook(
+    path: Path,
+    summary: list[tuple[str, Any]],
+    actions: list[JournalAction],
+    runs: list[dict[str, Any]],
+) -> Path:
+    """``actions`` and ``runs`` as the journal gives them (``Journal.actions()``, ``.runs()``)."""
+    counts = Counter(a.state for a in actions)
+    with ReportWriter(path) as book:
+        book.key_values(
+            "Summary", [*summary, *[(f"Actions {s}", counts.get(s, 0)) for s in STATES]]
+        )
         sheet = book.sheet(
             "Actions",
             [
@@ -45,7 +61,7 @@ def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]
             ],
         )
         failed_first = sorted(
-            journal.actions(),
+            actions,
             key=lambda a: (a.state in ("succeeded", "rolled_back"), a.customer, a.ordinal),
         )
         for a in failed_first:
@@ -71,11 +87,11 @@ def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]
                     a.updated_at,
                 ]
             )
-        runs = book.sheet(
+        runs_sheet = book.sheet(
             "Runs", ["run_id", "command", "started_at", "finished_at", "plan_fingerprint", "status"]
         )
-        for run in journal.runs():
-            runs.append(
+        for run in runs:
+            runs_sheet.append(
                 [
                     run["run_id"],
                     run["command"],

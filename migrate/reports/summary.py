@@ -17,22 +17,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from migrate import __version__
-from migrate import inventory as inv
-from migrate.config import load_config
 from migrate.load import journal as jr
-from migrate.load.billing import load_saved as load_billing
-from migrate.load.journal import JOURNAL_FILE, Journal
-from migrate.load.verify import load_saved as load_verify
-from migrate.plan import builder
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_CUSTOMER, CREATE_SUBSCRIBER
-from migrate.precheck.rules import Finding, check_model, from_map_issues
-from migrate.workspace import publish_mode
+from migrate.precheck.rules import from_map_issues
+from migrate.reports.saved import SavedResults, read_saved
+from migrate.workspace import Workspace, publish_mode
 
 SUMMARY_FILE = "summary.html"
 TEMPLATE = "summary.html.j2"
@@ -139,36 +133,12 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def _local_findings(workspace: Path, config: Path | None) -> list[Finding]:
-    """Map issues plus precheck's local rules, recomputed from the model (no Webex)."""
-    customers = list(wm.read(workspace, "customers"))
-    if not customers:
-        return []
-    try:
-        provisioning_id = load_config(config).provisioning_id
-    except Exception:  # a broken config is precheck's to report; the summary still renders
-        provisioning_id = None
-    findings = from_map_issues(list(wm.read(workspace, "issues")))
-    findings += check_model(
-        customers,
-        list(wm.read(workspace, "locations")),
-        list(wm.read(workspace, "subscribers")),
-        provisioning_id=provisioning_id,
-        needs_token=False,
-        token_present=True,
-    )
-    seen: set[tuple[str, str, str, str]] = set()
-    kept = []
-    for f in findings:
-        ident = (f.severity, f.rule, f.entity, f.key)
-        if ident not in seen:
-            seen.add(ident)
-            kept.append(f)
-    return kept
-
-
-def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summary:
-    """Everything the page shows, read from the workspace (and nothing from Webex)."""
+def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> Summary:
+    """Everything the page shows, from the results the stages kept in the workspace
+    (``saved``, read here when the caller does not hold them) and nothing from Webex."""
+    if saved is None:
+        saved = read_saved(ws)
+    workspace = ws.root
     summary = Summary(
         workspace=str(workspace),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -181,8 +151,7 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
         return name if (reports / name).is_file() else None
 
     # -- extract
-    inventory = inv.inventory_dir(workspace)
-    inv_counts = {p.stem: _count_lines(p) for p in sorted(inventory.glob("*.jsonl"))}
+    inv_counts = {p.stem: _count_lines(p) for p in sorted(ws.inventory_dir.glob("*.jsonl"))}
     keys["users"] = inv_counts.get("users", 0)
     if inv_counts:
         warnings = inv_counts.pop("warnings", 0)
@@ -200,9 +169,13 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
     else:
         summary.stages.append(Stage("extract", "not run", [], None))
 
-    # -- map + precheck (local rules)
+    # -- map + precheck (the findings precheck kept; map's issues when it has not run)
     manifest = wm.read_manifest(workspace)
-    findings = _local_findings(workspace, config)
+    findings = (
+        saved.precheck
+        if saved.precheck is not None
+        else from_map_issues(list(wm.read(workspace, "issues")))
+    )
     blockers = [f for f in findings if f.severity == "blocker"]
     keys["blockers"] = len(blockers)
     keys["warnings"] = len(findings) - len(blockers)
@@ -226,22 +199,28 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
                 report_name("review.xlsx"),
             )
         )
-        summary.stages.append(
-            Stage(
-                "precheck",
-                "attention" if blockers else "done",
-                [
-                    ("blockers (map issues + local rules)", len(blockers)),
-                    ("warnings", len(findings) - len(blockers)),
-                ],
-                report_name("precheck.xlsx"),
+        if saved.precheck is not None:
+            summary.stages.append(
+                Stage(
+                    "precheck",
+                    "attention" if blockers else "done",
+                    [
+                        ("blockers (map issues, rules, Webex)", len(blockers)),
+                        ("warnings", len(findings) - len(blockers)),
+                    ],
+                    report_name("precheck.xlsx"),
+                )
             )
-        )
-        summary.notes.append(
-            "Precheck counts here are the local rules, recomputed; Webex's "
-            "validate answers are in precheck.xlsx from the last "
-            "`migrate precheck`."
-        )
+            if saved.precheck_stale:
+                summary.notes.append(
+                    "`migrate map` ran after the last `migrate precheck`: its findings "
+                    "may be out of date; run precheck again."
+                )
+        else:
+            summary.stages.append(Stage("precheck", "not run", [], None))
+            summary.notes.append(
+                "`migrate precheck` has not run: the blockers shown are map's issues only."
+            )
     else:
         summary.stages.append(Stage("map", "not run", [], None))
         summary.stages.append(Stage("precheck", "not run", [], None))
@@ -253,7 +232,7 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
         )
 
     # -- plan
-    plan = builder.read(workspace) if (workspace / builder.PLAN_FILE).is_file() else None
+    plan = saved.plan
     left_alone: dict[str, str] = {}
     planned_subs: Counter[str] = Counter()
     if plan is not None:
@@ -279,12 +258,7 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
     keys["subscribers_planned"] = sum(planned_subs.values())
 
     # -- load
-    actions: list[jr.JournalAction] = []
-    runs: list[dict[str, Any]] = []
-    if (workspace / JOURNAL_FILE).exists():
-        with Journal(workspace) as journal:
-            actions = journal.actions()
-            runs = journal.runs()
+    actions, runs = saved.actions, saved.runs
     states = Counter(a.state for a in actions)
     for state in jr.STATES:
         keys[f"actions_{state}"] = states.get(state, 0)
@@ -330,7 +304,7 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
             )
 
     # -- verify
-    verified = load_verify(workspace)
+    verified = saved.verified
     per_customer_diffs: Counter[str] = Counter()
     if verified is not None:
         counts = verified.counts()
@@ -361,7 +335,7 @@ def gather(workspace: Path, reports: Path, config: Path | None = None) -> Summar
         summary.stages.append(Stage("verify", "not run", [], None))
 
     # -- billing
-    billed = load_billing(workspace)
+    billed = saved.billed
     if billed is not None:
         keys["billing_differences"] = len(billed.differences)
         summary.stages.append(

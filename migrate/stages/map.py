@@ -1,4 +1,4 @@
-"""``migrate map`` as a library call: inventory + tables + config (+ overrides) → model."""
+"""``map``: inventory + tables + config (+ overrides) → the wholesale model + review.xlsx."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from typing import Any
 
 from migrate import inventory as inv
 from migrate.config import load_config
+from migrate.errors import ExitCode
 from migrate.mapping import workspaces
 from migrate.mapping.mapper import Model, build, finalize
 from migrate.mapping.overrides import OverrideResult, apply_overrides, read_review
 from migrate.mapping.tables import load_tables
-from migrate.plan.model import ENTITIES, MANIFEST, model_dir, to_record
+from migrate.plan.model import ENTITIES, to_record
 from migrate.reports.review import write_review
-from migrate.workspace import staged_dir
+from migrate.stages.settings import Settings
+from migrate.workspace import MANIFEST, OVERRIDES_LOG, Workspace, staged_dir
 
 REVIEW_NAME = "review.xlsx"
 
@@ -30,6 +32,11 @@ class MapResult:
     issues: dict[str, int] = field(default_factory=dict)
     overrides: dict[str, int] = field(default_factory=dict)
     fingerprint: str = ""
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +67,12 @@ def _entity_rows(model: Model, entity: str) -> list[Any]:
     return model.sorted_issues()
 
 
+def map_inventory(settings: Settings, overrides: Path | None = None) -> MapResult:
+    return run_map(
+        settings.workspace, settings.reports, settings.config, settings.mappings, overrides
+    )
+
+
 def run_map(
     workspace: Path,
     reports: Path,
@@ -80,19 +93,19 @@ def run_map(
             json.dumps([o.to_record() for o in log], sort_keys=True).encode()
         ).hexdigest()
     finalize(model, tables, config)
-    workspaces.derive(model)  # issue #7: places → workspaces, device owners
+    workspaces.derive(model)  # places → workspaces, device owners
 
     counts: dict[str, int] = {}
     severity = Counter(i.severity for i in model.issues.items.values())
     review_path = reports / REVIEW_NAME
-    final = model_dir(workspace)
+    final = Workspace(workspace).model_dir
     with staged_dir(final) as staging:
         for entity in ENTITIES:
             counts[entity] = inv.write_jsonl(
                 staging / f"{entity}.jsonl", (to_record(r) for r in _entity_rows(model, entity))
             )
         if log is not None:
-            inv.write_jsonl(staging / "overrides.jsonl", (o.to_record() for o in log))
+            inv.write_jsonl(staging / OVERRIDES_LOG, (o.to_record() for o in log))
         applied = Counter(o.result for o in log or [])
         manifest = {
             "inventory_fingerprint": model.inventory_fingerprint,

@@ -1,0 +1,51 @@
+"""What the stages left in a workspace, read once for ``migrate report``.
+
+The summary and the rebuilt workbooks show these results; they never redo a
+stage's work (precheck's findings are the ones precheck kept, Webex's
+validate answers included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from migrate.load.billing import BillingResult
+from migrate.load.journal import Journal, JournalAction
+from migrate.load.verify import VerifyResult
+from migrate.plan import builder
+from migrate.precheck.rules import Finding
+from migrate.precheck.runner import saved_findings
+from migrate.workspace import BILLING_RESULT, PRECHECK_RESULT, VERIFY_RESULT, Workspace
+
+
+@dataclass
+class SavedResults:
+    plan: builder.Plan | None = None
+    actions: list[JournalAction] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    journal: bool = False
+    precheck: list[Finding] | None = None  # None: precheck has not run here
+    precheck_stale: bool = False  # the model changed after precheck ran
+    verified: VerifyResult | None = None
+    billed: BillingResult | None = None
+
+
+def read_saved(ws: Workspace) -> SavedResults:
+    saved = SavedResults(plan=builder.read(ws.root) if ws.has_plan() else None)
+    if ws.has_journal():
+        saved.journal = True
+        with Journal(ws.root) as journal:
+            saved.actions, saved.runs = journal.actions(), journal.runs()
+    precheck = ws.load_result(PRECHECK_RESULT)
+    if precheck is not None:
+        saved.precheck = saved_findings(precheck)
+        manifest = ws.model_manifest
+        saved.precheck_stale = manifest.is_file() and (
+            manifest.stat().st_mtime > ws.result_file(PRECHECK_RESULT).stat().st_mtime
+        )
+    verified = ws.load_result(VERIFY_RESULT)
+    saved.verified = None if verified is None else VerifyResult.from_dict(verified)
+    billed = ws.load_result(BILLING_RESULT)
+    saved.billed = None if billed is None else BillingResult.from_dict(billed)
+    return saved

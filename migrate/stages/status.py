@@ -1,0 +1,58 @@
+"""``status``: where the load stands, per state and per customer (reads the journal only)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from migrate.errors import ExitCode
+from migrate.load.journal import FAILED, PARKED, STATES, Journal, JournalAction
+from migrate.stages.settings import Settings
+
+
+@dataclass
+class StatusOutcome:
+    counts: dict[str, int]
+    customers: dict[str, dict[str, int]]
+    attention: list[JournalAction]
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "customers": self.customers,
+            "attention": [
+                {
+                    "key": a.key,
+                    "state": a.state,
+                    "code": a.error_code,
+                    "message": a.error_message,
+                    "tracking_id": a.tracking_id,
+                }
+                for a in self.attention
+            ],
+            "runs": self.runs,
+        }
+
+
+def status(settings: Settings) -> StatusOutcome:
+    settings.ws.require_journal("nothing was loaded yet")
+    with Journal(settings.workspace) as journal:
+        actions = journal.actions()
+        runs = journal.runs()
+    per_customer: dict[str, Counter[str]] = defaultdict(Counter)
+    for action in actions:
+        per_customer[action.customer][action.state] += 1
+    totals = Counter(a.state for a in actions)
+    return StatusOutcome(
+        counts={s: totals.get(s, 0) for s in STATES},
+        customers={c: dict(n) for c, n in sorted(per_customer.items())},
+        attention=[a for a in actions if a.state in (FAILED, PARKED)],
+        runs=runs,
+    )
