@@ -109,7 +109,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def _without_package_inits(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     """Drop the edges from a module up to the ``__init__`` of a package that contains it."""
     return {
-        name: {t for t in targets if not name.startswith(t + ".")} for name, targets in graph.items()
+        name: {t for t in targets if not name.startswith(t + ".")}
+        for name, targets in graph.items()
     }
 
 
