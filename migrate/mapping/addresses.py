@@ -55,24 +55,9 @@ def map_address(
     if raw is None:
         return Address()
     out = Address()
-    lines = (("address_line1", raw.line1), ("address_line2", raw.line2))
-    for name, value in lines:
-        text = " ".join((value or "").split()) or None
-        if text and len(text) > MAX_ADDRESS_LINE:
-            short = _shorten(text)
-            issues.warning(
-                "address_line_too_long",
-                entity=entity,
-                key=key,
-                customer_id=customer_id,
-                message=f"{name} has {len(text)} characters; Wholesale allows "
-                f"{MAX_ADDRESS_LINE}: shortened",
-                field=name,
-                value=text,
-                proposed=short,
-            )
-            text = short
-        setattr(out, name, text)
+    out.address_line1 = " ".join((raw.line1 or "").split()) or None
+    out.address_line2 = " ".join((raw.line2 or "").split()) or None
+    _wrap_line1(issues, out, entity=entity, key=key, customer_id=customer_id)
     out.city = " ".join((raw.city or "").split()) or None
     out.zip_or_postal_code = (raw.postal_code or "").strip() or None
     if raw.country and raw.country.strip():
@@ -106,14 +91,76 @@ def map_address(
     return out
 
 
-def _shorten(text: str) -> str:
-    """Fit an address line into 50 characters, at a word boundary when possible."""
-    cut = text[:MAX_ADDRESS_LINE]
-    if len(text) > MAX_ADDRESS_LINE and " " in cut:
-        head = cut.rsplit(" ", 1)[0].rstrip(" ,")
-        if len(head) >= MAX_ADDRESS_LINE // 2:
-            return head
-    return cut.rstrip()
+def split_line(text: str, width: int = MAX_ADDRESS_LINE) -> tuple[str, str] | None:
+    """``text`` as two lines of at most ``width`` characters, broken between words.
+
+    A break after a comma reads best ("Acme Headquarters," / "1200 Main Street"),
+    so the longest first line ending in a comma wins; otherwise the longest first
+    line. None when no break gives two lines that fit. Joined with a space, the
+    two lines are ``text`` again, word for word.
+    """
+    words = text.split()
+    fits = [
+        (head, tail)
+        for i in range(1, len(words))
+        if len(head := " ".join(words[:i])) <= width and len(tail := " ".join(words[i:])) <= width
+    ]
+    after_comma = [pair for pair in fits if pair[0].endswith(",")]
+    if after_comma:
+        return after_comma[-1]
+    return fits[-1] if fits else None
+
+
+def _wrap_line1(
+    issues: Issues, address: Address, *, entity: str, key: str, customer_id: str
+) -> None:
+    """A long line 1 goes on two lines when line 2 is free; nothing is ever cut."""
+    text = address.address_line1
+    if text is None or len(text) <= MAX_ADDRESS_LINE or address.address_line2:
+        return  # too long with line 2 taken: check_address blocks it, with a proposal
+    lines = split_line(text)
+    if lines is None:
+        return
+    address.address_line1, address.address_line2 = lines
+    issues.warning(
+        "address_line_too_long",
+        entity=entity,
+        key=key,
+        customer_id=customer_id,
+        message=f"address_line1 has {len(text)} characters; Wholesale allows "
+        f"{MAX_ADDRESS_LINE}: wrapped onto line 2 as {lines[0]!r} / {lines[1]!r}",
+        field="address_line1",
+        value=text,
+        proposed="\n".join(lines),
+    )
+
+
+def _check_line_lengths(
+    issues: Issues, address: Address, *, entity: str, key: str, customer_id: str
+) -> None:
+    names = ("address_line1", "address_line2")
+    too_long = [n for n in names if len(getattr(address, n) or "") > MAX_ADDRESS_LINE]
+    if not too_long:
+        return
+    name = too_long[0]
+    text = getattr(address, name)
+    both = " ".join(line for line in (address.address_line1, address.address_line2) if line)
+    lines = split_line(both)
+    if lines is None:
+        advice = "no split into two lines fits: shorten it"
+    else:
+        advice = f"proposed: line 1 {lines[0]!r}, line 2 {lines[1]!r}"
+    issues.blocker(
+        "address_line_too_long",
+        entity=entity,
+        key=key,
+        customer_id=customer_id,
+        message=f"{name} has {len(text)} characters; Wholesale allows {MAX_ADDRESS_LINE} "
+        f"and the address is the emergency address, so nothing is cut: {advice}",
+        field=name,
+        value=text,
+        proposed="\n".join(lines) if lines else None,
+    )
 
 
 def check_address(
@@ -126,6 +173,8 @@ def check_address(
     customer_id: str,
     need_state: bool,
 ) -> None:
+    """Every line fits (never cut: a reviewer splits it) and every required field is there."""
+    _check_line_lengths(issues, address, entity=entity, key=key, customer_id=customer_id)
     required = ["address_line1", "city", "country"]
     if need_state:
         required.append("zip_or_postal_code")
