@@ -17,7 +17,7 @@ def clean_name(
 ) -> tuple[str, str | None]:
     """(the name to send, the BroadWorks name or None when it had none)."""
     raw = text.strip() if text and text.strip() else None
-    value = raw or fallback
+    value = raw or fallback.strip()
     if "%" in value:
         clean = " ".join(value.replace("%", " ").split()) or fallback.replace("%", "")
         issues.warning(

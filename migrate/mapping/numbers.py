@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
-from migrate.mapping.e164 import NumberError, is_e164, to_e164
+from migrate.mapping.e164 import NumberError, is_digits, is_e164, to_e164
 from migrate.mapping.issues import Issues
 from migrate.mapping.locations import ensure_location
 from migrate.mapping.model import Model
@@ -58,7 +58,7 @@ def subscriber_extension(issues: Issues, sub: Subscriber, raw: str | None) -> No
     sub.extension_raw = text
     if text is None:
         return
-    if not text.isdigit() or len(text) < EXTENSION_MIN:
+    if not is_digits(text) or len(text) < EXTENSION_MIN:
         issues.blocker(
             "invalid_extension",
             entity="subscriber",
