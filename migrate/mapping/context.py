@@ -24,8 +24,6 @@ class BuildContext:
     packs: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     inv_languages: dict[str, str] = field(default_factory=dict)  # language name → locale
     service_ids: set[str] = field(default_factory=set)
-    not_migrated_users: set[str] = field(default_factory=set)
-    user_lang: dict[str, str] = field(default_factory=dict)  # user id → "fr" or "fr_CA"
     # 100,000 users share a few dozen service sets: one tuple each saves memory.
     interned: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 

@@ -16,11 +16,11 @@ def user_language(ctx: BuildContext, user: inv.User, customer_id: str) -> None:
     lang = ctx.tables.language(user.language)
     if lang is not None:
         code = f"{lang.code}_{lang.country}" if lang.country else lang.code
-        ctx.user_lang[user.user_id] = code
+        ctx.model.user_languages[user.user_id] = code
     elif user.language:
         locale = ctx.inv_languages.get(user.language.casefold())
         if locale:
-            ctx.user_lang[user.user_id] = locale
+            ctx.model.user_languages[user.user_id] = locale
         else:
             ctx.issues.warning(
                 "unknown_language",

@@ -65,7 +65,6 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
     for instance in inv.read(workspace, "service_instances"):
         map_service_instance(ctx, instance)
     _extract_warnings(ctx)
-    ctx.model.user_languages = ctx.user_lang
     return ctx.model
 
 

@@ -43,7 +43,6 @@ def map_user(ctx: BuildContext, user: inv.User) -> None:
 
 
 def _trunk_user(ctx: BuildContext, user: inv.User, location: Location) -> None:
-    ctx.not_migrated_users.add(user.user_id)
     ctx.model.add_not_migrated(
         kind="user",
         key=user.user_id,
