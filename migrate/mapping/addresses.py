@@ -100,15 +100,20 @@ def split_line(text: str, width: int = MAX_ADDRESS_LINE) -> tuple[str, str] | No
     two lines are ``text`` again, word for word.
     """
     words = text.split()
-    fits = [
-        (head, tail)
-        for i in range(1, len(words))
-        if len(head := " ".join(words[:i])) <= width and len(tail := " ".join(words[i:])) <= width
-    ]
-    after_comma = [pair for pair in fits if pair[0].endswith(",")]
-    if after_comma:
-        return after_comma[-1]
-    return fits[-1] if fits else None
+    total = len(" ".join(words))
+    breaks: list[int] = []  # i: the first line is words[:i]
+    head = -1
+    for i in range(1, len(words)):
+        head += len(words[i - 1]) + 1
+        if head > width:
+            break  # the first line only grows from here
+        if total - head - 1 <= width:
+            breaks.append(i)
+    if not breaks:
+        return None
+    after_comma = [i for i in breaks if words[i - 1].endswith(",")]
+    i = after_comma[-1] if after_comma else breaks[-1]
+    return " ".join(words[:i]), " ".join(words[i:])
 
 
 def _wrap_line1(
