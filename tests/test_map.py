@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from migrate.cli.main import cli
 from migrate.mapping.stage import run_map
+from tests.migration_helpers import SAMPLES, common, invoke
 from tests.test_map_fixtures import inventory, write_inventory
 
 PROVISIONED = 'provisioning_id = "PROV-1"\n'
@@ -246,6 +247,21 @@ def test_a_long_address_line_with_line_2_taken_is_a_blocker_never_cut(tmp_path: 
     )
     assert f"{first} {second}".split() == f"{line1} Floor 14".split()
     assert max(len(first), len(second)) <= 50
+
+
+def test_the_acme_headquarters_keep_every_word_of_their_address(tmp_path: Path) -> None:
+    from_broadworks = "Acme Corporate Headquarters, 1200 Avenue of the Americas, Floor 14"
+    (tmp_path / "migrate.toml").write_text(PROVISIONED, encoding="utf-8")
+    for stage in (["extract", str(SAMPLES / "acme-enterprise")], ["map"]):
+        code, _out, err = invoke(stage[0], *common(tmp_path), *stage[1:])
+        assert code == 0, err
+    lines = _jsonl(tmp_path / "w" / "model" / "locations.jsonl")
+    hq = next(loc for loc in lines if loc["id"] == "acme-ent/acme-hq")["address"]
+    assert (hq["address_line1"], hq["address_line2"]) == (
+        "Acme Corporate Headquarters,",
+        "1200 Avenue of the Americas, Floor 14",
+    )
+    assert f"{hq['address_line1']} {hq['address_line2']}".split() == from_broadworks.split()
 
 
 def test_an_address_line_no_split_can_fit_is_a_blocker_without_proposal(tmp_path: Path) -> None:
