@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrate.errors import ConfigError
-from migrate.mapping import email as email_rules
 
 CUSTOMER_LEVELS = ("enterprise", "group")
 ADMIN_CHOICES = ("contact", "user", "rule")
@@ -67,6 +67,25 @@ _ADMIN = {"choose", "rule", "title_pattern", "users"}
 _EMAIL = {"missing", "domains"}
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"^{_LABEL}(?:\.{_LABEL})+$")
+
+
+# What an [email] missing template may name; migrate.mapping.email.render fills them.
+EMAIL_PLACEHOLDERS = frozenset({"first", "last", "user", "extension", "domain"})
+
+
+def check_email_template(template: str) -> str | None:
+    """Why ``template`` cannot be used, or None when it can."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as err:
+        return f"broken template: {err}"
+    unknown = names - EMAIL_PLACEHOLDERS
+    if unknown:
+        allowed = ", ".join(sorted(EMAIL_PLACEHOLDERS))
+        return f"unknown placeholder {{{sorted(unknown)[0]}}}; use {allowed}"
+    if "@" not in template:
+        return "template has no '@'"
+    return None
 
 
 class _Checker:
@@ -154,7 +173,7 @@ def load_config(path: Path | None) -> Config:
     check.keys(email_raw, _EMAIL, "email.")
     missing = check.text(email_raw, "missing", "email.") or "block"
     if missing != "block":
-        problem = email_rules.check_template(missing)
+        problem = check_email_template(missing)
         if problem:
             check.fail("email.missing", f'bad value {missing!r}: {problem} (or use "block")')
     domains = check.str_map(email_raw, "domains", "email.")

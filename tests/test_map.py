@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from migrate.cli.main import cli
 from migrate.stages.map import run_map
+from tests.migration_helpers import SAMPLES, common, invoke
 from tests.test_map_fixtures import inventory, write_inventory
 
 PROVISIONED = 'provisioning_id = "PROV-1"\n'
@@ -208,6 +209,71 @@ def test_admin_named_in_config_and_meetings_fallback(tmp_path: Path) -> None:
     assert ("meetings_language_fallback", "ent1/g-mtl") in out["codes"]
     # No entry for the other customer: chosen by rule, with a warning.
     assert ("administrator_not_found", "ent1/g-ny") in out["codes"]
+
+
+def _issue(out: dict[str, Any], code: str, key: str) -> dict[str, Any]:
+    return next(i for i in out["issues"] if (i["code"], i["key"]) == (code, key))
+
+
+def test_a_long_address_line_wraps_onto_an_empty_line_2(mapped: dict[str, Any]) -> None:
+    original = "1 Main Street, Building 7, Floor 12, Suite 1200, North Wing"
+    ny = mapped["locations"][0]["address"]
+    assert (ny["address_line1"], ny["address_line2"]) == (
+        "1 Main Street, Building 7, Floor 12, Suite 1200,",
+        "North Wing",
+    )
+    # Nothing dropped: the two lines are the BroadWorks line, word for word.
+    assert f"{ny['address_line1']} {ny['address_line2']}".split() == original.split()
+    issue = _issue(mapped, "address_line_too_long", "ent1/g-ny")
+    assert issue["severity"] == "warning" and issue["value"] == original
+    assert issue["proposed"] == f"{ny['address_line1']}\n{ny['address_line2']}"
+    assert ny["address_line1"] in issue["message"] and ny["address_line2"] in issue["message"]
+
+
+def test_a_long_address_line_with_line_2_taken_is_a_blocker_never_cut(tmp_path: Path) -> None:
+    data = inventory()
+    line1 = "Acme Corporate Headquarters, 1200 Avenue of the Americas"
+    data["groups"][0]["address"] |= {"line1": line1, "line2": "Floor 14"}
+    out = _map(tmp_path, data=data)
+    ny = next(loc for loc in out["locations"] if loc["id"] == "ent1/g-ny")["address"]
+    assert (ny["address_line1"], ny["address_line2"]) == (line1, "Floor 14")
+    issue = _issue(out, "address_line_too_long", "ent1/g-ny")
+    assert issue["severity"] == "blocker" and issue["field"] == "address_line1"
+    assert issue["value"] == line1
+    first, second = issue["proposed"].split("\n")
+    assert (first, second) == (
+        "Acme Corporate Headquarters,",
+        "1200 Avenue of the Americas Floor 14",
+    )
+    assert f"{first} {second}".split() == f"{line1} Floor 14".split()
+    assert max(len(first), len(second)) <= 50
+
+
+def test_the_acme_headquarters_keep_every_word_of_their_address(tmp_path: Path) -> None:
+    from_broadworks = "Acme Corporate Headquarters, 1200 Avenue of the Americas, Floor 14"
+    (tmp_path / "migrate.toml").write_text(PROVISIONED, encoding="utf-8")
+    for stage in (["extract", str(SAMPLES / "acme-enterprise")], ["map"]):
+        code, _out, err = invoke(stage[0], *common(tmp_path), *stage[1:])
+        assert code == 0, err
+    lines = _jsonl(tmp_path / "w" / "model" / "locations.jsonl")
+    hq = next(loc for loc in lines if loc["id"] == "acme-ent/acme-hq")["address"]
+    assert (hq["address_line1"], hq["address_line2"]) == (
+        "Acme Corporate Headquarters,",
+        "1200 Avenue of the Americas, Floor 14",
+    )
+    assert f"{hq['address_line1']} {hq['address_line2']}".split() == from_broadworks.split()
+
+
+def test_an_address_line_no_split_can_fit_is_a_blocker_without_proposal(tmp_path: Path) -> None:
+    data = inventory()
+    word = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch-Station"
+    data["groups"][1]["address"] |= {"line1": f"1 {word}"}
+    out = _map(tmp_path, data=data)
+    mtl = next(loc for loc in out["locations"] if loc["id"] == "ent1/g-mtl")["address"]
+    assert mtl["address_line1"] == f"1 {word}" and mtl["address_line2"] is None
+    issue = _issue(out, "address_line_too_long", "ent1/g-mtl")
+    assert issue["severity"] == "blocker" and issue["proposed"] is None
+    assert "shorten it" in issue["message"]
 
 
 def test_unknown_country_and_missing_provisioning_id(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from migrate.config import check_email_template
 from migrate.mapping import email, timezone
 from migrate.mapping.e164 import NumberError, is_e164, to_e164
 from migrate.mapping.locale import SUPPORTED, wholesale_locale
@@ -263,9 +264,9 @@ def test_email_template() -> None:
         )
         == "2125550101@x.org"
     )
-    assert email.check_template("{first}.{last}@{domain}") is None
-    assert "unknown placeholder" in (email.check_template("{nick}@{domain}") or "")
-    assert "'@'" in (email.check_template("{first}") or "")
+    assert check_email_template("{first}.{last}@{domain}") is None
+    assert "unknown placeholder" in (check_email_template("{nick}@{domain}") or "")
+    assert "'@'" in (check_email_template("{first}") or "")
 
 
 # ---- package and device rules ---------------------------------------------------------------

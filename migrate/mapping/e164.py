@@ -11,19 +11,25 @@ from __future__ import annotations
 import re
 
 _SEPARATORS = re.compile(r"[\s().\-/]+")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_NANP = re.compile(r"^\+1[2-9]\d{2}[2-9]\d{6}$")
+# ASCII digits only: Python's \d and str.isdigit() also take "٣" or "²", Webex does not.
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_NANP = re.compile(r"\+1[2-9][0-9]{2}[2-9][0-9]{6}")
 
 
 class NumberError(ValueError):
     """A value that cannot be read as a phone number; the message says why."""
 
 
+def is_digits(text: str) -> bool:
+    """Only 0-9, at least one."""
+    return text.isascii() and text.isdigit()
+
+
 def is_e164(value: str) -> bool:
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         return False
     # North America: a 10-digit NSN whose area code and exchange do not start with 0/1.
-    return not value.startswith("+1") or bool(_NANP.match(value))
+    return not value.startswith("+1") or bool(_NANP.fullmatch(value))
 
 
 def to_e164(raw: str, country_code: str | None = None, national_prefix: str | None = None) -> str:
@@ -42,7 +48,7 @@ def to_e164(raw: str, country_code: str | None = None, national_prefix: str | No
         digits = text[2:]
     else:
         digits = _national(text, country_code, national_prefix)
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise NumberError(f"not a phone number: {raw!r}")
     value = "+" + digits
     if not is_e164(value):
@@ -51,10 +57,10 @@ def to_e164(raw: str, country_code: str | None = None, national_prefix: str | No
 
 
 def _national(text: str, country_code: str | None, national_prefix: str | None) -> str:
-    if not text.isdigit():
+    if not is_digits(text):
         raise NumberError(f"not a phone number: {text!r}")
     cc = (country_code or "").lstrip("+").strip()
-    if not cc.isdigit():
+    if not is_digits(cc):
         raise NumberError(f"national number {text!r} without a country code")
     if cc == "1":
         # NANP numbers are dialled 1+10 digits; both forms occur in exports.

@@ -1,9 +1,12 @@
-"""Email checks and the template for users BroadWorks has no email for."""
+"""Email checks and the template for users BroadWorks has no email for.
+
+The template's placeholders are checked where ``migrate.toml`` is read
+(:func:`migrate.config.check_email_template`).
+"""
 
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 
 # Deliberately simple: Webex rejects anything odder than this anyway, and a
@@ -14,26 +17,9 @@ _EMAIL = re.compile(
 )
 _LOCAL_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
-PLACEHOLDERS = frozenset({"first", "last", "user", "extension", "domain"})
-
 
 def is_valid(email: str) -> bool:
     return len(email) <= 254 and ".." not in email and bool(_EMAIL.match(email))
-
-
-def check_template(template: str) -> str | None:
-    """Why ``template`` cannot be used, or None when it can."""
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as err:
-        return f"broken template: {err}"
-    unknown = names - PLACEHOLDERS
-    if unknown:
-        allowed = ", ".join(sorted(PLACEHOLDERS))
-        return f"unknown placeholder {{{sorted(unknown)[0]}}}; use {allowed}"
-    if "@" not in template:
-        return "template has no '@'"
-    return None
 
 
 def _slug(text: str | None) -> str:

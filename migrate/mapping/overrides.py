@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from migrate.errors import ConfigError
 from migrate.mapping import email as email_rules
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
@@ -87,10 +89,6 @@ def _cell(value: Any) -> str | None:
 
 
 def _open(path: Path) -> Any:
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError as err:  # pragma: no cover - a dependency of the project
-        raise ConfigError("python-calamine is not installed (pip install python-calamine)") from err
     if not path.is_file():
         raise ConfigError(f"{path}: review workbook not found")
     try:

@@ -18,9 +18,9 @@ whose device is whose, can only be taken once those edits are in.
 
 from __future__ import annotations
 
-from migrate.mapping.mapper import Model
+from migrate.mapping.model import Model
 from migrate.mapping.rules import CALLING_PACKAGES, is_workspace
-from migrate.plan.model import WARNING, Device, NotMigrated, Workspace
+from migrate.plan.model import Device, NotMigrated, Workspace
 
 SHARED_LINE_REBUILD = (
     "after the move, add the line to the device in Control Hub "
@@ -46,13 +46,12 @@ def _workspaces(model: Model) -> None:
         if (sub.location_id, name.casefold()) in names:
             # Idempotency looks a workspace up by name in its location: names must differ.
             name = f"{base} ({sub.extension or sub.phone_number or sub.id})"
-            model.issues.add(
-                WARNING,
+            model.issues.warning(
                 "duplicate_workspace_name",
-                "subscriber",
-                sub.id,
-                sub.customer_id,
-                f"workspace name {base!r} is also "
+                entity="subscriber",
+                key=sub.id,
+                customer_id=sub.customer_id,
+                message=f"workspace name {base!r} is also "
                 f"{names[(sub.location_id, base.casefold())]}'s in "
                 f"{sub.location_id}: renamed",
                 field="name",
@@ -96,13 +95,12 @@ def _owner(model: Model, device: Device) -> None:
         device.owner_kind = "person"
     if reason is not None:
         device.migrate, device.reason = False, reason
-        model.issues.add(
-            WARNING,
+        model.issues.warning(
             "device_owner_not_migrated",
-            "device",
-            device.id,
-            device.customer_id,
-            f"{reason}: the device is not migrated",
+            entity="device",
+            key=device.id,
+            customer_id=device.customer_id,
+            message=f"{reason}: the device is not migrated",
             field="owner",
             value=owner,
         )

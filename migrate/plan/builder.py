@@ -115,7 +115,7 @@ def _customer_actions(
             for k, v in {
                 "name": customer.name,
                 "primaryEmail": customer.primary_email,
-                "language": customer.language.split("_")[0] if customer.language else None,
+                "language": customer.language,  # whole: "fr" would pair with the template's country
             }.items()
             if v
         },

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from migrate import inventory
+from migrate.mapping.tables import TABLES, shipped_dir
 from migrate.plan import model
 from migrate.workspace import OVERRIDES_LOG
 
@@ -34,8 +35,6 @@ def _folder_digest(folder: Path, pattern: str, skip: str = "") -> str:
 
 def input_digests(workspace: Path, config: Path | None, mappings: Path | None) -> dict[str, str]:
     """``{input name: sha256}`` for the inventory, model, overrides, config and every table."""
-    from migrate.mapping.tables import TABLES, shipped_dir
-
     model_dir = model.model_dir(workspace)
     overrides = model_dir / OVERRIDES_LOG
     digests = {
