@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from migrate.cli.main import cli
-from migrate.extract import extract
+from migrate.extract import extract, extractor
 from migrate.extract.staging import OWNER_FILE, remove_stale_staging
 from migrate.inventory import inventory_dir
 from migrate.reports import xlsx
@@ -328,7 +328,7 @@ def test_result_messages_are_capped_worst_first(tmp_path: Path) -> None:
 KILL_AFTER_FIRST_BATCH = """
 import os, signal, sys
 from pathlib import Path
-from migrate.extract import extract
+from migrate.extract import extract, extractor
 
 def die(_n):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -397,3 +397,23 @@ def test_a_staging_folder_held_by_a_live_process_is_left_alone(tmp_path: Path) -
     assert (held / OWNER_FILE).exists()
     assert remove_stale_staging(inventory_dir(workspace)) == [held]
     assert stranger.is_dir()
+
+
+def test_a_document_past_its_record_budget_keeps_the_order_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extractor, "_DOCUMENT_RECORDS", 3)
+    export = tmp_path / "x"
+    export.mkdir()
+    (export / "a.xml").write_bytes(dn_document("+1-5551231200 - +1-5551231205"))
+    (export / "b.xml").write_bytes(dn_document("+1-5551231300"))
+    result = extract(export, tmp_path / "w", workers=1)
+    assert sorted(by_key(tmp_path / "w", "numbers", "phone_number")) == [
+        "+15551231200",
+        "+15551231201",
+        "+15551231202",
+        "+15551231300",
+    ]
+    (warning,) = records(tmp_path / "w", "warnings")
+    assert warning["code"] == "too-many-records" and warning["file"] == "a.xml"
+    assert int(result.exit_code) == 1

@@ -78,6 +78,7 @@ MESSAGE_LIMIT = 20
 # would cost more than it saves.
 _BATCH_DOCUMENTS = 200
 _SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
+_DOCUMENT_RECORDS = (1 << _SEQ_BITS) - 1
 
 Row = tuple[str, str, str, int, str, str]
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -118,6 +119,7 @@ class ExtractResult:
             "report": str(self.report) if self.report else None,
             "exit_code": int(self.exit_code),
             "messages": self.messages,
+            "stale_staging_removed": self.stale_removed,
         }
 
 
@@ -153,8 +155,21 @@ class _Collector:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     command_types: Counter[str] = field(default_factory=Counter)
     unknown: Counter[str] = field(default_factory=Counter)
+    overflowed: bool = False
 
     def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None:
+        if self.seq & _DOCUMENT_RECORDS == _DOCUMENT_RECORDS:
+            # One more would take the next document's sequence numbers and
+            # scramble the merge order: the rest of this document is dropped.
+            if not self.overflowed:
+                self.overflowed = True
+                self.warning(
+                    "error",
+                    "too-many-records",
+                    f"the document holds more than {_DOCUMENT_RECORDS} records; "
+                    "the rest were dropped",
+                )
+            return
         self.seq += 1
         self.rows.append((entity, key, kind, self.seq, self.file, _encode(data)))
 
@@ -234,7 +249,7 @@ def extract(
                 **result.as_dict(),
                 "ignored": export.ignored,
             }
-            for console_only in ("inventory", "report", "messages"):
+            for console_only in ("inventory", "report", "messages", "stale_staging_removed"):
                 manifest.pop(console_only)
             (staging / inventory.MANIFEST).write_text(
                 json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
@@ -344,7 +359,7 @@ def _read_document(
     unknown: Counter[str],
     max_range: int = DEFAULT_MAX_RANGE,
 ) -> None:
-    sink.file, sink.label = doc.name, None
+    sink.file, sink.label, sink.overflowed = doc.name, None, False
     requests: list[tuple[str, dict[str, str]]] = []
     if doc.request is not None:
         requests = _read_request(export, doc.request, sink)
