@@ -417,3 +417,24 @@ def test_a_document_past_its_record_budget_keeps_the_order_and_says_so(
     (warning,) = records(tmp_path / "w", "warnings")
     assert warning["code"] == "too-many-records" and warning["file"] == "a.xml"
     assert int(result.exit_code) == 1
+
+
+def test_a_folder_that_cannot_be_listed_stops_with_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace, before = prepared(tmp_path)
+    export = good_export(tmp_path / "x")
+    (export / "locked").mkdir()
+    (export / "locked" / "u.xml").write_bytes(document(GOOD_USER))
+    real_scandir = os.scandir
+
+    def scandir(path: str | os.PathLike[str] | int) -> object:
+        if not isinstance(path, int) and Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, _out, err = cli_extract("-w", str(workspace), str(export))
+    assert code == 2
+    assert err == f"error: {export / 'locked'}: cannot list the folder: Permission denied\n"
+    assert snapshot(workspace) == before

@@ -46,12 +46,17 @@ class Document:
 def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, frozenset[str]]]:
     """``(relative path, names of the files in its folder)`` in global sorted order."""
     entries: list[tuple[str, str, bool]] = []
-    with os.scandir(root) as scan:
-        for entry in scan:
-            if entry.is_dir(follow_symlinks=False):
-                entries.append((entry.name + "/", entry.path, True))
-            elif entry.is_file(follow_symlinks=False):
-                entries.append((entry.name, entry.path, False))
+    try:
+        with os.scandir(root) as scan:
+            for entry in scan:
+                if entry.is_dir(follow_symlinks=False):
+                    entries.append((entry.name + "/", entry.path, True))
+                elif entry.is_file(follow_symlinks=False):
+                    entries.append((entry.name, entry.path, False))
+    except OSError as err:
+        # A folder that cannot be listed hides an unknown part of the export:
+        # the run stops (the previous inventory stays) rather than guess.
+        raise InputError(f"{root}: cannot list the folder: {err.strerror or err}") from err
     siblings = frozenset(key for key, _path, is_dir in entries if not is_dir)
     # Sorting "name/" for folders against "name" for files is exactly how the
     # full relative paths would sort.
