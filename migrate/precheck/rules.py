@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from migrate.mapping import rules as mapping_rules
 from migrate.mapping.rules import is_workspace
 from migrate.plan import model as wm
 
@@ -98,9 +97,7 @@ def _seat_kind(sub: wm.Subscriber) -> str:
 
 def _sends_extension(sub: wm.Subscriber) -> bool:
     """Whether the load gives Webex this seat's extension (as the plan builds it)."""
-    return bool(sub.extension) and (
-        is_workspace(sub) or sub.package in mapping_rules.CALLING_PACKAGES
-    )
+    return bool(sub.extension) and (is_workspace(sub) or sub.package in CALLING_PACKAGES)
 
 
 def free_extension(extension: str, taken: set[str]) -> str | None:
