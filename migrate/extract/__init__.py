@@ -6,6 +6,7 @@ entities, DTDs or network, ``envelope`` turns a command into plain data,
 and ``extractor`` runs the whole stage.
 """
 
-from migrate.extract.extractor import ExtractResult, extract
+from migrate.extract.extractor import ExtractResult, extract, warning_line
+from migrate.extract.staging import remove_stale_staging
 
-__all__ = ["ExtractResult", "extract"]
+__all__ = ["ExtractResult", "extract", "remove_stale_staging", "warning_line"]

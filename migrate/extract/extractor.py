@@ -27,10 +27,12 @@ from typing import Any
 from lxml import etree
 
 from migrate import __version__, inventory
-from migrate.errors import ExitCode
+from migrate.errors import ExitCode, where
 from migrate.extract.envelope import CommandType, command_type, error_code, text, to_data
+from migrate.extract.numbers import DEFAULT_MAX_RANGE
 from migrate.extract.parsers import PARSERS, Context, MissingKey
 from migrate.extract.reader import Document, Export
+from migrate.extract.staging import owned, remove_stale_staging
 from migrate.extract.store import Conflict, Store, split_key
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.workspace import staged_dir
@@ -58,11 +60,25 @@ REQUEST_KEYS = frozenset(
         "servicePackName",
     )
 )
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+# RuntimeError and NotImplementedError are how zipfile says an entry is
+# encrypted or packed with a method it lacks; the reader refuses such zips up
+# front, so these only catch what slips past its check.
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+)
+# How many warnings the result spells out for the console; all of them are
+# in warnings.jsonl and the report's Warnings sheet.
+MESSAGE_LIMIT = 20
 # Exports of one batch or less are parsed in this process: starting workers
 # would cost more than it saves.
 _BATCH_DOCUMENTS = 200
 _SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
+_DOCUMENT_RECORDS = (1 << _SEQ_BITS) - 1
 
 Row = tuple[str, str, str, int, str, str]
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -81,6 +97,9 @@ class ExtractResult:
     seconds: float
     started_at: str
     report: Path | None = None
+    # The first MESSAGE_LIMIT warnings, worst first, each one line naming its file.
+    messages: list[str] = field(default_factory=list)
+    stale_removed: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -99,7 +118,26 @@ class ExtractResult:
             "seconds": round(self.seconds, 3),
             "report": str(self.report) if self.report else None,
             "exit_code": int(self.exit_code),
+            "messages": self.messages,
+            "stale_staging_removed": self.stale_removed,
         }
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def warning_line(warning: dict[str, Any]) -> str:
+    """One warning as the console shows it: ``error: file: record: field F: message``."""
+    place = where(warning.get("file") or "?", warning.get("record"), warning.get("field"))
+    return f"{warning.get('severity', 'warning')}: {place}: {warning.get('message', '')}"
+
+
+def _messages(warnings: list[dict[str, Any]], limit: int = MESSAGE_LIMIT) -> list[str]:
+    ranked = sorted(warnings, key=lambda w: _SEVERITY_RANK.get(w["severity"], 3))
+    lines = [warning_line(w) for w in ranked[:limit]]
+    if len(ranked) > limit:
+        lines.append(f"... and {len(ranked) - limit} more in warnings.jsonl")
+    return lines
 
 
 @dataclass
@@ -117,8 +155,21 @@ class _Collector:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     command_types: Counter[str] = field(default_factory=Counter)
     unknown: Counter[str] = field(default_factory=Counter)
+    overflowed: bool = False
 
     def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None:
+        if self.seq & _DOCUMENT_RECORDS == _DOCUMENT_RECORDS:
+            # One more would take the next document's sequence numbers and
+            # scramble the merge order: the rest of this document is dropped.
+            if not self.overflowed:
+                self.overflowed = True
+                self.warning(
+                    "error",
+                    "too-many-records",
+                    f"the document holds more than {_DOCUMENT_RECORDS} records; "
+                    "the rest were dropped",
+                )
+            return
         self.seq += 1
         self.rows.append((entity, key, kind, self.seq, self.file, _encode(data)))
 
@@ -150,67 +201,90 @@ def extract(
     workspace: Path,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    max_range: int = DEFAULT_MAX_RANGE,
 ) -> ExtractResult:
     """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings.
 
     Documents are parsed by ``workers`` processes (default: one per core,
-    none for small exports); the merge and the writing happen here.
+    none for small exports); the merge and the writing happen here. A DN
+    range of more than ``max_range`` numbers is reported, not expanded.
+    Staging folders a killed extract left behind are removed first.
     """
+    if max_range < 1:
+        raise ValueError(f"max_range must be at least 1, not {max_range}")
     started = time.perf_counter()
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     final = inventory.inventory_dir(workspace)
-    with Export(export_path) as export, staged_dir(final) as staging:
-        store = Store(staging / ".staging.sqlite")
-        sink = _Collector()
-        documents = 0
-        command_types: Counter[str] = Counter()
-        unknown: Counter[str] = Counter()
-        try:
-            for part in _parse_all(export, workers):
-                store.add_rows(part.rows)
-                sink.warnings.extend(part.warnings)
-                command_types.update(part.command_types)
-                unknown.update(part.unknown)
-                documents += part.documents
-                if progress is not None:
-                    progress(part.documents)
-            store.seal()
-            conflicts: list[Conflict] = []
-            counts = _dump(store, staging, conflicts)
-        finally:
-            store.close()
-            (staging / ".staging.sqlite").unlink(missing_ok=True)
-        for conflict in conflicts:
-            sink.warnings.append(_conflict_warning(conflict))
-        sink.warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))
-        counts["warnings"] = inventory.write_jsonl(staging / "warnings.jsonl", sink.warnings)
-        severities = Counter(w["severity"] for w in sink.warnings)
-        result = ExtractResult(
-            export=str(export_path),
-            inventory_dir=final,
-            documents=documents,
-            ignored_files=export.ignored,
-            counts=counts,
-            command_types=dict(sorted(command_types.items())),
-            unknown_commands=dict(sorted(unknown.items())),
-            warnings=dict(sorted(severities.items())),
-            seconds=0.0,
-            started_at=started_at,
-        )
-        result.seconds = time.perf_counter() - started
-        manifest = {
-            "tool": f"bw2wholesale {__version__}",
-            "started_at": started_at,
-            **result.as_dict(),
-            "ignored": export.ignored,
-        }
-        manifest.pop("inventory")
-        manifest.pop("report")
-        (staging / inventory.MANIFEST).write_text(
-            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+    with Export(export_path) as export:
+        stale = remove_stale_staging(final)
+        with staged_dir(final) as staging, owned(staging):
+            store = Store(staging / ".staging.sqlite")
+            try:
+                warnings, counts, documents, command_types, unknown = _read_all(
+                    export, store, staging, progress, workers, max_range
+                )
+            finally:
+                store.close()
+                (staging / ".staging.sqlite").unlink(missing_ok=True)
+            counts["warnings"] = inventory.write_jsonl(staging / "warnings.jsonl", warnings)
+            severities = Counter(w["severity"] for w in warnings)
+            result = ExtractResult(
+                export=str(export_path),
+                inventory_dir=final,
+                documents=documents,
+                ignored_files=export.ignored,
+                counts=counts,
+                command_types=dict(sorted(command_types.items())),
+                unknown_commands=dict(sorted(unknown.items())),
+                warnings=dict(sorted(severities.items())),
+                seconds=0.0,
+                started_at=started_at,
+                messages=_messages(warnings),
+                stale_removed=[str(path) for path in stale],
+            )
+            result.seconds = time.perf_counter() - started
+            manifest = {
+                "tool": f"bw2wholesale {__version__}",
+                "started_at": started_at,
+                **result.as_dict(),
+                "ignored": export.ignored,
+            }
+            for console_only in ("inventory", "report", "messages", "stale_staging_removed"):
+                manifest.pop(console_only)
+            (staging / inventory.MANIFEST).write_text(
+                json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
     return result
+
+
+def _read_all(
+    export: Export,
+    store: Store,
+    staging: Path,
+    progress: Callable[[int], None] | None,
+    workers: int | None,
+    max_range: int,
+) -> tuple[list[dict[str, Any]], dict[str, int], int, Counter[str], Counter[str]]:
+    """Parse every document into ``store`` and dump the merged entities into ``staging``."""
+    warnings: list[dict[str, Any]] = []
+    documents = 0
+    command_types: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
+    for part in _parse_all(export, workers, max_range):
+        store.add_rows(part.rows)
+        warnings.extend(part.warnings)
+        command_types.update(part.command_types)
+        unknown.update(part.unknown)
+        documents += part.documents
+        if progress is not None:
+            progress(part.documents)
+    store.seal()
+    conflicts: list[Conflict] = []
+    counts = _dump(store, staging, conflicts)
+    warnings.extend(_conflict_warning(conflict) for conflict in conflicts)
+    warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))
+    return warnings, counts, documents, command_types, unknown
 
 
 @dataclass
@@ -230,7 +304,7 @@ def _batches(export: Export) -> Iterator[list[tuple[int, Document]]]:
         yield batch
 
 
-def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
+def _parse_all(export: Export, workers: int | None, max_range: int) -> Iterator[_Part]:
     batches = _batches(export)
     first = next(batches, None)
     if first is None:
@@ -238,9 +312,9 @@ def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if len(first) == _BATCH_DOCUMENTS else 1
     if workers <= 1:
-        yield _parse_batch(export, first)
+        yield _parse_batch(export, first, max_range)
         for batch in batches:
-            yield _parse_batch(export, batch)
+            yield _parse_batch(export, batch, max_range)
         return
     # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
     context = multiprocessing.get_context("spawn")
@@ -251,29 +325,29 @@ def _parse_all(export: Export, workers: int | None) -> Iterator[_Part]:
         window: deque[Future[_Part]] = deque()
         pending = itertools.chain([first], batches)
         for batch in itertools.islice(pending, workers * 2):
-            window.append(pool.submit(_parse_batch_in_worker, export.path, batch))
+            window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
         while window:
             part = window.popleft().result()
             for batch in itertools.islice(pending, 1):
-                window.append(pool.submit(_parse_batch_in_worker, export.path, batch))
+                window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
             yield part
 
 
 _WORKER_EXPORTS: dict[Path, Export] = {}
 
 
-def _parse_batch_in_worker(path: Path, batch: list[tuple[int, Document]]) -> _Part:
+def _parse_batch_in_worker(path: Path, batch: list[tuple[int, Document]], max_range: int) -> _Part:
     export = _WORKER_EXPORTS.get(path)
     if export is None:
         export = _WORKER_EXPORTS[path] = Export(path, scan=False)
-    return _parse_batch(export, batch)
+    return _parse_batch(export, batch, max_range)
 
 
-def _parse_batch(export: Export, batch: list[tuple[int, Document]]) -> _Part:
+def _parse_batch(export: Export, batch: list[tuple[int, Document]], max_range: int) -> _Part:
     sink = _Collector()
     for index, doc in batch:
         sink.seq = index << _SEQ_BITS
-        _read_document(export, doc, sink, sink.command_types, sink.unknown)
+        _read_document(export, doc, sink, sink.command_types, sink.unknown, max_range)
     return _Part(len(batch), sink.rows, sink.warnings, sink.command_types, sink.unknown)
 
 
@@ -283,8 +357,9 @@ def _read_document(
     sink: _Collector,
     command_types: Counter[str],
     unknown: Counter[str],
+    max_range: int = DEFAULT_MAX_RANGE,
 ) -> None:
-    sink.file, sink.label = doc.name, None
+    sink.file, sink.label, sink.overflowed = doc.name, None, False
     requests: list[tuple[str, dict[str, str]]] = []
     if doc.request is not None:
         requests = _read_request(export, doc.request, sink)
@@ -299,7 +374,7 @@ def _read_document(
                     continue
                 command_types[ctype.name] += 1
                 request_type, keys = requests[index - 1] if index <= len(requests) else (None, {})
-                ctx = Context(doc.name, index, ctype, keys, request_type)
+                ctx = Context(doc.name, index, ctype, keys, request_type, max_range)
                 sink.label = ctx.label
                 _dispatch(element, ctx, sink, unknown)
         if requests and index != len(requests):

@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import re
 
-MAX_RANGE = 100_000  # a bigger "range" is a typo, not a number block
+# A DN block is rarely more than a few thousand numbers; a wider "range" is
+# usually a typo, and expanding one unchecked lets a tiny file become millions
+# of records. Wider ranges are reported, not expanded (``extract(max_range=)``).
+DEFAULT_MAX_RANGE = 10_000
 _RANGE = re.compile(r"^\s*(\S+)\s+-\s+(\S+)\s*$")
 _NON_DIGITS = re.compile(r"\D")
 
 
 class NumberError(ValueError):
     pass
+
+
+class RangeTooLarge(NumberError):
+    """A well-formed range that holds more numbers than the cap allows."""
+
+    def __init__(self, raw: str, size: int, cap: int) -> None:
+        super().__init__(
+            f"range {raw.strip()!r} holds {size} numbers, more than the {cap} a range may "
+            "expand to; not expanded (check the range, or raise the cap)"
+        )
+        self.size = size
 
 
 def to_e164(
@@ -49,11 +63,14 @@ def is_range(raw: str) -> bool:
     return _RANGE.match(raw) is not None
 
 
-def expand(raw: str, country_code: str | None = None) -> list[tuple[str, str]]:
+def expand(
+    raw: str, country_code: str | None = None, max_range: int = DEFAULT_MAX_RANGE
+) -> list[tuple[str, str]]:
     """Every number a DN cell stands for, as ``(raw, e164)`` pairs.
 
     A single number gives one pair; a range gives one pair per number, in
-    order, each with the cell as its raw value.
+    order, each with the cell as its raw value. A range of more than
+    ``max_range`` numbers raises :class:`RangeTooLarge`.
     """
     match = _RANGE.match(raw)
     if match is None:
@@ -68,8 +85,8 @@ def expand(raw: str, country_code: str | None = None) -> list[tuple[str, str]]:
     low, high = int(first[1:]), int(last[1:])
     if high < low:
         raise NumberError(f"range {raw!r} ends before it starts")
-    if high - low + 1 > MAX_RANGE:
-        raise NumberError(f"range {raw!r} holds {high - low + 1} numbers (more than {MAX_RANGE})")
+    if high - low + 1 > max_range:
+        raise RangeTooLarge(raw, high - low + 1, max_range)
     width = len(first) - 1
     cell = raw.strip()
     return [(cell, f"+{n:0{width}d}") for n in range(low, high + 1)]

@@ -24,6 +24,17 @@ from typing import IO
 from migrate.errors import InputError
 
 RESPONSE_SUFFIX = ".response.xml"
+# What zipfile can decompress; anything else fails only when the entry is read.
+_READABLE_METHODS = {
+    zipfile.ZIP_STORED,
+    zipfile.ZIP_DEFLATED,
+    zipfile.ZIP_BZIP2,
+    zipfile.ZIP_LZMA,
+}
+_METHOD_NAMES = {6: "Implode", 9: "Deflate64", 93: "Zstandard", 95: "XZ", 98: "PPMd", 99: "AES"}
+# General-purpose flag bits: 0 encrypted, 5 patched data, 6 strong encryption.
+_ENCRYPTED = 0x01 | 0x40
+_PATCHED = 0x20
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,17 @@ class Document:
 def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, frozenset[str]]]:
     """``(relative path, names of the files in its folder)`` in global sorted order."""
     entries: list[tuple[str, str, bool]] = []
-    with os.scandir(root) as scan:
-        for entry in scan:
-            if entry.is_dir(follow_symlinks=False):
-                entries.append((entry.name + "/", entry.path, True))
-            elif entry.is_file(follow_symlinks=False):
-                entries.append((entry.name, entry.path, False))
+    try:
+        with os.scandir(root) as scan:
+            for entry in scan:
+                if entry.is_dir(follow_symlinks=False):
+                    entries.append((entry.name + "/", entry.path, True))
+                elif entry.is_file(follow_symlinks=False):
+                    entries.append((entry.name, entry.path, False))
+    except OSError as err:
+        # A folder that cannot be listed hides an unknown part of the export:
+        # the run stops (the previous inventory stays) rather than guess.
+        raise InputError(f"{root}: cannot list the folder: {err.strerror or err}") from err
     siblings = frozenset(key for key, _path, is_dir in entries if not is_dir)
     # Sorting "name/" for folders against "name" for files is exactly how the
     # full relative paths would sort.
@@ -62,6 +78,47 @@ def _classify(name: str, local: str, siblings: frozenset[str] | set[str]) -> Doc
     return Document(name, None)
 
 
+def _entry_problem(info: zipfile.ZipInfo) -> str | None:
+    if info.flag_bits & _ENCRYPTED or info.compress_type == 99:
+        return "is encrypted (password-protected); unzip it with its password and pass the folder"
+    if info.flag_bits & _PATCHED or info.compress_type not in _READABLE_METHODS:
+        method = _METHOD_NAMES.get(info.compress_type, "an unknown method")
+        return (
+            f"is compressed with {method} (method {info.compress_type}), which cannot be "
+            "read; re-zip the export with standard Deflate or pass the unzipped folder"
+        )
+    return None
+
+
+def check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse, before anything is read, a zip whose documents cannot all be read as named.
+
+    Checked up front rather than per document: an export whose entries are
+    all encrypted (or Deflate64, as Windows writes big zips) would otherwise
+    "succeed" with an empty inventory that replaces the previous one. Two
+    entries with one name are refused too: a reader by name only ever sees
+    the last one, and which of them is right is the engineer's call, not ours.
+    """
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for info in infos:
+        if info.is_dir() or not info.filename.lower().endswith(".xml"):
+            continue
+        seen[info.filename] = seen.get(info.filename, 0) + 1
+        problem = _entry_problem(info)
+        if problem is not None:
+            problems.append(f"entry {info.filename} {problem}")
+    for name, count in sorted(seen.items()):
+        if count > 1:
+            problems.append(
+                f"holds {count} entries named {name}; only one could be read, so "
+                "unzip it, keep the right one and pass the folder"
+            )
+    if problems:
+        more = f" (and {len(problems) - 1} more problem entries)" if len(problems) > 1 else ""
+        raise InputError(f"{path}: {problems[0]}{more}")
+
+
 class Export:
     """An export opened for reading; use as a context manager."""
 
@@ -81,8 +138,13 @@ class Export:
         if zipfile.is_zipfile(path):
             try:
                 self._zip = zipfile.ZipFile(path)
-            except (zipfile.BadZipFile, OSError, EOFError) as err:
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
                 raise InputError(f"{path}: not a readable zip ({err})") from err
+            try:
+                check_entries(path, self._zip.infolist())
+            except InputError:
+                self._zip.close()
+                raise
             return
         kind = (
             "a zip that is truncated or corrupt"

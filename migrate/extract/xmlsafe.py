@@ -1,8 +1,13 @@
 """Parsing untrusted OCI-P XML: streamed, no entities, no DTD, no network.
 
 OCI-P documents never carry a DTD, so a document that declares one is
-refused before lxml sees it (that stops billion-laughs and external-entity
-payloads at the door); lxml's own switches stay off as a second line.
+refused. The check is structural: a DOCTYPE can only come before the root
+element, so once lxml has parsed the root (or the first command) the
+document's ``internalDTD`` says whether there was one, whatever the encoding
+(UTF-16 with or without a byte-order mark), comments or prolog length. Up to
+that point lxml's own switches keep the DTD inert: no entity is substituted,
+no external subset or entity is loaded, and libxml2 caps entity
+amplification, so refusing afterwards costs nothing and misses nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +18,6 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from lxml import etree
-
-# How far into a document a DOCTYPE can hide: it must precede the root element.
-_PROLOG_LIMIT = 64 * 1024
-_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype")
-# UTF-16/32 byte-order marks: the prolog scan cannot read those, so they are
-# decoded before scanning.
-_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -32,38 +30,20 @@ PARSER_OPTIONS: dict[str, Any] = {
 }
 
 
+OCI_ROOT = "BroadsoftDocument"
+
+
 class UnsafeDocument(ValueError):
-    """The document declares a DTD or entities: refused, never parsed."""
+    """The document declares a DTD or entities: refused before any of its commands is read."""
 
 
-class _Replay:  # quacks like IO[bytes]: lxml only calls read()
-    """A read-only stream that replays an already-read head, then the rest."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self._head = head
-        self._rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            if size is None or size < 0:
-                data, self._head = self._head + self._rest.read(), b""
-                return data
-            data, self._head = self._head[:size], self._head[size:]
-            return data
-        return self._rest.read(size)
+_REFUSAL = "declares a DTD or entities, which OCI-P documents never do; refused"
 
 
-def guard(stream: IO[bytes]) -> _Replay:
-    """Check the prolog for DTDs and return a stream that still starts at byte 0."""
-    head = stream.read(_PROLOG_LIMIT)
-    probe = head
-    if head.startswith(_WIDE_BOMS):
-        probe = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
-    root_at = probe.find(b"BroadsoftDocument")
-    prolog = probe if root_at < 0 else probe[:root_at]
-    if any(marker in prolog for marker in _DTD_MARKERS):
-        raise UnsafeDocument("declares a DTD or entities, which OCI-P documents never do; refused")
-    return _Replay(head, stream)
+def refuse_dtd(tree: etree._ElementTree) -> None:
+    """Raise :class:`UnsafeDocument` if the document being parsed declared a DTD."""
+    if tree.docinfo.internalDTD is not None:
+        raise UnsafeDocument(_REFUSAL)
 
 
 def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
@@ -72,12 +52,22 @@ def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
     Memory stays flat however many commands a document holds: each command
     is cleared after the caller has read it, and so are its siblings.
     """
-    context = etree.iterparse(guard(stream), events=("end",), tag="{*}command", **PARSER_OPTIONS)
-    root_checked = False
-    for _event, element in context:
+    # The root's start event comes before any entity in the body is touched,
+    # and after the prolog: the one place the DOCTYPE check is both early
+    # enough and certain to have seen the whole prolog.
+    context = etree.iterparse(
+        stream, events=("start", "end"), tag=(f"{{*}}{OCI_ROOT}", "{*}command"), **PARSER_OPTIONS
+    )
+    dtd_checked = root_checked = False
+    for event, element in _refusing_dtd(context):
+        if not dtd_checked:
+            refuse_dtd(element.getroottree())
+            dtd_checked = True
+        if event == "start" or local_name(element.tag) != "command":
+            continue
         if not root_checked:
             root = element.getparent()
-            if root is None or local_name(root.tag) != "BroadsoftDocument":
+            if root is None or local_name(root.tag) != OCI_ROOT:
                 raise NotOCIDocument("root element is not BroadsoftDocument")
             root_checked = True
         yield element
@@ -88,12 +78,29 @@ def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
                 del parent[0]
     if not root_checked:
         root = context.root
+        if root is not None:
+            refuse_dtd(root.getroottree())
         inner = _soap_payload(root)
         if inner is not None:
             yield from iter_commands(io.BytesIO(inner))
             return
         if root is None or local_name(root.tag) != "BroadsoftDocument":
             raise NotOCIDocument("root element is not BroadsoftDocument")
+
+
+def _refusing_dtd(context: Any) -> Iterator[tuple[str, etree._Element]]:
+    """``context``'s events; a syntax error in a document with a DTD is the DTD's doing.
+
+    libxml2 stops an entity bomb with a syntax error ("entity amplification"):
+    that document is unsafe, not merely malformed.
+    """
+    try:
+        yield from context
+    except etree.XMLSyntaxError:
+        root = context.root
+        if root is not None:
+            refuse_dtd(root.getroottree())
+        raise
 
 
 def _soap_payload(root: etree._Element | None) -> bytes | None:
@@ -117,7 +124,8 @@ def _soap_payload(root: etree._Element | None) -> bytes | None:
 def parse_small(stream: IO[bytes]) -> etree._Element:
     """Parse a whole (small) document, such as a request, with the same protections."""
     parser = etree.XMLParser(**PARSER_OPTIONS)
-    tree = etree.parse(guard(stream), parser)  # type: ignore[arg-type]  # a stream is fine
+    tree = etree.parse(stream, parser)
+    refuse_dtd(tree)
     root = tree.getroot()
     if local_name(root.tag) != "BroadsoftDocument":
         raise NotOCIDocument("root element is not BroadsoftDocument")

@@ -31,6 +31,7 @@ SUBSCRIBER_PACKAGES = frozenset(
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 MAX_ADDRESS_LINE = 50
+EXTENSION_MAX_DIGITS = 10
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,85 @@ def _address_findings(
                 customer,
                 f"address {label} has {len(line)} characters (Webex allows {MAX_ADDRESS_LINE})",
                 "shorten it in BroadWorks",
+            )
+
+
+def _seat_kind(sub: wm.Subscriber) -> str:
+    return "workspace" if is_workspace(sub) else "subscriber"
+
+
+def _sends_extension(sub: wm.Subscriber) -> bool:
+    """Whether the load gives Webex this seat's extension (as the plan builds it)."""
+    return bool(sub.extension) and (is_workspace(sub) or sub.package in CALLING_PACKAGES)
+
+
+def free_extension(extension: str, taken: set[str]) -> str | None:
+    """The next value after ``extension`` with as many digits that nobody holds.
+
+    Same length first, so a dial plan of 4-digit extensions stays one; a
+    longer value only when every same-length one is taken.
+    """
+    width = len(extension)
+    start = int(extension) + 1 if extension.isdigit() else 0
+    while width <= EXTENSION_MAX_DIGITS:
+        size = 10**width
+        for step in range(size):
+            value = f"{(start + step) % size:0{width}d}"
+            if value not in taken:
+                return value
+        width += 1
+        start = 0
+    return None
+
+
+def extension_findings(subscribers: list[wm.Subscriber]) -> Iterator[Finding]:
+    """Every extension two seats (subscribers and workspaces) of one customer would share.
+
+    Webex keeps extensions unique per organization, that is per customer, and
+    across all its locations; BroadWorks only per group, which ``map`` checks.
+    The seat the load creates first keeps it (the plan's order: the
+    administrator, the other subscribers by id, then workspaces by id), so
+    the blockers fall on exactly the seats Webex would refuse; each names
+    both seats and proposes a value free in the whole customer. Proposals are
+    taken as they are made, so applying them all leaves no collision.
+    """
+    by_customer: dict[str, list[wm.Subscriber]] = defaultdict(list)
+    for sub in subscribers:
+        if sub.extension:
+            by_customer[sub.customer_id].append(sub)
+    for customer_id in sorted(by_customer):
+        seats = sorted(
+            by_customer[customer_id], key=lambda s: (is_workspace(s), not s.is_admin, s.id)
+        )
+        taken = {sub.extension for sub in seats if sub.extension}
+        holders: dict[str, wm.Subscriber] = {}
+        for sub in seats:
+            extension = sub.extension
+            if extension is None or not _sends_extension(sub):
+                continue
+            first = holders.setdefault(extension, sub)
+            if first is sub:
+                continue
+            proposed = free_extension(extension, taken)
+            if proposed is not None:
+                taken.add(proposed)
+            where = (
+                f"also in {sub.location_id}"
+                if first.location_id == sub.location_id
+                else f"in {first.location_id}, while this {_seat_kind(sub)} is in {sub.location_id}"
+            )
+            yield Finding(
+                "blocker",
+                "extension_in_use",
+                "subscriber",
+                sub.id,
+                customer_id,
+                f"extension {extension} of {_seat_kind(sub)} {sub.id} is also "
+                f"{_seat_kind(first)} {first.id}'s ({where}); Webex extensions are unique "
+                "across a customer's locations (error 1016)",
+                f"proposed: {proposed} (Extension column of review.xlsx)"
+                if proposed
+                else "give it a free extension in review.xlsx",
             )
 
 
@@ -256,6 +336,7 @@ def check_model(
                     "keep it on one user; give the others an extension",
                 )
             )
+    findings.extend(extension_findings(subscribers))
     for customer in customers:
         found = admins.get(customer.id, [])
         if len(found) != 1:

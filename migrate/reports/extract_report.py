@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate import inventory
+from migrate.reports import xlsx
 from migrate.reports.xlsx import Column, ReportWriter
 
 SHEETS = (
@@ -61,6 +62,17 @@ def _rows(workspace: Path, entity: str, columns: list[str]) -> Iterator[list[Any
         yield [_cell(record, column) for column in columns]
 
 
+def _fill(book: ReportWriter, title: str, columns: list[str], rows: Iterator[list[Any]]) -> None:
+    """Write ``rows`` under ``title``, going on in ``title (2)``, ... when a sheet is full."""
+    sheet = book.sheet(title, columns)
+    part = 1
+    for row in rows:
+        if sheet.rows_written >= xlsx.EXCEL_MAX_ROWS - 1:  # the header takes a row
+            part += 1
+            sheet = book.sheet(f"{title} ({part})", columns)
+        sheet.append(row)
+
+
 def write_extract_report(workspace: Path, path: Path) -> Path:
     manifest = inventory.read_manifest(workspace)
     with ReportWriter(path) as book:
@@ -88,9 +100,7 @@ def write_extract_report(workspace: Path, path: Path) -> Path:
             commands.append([name, count, name not in unknown])
         for entity, title in SHEETS:
             columns = _columns(entity)
-            sheet = book.sheet(title, columns)
-            sheet.extend(_rows(workspace, entity, columns))
+            _fill(book, title, columns, _rows(workspace, entity, columns))
         warn_columns = ["severity", "code", "file", "record", "field", "message", "oci_error_code"]
-        sheet = book.sheet("Warnings", warn_columns)
-        sheet.extend(_rows(workspace, "warnings", warn_columns))
+        _fill(book, "Warnings", warn_columns, _rows(workspace, "warnings", warn_columns))
     return path

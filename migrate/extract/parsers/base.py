@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from migrate.extract.envelope import CommandType, text
+from migrate.extract.numbers import DEFAULT_MAX_RANGE
 
 KEY_SEP = "\x01"
 
@@ -50,6 +51,7 @@ class Context:
     ctype: CommandType
     keys: dict[str, str] = field(default_factory=dict)
     request_type: str | None = None
+    max_range: int = DEFAULT_MAX_RANGE  # most numbers one DN range may expand to
 
     def key(self, data: dict[str, Any], *names: str) -> str:
         """The first of ``names`` the response echoes, else the one its request sent."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrate.extract.envelope import boolean, table, text
-from migrate.extract.numbers import NumberError, expand
+from migrate.extract.numbers import NumberError, RangeTooLarge, expand
 from migrate.extract.parsers.base import Context, Sink, compact, join_key
 
 # User types whose "Last Name" column holds a service instance's name.
@@ -24,7 +24,16 @@ def dn_assignments(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         if cell is None:
             continue
         try:
-            numbers = expand(cell, text(row.get("Country Code")))
+            numbers = expand(cell, text(row.get("Country Code")), ctx.max_range)
+        except RangeTooLarge as err:
+            out.warning(
+                "warning",
+                "range-too-large",
+                str(err),
+                field="Phone Numbers",
+                record=f"{ctx.label} row {row_index}",
+            )
+            continue
         except NumberError as err:
             out.warning(
                 "warning",
