@@ -11,6 +11,7 @@ from migrate import __version__
 from migrate.cli import (
     billing,
     extract,
+    init,
     load,
     map,
     plan,
@@ -51,6 +52,7 @@ def cli() -> None:
 
 
 for module in (
+    init,
     extract,
     map,
     precheck,
