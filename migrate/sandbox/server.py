@@ -13,8 +13,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from migrate.sandbox.app import SandboxApp
 from migrate.sandbox.http import SandboxRequest
-from migrate.sandbox.routes import SandboxApp
 
 HOST = "127.0.0.1"
 
