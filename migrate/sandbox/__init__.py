@@ -19,8 +19,10 @@ from migrate.sandbox.routes import (
     billing,
     customers,
     devices,
+    licenses,
     locations,
     numbers,
+    people,
     sub_partners,
     subscribers,
     workspaces,
@@ -54,7 +56,18 @@ IN_PROCESS_URL = "http://sandbox.invalid/v1"
 SANDBOX_TOKEN = "sandbox"  # noqa: S105 - not a secret
 
 # Every emulated resource, each registering its own routes on the app.
-RESOURCES = (customers, subscribers, sub_partners, billing, locations, numbers, workspaces, devices)
+RESOURCES = (
+    customers,
+    subscribers,
+    sub_partners,
+    billing,
+    locations,
+    numbers,
+    people,
+    licenses,
+    workspaces,
+    devices,
+)
 
 
 class Sandbox:

@@ -1,5 +1,5 @@
 """``/organizations/{id}``, ``/locations`` (admin: list, get, create) and
-``/telephony/config/locations`` (the calling ones: list, enable Webex Calling)."""
+``/telephony/config/locations`` (the calling ones: list, get, enable Webex Calling)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def register(app: SandboxApp) -> None:
     app.route("GET", f"/locations/{SEGMENT}", routes.get_location)
     app.route("GET", "/telephony/config/locations", routes.list_calling_locations)
     app.route("POST", "/telephony/config/locations", routes.enable_calling)
+    app.route("GET", f"/telephony/config/locations/{SEGMENT}", routes.get_calling_location)
 
 
 def location_in_request(state: SandboxState, req: SandboxRequest, location_id: str) -> Location:
@@ -117,6 +118,22 @@ class LocationRoutes:
             if loc.org_id == org_id and loc.calling_enabled
         ]
         return page(req, items, default_max=500, cap=1000, key="locations", offset_name="start")
+
+    def get_calling_location(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        self._org(req)
+        location = location_in_request(self.state, req, m.group(1))
+        if not location.calling_enabled:
+            raise HttpError(404, "Location not found.", codes.NOT_FOUND)
+        return SandboxResponse.json(
+            200,
+            {
+                "id": location.id,
+                "name": location.name,
+                "announcementLanguage": location.announcement_language,
+                "callingLineId": {"name": location.name},
+                "e911SetupRequired": False,
+            },
+        )
 
     def enable_calling(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         self._org(req)

@@ -96,7 +96,8 @@ class NumberRoutes:
             "state": number.state,
             "phoneNumberType": "PRIMARY",
             "mainNumber": False,
-            "numberType": number.number_type,
+            "tollFreeNumber": number.number_type == "TOLLFREE",
+            "isServiceNumber": False,
             "location": {"id": number.location_id, "name": location.name if location else ""},
         }
         owner = self.state.subscribers.get(number.owner_id or "")
