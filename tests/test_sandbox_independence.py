@@ -6,6 +6,8 @@ import ast
 from pathlib import Path
 
 import migrate
+import migrate.sandbox.billing as sandbox_billing
+import migrate.sandbox.devices as sandbox_devices
 
 ROOT = Path(migrate.__file__).parent
 
@@ -84,3 +86,11 @@ def test_sandbox_imports_at_module_level_only_and_nothing_of_the_migration() -> 
                 assert not inner, f"{path.name}: import inside {func.name}()"
     for path, names in imports_of(ROOT / "sandbox").items():
         assert not any(n.startswith(forbidden) for n in names), path
+
+
+def test_route_modules_do_not_shadow_the_sandbox_modules_of_the_same_name() -> None:
+    # ``import a.b as c`` reads attribute ``b`` of package ``a``: a route module bound to
+    # that name in the package would come back instead.
+    assert sandbox_billing.__name__ == "migrate.sandbox.billing"
+    assert sandbox_devices.__name__ == "migrate.sandbox.devices"
+    assert "DMS Cisco 8851" in sandbox_devices.MODELS

@@ -15,18 +15,16 @@ from migrate.sandbox.app import SandboxApp, SandboxConfig
 from migrate.sandbox.clock import Clock, FakeClock
 from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
 from migrate.sandbox.lifecycle import settle
-from migrate.sandbox.routes import (
-    billing,
-    customers,
-    devices,
-    licenses,
-    locations,
-    numbers,
-    people,
-    sub_partners,
-    subscribers,
-    workspaces,
-)
+from migrate.sandbox.routes import billing as billing_routes
+from migrate.sandbox.routes import customers as customer_routes
+from migrate.sandbox.routes import devices as device_routes
+from migrate.sandbox.routes import licenses as license_routes
+from migrate.sandbox.routes import locations as location_routes
+from migrate.sandbox.routes import numbers as number_routes
+from migrate.sandbox.routes import people as people_routes
+from migrate.sandbox.routes import sub_partners as sub_partner_routes
+from migrate.sandbox.routes import subscribers as subscriber_routes
+from migrate.sandbox.routes import workspaces as workspace_routes
 from migrate.sandbox.routes.sub_partners import add_sub_partner
 from migrate.sandbox.server import ServedSandbox
 from migrate.sandbox.state import Activation, SandboxState, SubPartner
@@ -55,18 +53,19 @@ IN_PROCESS_URL = "http://sandbox.invalid/v1"
 # accepts any bearer token unless ``SandboxConfig.tokens`` says otherwise.
 SANDBOX_TOKEN = "sandbox"  # noqa: S105 - not a secret
 
-# Every emulated resource, each registering its own routes on the app.
+# Every emulated resource, each registering its own routes on the app. Imported under
+# aliases: ``billing`` and ``devices`` would shadow the sandbox's own modules of those names.
 RESOURCES = (
-    customers,
-    subscribers,
-    sub_partners,
-    billing,
-    locations,
-    numbers,
-    people,
-    licenses,
-    workspaces,
-    devices,
+    customer_routes,
+    subscriber_routes,
+    sub_partner_routes,
+    billing_routes,
+    location_routes,
+    number_routes,
+    people_routes,
+    license_routes,
+    workspace_routes,
+    device_routes,
 )
 
 
