@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import struct
+import threading
 import time
 
 import httpx
@@ -51,3 +52,17 @@ def test_client_disconnect_is_one_debug_line(
     assert records[0].exc_info is None
     err = capfd.readouterr().err
     assert "Traceback" not in err and "ConnectionResetError" not in err, err
+
+
+def test_progress_counts_every_answer_and_wakes_a_waiter() -> None:
+    sandbox = Sandbox()
+    woke: list[bool] = []
+    with sandbox.serve(0) as server:
+        waiter = threading.Thread(target=lambda: woke.append(sandbox.app.wait_answered(3, 5)))
+        waiter.start()
+        with httpx.Client(base_url=server.url) as client:
+            statuses = [client.get("/wholesale/customers").status_code for _ in range(3)]
+        waiter.join(timeout=5)
+        late = sandbox.app.wait_answered(4, timeout=0.05)
+    assert statuses == [401, 401, 401]  # no token: answered all the same
+    assert woke == [True] and sandbox.app.answered == 3 and late is False
