@@ -23,8 +23,7 @@ from migrate.plan import builder
 from migrate.plan.builder import Plan
 from migrate.reports.devices_report import write_devices_report
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
-from migrate.sandbox.routes import _license_id
-from migrate.sandbox.state import Device
+from migrate.sandbox.state import Device, license_id
 from migrate.webex import Webex
 from tests.test_load import CONFIG, SAMPLES, invoke
 
@@ -123,7 +122,7 @@ def test_devices_and_the_workspace_are_created_exactly_once(workspace: Path) -> 
     (lobby,) = sandbox.state.workspaces.values()
     assert lobby.calling_type == "webexCalling" and lobby.supported_devices == "phones"
     customer = next(iter(sandbox.state.customers.values()))
-    assert lobby.licenses == [_license_id(customer.org_id, "common_area_calling")]
+    assert lobby.licenses == [license_id(customer.org_id, "common_area_calling")]
     # The place is a workspace, never a subscriber.
     assert not any(s.email.startswith("lobby") for s in sandbox.state.subscribers.values())
     # Henry's phone stays on BroadWorks: his duplicate email blocks him.

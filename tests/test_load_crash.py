@@ -2,9 +2,12 @@
 
 The loader runs as a real process against a served sandbox on 127.0.0.1, so
 the kill lands wherever it lands: before a request, between a request and
-its journal entry, in the middle of a poll. Bounded: 20 trials, each with
-its own sandbox, a kill within the first run's duration, and a time limit
-on every process.
+its journal entry, in the middle of a poll. The kill is aimed by progress, not
+by the clock: after the sandbox has answered a chosen number of requests,
+drawn from a seeded RNG below the number a whole load makes, so it lands
+mid-run however slow or busy the machine is, and every trial is worth
+having. Bounded: 12 trials (11 kills), each with its own sandbox, and a time
+limit on every process and on the whole.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from migrate.plan import builder
 from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
 from tests.migration_helpers import GROUP_CONFIG, SAMPLES, stage
 
-TRIALS = 20
+TRIALS = 12
 TOKEN = "crash-test-token"
+# Kill before this share of a whole load's requests: a later run may poll a little less.
+AIM_WITHIN = 0.9
 
 
 @pytest.fixture(scope="module")
@@ -110,10 +115,21 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
     assert journaled_customers == set(state.customers)
 
 
+def run_until_answered(sandbox: Sandbox, loader: subprocess.Popen[bytes], count: int) -> bool:
+    """Wait until the sandbox has answered ``count`` requests; True if the loader still runs."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if sandbox.app.wait_answered(count, timeout=0.05):
+            return loader.poll() is None
+        if loader.poll() is not None:
+            return False
+    raise AssertionError(f"the loader made fewer than {count} requests in 120 s")
+
+
 def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> None:
     rng = random.Random(20261128)
     deadline = time.monotonic() + 240
-    duration: float | None = None
+    requests_per_load: int | None = None
     kills_mid_run = 0
     partial = 0  # kills that left some actions done and others not
     for trial in range(TRIALS):
@@ -123,17 +139,14 @@ def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> 
         sandbox = Sandbox(SandboxConfig(faults=parse_fault_spec("latency=5")))
         with sandbox.serve(0) as server:
             loader = migrate("load", ws, server.url)
-            # Aim at the load itself, not at interpreter start-up: the window opens
-            # with the first request the sandbox sees.
-            while not sandbox.app.request_log and loader.poll() is None:
-                time.sleep(0.005)
-            started = time.monotonic()
-            if duration is None:  # trial 0 runs to the end: it measures the window
-                loader.wait(timeout=120)
-                duration = time.monotonic() - started
+            if requests_per_load is None:  # trial 0 runs to the end: it counts the requests
+                _out, err = loader.communicate(timeout=120)
+                assert loader.returncode == 0, err.decode()
+                requests_per_load = sandbox.app.answered
+                assert requests_per_load > 20, requests_per_load
             else:
-                time.sleep(rng.uniform(0.0, duration))
-                if loader.poll() is None:
+                aim = rng.randint(1, int(requests_per_load * AIM_WITHIN))
+                if run_until_answered(sandbox, loader, aim):
                     kills_mid_run += 1
                 loader.send_signal(signal.SIGKILL)
                 loader.wait(timeout=30)
@@ -147,5 +160,6 @@ def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> 
             _out, err = retry.communicate(timeout=120)
             assert retry.returncode == 0, err.decode()
             check_exactly_once(ws, sandbox)
-    assert kills_mid_run >= TRIALS // 2, f"only {kills_mid_run} kills landed mid-run"
+    print(f"{requests_per_load} requests a load; {kills_mid_run} kills mid-run, {partial} partial")
+    assert kills_mid_run == TRIALS - 1, f"only {kills_mid_run} kills landed mid-run"
     assert partial >= TRIALS // 4, f"only {partial} kills interrupted the load itself"

@@ -11,9 +11,21 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from migrate.sandbox.app import SandboxApp, SandboxConfig
 from migrate.sandbox.clock import Clock, FakeClock
 from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
-from migrate.sandbox.routes import SandboxApp, SandboxConfig, add_sub_partner
+from migrate.sandbox.lifecycle import settle
+from migrate.sandbox.routes import billing as billing_routes
+from migrate.sandbox.routes import customers as customer_routes
+from migrate.sandbox.routes import devices as device_routes
+from migrate.sandbox.routes import licenses as license_routes
+from migrate.sandbox.routes import locations as location_routes
+from migrate.sandbox.routes import numbers as number_routes
+from migrate.sandbox.routes import people as people_routes
+from migrate.sandbox.routes import sub_partners as sub_partner_routes
+from migrate.sandbox.routes import subscribers as subscriber_routes
+from migrate.sandbox.routes import workspaces as workspace_routes
+from migrate.sandbox.routes.sub_partners import add_sub_partner
 from migrate.sandbox.server import ServedSandbox
 from migrate.sandbox.state import Activation, SandboxState, SubPartner
 from migrate.sandbox.transport import AsyncSandboxTransport, SandboxTransport
@@ -41,6 +53,21 @@ IN_PROCESS_URL = "http://sandbox.invalid/v1"
 # accepts any bearer token unless ``SandboxConfig.tokens`` says otherwise.
 SANDBOX_TOKEN = "sandbox"  # noqa: S105 - not a secret
 
+# Every emulated resource, each registering its own routes on the app. Imported under
+# aliases: ``billing`` and ``devices`` would shadow the sandbox's own modules of those names.
+RESOURCES = (
+    customer_routes,
+    subscriber_routes,
+    sub_partner_routes,
+    billing_routes,
+    location_routes,
+    number_routes,
+    people_routes,
+    license_routes,
+    workspace_routes,
+    device_routes,
+)
+
 
 class Sandbox:
     """State + clock + faults, with the hooks tests use to steer it."""
@@ -60,6 +87,8 @@ class Sandbox:
         self.state = state or SandboxState(seed=self.config.faults.seed)
         self.state_file = state_file
         self.app = SandboxApp(self.state, self.clock, self.config)
+        for resource in RESOURCES:
+            resource.register(self.app)
 
     # -- front ends
 
@@ -113,7 +142,7 @@ class Sandbox:
             customer.final_status = "provisioned" if approve else "error"
             customer.status = "provisioning"
             customer.ready_at = self.clock.time()
-            self.app.settle(customer)
+            settle(self.state, self.clock, customer)
 
     def complete_user_migration(self, subscriber_id: str) -> None:
         """The user accepted the consent email: the subscriber becomes provisioned."""

@@ -1,4 +1,4 @@
-"""The sandbox's own request/response records, independent of any HTTP library."""
+"""The sandbox's own request/response records and error, independent of any HTTP library."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
+
+from migrate.sandbox.validation import Problem
 
 
 @dataclass
@@ -54,3 +56,21 @@ class SandboxResponse:
             if key.lower() == name.lower():
                 return value
         return None
+
+
+class HttpError(Exception):
+    """An error answer: the app core renders it as Webex's ``message``/``errors[]`` body."""
+
+    def __init__(
+        self,
+        status: int,
+        problems: list[Problem] | str,
+        code: int | None = None,
+        headers: list[tuple[str, str]] | None = None,
+    ) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, code if code is not None else status)]
+        super().__init__(problems[0].description if problems else str(status))
+        self.status = status
+        self.problems = problems
+        self.headers = headers or []

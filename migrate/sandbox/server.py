@@ -6,6 +6,8 @@ delays the others; keep-alive spares a TCP handshake per request.
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,10 +15,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from migrate.sandbox.app import SandboxApp
 from migrate.sandbox.http import SandboxRequest
-from migrate.sandbox.routes import SandboxApp
 
 HOST = "127.0.0.1"
+
+log = logging.getLogger("migrate.sandbox.server")
 
 
 class _Server(ThreadingHTTPServer):
@@ -28,6 +32,16 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, port: int, app: SandboxApp) -> None:
         self.app = app
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            # A client hanging up (killed, or dropping a kept-alive socket) is routine here:
+            # the crash tests do it on purpose. A traceback would bury real errors.
+            host, port = client_address[:2]
+            log.debug("client %s:%s disconnected: %s", host, port, type(error).__name__)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

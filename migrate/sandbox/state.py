@@ -1,13 +1,13 @@
 """The sandbox's in-memory Webex: plain records, indexes, and a JSON snapshot.
 
 Records are dataclasses with snake_case fields; the camelCase wire views live
-in ``routes.py`` so the model stays easy to extend (workspaces and devices
-come later as more record types and dicts here).
+with each resource's routes (``routes/*.py``) so the model stays plain.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 import uuid
@@ -22,6 +22,14 @@ def webex_id(kind: str, raw: str) -> str:
     """Webex ids are base64url of ``ciscospark://us/<KIND>/<uuid>`` without padding."""
     text = f"ciscospark://us/{kind}/{raw}".encode()
     return base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
+def license_id(org_id: str, package: str) -> str:
+    """An org's licence for a package: derived, so it is stable without being stored."""
+    raw = hashlib.sha256(f"{org_id}/{package}".encode()).hexdigest()
+    return webex_id(
+        "LICENSE", f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:32]}:{package.upper()}"
+    )
 
 
 @dataclass
@@ -115,7 +123,7 @@ class Subscriber:
 
 @dataclass
 class Workspace:
-    """Issue #7. ``calling_location_id``/``phone_number``/``extension``: Webex Calling only."""
+    """``calling_location_id``/``phone_number``/``extension``: Webex Calling only."""
 
     id: str
     org_id: str
@@ -132,7 +140,7 @@ class Workspace:
 
 @dataclass
 class Device:
-    """Issue #7: a phone added by MAC for exactly one person or workspace."""
+    """A phone added by MAC for exactly one person or workspace."""
 
     id: str
     org_id: str
@@ -253,7 +261,7 @@ class SandboxState:
         found = self._by_org.get(org_id)
         return self.customers.get(found) if found else None
 
-    # -- issue #7: what goes with a person, a workspace or an org when it goes
+    # -- what goes with a person, a workspace or an org when it goes
 
     def drop_devices(
         self,
@@ -330,7 +338,7 @@ class SandboxState:
         state.locations = {k: _load(Location, v) for k, v in data["locations"].items()}
         state.numbers = {k: _load(Number, v) for k, v in data["numbers"].items()}
         state.reports = {k: _load(BillingReport, v) for k, v in data["reports"].items()}
-        # Issue #7; absent from state files saved before devices existed.
+        # Absent from state files saved before devices existed.
         state.workspaces = {k: _load(Workspace, v) for k, v in data.get("workspaces", {}).items()}
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
         subs: dict[str, Subscriber] = {}

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from migrate.sandbox.app import SandboxApp
 from migrate.sandbox.http import SandboxRequest, SandboxResponse
-from migrate.sandbox.routes import SandboxApp
 
 
 def _to_sandbox(request: httpx.Request, body: bytes) -> SandboxRequest:

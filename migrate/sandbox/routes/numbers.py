@@ -1,0 +1,128 @@
+"""``/telephony/config/locations/{id}/numbers`` (add, remove) and
+``/telephony/config/numbers`` (list, with each number's owner: a person or a workspace)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from migrate.sandbox import codes, validation
+from migrate.sandbox.app import SEGMENT, SandboxApp, json_body, page
+from migrate.sandbox.http import HttpError, SandboxRequest, SandboxResponse
+from migrate.sandbox.lifecycle import org_in_use
+from migrate.sandbox.routes.locations import location_in_request
+from migrate.sandbox.state import Number
+from migrate.sandbox.validation import Problem
+
+
+def register(app: SandboxApp) -> None:
+    routes = NumberRoutes(app)
+    app.route("POST", f"/telephony/config/locations/{SEGMENT}/numbers", routes.add_numbers)
+    app.route("DELETE", f"/telephony/config/locations/{SEGMENT}/numbers", routes.remove_numbers)
+    app.route("GET", "/telephony/config/numbers", routes.list_numbers)
+
+
+def _phone_numbers(body: Any, limit: int) -> list[str]:
+    numbers = body.get("phoneNumbers") if isinstance(body, dict) else None
+    if not isinstance(numbers, list) or not numbers:
+        raise HttpError(
+            400,
+            [
+                Problem(
+                    "Mandatory parameter 'phoneNumbers' is missing.",
+                    codes.NULL_PARAMETER,
+                    "phoneNumbers",
+                )
+            ],
+        )
+    if len(numbers) > limit:
+        raise HttpError(400, f"At most {limit} numbers per request.", codes.INVALID_PARAMETER_SIZE)
+    bad = [n for n in numbers if not (isinstance(n, str) and validation.E164.match(n))]
+    if bad:
+        raise HttpError(
+            400,
+            f"Not E.164 numbers: {', '.join(map(str, bad))}.",
+            codes.INVALID_PARAMETER_VALUE,
+        )
+    return list(dict.fromkeys(numbers))
+
+
+class NumberRoutes:
+    def __init__(self, app: SandboxApp) -> None:
+        self.app = app
+        self.state = app.state
+        self.clock = app.clock
+
+    def add_numbers(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        location = location_in_request(self.state, req, m.group(1))
+        if not location.calling_enabled:
+            raise HttpError(
+                400, "The location is not enabled for Webex Calling.", codes.LOCATION_NOT_IN_ORG
+            )
+        body = json_body(req)
+        numbers = _phone_numbers(body, 1000)
+        taken = [n for n in numbers if n in self.state.numbers]
+        if taken:
+            raise HttpError(
+                409, f"Numbers already in use: {', '.join(taken)}.", codes.NUMBER_IN_USE
+            )
+        state = body.get("state", "ACTIVE")
+        number_type = body.get("numberType", "DID")
+        for number in numbers:
+            self.state.numbers[number] = Number(
+                number, location.org_id, location.id, state, number_type
+            )
+        return SandboxResponse(200)
+
+    def remove_numbers(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        location = location_in_request(self.state, req, m.group(1))
+        numbers = _phone_numbers(json_body(req), 5)
+        for number in numbers:
+            record = self.state.numbers.get(number)
+            if record is None or record.location_id != location.id:
+                raise HttpError(404, f"{number} is not in this location.", codes.NOT_FOUND)
+            if record.owner_id is not None:
+                raise HttpError(
+                    409, f"{number} is assigned; unassign it first.", codes.NUMBER_IN_USE
+                )
+        for number in numbers:
+            del self.state.numbers[number]
+        return SandboxResponse(204)
+
+    def _number_view(self, number: Number) -> dict[str, Any]:
+        location = self.state.locations.get(number.location_id)
+        view: dict[str, Any] = {
+            "phoneNumber": number.phone_number,
+            "state": number.state,
+            "phoneNumberType": "PRIMARY",
+            "mainNumber": False,
+            "tollFreeNumber": number.number_type == "TOLLFREE",
+            "isServiceNumber": False,
+            "location": {"id": number.location_id, "name": location.name if location else ""},
+        }
+        owner = self.state.subscribers.get(number.owner_id or "")
+        if owner is not None:
+            if owner.extension:
+                view["extension"] = owner.extension
+            view["owner"] = {
+                "id": owner.person_id,
+                "type": "PEOPLE",
+                "firstName": owner.first_name or "",
+                "lastName": owner.last_name or "",
+            }
+        place = self.state.workspaces.get(number.owner_id or "")
+        if place is not None:
+            if place.extension:
+                view["extension"] = place.extension
+            view["owner"] = {"id": place.id, "type": "PLACE", "lastName": place.display_name}
+        return view
+
+    def list_numbers(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        org_id = org_in_use(self.state, self.clock, req.param("orgId") or self.state.partner_org_id)
+        location_id = req.param("locationId")
+        items = [
+            self._number_view(number)
+            for number in sorted(self.state.numbers.values(), key=lambda n: n.phone_number)
+            if number.org_id == org_id and not (location_id and number.location_id != location_id)
+        ]
+        return page(req, items, default_max=2000, cap=2000, key="phoneNumbers", offset_name="start")
