@@ -8,7 +8,8 @@ from types import FrameType
 
 import click
 
-from migrate.errors import ConfigError
+from migrate.stages.sandbox import ServeOptions
+from migrate.stages.sandbox import serve as serve_sandbox
 
 
 @click.group("sandbox")
@@ -77,33 +78,22 @@ def serve(
 
     Point the toolkit at it with --api-url http://127.0.0.1:PORT/v1.
     """
-    from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
-
-    try:
-        fault_config = parse_fault_spec(faults)
-    except ValueError as err:
-        raise ConfigError(f"--faults: {err}") from None
-    if latency_ms is not None:
-        fault_config.latency_ms = latency_ms
-    if rate_limit is not None:
-        fault_config.rate_limit_per_min = rate_limit or None
-    config = SandboxConfig(
-        provisioning_delay_s=provisioning_delay,
-        update_delay_s=provisioning_delay,
-        delete_delay_s=provisioning_delay,
-        billing_delay_s=billing_delay,
-        faults=fault_config,
+    sandbox, server = serve_sandbox(
+        ServeOptions(
+            port=port,
+            latency_ms=latency_ms,
+            rate_limit_per_min=rate_limit,
+            faults=faults,
+            state_file=state_file,
+            provisioning_delay_s=provisioning_delay,
+            billing_delay_s=billing_delay,
+        )
     )
-    sandbox = Sandbox(config, state_file=state_file)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    try:
-        server = sandbox.serve(port)
-    except OSError as err:
-        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {err.strerror}") from None
     click.echo(f"Webex sandbox listening on {server.url} (Ctrl-C to stop)", err=True)
     # The URL alone on stdout, so a script can read it (port 0 picks a free port).
     click.echo(server.url)

@@ -1,0 +1,44 @@
+"""``sandbox serve``: the Webex sandbox as a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from migrate.errors import ConfigError
+from migrate.sandbox import Sandbox, SandboxConfig, ServedSandbox, parse_fault_spec
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    port: int = 8080
+    latency_ms: float | None = None
+    rate_limit_per_min: float | None = None
+    faults: str = ""
+    state_file: Path | None = None
+    provisioning_delay_s: float = 0.0
+    billing_delay_s: float = 0.0
+
+
+def serve(options: ServeOptions) -> tuple[Sandbox, ServedSandbox]:
+    """Start the served sandbox; the caller waits on it and closes it (and saves the state)."""
+    try:
+        fault_config = parse_fault_spec(options.faults)
+    except ValueError as err:
+        raise ConfigError(f"--faults: {err}") from None
+    if options.latency_ms is not None:
+        fault_config.latency_ms = options.latency_ms
+    if options.rate_limit_per_min is not None:
+        fault_config.rate_limit_per_min = options.rate_limit_per_min or None
+    config = SandboxConfig(
+        provisioning_delay_s=options.provisioning_delay_s,
+        update_delay_s=options.provisioning_delay_s,
+        delete_delay_s=options.provisioning_delay_s,
+        billing_delay_s=options.billing_delay_s,
+        faults=fault_config,
+    )
+    sandbox = Sandbox(config, state_file=options.state_file)
+    try:
+        return sandbox, sandbox.serve(options.port)
+    except OSError as err:
+        raise ConfigError(f"cannot listen on 127.0.0.1:{options.port}: {err.strerror}") from None
