@@ -267,7 +267,9 @@ def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
                     external,
                     sub_partner,
                     tuple(stretches),
-                    done.adopted,
+                    # Ours when a create was sent for it, even if a lookup found it.
+                    done.adopted
+                    and not any(e["state"] == jr.CREATE_SENT for e in events.get(done.key, [])),
                 )
             )
     return out

@@ -30,6 +30,13 @@ ROLLED_BACK = "rolled_back"
 STATES = (PENDING, STARTED, SUCCEEDED, FAILED, SKIPPED, PARKED, ROLLED_BACK)
 # What `retry` picks up again.
 RETRYABLE = (FAILED, SKIPPED, PARKED)
+# Events that change no state. CREATE_SENT is committed before a create goes out: an
+# object a later lookup finds is then ours, not adopted, even when the answer was lost
+# or the process died waiting for it.
+CREATE_SENT = "create_sent"
+ROLLBACK_STARTED = "rollback_started"
+ROLLBACK_FAILED = "rollback_failed"
+ROLLBACK_SKIPPED = "rollback_skipped"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -70,6 +77,7 @@ CREATE TABLE IF NOT EXISTS events (
     at TEXT NOT NULL,
     detail TEXT
 );
+CREATE INDEX IF NOT EXISTS events_key ON events (key, state);
 """
 
 
@@ -287,6 +295,22 @@ class Journal:
             "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
             (run_id, key, what, _now(), detail),
         )
+
+    def create_sent(self, key: str, run_id: int, detail: Any = None) -> None:
+        """Committed before a create is sent: whatever a lookup finds afterwards is ours."""
+        self.note(key, run_id, CREATE_SENT, _dumps(detail))
+
+    def creates_sent(self, key: str) -> list[Any]:
+        """The detail of every create sent for ``key``, in any run, oldest first."""
+        rows = self._db.execute(
+            "SELECT detail FROM events WHERE key = ? AND state = ? ORDER BY id", (key, CREATE_SENT)
+        )
+        return [json.loads(detail) if detail else None for (detail,) in rows]
+
+    def created_keys(self) -> set[str]:
+        """Actions a create was ever sent for: what they found or made is the load's."""
+        rows = self._db.execute("SELECT DISTINCT key FROM events WHERE state = ?", (CREATE_SENT,))
+        return {key for (key,) in rows}
 
     def succeeded_at(self) -> dict[str, tuple[str, int]]:
         """When (and in which run) each action last succeeded, from the events."""
