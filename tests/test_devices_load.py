@@ -182,6 +182,25 @@ def test_a_lost_answer_is_looked_up_not_repeated(workspace: Path) -> None:
     assert sum(k.startswith("create_device:") for k in sent) == 9
 
 
+def test_a_refused_create_makes_nothing_ours(workspace: Path) -> None:
+    sandbox = Sandbox()
+    # Webex says no to the first device, yet the device exists (someone else made it).
+    sandbox.script_fault("POST", "/devices", 409, commit=True)
+    first = load(workspace, sandbox)
+    with Journal(workspace) as journal:
+        (refused,) = [a for a in journal.actions() if a.state == jr.FAILED]
+        assert journal.creates_sent(refused.key) == []
+        assert refused.key not in journal.created_keys()
+    assert refused.type == "create_device" and first.counts[jr.FAILED] == 1
+    again = load(workspace, sandbox, command="retry")
+    assert again.ok, again.counts
+    with Journal(workspace) as journal:
+        action = journal.get(refused.key)
+        steps = rollback.choose(journal, customer="acme-ent")
+    assert action is not None and action.state == jr.SUCCEEDED and action.adopted
+    assert refused.key not in {s.key for s in steps}  # not ours: rollback leaves it
+
+
 def test_rollback_removes_exactly_the_devices_and_workspaces_it_created(workspace: Path) -> None:
     sandbox = Sandbox()
     load(workspace, sandbox)

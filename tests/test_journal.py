@@ -114,6 +114,14 @@ def test_a_create_sent_is_known_to_every_later_run(tmp_path: Path) -> None:
         action = journal.get("add_numbers:x")
         assert action is not None and action.state == STARTED
         assert [e["state"] for e in journal.events("add_numbers:x")] == [STARTED, CREATE_SENT]
+        # A refusal strikes off the create it answers, and that one only.
+        run = journal.begin_run("retry", None)
+        journal.create_sent("add_numbers:x", run, ["+15550003"])
+        journal.create_refused("add_numbers:x", run, "400 not a number")
+        assert journal.creates_sent("add_numbers:x") == [["+15550001", "+15550002"]]
+        journal.create_refused("add_numbers:x", run, "409 in use")
+        assert journal.creates_sent("add_numbers:x") == []
+        assert journal.created_keys() == set()
 
 
 def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(tmp_path: Path) -> None:

@@ -237,6 +237,7 @@ def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
         events: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for event in journal.events():
             events[event["key"]].append(event)
+        ours = journal.created_keys()
         for done in journal.actions():
             billable = BILLABLE.get(done.type)
             if billable is None or not done.result:
@@ -268,8 +269,7 @@ def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
                     sub_partner,
                     tuple(stretches),
                     # Ours when a create was sent for it, even if a lookup found it.
-                    done.adopted
-                    and not any(e["state"] == jr.CREATE_SENT for e in events.get(done.key, [])),
+                    done.adopted and done.key not in ours,
                 )
             )
     return out

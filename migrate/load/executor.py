@@ -225,6 +225,7 @@ class Executor:
             depends_on,
             sent=self.journal.creates_sent(key),
             mark_sent=lambda detail: self.journal.create_sent(key, self.run_id, detail),
+            mark_refused=lambda why: self.journal.create_refused(key, self.run_id, why),
             action=self.journal.get,
         )
         try:

@@ -34,6 +34,8 @@ RETRYABLE = (FAILED, SKIPPED, PARKED)
 # object a later lookup finds is then ours, not adopted, even when the answer was lost
 # or the process died waiting for it.
 CREATE_SENT = "create_sent"
+# A definite refusal of that create (4xx): it made nothing, so it makes nothing ours.
+CREATE_REFUSED = "create_refused"
 ROLLBACK_STARTED = "rollback_started"
 ROLLBACK_FAILED = "rollback_failed"
 ROLLBACK_SKIPPED = "rollback_skipped"
@@ -300,17 +302,32 @@ class Journal:
         """Committed before a create is sent: whatever a lookup finds afterwards is ours."""
         self.note(key, run_id, CREATE_SENT, _dumps(detail))
 
+    def create_refused(self, key: str, run_id: int, detail: str) -> None:
+        """Webex answered the last create sent for ``key`` with a refusal: nothing was made."""
+        self.note(key, run_id, CREATE_REFUSED, detail)
+
     def creates_sent(self, key: str) -> list[Any]:
-        """The detail of every create sent for ``key``, in any run, oldest first."""
-        rows = self._db.execute(
-            "SELECT detail FROM events WHERE key = ? AND state = ? ORDER BY id", (key, CREATE_SENT)
-        )
-        return [json.loads(detail) if detail else None for (detail,) in rows]
+        """The detail of every create sent for ``key`` that was not refused, any run."""
+        return self._creates(key).get(key, [])
 
     def created_keys(self) -> set[str]:
-        """Actions a create was ever sent for: what they found or made is the load's."""
-        rows = self._db.execute("SELECT DISTINCT key FROM events WHERE state = ?", (CREATE_SENT,))
-        return {key for (key,) in rows}
+        """Actions a create was sent for and not refused: what they found is the load's."""
+        return {key for key, sent in self._creates().items() if sent}
+
+    def _creates(self, key: str | None = None) -> dict[str, list[Any]]:
+        sql = "SELECT key, state, detail FROM events WHERE state IN (?, ?)"
+        params: list[str] = [CREATE_SENT, CREATE_REFUSED]
+        if key is not None:
+            sql += " AND key = ?"
+            params.append(key)
+        sent: dict[str, list[Any]] = {}
+        for row_key, state, detail in self._db.execute(sql + " ORDER BY id", params):
+            pending = sent.setdefault(row_key, [])
+            if state == CREATE_SENT:
+                pending.append(json.loads(detail) if detail else None)
+            elif pending:
+                pending.pop()
+        return sent
 
     def succeeded_at(self) -> dict[str, tuple[str, int]]:
         """When (and in which run) each action last succeeded, from the events."""

@@ -4,6 +4,8 @@ Ours or adopted: an object is the load's when a create was sent for its
 action (the journal commits ``create_sent`` before the request goes out) and
 a lookup then found it, in this run or after a crash. Only what the lookup
 found before the first create ever sent is adopted, so rollback leaves it.
+A create Webex refused outright (4xx: nothing was made) is struck off again,
+so an object someone else made after that refusal stays theirs.
 """
 
 from __future__ import annotations
@@ -81,14 +83,21 @@ class Context:
     depends_on: tuple[str, ...] = ()
     # The detail of each create the journal says was sent for this action, any run.
     sent: list[Any] = field(default_factory=list)
-    # Commits ``create_sent`` (with a detail, e.g. the numbers) before the request.
+    # Commits ``create_sent`` (with a detail, e.g. the numbers) before the request,
+    # and ``create_refused`` when Webex refused it outright.
     mark_sent: Callable[[Any], None] = lambda _detail: None
+    mark_refused: Callable[[str], None] = lambda _why: None
     # A journaled action by key (await_customer reads its create_customer's payload).
     action: Callable[[str], JournalAction | None] = lambda _key: None
 
     def sending(self, detail: Any = None) -> None:
         self.mark_sent(detail)
         self.sent.append(detail)
+
+    def refused(self, journaled: bool, why: str) -> None:
+        if journaled and self.sent:
+            self.mark_refused(why)
+            self.sent.pop()
 
 
 Run = Callable[[Context, dict[str, Any]], Awaitable[Result]]
@@ -144,8 +153,14 @@ async def look_create_look(
         try:
             return await create(), False
         except WebexError as err:
-            if not err.ambiguous or attempt == CREATE_ATTEMPTS:
+            if not err.ambiguous:
+                ctx.refused(journaled, str(err))
                 raise
+            if attempt == CREATE_ATTEMPTS:
+                raise
+        except Outcome as outcome:  # refused before anything was sent
+            ctx.refused(journaled, outcome.message)
+            raise
         found = await lookup()
         if found is not None:
             return found, False
