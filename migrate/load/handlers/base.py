@@ -124,7 +124,8 @@ async def _never(_ctx: Context, _payload: dict[str, Any]) -> Result:
     raise failure("this step is never run", "not_undoable")
 
 
-def left_in_place(action_type: str, reason: str) -> Handler:
+def not_offered(action_type: str, reason: str) -> Handler:
+    """An inverse Webex does not offer: rollback lists it with ``reason``, never runs it."""
     return Handler(action_type, _never, left_in_place=reason)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrate.load.handlers.base import Context, Handler, Result, left_in_place, look_create_look
+from migrate.load.handlers.base import Context, Handler, Result, look_create_look, not_offered
 from migrate.plan.actions import CREATE_LOCATION, DELETE_LOCATION
 from migrate.webex import WebexError
 
@@ -49,7 +49,7 @@ async def create_location(ctx: Context, payload: dict[str, Any]) -> Result:
 
 
 CREATE = Handler(CREATE_LOCATION, create_location, inverse=DELETE_LOCATION)
-DELETE = left_in_place(
+DELETE = not_offered(
     DELETE_LOCATION,
     "Webex offers no location delete this toolkit relies on; the location "
     "goes with its customer's removal",
