@@ -157,7 +157,7 @@ def test_pending_user_migration_parks_one_subscriber(workspace: Path) -> None:
     email = planned(workspace)["subscribers"][-1]
     sandbox.faults.pending_user_migration_emails.add(email)
     result = load(workspace, sandbox)
-    # The subscriber, and (issue #7) the phones that wait for it, are parked.
+    # The subscriber, and the phones that wait for it, are parked.
     waiting = [
         a
         for a in builder.read(workspace / "w").actions
