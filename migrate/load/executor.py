@@ -102,6 +102,7 @@ class Executor:
         self.handlers = handlers
         self.results: dict[str, dict[str, Any]] = {}
         self.states: dict[str, str] = {}
+        self.sent: dict[str, list[Any]] = {}  # creates sent and not refused, by key
         self._stop = False
 
     def _read_journal(self) -> None:
@@ -109,6 +110,7 @@ class Executor:
             self.states[done.key] = done.state
             if done.result:
                 self.results[done.key] = done.result
+        self.sent = self.journal.all_creates_sent()
 
     # ------------------------------------------------------------ the load
 
@@ -223,7 +225,7 @@ class Executor:
             self.options,
             key,
             depends_on,
-            sent=self.journal.creates_sent(key),
+            sent=self.sent.setdefault(key, []),
             mark_sent=lambda detail: self.journal.create_sent(key, self.run_id, detail),
             mark_refused=lambda why: self.journal.create_refused(key, self.run_id, why),
             action=self.journal.get,

@@ -310,6 +310,10 @@ class Journal:
         """The detail of every create sent for ``key`` that was not refused, any run."""
         return self._creates(key).get(key, [])
 
+    def all_creates_sent(self) -> dict[str, list[Any]]:
+        """:meth:`creates_sent` of every action at once (one read for a whole run)."""
+        return {key: sent for key, sent in self._creates().items() if sent}
+
     def created_keys(self) -> set[str]:
         """Actions a create was sent for and not refused: what they found is the load's."""
         return {key for key, sent in self._creates().items() if sent}
