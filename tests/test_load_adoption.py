@@ -69,6 +69,7 @@ def test_nothing_the_load_made_is_adopted_and_rollback_empties_the_sandbox(
     rng = random.Random(2)
     deadline = time.monotonic() + 240
     kills = 0
+    err = b""
     with sandbox.serve(0) as server:
         command = "load"
         for _run in range(RUNS):
