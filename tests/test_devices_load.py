@@ -1,5 +1,5 @@
-"""Issue #7, load: workspaces and devices exist exactly once after a load, a resumed load
-and a lost answer; rollback's inverses remove exactly what the load created."""
+"""Workspaces and devices exist exactly once after a load, a resumed load and a lost
+answer; rollback's inverses remove exactly what the load created."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ import pytest
 
 from migrate.load import journal as jr
 from migrate.load import rollback
-from migrate.load.devices import INVERSE_HANDLERS, MAC_IN_USE, NO_LICENCE
-from migrate.load.executor import LoadOptions, LoadResult
+from migrate.load.executor import Executor, LoadOptions, LoadResult, Undo
+from migrate.load.handlers.device import MAC_IN_USE
+from migrate.load.handlers.workspace import NO_LICENCE
 from migrate.load.journal import Journal
 from migrate.load.runner import run_load
 from migrate.plan import builder
+from migrate.plan.actions import DELETE_DEVICE, DELETE_WORKSPACE
 from migrate.plan.builder import Plan
 from migrate.reports.devices_report import write_devices_report
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
@@ -28,6 +30,7 @@ from migrate.webex import Webex
 from tests.test_load import CONFIG, SAMPLES, invoke
 
 WORKSPACE_KEY = "create_workspace:lobby.phone@acme-corp.com"
+HARDWARE_INVERSES = {DELETE_DEVICE, DELETE_WORKSPACE}
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +134,9 @@ def test_devices_and_the_workspace_are_created_exactly_once(workspace: Path) -> 
     assert again.customers == [] and hardware(sandbox) == found
 
 
-def test_a_resumed_load_adopts_instead_of_duplicating(workspace: Path) -> None:
+def test_a_resumed_load_finds_instead_of_duplicating_and_keeps_them_ours(
+    workspace: Path,
+) -> None:
     sandbox = Sandbox()
     load(workspace, sandbox)
     before = hardware(sandbox)
@@ -146,7 +151,8 @@ def test_a_resumed_load_adopts_instead_of_duplicating(workspace: Path) -> None:
     assert hardware(sandbox) == before
     with Journal(workspace) as journal:
         hw = [a for a in journal.actions() if a.type in ("create_device", "create_workspace")]
-    assert len(hw) == 10 and all(a.adopted and a.state == jr.SUCCEEDED for a in hw)
+    # Found by lookup, yet ours: the journal says a create was sent for each.
+    assert len(hw) == 10 and all(not a.adopted and a.state == jr.SUCCEEDED for a in hw)
 
 
 def test_a_lost_answer_is_looked_up_not_repeated(workspace: Path) -> None:
@@ -167,8 +173,31 @@ def test_a_lost_answer_is_looked_up_not_repeated(workspace: Path) -> None:
     assert posts == {"devices": 9, "workspaces": 1}  # none repeated after a lost answer
     with Journal(workspace) as journal:
         adopted = {a.key for a in journal.actions() if a.adopted}
-    assert WORKSPACE_KEY in adopted
-    assert sum(k.startswith("create_device:") for k in adopted) == 3
+        sent = journal.created_keys()
+        lost = journal.creates_sent(WORKSPACE_KEY)
+    # What the lost answers made is ours, not adopted: rollback removes it.
+    assert adopted == set()
+    assert WORKSPACE_KEY in sent and len(lost) == 1
+    assert sum(k.startswith("create_device:") for k in sent) == 9
+
+
+def test_a_refused_create_makes_nothing_ours(workspace: Path) -> None:
+    sandbox = Sandbox()
+    # Webex says no to the first device, yet the device exists (someone else made it).
+    sandbox.script_fault("POST", "/devices", 409, commit=True)
+    first = load(workspace, sandbox)
+    with Journal(workspace) as journal:
+        (refused,) = [a for a in journal.actions() if a.state == jr.FAILED]
+        assert journal.creates_sent(refused.key) == []
+        assert refused.key not in journal.created_keys()
+    assert refused.type == "create_device" and first.counts[jr.FAILED] == 1
+    again = load(workspace, sandbox, command="retry")
+    assert again.ok, again.counts
+    with Journal(workspace) as journal:
+        action = journal.get(refused.key)
+        steps = rollback.choose(journal, customer="acme-ent")
+    assert action is not None and action.state == jr.SUCCEEDED and action.adopted
+    assert refused.key not in {s.key for s in steps}  # not ours: rollback leaves it
 
 
 def test_rollback_removes_exactly_the_devices_and_workspaces_it_created(workspace: Path) -> None:
@@ -196,16 +225,17 @@ def test_rollback_removes_exactly_the_devices_and_workspaces_it_created(workspac
             steps = [
                 s
                 for s in rollback.choose(journal, customer="acme-ent")
-                if s.inverse_type in INVERSE_HANDLERS
+                if s.inverse_type in HARDWARE_INVERSES
             ]
-            results = {a.key: a.result or {} for a in journal.actions()}
-            actions = {a.key: a for a in journal.actions()}
+            inverses = {a.key: a.inverse or {} for a in journal.actions()}
+            undos = [Undo(s.key, s.inverse_type, inverses[s.key]) for s in steps]
             async with webex_for(sandbox) as webex:
-                for step in steps:  # newest first, as rollback runs them
-                    inverse = rollback._resolve(actions[step.key].inverse, results)
-                    await INVERSE_HANDLERS[step.inverse_type](webex, inverse)
-                    # Twice: an inverse that already happened is not an error.
-                    await INVERSE_HANDLERS[step.inverse_type](webex, inverse)
+                executor = Executor(webex, journal, journal.begin_run("rollback", None))
+                first = await executor.undo(undos)  # newest first, as rollback runs them
+                # Twice: an inverse that already happened is not an error.
+                second = await executor.undo(undos)
+            assert not first.failed and not second.failed, (first.failed, second.failed)
+            assert first.done == second.done == [s.key for s in steps]
             return [s.key for s in steps]
 
     undone = asyncio.run(undo())
@@ -243,7 +273,7 @@ def test_adopted_devices_are_never_rolled_back(workspace: Path) -> None:
     load(again, sandbox)
     with Journal(again) as journal:
         steps = rollback.choose(journal, customer="acme-ent")
-    assert [s for s in steps if s.inverse_type in INVERSE_HANDLERS] == []
+    assert [s for s in steps if s.inverse_type in HARDWARE_INVERSES] == []
 
 
 def test_a_mac_on_someone_else_fails_and_is_not_adopted(workspace: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from migrate.errors import ExitCode, PreconditionError
 from migrate.load.journal import (
+    CREATE_SENT,
     FAILED,
     PARKED,
     PENDING,
@@ -89,6 +90,38 @@ def test_failures_parking_and_events(tmp_path: Path) -> None:
         assert journal.runs()[0]["status"] == "partial"
         with pytest.raises(KeyError):
             journal.start("nope", run)
+
+
+def test_a_create_sent_is_known_to_every_later_run(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from migrate.load.journal import Journal, JournalAction
+        journal = Journal(Path({str(tmp_path)!r}))
+        journal.record_plan([JournalAction("add_numbers:x", "add_numbers", "ent1", 1, 0,
+                                           {{}}, (), None)])
+        run = journal.begin_run("load", None)
+        journal.start("add_numbers:x", run)
+        journal.create_sent("add_numbers:x", run, ["+15550001", "+15550002"])
+        os.kill(os.getpid(), signal.SIGKILL)  # the request was never answered
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    with Journal(tmp_path) as journal:
+        assert journal.creates_sent("add_numbers:x") == [["+15550001", "+15550002"]]
+        assert journal.creates_sent("other") == []
+        assert journal.created_keys() == {"add_numbers:x"}
+        action = journal.get("add_numbers:x")
+        assert action is not None and action.state == STARTED
+        assert [e["state"] for e in journal.events("add_numbers:x")] == [STARTED, CREATE_SENT]
+        # A refusal strikes off the create it answers, and that one only.
+        run = journal.begin_run("retry", None)
+        journal.create_sent("add_numbers:x", run, ["+15550003"])
+        journal.create_refused("add_numbers:x", run, "400 not a number")
+        assert journal.creates_sent("add_numbers:x") == [["+15550001", "+15550002"]]
+        journal.create_refused("add_numbers:x", run, "409 in use")
+        assert journal.creates_sent("add_numbers:x") == []
+        assert journal.created_keys() == set()
 
 
 def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(tmp_path: Path) -> None:

@@ -104,10 +104,11 @@ def test_the_administrator_is_provisioned_first(workspace: Path) -> None:
     assert first.email == admin.payload["body"]["email"]
 
 
-def test_a_crash_after_the_post_is_adopted_not_duplicated(workspace: Path) -> None:
+def test_a_crash_after_the_post_is_found_not_duplicated_and_stays_ours(workspace: Path) -> None:
     sandbox = Sandbox()
     load(workspace, sandbox)
     before = sandbox_objects(sandbox)
+    posts_before = sum(method == "POST" for method, _p, _s in sandbox.app.request_log)
     # Pretend the process died right after sending: every action is back to `started`.
     with Journal(workspace / "w") as journal:
         run = journal.begin_run("load", None)
@@ -116,9 +117,14 @@ def test_a_crash_after_the_post_is_adopted_not_duplicated(workspace: Path) -> No
     result = load(workspace, sandbox, command="retry")
     assert result.ok
     assert sandbox_objects(sandbox) == before
+    # Every object was found by its lookup, none created again...
+    assert sum(method == "POST" for method, _p, _s in sandbox.app.request_log) == posts_before
     with Journal(workspace / "w") as journal:
-        adopted = [a for a in journal.actions() if a.adopted]
-    assert {a.type for a in adopted} >= {
+        actions = journal.actions()
+        sent = journal.created_keys()
+    # ...and none of them is adopted: the journal knows a create of ours made each one.
+    assert [a.key for a in actions if a.adopted] == []
+    assert {a.type for a in actions if a.key in sent} >= {
         "create_customer",
         "create_subscriber",
         "create_location",
@@ -151,7 +157,7 @@ def test_pending_user_migration_parks_one_subscriber(workspace: Path) -> None:
     email = planned(workspace)["subscribers"][-1]
     sandbox.faults.pending_user_migration_emails.add(email)
     result = load(workspace, sandbox)
-    # The subscriber, and (issue #7) the phones that wait for it, are parked.
+    # The subscriber, and the phones that wait for it, are parked.
     waiting = [
         a
         for a in builder.read(workspace / "w").actions

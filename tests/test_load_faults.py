@@ -110,7 +110,7 @@ def test_faults_are_survived_and_the_three_are_reported(prepared: Path, tmp_path
     assert set(externals) == set(customers) and set(externals.values()) == {1}
     succeeded = {k for k, a in actions.items() if a.state == jr.SUCCEEDED}
     for action in plan.actions:
-        # Issue #7: a device of the consenting user waits (parked) with its owner.
+        # A device of the consenting user waits (parked) with its owner.
         if action.customer not in (broken, reviewed) and consent_key not in (
             action.key,
             *action.depends_on,

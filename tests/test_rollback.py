@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 
 from migrate.load import journal as jr
 from migrate.load import rollback
+from migrate.load.dryrun import dry_run_rollback
 from migrate.load.executor import LoadOptions
 from migrate.load.journal import Journal
 from migrate.load.runner import run_load
@@ -168,3 +171,40 @@ def test_fail_fast_stops_starting_work_after_the_first_failure(workspace: Path) 
         untouched = {a.state for a in journal.actions(customer=second)}
     assert untouched == {jr.PENDING}
     assert snapshot(sandbox)["customers"] == [first]
+
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def opener(sandbox: Sandbox) -> Callable[[Any], AbstractAsyncContextManager[Webex]]:
+    return lambda wrap: Webex(
+        IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=wrap(sandbox.transport())
+    )
+
+
+def test_dry_run_of_a_rollback_records_exactly_what_the_rollback_sends(workspace: Path) -> None:
+    sandbox = Sandbox()
+    load(workspace, sandbox)
+    before = snapshot(sandbox)
+    gone = sorted(before["customers"])[0]
+    seen = len(sandbox.app.request_log)
+    with Journal(workspace / "w") as journal:
+        journaled = {a.key: a.state for a in journal.actions()}
+    found = asyncio.run(dry_run_rollback(workspace / "w", opener(sandbox), customer=gone))
+    # Nothing written to Webex or to the real journal...
+    assert [r for r in list(sandbox.app.request_log)[seen:] if r[0] in WRITES] == []
+    assert snapshot(sandbox) == before
+    with Journal(workspace / "w") as journal:
+        assert {a.key: a.state for a in journal.actions()} == journaled
+    # ...while the copy went through the executor's journaling like a real rollback.
+    assert not found.rollback.failed and found.rollback.done
+    assert {a.key for a in found.actions if a.state == jr.ROLLED_BACK} == set(found.rollback.done)
+    assert {r.method for r in found.recorded} == {"DELETE"}
+
+    seen = len(sandbox.app.request_log)
+    real = roll_back(workspace, sandbox, gone)
+    assert not real.failed and real.done == found.rollback.done
+    sent = [(m, p) for m, p, _s in list(sandbox.app.request_log)[seen:] if m in WRITES]
+    dry = [(r.method, r.path) for r in found.recorded]
+    assert dry == sent  # the same requests, in the same order, with the same ids
+    assert snapshot(sandbox)["customers"] != before["customers"]

@@ -232,6 +232,7 @@ def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
         events: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for event in journal.events():
             events[event["key"]].append(event)
+        ours = journal.created_keys()
         for done in journal.actions():
             billable = BILLABLE.get(done.type)
             if billable is None or not done.result:
@@ -262,7 +263,8 @@ def activities_from_journal(workspace: Path, plan: Plan) -> list[Activity]:
                     external,
                     sub_partner,
                     tuple(stretches),
-                    done.adopted,
+                    # Ours when a create was sent for it, even if a lookup found it.
+                    done.adopted and done.key not in ours,
                 )
             )
     return out

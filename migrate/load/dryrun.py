@@ -1,11 +1,12 @@
-"""``load --dry-run``: the real executor, with writes kept back.
+"""``load --dry-run`` and ``rollback --dry-run``: the real executor, with writes kept back.
 
 The transport in front of Webex lets reads through, so the dry-run sees what
 already exists and would be adopted, and answers every write itself, the
 way Webex would, with made-up ids (``dryrun-...``). Reads about those made-up
-objects are answered here too: Webex has never heard of them. What the
-executor would have sent is recorded in order, without headers, so no token
-can end up in the report.
+objects are answered here too: Webex has never heard of them, and neither
+are reads about what a recorded DELETE removed: Webex would answer 404. What
+the executor would have sent is recorded in order, without headers, so no
+token can end up in the report.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from migrate.load import rollback
 from migrate.load.executor import LoadOptions, LoadResult
 from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction
 from migrate.load.runner import run_load
@@ -57,10 +59,13 @@ class DryRunTransport(httpx.AsyncBaseTransport):
         self.reads_sent = 0
         self._ids = itertools.count(1)
         self._fake = _Fake()
+        self._deleted: set[str] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         if request.method not in WRITE_METHODS:
+            if url.path in self._deleted:
+                return _json(404, {"message": "Not found"}, request)
             if DRY in str(url):
                 return self._read_fake(request)
             self.reads_sent += 1
@@ -90,7 +95,7 @@ class DryRunTransport(httpx.AsyncBaseTransport):
                 "status": "provisioned",
                 "externalId": body.get("externalId"),
                 "packages": body.get("packages", []),
-                # Issue #7: a workspace's create reads its common-area licence from here.
+                # A workspace's create reads its common-area licence from here.
                 "resourceDetails": {
                     "packages": [
                         {
@@ -127,7 +132,7 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             return _json(201, {"id": location_id}, request)
         if request.method == "POST" and path.endswith("/telephony/config/locations"):
             return _json(201, {"id": body.get("id")}, request)
-        # -- issue #7: workspaces (201) and devices (200), as Webex answers them ----------
+        # Workspaces (201) and devices (200), as Webex answers them.
         if request.method == "POST" and path.endswith("/workspaces"):
             return _json(
                 201,
@@ -152,8 +157,8 @@ class DryRunTransport(httpx.AsyncBaseTransport):
                 },
                 request,
             )
-        # -- end issue #7 --------------------------------------------------------------
         if request.method == "DELETE":
+            self._deleted.add(path)
             return httpx.Response(204, request=request)
         return _json(200, {}, request)
 
@@ -202,6 +207,28 @@ class DryRunResult:
     actions: list[JournalAction]
 
 
+def _scratch_copy(workspace: Path, scratch: Path) -> None:
+    """The journal as it is now, into ``scratch``: the dry-run writes only there."""
+    real = workspace / JOURNAL_FILE
+    if real.exists():
+        with (
+            sqlite3.connect(real) as source,
+            sqlite3.connect(scratch / JOURNAL_FILE) as copy,
+        ):
+            source.backup(copy)
+
+
+class _Wraps:
+    """The ``wrap`` handed to an opener, keeping the DryRunTransport it made."""
+
+    def __init__(self) -> None:
+        self.transports: list[DryRunTransport] = []
+
+    def __call__(self, inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        self.transports.append(DryRunTransport(inner))
+        return self.transports[-1]
+
+
 async def dry_run(
     workspace: Path,
     plan: Plan,
@@ -217,21 +244,10 @@ async def dry_run(
     ``opener(wrap)`` gives the Webex to talk to with ``wrap`` in front of its
     transport: the command line's sandbox-or-real choice, or a test's.
     """
-    transports: list[DryRunTransport] = []
-
-    def wrap(inner: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-        transports.append(DryRunTransport(inner))
-        return transports[-1]
-
+    wrap = _Wraps()
     with tempfile.TemporaryDirectory(prefix="migrate-dry-run-") as scratch:
         scratch_ws = Path(scratch)
-        real = workspace / JOURNAL_FILE
-        if real.exists():
-            with (
-                sqlite3.connect(real) as source,
-                sqlite3.connect(scratch_ws / JOURNAL_FILE) as copy,
-            ):
-                source.backup(copy)
+        _scratch_copy(workspace, scratch_ws)
         async with opener(wrap) as webex:
             result = await run_load(
                 scratch_ws,
@@ -245,5 +261,41 @@ async def dry_run(
         keys = set(result.outcomes)
         with Journal(scratch_ws) as journal:
             actions = [a for a in journal.actions() if a.key in keys]
-    transport = transports[0]
+    transport = wrap.transports[0]
     return DryRunResult(result, transport.recorded, transport.reads_sent, actions)
+
+
+@dataclass
+class DryRunRollbackResult:
+    rollback: rollback.RollbackResult
+    recorded: list[Recorded]
+    reads_sent: int
+    actions: list[JournalAction]  # the chosen actions as the rollback would leave them
+
+
+async def dry_run_rollback(
+    workspace: Path,
+    opener: Opener,
+    *,
+    customer: str | None = None,
+    batch: int | None = None,
+    run: int | None = None,
+    options: LoadOptions | None = None,
+) -> DryRunRollbackResult:
+    """``rollback`` on a throw-away copy of the journal, through a DryRunTransport.
+
+    The same steps (:func:`rollback.choose`) run through the same executor as a
+    real rollback, so ``recorded`` is what that rollback would send.
+    """
+    wrap = _Wraps()
+    with tempfile.TemporaryDirectory(prefix="migrate-dry-run-") as scratch:
+        scratch_ws = Path(scratch)
+        _scratch_copy(workspace, scratch_ws)
+        with Journal(scratch_ws) as journal:
+            steps = rollback.choose(journal, customer=customer, batch=batch, run=run)
+            async with opener(wrap) as webex:
+                result = await rollback.execute(webex, journal, steps, options)
+            keys = {s.key for s in steps}
+            actions = [a for a in journal.actions() if a.key in keys]
+    transport = wrap.transports[0]
+    return DryRunRollbackResult(result, transport.recorded, transport.reads_sent, actions)

@@ -1,50 +1,40 @@
 """Running a plan against Webex: customers concurrently, each in dependency order.
 
-Exactly once: before any create the executor looks the object up (customer
+Exactly once: before any create the handler looks the object up (customer
 by ``externalId``, subscriber by customer and email, location by name,
-numbers by location) and adopts what exists; an action left ``started`` by a
-crash is reconciled by the same lookup; a POST whose answer was lost is never
-repeated blind. Every transition is committed to the journal around the
-request, so the next run knows exactly where this one stopped.
+numbers by location) and adopts what existed before; an action left
+``started`` by a crash is reconciled by the same lookup; a POST whose answer
+was lost is never repeated blind. Every transition is committed to the
+journal around the request, so the next run knows exactly where this one
+stopped. Rollback's inverse steps run through the same executor: the same
+handler table, the same reference resolution, the same journal.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from migrate.load import journal as jr
+from migrate.load.handlers.base import Context, Handler, Outcome, Result, classify
+from migrate.load.handlers.registry import HANDLERS
 from migrate.load.journal import Journal, JournalAction
-from migrate.plan.actions import (
-    ADD_NUMBERS,
-    AWAIT_CUSTOMER,
-    CREATE_CUSTOMER,
-    CREATE_LOCATION,
-    CREATE_SUBSCRIBER,
-    Action,
-    is_ref,
-)
+from migrate.load.options import LoadOptions
+from migrate.plan.actions import Action, is_ref
 from migrate.webex import Webex, WebexError
-from migrate.webex.models import Subscriber
 
-T = TypeVar("T")
-
-# Creates tried after a lookup proved the object absent; 429/423 waits are the client's.
-CREATE_ATTEMPTS = 4
-PARKED_CUSTOMER = "pending_rpl_review"
-PARKED_SUBSCRIBER = "pending_user_migration"
-
-
-@dataclass
-class LoadOptions:
-    concurrency: int = 8
-    fail_fast: bool = False
-    poll_interval: float = 2.0
-    poll_max_interval: float = 30.0
-    poll_timeout: float = 900.0
-    backoff_s: float = 0.1  # first pause before a create is tried again
+__all__ = [
+    "Executor",
+    "LoadOptions",
+    "LoadResult",
+    "Outcome",
+    "Undo",
+    "UndoResult",
+    "classify",
+    "journal_actions",
+]
 
 
 @dataclass
@@ -76,45 +66,20 @@ class LoadResult:
         }
 
 
-class Outcome(Exception):
-    """Raised by a handler to end an action other than with success."""
+@dataclass(frozen=True)
+class Undo:
+    """One inverse step: ``payload`` (the plan's inverse) undoes the action ``key``."""
 
-    def __init__(
-        self,
-        state: str,
-        message: str,
-        code: str | None = None,
-        kind: str = "terminal",
-        result: dict[str, Any] | None = None,
-        tracking_id: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.state = state
-        self.message = message
-        self.code = code
-        self.kind = kind
-        self.result = result
-        self.tracking_id = tracking_id
+    key: str
+    type: str
+    payload: dict[str, Any]
 
 
-def classify(err: WebexError) -> Outcome:
-    transient = (
-        err.ambiguous
-        or err.status in (None, 408, 423, 429)
-        or (err.status is not None and err.status >= 500)
-    )
-    code = (
-        str(err.error_codes[0])
-        if err.error_codes
-        else (f"HTTP {err.status}" if err.status else "no answer")
-    )
-    return Outcome(
-        jr.FAILED,
-        str(err),
-        code,
-        "transient" if transient else "terminal",
-        tracking_id=err.tracking_id,
-    )
+@dataclass
+class UndoResult:
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    left: dict[str, str] = field(default_factory=dict)
 
 
 class Executor:
@@ -126,6 +91,7 @@ class Executor:
         options: LoadOptions | None = None,
         progress: Callable[[int], None] | None = None,
         rerun: frozenset[str] = frozenset((jr.PENDING, jr.STARTED)),
+        handlers: Mapping[str, Handler] = HANDLERS,
     ) -> None:
         self.webex = webex
         self.rerun = rerun
@@ -133,18 +99,24 @@ class Executor:
         self.run_id = run_id
         self.options = options or LoadOptions()
         self.progress = progress
+        self.handlers = handlers
         self.results: dict[str, dict[str, Any]] = {}
         self.states: dict[str, str] = {}
+        self.sent: dict[str, list[Any]] = {}  # creates sent and not refused, by key
         self._stop = False
 
-    # ------------------------------------------------------------ orchestration
-
-    async def run(self, actions: list[Action]) -> bool:
-        """Run ``actions`` (whole customers); False when it stopped early (--fail-fast)."""
+    def _read_journal(self) -> None:
         for done in self.journal.actions():
             self.states[done.key] = done.state
             if done.result:
                 self.results[done.key] = done.result
+        self.sent = self.journal.all_creates_sent()
+
+    # ------------------------------------------------------------ the load
+
+    async def run(self, actions: list[Action]) -> bool:
+        """Run ``actions`` (whole customers); False when it stopped early (--fail-fast)."""
+        self._read_journal()
         by_customer: dict[str, list[Action]] = {}
         for action in sorted(actions, key=lambda a: (a.customer, a.ordinal)):
             by_customer.setdefault(action.customer, []).append(action)
@@ -170,12 +142,12 @@ class Executor:
             if all(self.states.get(d) == jr.PARKED for d in blocking):
                 # Not a failure: it waits with what it waits for, and `retry` takes both up.
                 self._record(
-                    action,
+                    action.key,
                     jr.PARKED,
                     Outcome(jr.PARKED, f"waits for {reasons}", "waits_for_parked", "parked"),
                 )
             else:
-                self._record(action, jr.SKIPPED, message=f"waits for {reasons}")
+                self._record(action.key, jr.SKIPPED, message=f"waits for {reasons}")
             return
         if self._stop:
             return
@@ -184,15 +156,12 @@ class Executor:
         self.journal.start(action.key, self.run_id)
         self.states[action.key] = jr.STARTED
         try:
-            result, adopted = await self._handle(action)
+            result, adopted = await self._apply(
+                action.key, action.type, action.payload, action.depends_on
+            )
         except Outcome as outcome:
-            self._record(action, outcome.state, outcome)
+            self._record(action.key, outcome.state, outcome)
             if outcome.state == jr.FAILED and self.options.fail_fast:
-                self._stop = True
-            return
-        except WebexError as err:
-            self._record(action, jr.FAILED, classify(err))
-            if self.options.fail_fast:
                 self._stop = True
             return
         self.results[action.key] = result
@@ -200,15 +169,81 @@ class Executor:
         self.states[action.key] = jr.SUCCEEDED
         self._tick()
 
+    # ------------------------------------------------------------ rollback
+
+    async def undo(self, steps: Sequence[Undo]) -> UndoResult:
+        """Run inverse steps one at a time, in the order given (newest first).
+
+        An action becomes ``rolled_back``, or keeps ``succeeded`` with a
+        ``rollback_failed`` event saying why; an inverse Webex does not offer is
+        noted ``rollback_skipped`` and never attempted.
+        """
+        self._read_journal()
+        out = UndoResult()
+        for step in steps:  # one at a time: dependents go before what they need
+            handler = self.handlers.get(step.type)
+            if handler is not None and handler.left_in_place:
+                out.left[step.key] = handler.left_in_place
+                self.journal.note(step.key, self.run_id, jr.ROLLBACK_SKIPPED, handler.left_in_place)
+                continue
+            self.journal.note(step.key, self.run_id, jr.ROLLBACK_STARTED, step.type)
+            try:
+                await self._apply(step.key, step.type, step.payload)
+            except Outcome as outcome:
+                out.failed[step.key] = outcome.message
+                self.journal.note(step.key, self.run_id, jr.ROLLBACK_FAILED, outcome.message)
+                continue
+            self.journal.roll_back(step.key, self.run_id)
+            self.states[step.key] = jr.ROLLED_BACK
+            out.done.append(step.key)
+            self._tick()
+        return out
+
+    # ------------------------------------------------------------ one step
+
+    async def _apply(
+        self,
+        key: str,
+        action_type: str,
+        payload: dict[str, Any],
+        depends_on: tuple[str, ...] = (),
+    ) -> Result:
+        """The handler of ``action_type`` on the resolved payload; failures as Outcome."""
+        handler = self.handlers.get(action_type)
+        if handler is None:
+            raise Outcome(jr.FAILED, f"unknown action type {action_type}", "unknown_action")
+        resolved = self.resolve(payload)
+        for name in handler.requires:
+            if not resolved.get(name):
+                raise Outcome(
+                    jr.FAILED,
+                    f"{action_type}: the journal has no {name}; nothing to do",
+                    "unresolved",
+                )
+        ctx = Context(
+            self.webex,
+            self.options,
+            key,
+            depends_on,
+            sent=self.sent.setdefault(key, []),
+            mark_sent=lambda detail: self.journal.create_sent(key, self.run_id, detail),
+            mark_refused=lambda why: self.journal.create_refused(key, self.run_id, why),
+            action=self.journal.get,
+        )
+        try:
+            return await handler.run(ctx, resolved)
+        except WebexError as err:
+            raise classify(err) from err
+
     def _record(
-        self, action: Action, state: str, outcome: Outcome | None = None, message: str = ""
+        self, key: str, state: str, outcome: Outcome | None = None, message: str = ""
     ) -> None:
         if state == jr.SKIPPED:
-            self.journal.skip(action.key, self.run_id, message)
+            self.journal.skip(key, self.run_id, message)
         elif state == jr.PARKED:
             assert outcome is not None
             self.journal.park(
-                action.key,
+                key,
                 self.run_id,
                 outcome.code or "parked",
                 outcome.message,
@@ -216,18 +251,18 @@ class Executor:
                 tracking_id=outcome.tracking_id,
             )
             if outcome.result:
-                self.results[action.key] = outcome.result
+                self.results[key] = outcome.result
         else:
             assert outcome is not None
             self.journal.fail(
-                action.key,
+                key,
                 self.run_id,
                 outcome.kind,
                 outcome.code,
                 outcome.message,
                 tracking_id=outcome.tracking_id,
             )
-        self.states[action.key] = state
+        self.states[key] = state
         self._tick()
 
     def _tick(self) -> None:
@@ -237,6 +272,11 @@ class Executor:
     # ------------------------------------------------------------ references
 
     def resolve(self, value: Any) -> Any:
+        """A payload with every ``$ref`` replaced by the result it names.
+
+        A reference to a result the journal lacks fails the step, forward or
+        inverse alike: guessing would send a request about nothing.
+        """
         if is_ref(value):
             source = self.results.get(value["$ref"])
             if source is None or value["field"] not in source:
@@ -252,228 +292,6 @@ class Executor:
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
-
-    # ------------------------------------------------------------ handlers
-
-    async def _handle(self, action: Action) -> tuple[dict[str, Any], bool]:
-        payload = self.resolve(action.payload)
-        if action.type == CREATE_CUSTOMER:
-            return await self._create_customer(payload)
-        if action.type == AWAIT_CUSTOMER:
-            return await self._await_customer(action, payload), False
-        if action.type == CREATE_LOCATION:
-            return await self._create_location(payload)
-        if action.type == ADD_NUMBERS:
-            return await self._add_numbers(payload)
-        if action.type == CREATE_SUBSCRIBER:
-            return await self._create_subscriber(payload)
-        # Issue #7: workspaces and devices live in load/devices.py (which imports this one).
-        from migrate.load.devices import HANDLERS as DEVICE_HANDLERS
-
-        extra = DEVICE_HANDLERS.get(action.type)
-        if extra is not None:
-            return await extra(self, payload)
-        raise Outcome(jr.FAILED, f"unknown action type {action.type}", "unknown_action")
-
-    async def _create_or_adopt(
-        self, lookup: Callable[[], Awaitable[T | None]], create: Callable[[], Awaitable[T]]
-    ) -> tuple[T, bool]:
-        """Look, create, and when the answer is lost look again before trying again.
-
-        A create is repeated only after a lookup proved the object does not
-        exist, so an ambiguous POST can never make a duplicate.
-        """
-        found = await lookup()
-        if found is not None:
-            return found, True
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                return await create(), False
-            except WebexError as err:
-                if not err.ambiguous or attempt == CREATE_ATTEMPTS:
-                    raise
-            found = await lookup()
-            if found is not None:
-                return found, True
-            await asyncio.sleep(min(2.0, self.options.backoff_s * 2**attempt))
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-    async def _create_customer(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        body = payload["body"]
-        on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
-        wholesale = self.webex.wholesale
-
-        async def lookup() -> str | None:
-            found = await wholesale.find_customer(body["externalId"], on_behalf_of=on_behalf)
-            return found.id if found is not None else None
-
-        async def create() -> str:
-            return await wholesale.provision_customer(body, on_behalf_of=on_behalf)
-
-        customer_id, adopted = await self._create_or_adopt(lookup, create)
-        return {"customerId": customer_id}, adopted
-
-    async def _await_customer(self, action: Action, payload: dict[str, Any]) -> dict[str, Any]:
-        customer_id = payload["customerId"]
-        on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
-        opts = self.options
-        customer = await self.webex.wholesale.wait_for_customer(
-            customer_id,
-            timeout=opts.poll_timeout,
-            interval=opts.poll_interval,
-            max_interval=opts.poll_max_interval,
-            on_behalf_of=on_behalf,
-        )
-        if customer.status == PARKED_CUSTOMER:
-            raise Outcome(
-                jr.PARKED,
-                "Cisco's Restricted/Denied Persons review (up to 72 h); "
-                "`migrate retry` polls it again",
-                PARKED_CUSTOMER,
-                "parked",
-                result={"customerId": customer_id},
-            )
-        if customer.status != "provisioned" or not customer.org_id:
-            detail = (
-                "; ".join(
-                    f"{e.get('package', '')} {e.get('errorCode', '')} "
-                    f"{e.get('description', '')}".strip()
-                    for e in customer.errors
-                )
-                or "no detail"
-            )
-            raise Outcome(
-                jr.FAILED,
-                f"customer ended {customer.status}: {detail}",
-                customer.status,
-                "terminal",
-                result={"customerId": customer_id},
-            )
-        first_name = None
-        locations = [loc async for loc in self.webex.calling.list_locations(customer.org_id)]
-        if payload.get("firstLocation"):
-            first_name = self._first_location_name(action)
-        chosen = next(
-            (loc for loc in locations if first_name and loc.name == first_name),
-            locations[0] if locations else None,
-        )
-        result = {"customerId": customer_id, "orgId": customer.org_id}
-        if chosen is not None:
-            result["locationId"] = chosen.id
-        return result
-
-    def _first_location_name(self, action: Action) -> str | None:
-        create = self._plan_action(action.depends_on[0]) if action.depends_on else None
-        if create is None:
-            return None
-        location = (
-            create.payload.get("body", {})
-            .get("provisioningParameters", {})
-            .get("calling", {})
-            .get("location", {})
-        )
-        name = location.get("name")
-        return str(name) if name else None
-
-    def _plan_action(self, key: str) -> JournalAction | None:
-        return self.journal.get(key)
-
-    async def _create_location(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        org_id, body = payload["orgId"], payload["body"]
-        calling = self.webex.calling
-
-        async def lookup() -> str | None:
-            async for loc in calling.list_locations(org_id, name=body["name"]):
-                if loc.name == body["name"]:
-                    return loc.id
-            return None
-
-        async def create() -> str:
-            return await calling.create_location(org_id, body)
-
-        location_id, adopted = await self._create_or_adopt(lookup, create)
-
-        async def enabled() -> bool | None:
-            async for loc in calling.list_calling_locations(org_id):
-                if loc.id == location_id:
-                    return True
-            return None
-
-        async def enable() -> bool:
-            try:
-                request: Any = {"id": location_id, **body}
-                await calling.enable_location_for_calling(org_id, request)
-            except WebexError as err:
-                # Enabled between our look and our request (another run): success here.
-                if err.status != 409:
-                    raise
-            return True
-
-        await self._create_or_adopt(enabled, enable)
-        return {"locationId": location_id, "orgId": org_id}, adopted
-
-    async def _add_numbers(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        org_id, location_id = payload["orgId"], payload["locationId"]
-        wanted = list(payload["body"]["phoneNumbers"])
-        calling = self.webex.calling
-
-        async def present() -> set[str]:
-            return {
-                n.phone_number async for n in calling.list_numbers(org_id, location_id=location_id)
-            }
-
-        before = await present()
-        missing = [n for n in wanted if n not in before]
-
-        async def all_there() -> bool | None:
-            return True if set(wanted) <= await present() else None
-
-        async def add() -> bool:
-            now = await present()
-            todo = [n for n in wanted if n not in now]  # after a lost answer: only the rest
-            if todo:
-                await calling.add_numbers(
-                    org_id, location_id, todo, state=payload["body"].get("state", "ACTIVE")
-                )
-            return True
-
-        if missing:
-            await self._create_or_adopt(all_there, add)
-        return {
-            "added": missing,
-            "adopted": [n for n in wanted if n in before],
-            "locationId": location_id,
-        }, not missing
-
-    async def _create_subscriber(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        body = payload["body"]
-        on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
-        wholesale = self.webex.wholesale
-
-        async def lookup() -> Subscriber | None:
-            return await wholesale.find_subscriber(
-                body["customerId"], body["email"], on_behalf_of=on_behalf
-            )
-
-        async def create() -> Subscriber:
-            return await wholesale.provision_subscriber(body, on_behalf_of=on_behalf)
-
-        found, adopted = await self._create_or_adopt(lookup, create)
-        result = {
-            "subscriberId": found.id,
-            "personId": found.person_id,
-            "customerId": body["customerId"],
-        }
-        if found.status == PARKED_SUBSCRIBER:
-            raise Outcome(
-                jr.PARKED,
-                "waiting for the user to accept the move of an existing "
-                "Webex account (consent email)",
-                PARKED_SUBSCRIBER,
-                "parked",
-                result=result,
-            )
-        return result, adopted
 
 
 def journal_actions(actions: list[Action]) -> list[JournalAction]:

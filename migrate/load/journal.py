@@ -32,6 +32,15 @@ ROLLED_BACK = "rolled_back"
 STATES = (PENDING, STARTED, SUCCEEDED, FAILED, SKIPPED, PARKED, ROLLED_BACK)
 # What `retry` picks up again.
 RETRYABLE = (FAILED, SKIPPED, PARKED)
+# Events that change no state. CREATE_SENT is committed before a create goes out: an
+# object a later lookup finds is then ours, not adopted, even when the answer was lost
+# or the process died waiting for it.
+CREATE_SENT = "create_sent"
+# A definite refusal of that create (4xx): it made nothing, so it makes nothing ours.
+CREATE_REFUSED = "create_refused"
+ROLLBACK_STARTED = "rollback_started"
+ROLLBACK_FAILED = "rollback_failed"
+ROLLBACK_SKIPPED = "rollback_skipped"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -72,6 +81,7 @@ CREATE TABLE IF NOT EXISTS events (
     at TEXT NOT NULL,
     detail TEXT
 );
+CREATE INDEX IF NOT EXISTS events_key ON events (key, state);
 """
 
 
@@ -289,6 +299,41 @@ class Journal:
             "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
             (run_id, key, what, _now(), detail),
         )
+
+    def create_sent(self, key: str, run_id: int, detail: Any = None) -> None:
+        """Committed before a create is sent: whatever a lookup finds afterwards is ours."""
+        self.note(key, run_id, CREATE_SENT, _dumps(detail))
+
+    def create_refused(self, key: str, run_id: int, detail: str) -> None:
+        """Webex answered the last create sent for ``key`` with a refusal: nothing was made."""
+        self.note(key, run_id, CREATE_REFUSED, detail)
+
+    def creates_sent(self, key: str) -> list[Any]:
+        """The detail of every create sent for ``key`` that was not refused, any run."""
+        return self._creates(key).get(key, [])
+
+    def all_creates_sent(self) -> dict[str, list[Any]]:
+        """:meth:`creates_sent` of every action at once (one read for a whole run)."""
+        return {key: sent for key, sent in self._creates().items() if sent}
+
+    def created_keys(self) -> set[str]:
+        """Actions a create was sent for and not refused: what they found is the load's."""
+        return {key for key, sent in self._creates().items() if sent}
+
+    def _creates(self, key: str | None = None) -> dict[str, list[Any]]:
+        sql = "SELECT key, state, detail FROM events WHERE state IN (?, ?)"
+        params: list[str] = [CREATE_SENT, CREATE_REFUSED]
+        if key is not None:
+            sql += " AND key = ?"
+            params.append(key)
+        sent: dict[str, list[Any]] = {}
+        for row_key, state, detail in self._db.execute(sql + " ORDER BY id", params):
+            pending = sent.setdefault(row_key, [])
+            if state == CREATE_SENT:
+                pending.append(json.loads(detail) if detail else None)
+            elif pending:
+                pending.pop()
+        return sent
 
     def succeeded_at(self) -> dict[str, tuple[str, int]]:
         """When (and in which run) each action last succeeded, from the events."""

@@ -1,62 +1,24 @@
 """``migrate rollback``: undo what the journal says this toolkit created, newest first.
 
-Only actions that *created* something are undone: an adopted object
-(it existed before the load) is never touched, nor is anything the journal
-does not know. Each inverse is journaled like a load step: the action
-becomes ``rolled_back``, or keeps ``succeeded`` with a ``rollback_failed``
-event saying why.
+Only actions that *created* something are undone: an adopted object (a
+lookup found it before any create was sent for it) is never touched, nor is
+anything the journal does not know. The inverse steps run through the load's
+executor, so references resolve and transitions are journaled the same way:
+the action becomes ``rolled_back``, or keeps ``succeeded`` with a
+``rollback_failed`` event saying why.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from migrate.errors import InputError
 from migrate.load import journal as jr
-from migrate.load.devices import INVERSE_HANDLERS as DEVICE_INVERSES
-from migrate.load.journal import Journal, JournalAction
-from migrate.plan.actions import is_ref
-from migrate.webex import Webex, WebexError, WebexNotFound
-
-InverseHandler = Callable[[Webex, dict[str, Any]], Awaitable[None]]
-
-
-async def _remove_subscriber(webex: Webex, inverse: dict[str, Any]) -> None:
-    with contextlib.suppress(WebexNotFound):  # already gone: the goal is reached
-        await webex.wholesale.remove_subscriber(inverse["subscriberId"])
-
-
-async def _remove_numbers(webex: Webex, inverse: dict[str, Any]) -> None:
-    numbers = list(inverse.get("phoneNumbers") or [])
-    if numbers:
-        await webex.calling.remove_numbers(inverse["orgId"], inverse["locationId"], numbers)
-
-
-async def _remove_customer(webex: Webex, inverse: dict[str, Any]) -> None:
-    try:
-        await webex.wholesale.remove_customer(inverse["customerId"])
-        # Removal is asynchronous (202 deleting): done when the customer is gone.
-        await webex.wholesale.wait_for_customer(
-            inverse["customerId"], interval=0.05, max_interval=2.0, timeout=300
-        )
-    except WebexNotFound:
-        return
-
-
-INVERSE_HANDLERS: dict[str, InverseHandler] = {
-    "remove_subscriber": _remove_subscriber,
-    "remove_numbers": _remove_numbers,
-    "remove_customer": _remove_customer,
-    **DEVICE_INVERSES,  # issue #7: delete_device, delete_workspace
-}
-# Inverses the API does not offer: listed, never attempted.
-NOT_UNDOABLE = {
-    "delete_location": "Webex offers no location delete this toolkit relies on; the location "
-    "goes with its customer's removal",
-}
+from migrate.load.executor import Executor, LoadOptions, Undo
+from migrate.load.handlers.registry import HANDLERS
+from migrate.load.journal import Journal
+from migrate.webex import Webex
 
 
 @dataclass
@@ -88,6 +50,11 @@ class RollbackResult:
         }
 
 
+def _left_in_place(inverse_type: str) -> str:
+    handler = HANDLERS.get(inverse_type)
+    return handler.left_in_place if handler is not None else ""
+
+
 def choose(
     journal: Journal,
     *,
@@ -108,9 +75,12 @@ def choose(
         actions = [a for a in actions if a.batch == batch]
     else:
         actions = [a for a in actions if when.get(a.key, ("", 0))[1] == run]
+    # A journal written before creates were journaled may say adopted for what a
+    # create of ours made: the create_sent events settle it.
+    ours = journal.created_keys()
     steps = []
     for action in actions:
-        if action.inverse is None or action.adopted:
+        if action.inverse is None or (action.adopted and action.key not in ours):
             continue  # nothing to undo, or not ours to undo
         steps.append(
             Step(
@@ -119,7 +89,7 @@ def choose(
                 action.customer,
                 action.inverse["type"],
                 when.get(action.key, ("", 0))[0],
-                NOT_UNDOABLE.get(action.inverse["type"], ""),
+                _left_in_place(action.inverse["type"]),
                 action.ordinal,
             )
         )
@@ -128,40 +98,17 @@ def choose(
     return sorted(steps, key=lambda s: (s.succeeded_at, s.customer, s.ordinal), reverse=True)
 
 
-def _resolve(value: Any, results: dict[str, dict[str, Any]]) -> Any:
-    if is_ref(value):
-        return (results.get(value["$ref"]) or {}).get(value["field"])
-    if isinstance(value, dict):
-        return {k: _resolve(v, results) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve(v, results) for v in value]
-    return value
-
-
-async def execute(webex: Webex, journal: Journal, steps: list[Step]) -> RollbackResult:
+async def execute(
+    webex: Webex, journal: Journal, steps: list[Step], options: LoadOptions | None = None
+) -> RollbackResult:
+    """Run ``steps`` (from :func:`choose`) as one journaled ``rollback`` run."""
     result = RollbackResult(steps)
     result.run_id = run_id = journal.begin_run("rollback", None)
-    results = {a.key: a.result or {} for a in journal.actions() if a.result}
-    by_key: dict[str, JournalAction] = {a.key: a for a in journal.actions()}
-    for step in steps:  # newest first, one at a time: dependents go before what they need
-        if step.note:
-            result.left[step.key] = step.note
-            journal.note(step.key, run_id, "rollback_skipped", step.note)
-            continue
-        inverse = _resolve(by_key[step.key].inverse, results)
-        handler = INVERSE_HANDLERS.get(step.inverse_type)
-        if handler is None:
-            message = f"no handler for {step.inverse_type}"
-            result.failed[step.key] = message
-            journal.note(step.key, run_id, "rollback_failed", message)
-            continue
-        try:
-            await handler(webex, inverse)
-        except WebexError as err:
-            result.failed[step.key] = str(err)
-            journal.note(step.key, run_id, "rollback_failed", str(err))
-            continue
-        journal.roll_back(step.key, run_id)
-        result.done.append(step.key)
+    inverses = {a.key: a.inverse for a in journal.actions() if a.inverse is not None}
+    executor = Executor(webex, journal, run_id, options)
+    undone = await executor.undo(
+        [Undo(step.key, step.inverse_type, inverses[step.key]) for step in steps]
+    )
+    result.done, result.failed, result.left = undone.done, undone.failed, undone.left
     journal.end_run(run_id, "partial" if result.failed else "done")
     return result

@@ -17,8 +17,8 @@ AWAIT_CUSTOMER = "await_customer"
 CREATE_LOCATION = "create_location"
 ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
-CREATE_WORKSPACE = "create_workspace"  # issue #7: a place → a Webex Calling workspace
-CREATE_DEVICE = "create_device"  # issue #7: a phone by MAC for a person or a workspace
+CREATE_WORKSPACE = "create_workspace"  # a place → a Webex Calling workspace
+CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
 TYPES = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
@@ -29,15 +29,22 @@ TYPES = (
     CREATE_DEVICE,
 )
 
+REMOVE_CUSTOMER = "remove_customer"
+DELETE_LOCATION = "delete_location"
+REMOVE_NUMBERS = "remove_numbers"
+REMOVE_SUBSCRIBER = "remove_subscriber"
+DELETE_WORKSPACE = "delete_workspace"
+DELETE_DEVICE = "delete_device"
+
 # The inverse of each action type, as rollback will run it (newest first).
-INVERSES = {
-    CREATE_CUSTOMER: "remove_customer",
+INVERSES: dict[str, str | None] = {
+    CREATE_CUSTOMER: REMOVE_CUSTOMER,
     AWAIT_CUSTOMER: None,  # waiting has nothing to undo
-    CREATE_LOCATION: "delete_location",
-    ADD_NUMBERS: "remove_numbers",
-    CREATE_SUBSCRIBER: "remove_subscriber",
-    CREATE_WORKSPACE: "delete_workspace",
-    CREATE_DEVICE: "delete_device",
+    CREATE_LOCATION: DELETE_LOCATION,
+    ADD_NUMBERS: REMOVE_NUMBERS,
+    CREATE_SUBSCRIBER: REMOVE_SUBSCRIBER,
+    CREATE_WORKSPACE: DELETE_WORKSPACE,
+    CREATE_DEVICE: DELETE_DEVICE,
 }
 
 

@@ -1,0 +1,113 @@
+"""Customers: provision by ``externalId``, wait for provisioning, remove.
+
+The customer is looked up by its ``externalId`` before the create; its
+provisioning is asynchronous (202 + ``Location``), so ``await_customer``
+polls it and parks it while Cisco's Restricted/Denied Persons review runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrate.load import journal as jr
+from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
+from migrate.plan.actions import AWAIT_CUSTOMER, CREATE_CUSTOMER, REMOVE_CUSTOMER
+from migrate.webex import WebexNotFound
+
+PARKED_CUSTOMER = "pending_rpl_review"
+
+
+async def create_customer(ctx: Context, payload: dict[str, Any]) -> Result:
+    body = payload["body"]
+    on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
+    wholesale = ctx.webex.wholesale
+
+    async def lookup() -> str | None:
+        found = await wholesale.find_customer(body["externalId"], on_behalf_of=on_behalf)
+        return found.id if found is not None else None
+
+    async def create() -> str:
+        return await wholesale.provision_customer(body, on_behalf_of=on_behalf)
+
+    customer_id, adopted = await look_create_look(ctx, lookup, create)
+    return {"customerId": customer_id}, adopted
+
+
+def _first_location_name(ctx: Context) -> str | None:
+    # The location the customer was provisioned with is named in its create's payload.
+    create = ctx.action(ctx.depends_on[0]) if ctx.depends_on else None
+    if create is None:
+        return None
+    location = (
+        create.payload.get("body", {})
+        .get("provisioningParameters", {})
+        .get("calling", {})
+        .get("location", {})
+    )
+    name = location.get("name")
+    return str(name) if name else None
+
+
+async def await_customer(ctx: Context, payload: dict[str, Any]) -> Result:
+    customer_id = payload["customerId"]
+    on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
+    opts = ctx.options
+    customer = await ctx.webex.wholesale.wait_for_customer(
+        customer_id,
+        timeout=opts.poll_timeout,
+        interval=opts.poll_interval,
+        max_interval=opts.poll_max_interval,
+        on_behalf_of=on_behalf,
+    )
+    if customer.status == PARKED_CUSTOMER:
+        raise Outcome(
+            jr.PARKED,
+            "Cisco's Restricted/Denied Persons review (up to 72 h); `migrate retry` polls it again",
+            PARKED_CUSTOMER,
+            "parked",
+            result={"customerId": customer_id},
+        )
+    if customer.status != "provisioned" or not customer.org_id:
+        detail = (
+            "; ".join(
+                f"{e.get('package', '')} {e.get('errorCode', '')} "
+                f"{e.get('description', '')}".strip()
+                for e in customer.errors
+            )
+            or "no detail"
+        )
+        raise Outcome(
+            jr.FAILED,
+            f"customer ended {customer.status}: {detail}",
+            customer.status,
+            "terminal",
+            result={"customerId": customer_id},
+        )
+    locations = [loc async for loc in ctx.webex.calling.list_locations(customer.org_id)]
+    first_name = _first_location_name(ctx) if payload.get("firstLocation") else None
+    chosen = next(
+        (loc for loc in locations if first_name and loc.name == first_name),
+        locations[0] if locations else None,
+    )
+    result = {"customerId": customer_id, "orgId": customer.org_id}
+    if chosen is not None:
+        result["locationId"] = chosen.id
+    return result, False
+
+
+async def remove_customer(ctx: Context, inverse: dict[str, Any]) -> Result:
+    wholesale = ctx.webex.wholesale
+    try:
+        await wholesale.remove_customer(inverse["customerId"])
+        # Removal is asynchronous (202 deleting): done when the customer is gone.
+        await wholesale.wait_for_customer(
+            inverse["customerId"], interval=0.05, max_interval=2.0, timeout=300
+        )
+    except WebexNotFound:
+        pass  # gone: the goal is reached
+    return {}, False
+
+
+CREATE = Handler(CREATE_CUSTOMER, create_customer, inverse=REMOVE_CUSTOMER)
+AWAIT = Handler(AWAIT_CUSTOMER, await_customer)
+REMOVE = Handler(REMOVE_CUSTOMER, remove_customer, requires=("customerId",))

@@ -1,0 +1,68 @@
+"""Numbers: added to a location (only those not there yet), removed on rollback.
+
+A number is the load's when it was missing at the first look or was in an
+add the journal says was sent (an add whose answer was lost, or a run killed
+after sending it); the others were there before and are adopted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrate.load.handlers.base import Context, Handler, Result, look_create_look
+from migrate.plan.actions import ADD_NUMBERS, REMOVE_NUMBERS
+from migrate.webex import WebexNotFound
+
+
+async def _present(ctx: Context, org_id: str, location_id: str) -> set[str]:
+    calling = ctx.webex.calling
+    return {n.phone_number async for n in calling.list_numbers(org_id, location_id=location_id)}
+
+
+async def add_numbers(ctx: Context, payload: dict[str, Any]) -> Result:
+    org_id, location_id = payload["orgId"], payload["locationId"]
+    wanted = list(payload["body"]["phoneNumbers"])
+    sent_before = {n for numbers in ctx.sent for n in (numbers or [])}
+    before = await _present(ctx, org_id, location_id)
+    missing = [n for n in wanted if n not in before]
+
+    async def all_there() -> bool | None:
+        return True if set(wanted) <= await _present(ctx, org_id, location_id) else None
+
+    async def add() -> bool:
+        now = await _present(ctx, org_id, location_id)
+        todo = [n for n in wanted if n not in now]  # after a lost answer: only the rest
+        if todo:
+            await ctx.webex.calling.add_numbers(
+                org_id, location_id, todo, state=payload["body"].get("state", "ACTIVE")
+            )
+        return True
+
+    if missing:
+        await look_create_look(ctx, all_there, add, detail=lambda: missing)
+    ours = [n for n in wanted if n in missing or n in sent_before]
+    return {
+        "added": ours,
+        "adopted": [n for n in wanted if n not in ours],
+        "locationId": location_id,
+    }, not ours
+
+
+async def remove_numbers(ctx: Context, inverse: dict[str, Any]) -> Result:
+    org_id, location_id = inverse["orgId"], inverse["locationId"]
+    numbers = list(inverse.get("phoneNumbers") or [])
+    if not numbers:
+        return {}, False
+    try:
+        await ctx.webex.calling.remove_numbers(org_id, location_id, numbers)
+    except WebexNotFound:
+        # Some are gone already (a repeat of a removal whose answer was lost): the rest.
+        left = await _present(ctx, org_id, location_id)
+        rest = [n for n in numbers if n in left]
+        if rest:
+            await ctx.webex.calling.remove_numbers(org_id, location_id, rest)
+    return {}, False
+
+
+ADD = Handler(ADD_NUMBERS, add_numbers, inverse=REMOVE_NUMBERS)
+REMOVE = Handler(REMOVE_NUMBERS, remove_numbers, requires=("orgId", "locationId"))
