@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from migrate.load import journal as jr
 from migrate.load import rollback
@@ -21,7 +22,7 @@ from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.webex import Webex
-from tests.migration_helpers import GROUP_CONFIG, SAMPLES, invoke, stage
+from tests.migration_helpers import GROUP_CONFIG, SAMPLES, common, invoke, stage
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +209,30 @@ def test_dry_run_of_a_rollback_records_exactly_what_the_rollback_sends(workspace
     dry = [(r.method, r.path) for r in found.recorded]
     assert dry == sent  # the same requests, in the same order, with the same ids
     assert snapshot(sandbox)["customers"] != before["customers"]
+
+
+def test_cli_rollback_dry_run_writes_the_recorded_requests_then_the_real_one_sends_them(
+    workspace: Path,
+) -> None:
+    """Through the command line: the workbook lists the writes, and a rollback with --yes
+    then undoes exactly the steps the dry-run went through."""
+    args = [*common(workspace), "--sandbox"]
+    code, _out, err = invoke("load", *args, "--poll-interval", "0.001")
+    assert code == 0, err
+    with Journal(workspace / "w") as journal:
+        customer = sorted(a.customer for a in journal.actions())[0]
+    code, out, err = invoke("rollback", *args, "--customer", customer, "--dry-run", "--json")
+    assert code == 0, err
+    dry = json.loads(out)
+    assert dry["dry_run"] is True and dry["writes"] == len(dry["requests"]) > 0
+    assert {r["method"] for r in dry["requests"]} == {"DELETE"}
+    book = load_workbook(workspace / "r" / "rollback-dry-run.xlsx", read_only=True)
+    rows = list(book["Requests"].iter_rows(values_only=True))
+    assert len(rows) - 1 == dry["writes"]
+    # Nothing was undone by the dry-run: the journal still says succeeded.
+    with Journal(workspace / "w") as journal:
+        assert not any(a.state == jr.ROLLED_BACK for a in journal.actions())
+    code, out, err = invoke("rollback", *args, "--customer", customer, "--yes", "--json")
+    assert code == 0, err
+    real = json.loads(out)
+    assert sorted(real["rolled_back"]) == sorted(s["key"] for s in dry["steps"] if not s["note"])

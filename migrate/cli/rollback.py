@@ -16,7 +16,16 @@ def render(settings: Settings, outcome: RollbackOutcome) -> None:
         f"  {s.inverse_type:<18} {s.key}" + (f"  (left: {s.note})" if s.note else "") for s in steps
     ]
     done = outcome.done
-    if done is None:
+    rehearsed = outcome.rehearsed
+    if rehearsed is not None:
+        lines = [
+            f"rollback --dry-run: {len(steps)} steps; would send "
+            f"{len(rehearsed.recorded)} write requests ({rehearsed.reads_sent} reads sent)",
+            *listing,
+            *[f"  would fail {key}: {why}" for key, why in rehearsed.rollback.failed.items()],
+            f"report: {outcome.report}",
+        ]
+    elif done is None:
         verb = "would undo" if steps else "nothing to undo"
         lines = [
             f"rollback {verb}: {len(steps)} steps",
@@ -38,7 +47,11 @@ def render(settings: Settings, outcome: RollbackOutcome) -> None:
 @click.option("--batch", type=int, default=None, help="Undo one load batch.")
 @click.option("--run", "run_id", type=int, default=None, help="Undo one load run.")
 @click.option("--yes", is_flag=True, help="Really do it (without it: only show the list).")
-@click.option("--dry-run", is_flag=True, help="Show what would be undone; send nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Send reads only; list every write it would send (rollback-dry-run.xlsx).",
+)
 @common_options
 def command(
     customer: str | None,

@@ -14,6 +14,8 @@ from migrate.reports.xlsx import Column, ReportWriter
 
 
 def outcome(action: JournalAction) -> str:
+    if action.state == "rolled_back":
+        return "would undo"
     if action.state == "succeeded":
         return "would adopt" if action.adopted else "would create"
     return f"would be {action.state}"
