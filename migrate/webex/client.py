@@ -252,7 +252,7 @@ class WebexClient:
                         extra=f" (gave up after {throttled} throttled attempts)",
                     )
                 wait = min(wait, self.retry.max_retry_after)
-                if self.retry.throttle_jitter > 0:
+                if hold_all and self.retry.throttle_jitter > 0:
                     wait += self._rng.uniform(0, self.retry.throttle_jitter)
                 if hold_all:
                     self._resume_at = max(self._resume_at, loop.time() + wait)
