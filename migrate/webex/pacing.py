@@ -71,7 +71,7 @@ class Pacer:
                 self._successes.popleft()
         horizon = now - max(EVIDENCE_S, RATE_WINDOW_S)
         while self._answers and (
-            len(self._answers) > max(EVIDENCE, 1) * 8 or self._answers[0][0] < horizon
+            len(self._answers) > EVIDENCE * 8 or self._answers[0][0] < horizon
         ):
             self._answers.popleft()
 
@@ -89,7 +89,7 @@ class Pacer:
         """Successes per second while the server refused more than ``over``: a token bucket
         is empty all that stretch, so what got through is exactly its refill rate."""
         start: float | None = None
-        ok = refused = 0
+        ok = refused = accepted = 0
         since_cut = list(self._answers)[-self._since_cut :] if self._since_cut else []
         later = now
         for t, was_refused in reversed(since_cut):
@@ -110,6 +110,7 @@ class Pacer:
         return ok / RATE_WINDOW_S
 
     def _learn_steady_share(self) -> None:
+        """Once the pace set by a cut has EVIDENCE answers, their refused share is noise."""
         if not self._measuring or self._since_cut < EVIDENCE:
             return
         self._measuring = False
