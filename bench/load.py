@@ -7,12 +7,17 @@
 (b) a rate limit of 6,000 requests per minute: the sustained request rate as
     a fraction of the limit (target ≥ 0.9), 429 answers as a share of all
     requests (target ≤ 2 %), and failed actions (target 0).
+(c) the same plan with 5 % of answers 429s at random (``--faults 429=0.05``)
+    against none, same latency as (a): runs alternate (clean, faulted, clean,
+    ...) so that the machine's drift hits both alike, and the medians' ratio is
+    printed (target ≤ 1.5). With ``--faulted-rate-limit`` both sides also have
+    (b)'s rate limit, which is where pacing and random 429s meet.
 
 The loader runs as the real command (`migrate load`) in its own process; the
 sandbox is `migrate sandbox serve` in another. The model is written directly
 (100 customers of 20 users each), so the figures measure the loader alone.
 
-    python bench/load.py [--customers 100] [--users 20] [--concurrency 20]
+    python bench/load.py [--customers 100] [--users 20] [--concurrency 20] [--faulted-runs 3]
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -157,6 +163,40 @@ def one_load(
     return migrate(*args)
 
 
+def faulted_vs_clean(
+    base: Path, runs: int, concurrency: int, server_args: list[str]
+) -> dict[str, Any]:
+    """Alternating clean and faulted loads of the same plan; medians of their times."""
+    seconds: dict[str, list[float]] = {"clean": [], "faulted": []}
+    throttled: list[int] = []
+    failed = 0
+    for i in range(runs):
+        for kind in ("clean", "faulted"):
+            faults = f"429=0.05,seed={i + 1}" if kind == "faulted" else f"seed={i + 1}"
+            server, url = serve(*server_args, "--faults", faults)
+            try:
+                result = one_load(base, f"c-{kind}-{i}", url, concurrency)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            seconds[kind].append(result["seconds"])
+            failed += result["counts"]["failed"]
+            if kind == "faulted":
+                throttled.append(result.get("throttled", 0))
+    clean = statistics.median(seconds["clean"])
+    faulted = statistics.median(seconds["faulted"])
+    return {
+        "c_runs_each": runs,
+        "c_clean_seconds": [round(x, 2) for x in seconds["clean"]],
+        "c_faulted_seconds": [round(x, 2) for x in seconds["faulted"]],
+        "c_faulted_429s": throttled,
+        "c_clean_median_s": round(clean, 2),
+        "c_faulted_median_s": round(faulted, 2),
+        "c_ratio": round(faulted / clean, 3),
+        "c_failed": failed,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100)
@@ -164,6 +204,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--rate-per-min", type=float, default=6000.0)
+    parser.add_argument("--faulted-runs", type=int, default=3, help="(c) runs of each kind")
+    parser.add_argument(
+        "--faulted-rate-limit", action="store_true", help="(c) with (b)'s rate limit too"
+    )
+    parser.add_argument("--only", choices=("a", "b", "c"), default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
         base = Path(scratch)
@@ -172,58 +217,68 @@ def main() -> None:
             "plan", "-w", str(base / "template"), "--reports", str(base / "plan-reports")
         )
         latency = args.latency_ms / 1000.0
+        out: dict[str, Any] = {
+            "bench": "load",
+            "actions": sum(v for k, v in plan["counts"].items() if k != "left_alone"),
+        }
+        targets: dict[str, float] = {}
 
-        server, url = serve("--latency-ms", str(args.latency_ms))
-        try:
-            fast = one_load(base, "a", url, args.concurrency)
-            slow = one_load(base, "a1", url, 1, batch=max(1, args.customers // 20))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        rate_a = fast["requests"] / fast["seconds"]
-        rate_1 = slow["requests"] / slow["seconds"]
+        if args.only in (None, "a"):
+            server, url = serve("--latency-ms", str(args.latency_ms))
+            try:
+                fast = one_load(base, "a", url, args.concurrency)
+                slow = one_load(base, "a1", url, 1, batch=max(1, args.customers // 20))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            rate_a = fast["requests"] / fast["seconds"]
+            rate_1 = slow["requests"] / slow["seconds"]
+            out |= {
+                "a_concurrency": args.concurrency,
+                "a_latency_ms": args.latency_ms,
+                "a_requests": fast["requests"],
+                "a_seconds": round(fast["seconds"], 2),
+                "a_req_per_s": round(rate_a, 1),
+                "a_ideal_req_per_s": round(args.concurrency / latency, 1),
+                "a_fraction_of_ideal": round(rate_a / (args.concurrency / latency), 3),
+                "a_failed": fast["counts"]["failed"],
+                "a_concurrency1_req_per_s": round(rate_1, 1),
+                "a_speedup_over_concurrency1": round(rate_a / rate_1, 1),
+            }
+            targets["a_fraction_of_ideal"] = 0.8
 
-        server, url = serve("--rate-limit", str(args.rate_per_min), "--faults", "seed=1")
-        try:
-            limited = one_load(base, "b", url, args.concurrency)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        sent = limited["requests"]
-        throttled = limited.get("throttled", 0)
-        rate_b = (sent - throttled) / limited["seconds"]
-        print(
-            json.dumps(
-                {
-                    "bench": "load",
-                    "actions": sum(v for k, v in plan["counts"].items() if k != "left_alone"),
-                    "a_concurrency": args.concurrency,
-                    "a_latency_ms": args.latency_ms,
-                    "a_requests": fast["requests"],
-                    "a_seconds": round(fast["seconds"], 2),
-                    "a_req_per_s": round(rate_a, 1),
-                    "a_ideal_req_per_s": round(args.concurrency / latency, 1),
-                    "a_fraction_of_ideal": round(rate_a / (args.concurrency / latency), 3),
-                    "a_failed": fast["counts"]["failed"],
-                    "a_concurrency1_req_per_s": round(rate_1, 1),
-                    "a_speedup_over_concurrency1": round(rate_a / rate_1, 1),
-                    "b_limit_req_per_s": round(args.rate_per_min / 60, 1),
-                    "b_requests": sent,
-                    "b_throttled_429": throttled,
-                    "b_429_share": round(throttled / sent, 4) if sent else None,
-                    "b_seconds": round(limited["seconds"], 2),
-                    "b_req_per_s": round(rate_b, 1),
-                    "b_fraction_of_limit": round(rate_b / (args.rate_per_min / 60), 3),
-                    "b_failed": limited["counts"]["failed"],
-                    "targets": {
-                        "a_fraction_of_ideal": 0.8,
-                        "b_fraction_of_limit": 0.9,
-                        "b_429_share": 0.02,
-                        "b_failed": 0,
-                    },
-                }
-            )
-        )
+        if args.only in (None, "b"):
+            server, url = serve("--rate-limit", str(args.rate_per_min), "--faults", "seed=1")
+            try:
+                limited = one_load(base, "b", url, args.concurrency)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            sent = limited["requests"]
+            throttled = limited.get("throttled", 0)
+            rate_b = (sent - throttled) / limited["seconds"]
+            out |= {
+                "b_limit_req_per_s": round(args.rate_per_min / 60, 1),
+                "b_requests": sent,
+                "b_throttled_429": throttled,
+                "b_429_share": round(throttled / sent, 4) if sent else None,
+                "b_seconds": round(limited["seconds"], 2),
+                "b_req_per_s": round(rate_b, 1),
+                "b_fraction_of_limit": round(rate_b / (args.rate_per_min / 60), 3),
+                "b_failed": limited["counts"]["failed"],
+            }
+            targets |= {"b_fraction_of_limit": 0.9, "b_429_share": 0.02, "b_failed": 0}
+
+        if args.only in (None, "c"):
+            server_args = ["--latency-ms", str(args.latency_ms)]
+            if args.faulted_rate_limit:
+                server_args += ["--rate-limit", str(args.rate_per_min)]
+            out |= {"c_latency_ms": args.latency_ms, "c_rate_limited": args.faulted_rate_limit}
+            out |= faulted_vs_clean(base, args.faulted_runs, args.concurrency, server_args)
+            targets |= {"c_ratio": 1.5, "c_failed": 0}
+
+        out["targets"] = targets
+        print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -74,15 +74,27 @@ EMAIL_PLACEHOLDERS = frozenset({"first", "last", "user", "extension", "domain"})
 
 
 def check_email_template(template: str) -> str | None:
-    """Why ``template`` cannot be used, or None when it can."""
+    """Why ``template`` cannot be used, or None when it can.
+
+    Only bare ``{name}`` placeholders: a format spec (``{first:>99999999}`` pads to
+    100 MB), a conversion (``{first!r}``) or an attribute or index (``{first.x}``,
+    ``{first[0]}``) makes the template a program, not a pattern.
+    """
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None
+        ]
     except ValueError as err:
         return f"broken template: {err}"
-    unknown = names - EMAIL_PLACEHOLDERS
-    if unknown:
-        allowed = ", ".join(sorted(EMAIL_PLACEHOLDERS))
-        return f"unknown placeholder {{{sorted(unknown)[0]}}}; use {allowed}"
+    allowed = ", ".join(f"{{{p}}}" for p in sorted(EMAIL_PLACEHOLDERS))
+    for name, spec, conversion in fields:
+        if spec or conversion:
+            shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            return f"placeholder {{{shown}}} has a format; use plain {allowed}"
+        if name not in EMAIL_PLACEHOLDERS:
+            return f"unknown placeholder {{{name}}}; use {allowed}"
     if "@" not in template:
         return "template has no '@'"
     return None

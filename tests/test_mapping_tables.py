@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from migrate.errors import ConfigError
+from migrate.errors import ConfigError, ExitCode
 from migrate.mapping.tables import load_tables, shipped_dir
+from tests.migration_helpers import CONFIG, SAMPLES, common, invoke
 
 
 def _copy(tmp_path: Path, name: str, text: str) -> Path:
@@ -142,3 +143,65 @@ def test_bad_tables_are_refused(tmp_path: Path, name: str, text: str, expected: 
 def test_missing_mappings_folder(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="mappings folder not found"):
         load_tables(tmp_path / "nope")
+
+
+def test_a_table_that_is_a_folder_is_refused_not_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "maps"
+    (folder / "countries.csv").mkdir(parents=True)
+    with pytest.raises(ConfigError) as caught:
+        load_tables(folder)
+    assert str(caught.value) == f"{folder / 'countries.csv'}: a folder, not a CSV table"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "column", "why"),
+    [
+        ("(a+)+$", "user_agent", "nested quantifier"),
+        ("(?:\\w+\\s?)+x", "user_agent", "nested quantifier"),
+        ("(cisco|cisco )*phone", "device_type", "nested quantifier"),
+        (".*a.*b.*c.*d", "device_type", "4 unbounded quantifiers"),
+    ],
+)
+def test_a_pattern_that_may_backtrack_forever_is_refused(
+    tmp_path: Path, pattern: str, column: str, why: str
+) -> None:
+    cells = {"device_type": "", "user_agent": "", column: pattern}
+    row = f"10,{cells['device_type']},{cells['user_agent']},DMS Cisco 8845,phone\n"
+    folder = _copy(tmp_path, "devices.csv", "order,device_type,user_agent,model,kind\n" + row)
+    with pytest.raises(ConfigError) as caught:
+        load_tables(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'devices.csv'}: row 2: column {column}: pattern")
+    assert why in message and "\n" not in message
+
+
+def test_the_shipped_device_patterns_pass_the_backtracking_check() -> None:
+    tables = load_tables()
+    assert len(tables.devices.rules) > 10
+
+
+def test_an_unterminated_quote_is_refused_with_its_row(tmp_path: Path) -> None:
+    text = 'name,code\nFrance,FR\n"Germany,DE\nItaly,IT\n'
+    folder = _copy(tmp_path, "countries.csv", text)
+    with pytest.raises(ConfigError) as caught:
+        load_tables(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'countries.csv'}: row 3: ")
+    assert "line 3" in message and "quote" in message and "\n" not in message
+
+
+def test_bad_tables_exit_2_with_one_line_from_the_command(tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    root.mkdir()
+    (root / "migrate.toml").write_text(CONFIG)
+    code, _out, err = invoke("extract", *common(root), str(SAMPLES / "acme-enterprise"))
+    assert code == 0, err
+    folder = _copy(tmp_path, "devices.csv", "order,device_type,user_agent,model,kind\n")
+    (folder / "devices.csv").write_text(
+        "order,device_type,user_agent,model,kind\n10,,(a|aa)+$,DMS Cisco 8845,phone\n"
+    )
+    code, _out, err = invoke("map", *common(root), "--mappings", str(folder))
+    assert code == ExitCode.USAGE
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "devices.csv: row 2: column user_agent" in lines[0], err
+    assert "Traceback" not in err

@@ -16,7 +16,6 @@ unless the caller keeps it.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -24,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from migrate.errors import ExitCode, InputError, MigrateError
 from migrate.load import journal as jr
@@ -282,8 +283,40 @@ def _org_ids(workspace: Path) -> dict[str, str]:
 # ---------------------------------------------------------------- reconciling
 
 
-def parse_csv(text: str) -> list[dict[str, str]]:
-    return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+# Columns the reconciliation reads; a report type without one (PARTNER has no
+# CUSTOMER_EXTERNAL_ID) reads it as empty.
+_READ = ("CUSTOMER_EXTERNAL_ID", "SERVICE_NAME", "QUANTITY", "SUBSCRIBER_ID", "WORKSPACE_ID")
+
+
+def read_report(text: str) -> pd.DataFrame:
+    """The report's rows as text columns, plus ``_qty`` (QUANTITY as a number, NaN when it
+    is not one, so that it never equals anything) and ``_id`` (SUBSCRIBER_ID, or
+    WORKSPACE_ID on a workspace's row)."""
+    if not text.strip():
+        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in _READ})
+    else:
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, na_filter=False, index_col=False)
+        except (pd.errors.ParserError, ValueError) as err:
+            raise BillingReportFailed(f"the billing report's CSV cannot be read: {err}") from None
+    frame.attrs["report_columns"] = list(frame.columns)
+    for column in (*_READ, "USER_ID"):
+        if column not in frame.columns:
+            frame[column] = ""
+    quantity_text = frame["QUANTITY"].str.strip().replace("", "0")
+    frame["_qty"] = pd.to_numeric(quantity_text, errors="coerce").astype(float)
+    frame["_id"] = frame["SUBSCRIBER_ID"].where(frame["SUBSCRIBER_ID"] != "", frame["WORKSPACE_ID"])
+    return frame
+
+
+def report_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """The rows as the report has them (its own columns only), kept for billing.xlsx."""
+    columns = frame.attrs["report_columns"]
+    # zip over plain tuples: ~10x faster than to_dict("records") on 100,000 rows.
+    return [
+        dict(zip(columns, values, strict=True))
+        for values in frame[columns].itertuples(index=False, name=None)
+    ]
 
 
 def _status(billed: float | None, expected: float | None) -> str:
@@ -294,11 +327,34 @@ def _status(billed: float | None, expected: float | None) -> str:
     return OK if abs(billed - expected) <= TOLERANCE else DIFFERS
 
 
-def _float(text: str | None) -> float:
-    try:
-        return float(text or 0)
-    except ValueError:
-        return float("nan")  # never equal to anything: shown as a difference
+def _billed(frame: pd.DataFrame, keys: list[str], **last: str) -> pd.DataFrame:
+    """QUANTITY summed per ``keys`` (NaN if any row's is not a number), with the last
+    row's value of each column in ``last``."""
+    grouped = frame.assign(_bad=frame["_qty"].isna()).groupby(keys, sort=False)
+    out = grouped.agg(
+        billed=("_qty", "sum"),
+        bad=("_bad", "any"),
+        **{name: (column, "last") for name, column in last.items()},
+    )
+    out.loc[out["bad"], "billed"] = float("nan")
+    return out.drop(columns="bad")
+
+
+def _joined(billed: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Billed and expected side by side, one row per key either side has, in key order."""
+    if expected.empty:
+        expected = pd.DataFrame(columns=[*keys, "expected"]).set_index(keys)
+    joined = billed.join(expected, how="outer")
+    joined["has_billed"] = joined.index.isin(billed.index)
+    joined["has_expected"] = joined.index.isin(expected.index)
+    return joined.sort_index()
+
+
+def _pairs(row: Any) -> tuple[float | None, float | None]:
+    return (
+        float(row.billed) if row.has_billed else None,
+        float(row.expected) if row.has_expected else None,
+    )
 
 
 def reconcile(
@@ -313,42 +369,46 @@ def reconcile(
     kept: bool = False,
     sub_partner: str | None = None,
 ) -> BillingResult:
-    """Compare a downloaded report with the expected quantities. Pure: no I/O."""
+    """Compare a downloaded report with the expected quantities. Pure: no I/O.
+
+    The report can hold a row per user per day: the sums per user, customer and
+    service are pandas group-bys, and each level is an outer join of billed and
+    expected, so that what only one side has shows as missing or unexpected.
+    """
     if sub_partner is not None:
         activities = [a for a in activities if a.sub_partner == sub_partner]
     ours = {a.customer_external_id: a.customer for a in activities}
     by_sub = {a.subscriber_id: a for a in activities}
-    expected_user: dict[tuple[str, str], float] = {}
-    for a in activities:
-        for package in sorted({s.package for s in a.stretches}):
-            amount = quantity(a.stretches, package, start, end, now)
-            if amount > 0:
-                expected_user[(a.subscriber_id, service_name(package))] = amount
-    expected_customer: dict[tuple[str, str], float] = defaultdict(float)
-    for (sub_id, service), amount in expected_user.items():
-        expected_customer[(by_sub[sub_id].customer_external_id, service)] += amount
-    expected_partner: dict[str, float] = defaultdict(float)
-    for (_ext, service), amount in expected_customer.items():
-        expected_partner[service] += amount
+    expected_rows = [
+        (a.subscriber_id, service_name(package), a.customer_external_id, amount)
+        for a in activities
+        for package in sorted({s.package for s in a.stretches})
+        if (amount := quantity(a.stretches, package, start, end, now)) > 0
+    ]
+    expected_user = pd.DataFrame(
+        expected_rows, columns=["_id", "SERVICE_NAME", "CUSTOMER_EXTERNAL_ID", "expected"]
+    )
 
-    csv_rows = parse_csv(csv_text)
+    frame = read_report(csv_text)
+    csv_rows = report_rows(frame)
     notes: list[str] = []
     ignored = 0
     rows: list[Row] = []
     if report_type == "PARTNER":
-        billed_partner: dict[str, float] = defaultdict(float)
-        for r in csv_rows:
-            billed_partner[r.get("SERVICE_NAME", "")] += _float(r.get("QUANTITY"))
-        for service in sorted(set(billed_partner) | set(expected_partner)):
-            billed = billed_partner.get(service)
-            expected = expected_partner.get(service)
+        joined = _joined(
+            _billed(frame, ["SERVICE_NAME"]),
+            expected_user.groupby("SERVICE_NAME")[["expected"]].sum(),
+            ["SERVICE_NAME"],
+        )
+        for service, row in zip(joined.index, joined.itertuples(), strict=True):
+            billed, expected = _pairs(row)
             rows.append(
                 Row(
                     "partner",
                     "",
                     "partner",
-                    service,
-                    billed or 0.0,
+                    str(service),
+                    0.0 if billed is None else billed,
                     expected or 0.0,
                     _status(billed, expected),
                 )
@@ -359,33 +419,22 @@ def reconcile(
             "migration."
         )
     else:
-        billed_customer: dict[tuple[str, str], float] = defaultdict(float)
-        billed_user: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
-        for r in csv_rows:
-            external = r.get("CUSTOMER_EXTERNAL_ID", "")
-            if external not in ours:
-                ignored += 1
-                continue
-            amount = _float(r.get("QUANTITY"))
-            service = r.get("SERVICE_NAME", "")
-            billed_customer[(external, service)] += amount
-            if report_type == "USER":
-                # A workspace's row has WORKSPACE_ID and no SUBSCRIBER_ID.
-                key = (r.get("SUBSCRIBER_ID") or r.get("WORKSPACE_ID") or "", service)
-                previous = billed_user.get(key, (0.0, r))[0]
-                billed_user[key] = (previous + amount, r)
+        mine = frame["CUSTOMER_EXTERNAL_ID"].isin(list(ours))
+        ignored = int((~mine).sum())
+        frame = frame[mine]
         if report_type == "USER":
-            for key in sorted(set(billed_user) | set(expected_user)):
-                sub_id, service = key
-                billed_pair = billed_user.get(key)
+            joined = _joined(
+                _billed(frame, ["_id", "SERVICE_NAME"], user="USER_ID", ext="CUSTOMER_EXTERNAL_ID"),
+                expected_user.set_index(["_id", "SERVICE_NAME"])[["expected"]],
+                ["_id", "SERVICE_NAME"],
+            )
+            for (sub_id, service), row in zip(joined.index, joined.itertuples(), strict=True):
+                billed, expected = _pairs(row)
                 activity = by_sub.get(sub_id)
-                expected = expected_user.get(key)
-                if activity is None and billed_pair is not None:
-                    external = billed_pair[1].get("CUSTOMER_EXTERNAL_ID", "")
-                    subject = billed_pair[1].get("USER_ID") or sub_id
-                    customer = ours.get(external, external)
+                if activity is None:
+                    subject = row.user or sub_id
+                    customer = ours.get(row.ext, row.ext)
                 else:
-                    assert activity is not None
                     subject, customer = activity.email, activity.customer
                 note = (
                     "adopted: it existed before the load, so Webex may bill days the "
@@ -398,25 +447,28 @@ def reconcile(
                         "user",
                         customer,
                         subject,
-                        service,
-                        billed_pair[0] if billed_pair else 0.0,
+                        str(service),
+                        0.0 if billed is None else billed,
                         expected or 0.0,
-                        _status(billed_pair[0] if billed_pair else None, expected),
-                        sub_id,
+                        _status(billed, expected),
+                        str(sub_id),
                         note,
                     )
                 )
-        for key in sorted(set(billed_customer) | set(expected_customer)):
-            external, service = key
-            billed = billed_customer.get(key)
-            expected = expected_customer.get(key)
+        joined = _joined(
+            _billed(frame, ["CUSTOMER_EXTERNAL_ID", "SERVICE_NAME"]),
+            expected_user.groupby(["CUSTOMER_EXTERNAL_ID", "SERVICE_NAME"])[["expected"]].sum(),
+            ["CUSTOMER_EXTERNAL_ID", "SERVICE_NAME"],
+        )
+        for (external, service), row in zip(joined.index, joined.itertuples(), strict=True):
+            billed, expected = _pairs(row)
             rows.append(
                 Row(
                     "customer",
                     ours.get(external, external),
-                    external,
-                    service,
-                    billed or 0.0,
+                    str(external),
+                    str(service),
+                    0.0 if billed is None else billed,
                     expected or 0.0,
                     _status(billed, expected),
                 )

@@ -22,6 +22,7 @@ from migrate.errors import ConfigError
 from migrate.mapping import email as email_rules
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
 from migrate.mapping.rules import CALLING_PACKAGES, PACKAGES
+from migrate.mapping.xlsx_formulas import UnreadableWorkbook, formula_cells
 from migrate.plan.model import NotMigrated, Number, Subscriber
 
 SUBSCRIBERS_SHEET = "Subscribers"
@@ -139,6 +140,7 @@ def read_review(path: Path, model: Model) -> list[Edit]:
                 "missing column (renamed or deleted?)"
             )
         where[column] = header.index(column)
+    _refuse_formulas(path, {_column_letter(i) for i in where.values()})
     edits: list[Edit] = []
     seen: dict[str, int] = {}
     for index, values in enumerate(rows[1:], start=2):
@@ -163,6 +165,22 @@ def read_review(path: Path, model: Model) -> list[Edit]:
             continue
         edits.extend(_row_edits(path, index, where, sub, cells, model))
     return edits
+
+
+def _refuse_formulas(path: Path, columns: set[str]) -> None:
+    """A formula in a cell the review reads is refused: calamine would hand over its cached
+    result as if typed (``=SUM(4000,103)`` an extension, ``=HYPERLINK(...)`` an email)."""
+    try:
+        formulas = formula_cells(path, SUBSCRIBERS_SHEET, columns)
+    except UnreadableWorkbook as err:
+        raise ConfigError(f"{path}: not a readable .xlsx workbook ({err})") from None
+    if formulas:
+        (row, column), formula = min(formulas.items())
+        cell = f"{column}{row}" if row else "a cell without an address"
+        more = f" and {len(formulas) - 1} more" if len(formulas) > 1 else ""
+        raise ConfigError(
+            f"{path}: {SUBSCRIBERS_SHEET}!{cell} holds a formula ({formula}){more}; type the value"
+        )
 
 
 def _fail(path: Path, row: int, where: dict[str, int], column: str, message: str) -> None:

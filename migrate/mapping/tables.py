@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import migrate
 from migrate.errors import ConfigError
@@ -42,6 +44,10 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
 _ISO639 = re.compile(r"^[a-z]{2}$")
+# Each unbounded quantifier that can backtrack into the next multiplies the work by the
+# input's length: three on a 256-character user agent is ~10^7 steps, four is ~10^9.
+MAX_UNBOUNDED = 3
+_REPEAT = re.compile(r"\*|\+|\{\d*,\d*\}|\{\d+\}")
 
 
 def shipped_dir() -> Path:
@@ -79,13 +85,15 @@ class _Reader:
         self.path = path
         self.name = name
         required, optional = TABLES[name]
+        if path.is_dir():
+            raise ConfigError(f"{path}: a folder, not a CSV table")
         try:
             self.text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as err:
             raise ConfigError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
         except OSError as err:
             raise ConfigError(f"{path}: cannot read: {err.strerror}") from err
-        rows = list(csv.reader(self.text.splitlines()))
+        rows = self._parse()
         if not rows:
             header = ",".join(required)
             raise ConfigError(f"{path}: row 1: empty table, expected the header {header}")
@@ -98,6 +106,23 @@ class _Reader:
                 raise ConfigError(f"{path}: row 1: column {column or '(blank)'}: unknown column")
         self.rows = rows[1:]
 
+    def _parse(self) -> list[list[str]]:
+        """Every record; strict, so that a quote left open is an error, not a record that
+        swallows the rest of the file."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), strict=True)
+        rows: list[list[str]] = []
+        while True:
+            first_line = reader.line_num + 1
+            try:
+                rows.append(next(reader))
+            except StopIteration:
+                return rows
+            except csv.Error as err:
+                raise ConfigError(
+                    f"{self.path}: row {len(rows) + 1}: {err} (the record starts on line "
+                    f"{first_line}: a quote left open?)"
+                ) from None
+
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         for index, values in enumerate(self.rows, start=2):
             if not any(v.strip() for v in values) or values[0].lstrip().startswith("#"):
@@ -109,7 +134,7 @@ class _Reader:
             padded = values + [""] * (len(self.header) - len(values))
             yield index, {h: v.strip() for h, v in zip(self.header, padded, strict=True)}
 
-    def fail(self, row: int, column: str, message: str) -> None:
+    def fail(self, row: int, column: str, message: str) -> NoReturn:
         raise ConfigError(f"{self.path}: row {row}: column {column}: {message}")
 
 
@@ -183,14 +208,86 @@ def _load_lost(reader: _Reader) -> LostServices:
     return lost
 
 
+def backtracking_risk(pattern: str) -> str | None:
+    """Why ``pattern`` may backtrack catastrophically, or None.
+
+    A static check, made as the table is read: a quantified group holding a quantifier
+    or an alternation (``(a+)+``, ``(a|ab)*``) can take exponential time on a
+    non-matching input, and many unbounded quantifiers polynomial time of a high degree.
+    Python's ``re`` has no match timeout; refusing the shape up front names the row
+    before any device is read, needs no extra dependency, and refuses nothing a device
+    rule needs (a character class or one quantifier says the same).
+    """
+    groups: list[bool] = [False]  # per open group: holds a quantifier or an alternation
+    unbounded = 0
+    i = 0
+    last_group_risky = False  # the group that just closed, for a quantifier after it
+    while i < len(pattern):
+        char = pattern[i]
+        closed = False
+        if char == "\\":
+            i += 2
+        elif char == "[":
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                i += 1
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+        elif char == "(":
+            groups.append(False)
+            i += 1
+            if pattern.startswith("?", i):
+                i += 1  # (?:, (?P<name>, (?=: the ? is not a quantifier
+        elif char == ")":
+            last_group_risky = groups.pop() if len(groups) > 1 else False
+            groups[-1] = groups[-1] or last_group_risky
+            closed = True
+            i += 1
+        elif char in "|?":
+            groups[-1] = True  # an alternation or an optional part: more ways to match
+            i += 1
+        else:
+            i += 1
+        repeat = _REPEAT.match(pattern, i)
+        if repeat is None:
+            continue
+        text = repeat.group()
+        many = text in ("*", "+") or _repeats_many(text)
+        if many and closed and last_group_risky:
+            return f"nested quantifier: a group that repeats or alternates is repeated by {text}"
+        if many:
+            groups[-1] = True
+            if text in ("*", "+") or text.endswith(",}"):
+                unbounded += 1
+        i = repeat.end()
+        if pattern.startswith(("?", "+"), i):
+            i += 1  # lazy or possessive
+    if unbounded > MAX_UNBOUNDED:
+        return f"{unbounded} unbounded quantifiers (at most {MAX_UNBOUNDED})"
+    return None
+
+
+def _repeats_many(braces: str) -> bool:
+    low, _, high = braces[1:-1].partition(",")
+    if "," not in braces:
+        return int(low) > 1
+    return not high or int(high) > 1
+
+
 def _regex(reader: _Reader, row: int, column: str, value: str) -> re.Pattern[str] | None:
     if not value:
         return None
     try:
-        return re.compile(value, re.IGNORECASE)
+        compiled = re.compile(value, re.IGNORECASE)
     except re.error as err:
         reader.fail(row, column, f"broken pattern {value!r}: {err}")
-    return None  # unreachable: fail raises
+    risk = backtracking_risk(value)
+    if risk:
+        reader.fail(row, column, f"pattern {value!r} may never finish matching: {risk}")
+    return compiled
 
 
 def _load_devices(reader: _Reader) -> DeviceRules:
@@ -296,7 +393,7 @@ def load_tables(user_dir: Path | None = None) -> Tables:
     readers: dict[str, _Reader] = {}
     for name in TABLES:
         path = user_dir / name if user_dir is not None else None
-        if path is None or not path.is_file():
+        if path is None or not path.exists():
             path = shipped / name
             if not path.is_file():
                 raise ConfigError(

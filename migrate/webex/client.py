@@ -102,8 +102,9 @@ class WebexClient:
             for _ in range(shards)
         ]
         self._round_robin = itertools.cycle(self._pools)
-        # After a 429/423 every request of this client holds back until the Retry-After
-        # has passed: the limit is per token, so the others would only be refused too.
+        # After a 429 that the pacer takes for the token's limit, every request of this
+        # client holds back until the Retry-After has passed: the others would only be
+        # refused too.
         self._resume_at = 0.0
         self.requests_sent = 0
         self.throttled = 0  # 429 and 423 answers: the price of going too fast
@@ -111,6 +112,11 @@ class WebexClient:
 
     def __repr__(self) -> str:
         return f"WebexClient({self.base_url!r})"
+
+    @property
+    def pace(self) -> float | None:
+        """Requests per second the client holds itself to; None while not pacing."""
+        return self._pacer.rate
 
     async def aclose(self) -> None:
         for pool in self._pools:
@@ -230,7 +236,10 @@ class WebexClient:
             if status in (429, 423):
                 throttled += 1
                 self.throttled += 1
-                self._pacer.throttled(loop.time())
+                # 423 locks one resource and says nothing of the rate; a 429 holds every
+                # request back only when the pacer takes it for the token's limit, not
+                # for noise (which the refused request alone waits out).
+                hold_all = status == 429 and self._pacer.throttled(loop.time())
                 wait = parse_retry_after(response.headers.get("Retry-After"))
                 if wait is None:
                     wait = self.retry.default_retry_after
@@ -243,9 +252,10 @@ class WebexClient:
                         extra=f" (gave up after {throttled} throttled attempts)",
                     )
                 wait = min(wait, self.retry.max_retry_after)
-                if self.retry.throttle_jitter > 0:
+                if hold_all and self.retry.throttle_jitter > 0:
                     wait += self._rng.uniform(0, self.retry.throttle_jitter)
-                self._resume_at = max(self._resume_at, loop.time() + wait)
+                if hold_all:
+                    self._resume_at = max(self._resume_at, loop.time() + wait)
                 log.info(
                     "%s %s -> %d, waiting %.1fs (TrackingID %s)",
                     method,

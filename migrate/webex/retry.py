@@ -22,7 +22,8 @@ class RetryPolicy:
     default_retry_after: float = 5.0  # wxc_sdk's default when 429 has no Retry-After
     max_retry_after: float = 60.0  # never park a request longer than this per wait
     # Added (never subtracted) to a Retry-After wait, so that requests throttled together
-    # do not all come back in the same instant and drain the bucket again at once.
+    # do not all come back in the same instant and drain the bucket again at once. Only
+    # when every request was held: a lone 429 (noise) comes back alone anyway.
     throttle_jitter: float = 0.25
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
