@@ -225,7 +225,8 @@ def test_cli_billing_writes_the_workbook_and_exits_1_on_a_difference(case: Path)
     sandbox.save()
     code, out, err = invoke("billing", *args, *period)
     assert code == 1, err
-    assert f"unexpected user {PLANTED} WEBEX_CALLING: billed 1, expected 0" in out
+    # Dave is the sample's call-center agent: Customer Assist.
+    assert f"unexpected user {PLANTED} CX_ESSENTIALS: billed 1, expected 0" in out
 
 
 def test_reconcile_reads_workspace_rows_and_leaves_other_customers_out() -> None:
