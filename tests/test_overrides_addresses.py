@@ -175,3 +175,20 @@ def test_a_country_that_is_not_a_code_stops_the_run(blocked: Path, tmp_path: Pat
     assert message.startswith(f"{reviewed}: sheet Locations: row ")
     assert "column Country (cell " in message and "not an ISO 3166 alpha-2 code" in message
     assert (blocked / "model" / "locations.jsonl").read_bytes() == before
+
+
+def test_emptying_a_required_address_field_is_refused(blocked: Path, tmp_path: Path) -> None:
+    reviewed = _edit(
+        tmp_path / "r" / "review.xlsx",
+        tmp_path / "reviewed.xlsx",
+        "Locations",
+        "ent1/g-mtl",
+        {"City": None, "Postal code": "H3B 2B2"},
+    )
+    result = run_map(blocked, tmp_path / "r2", overrides_path=reviewed)
+    assert result.overrides == {"refused": 2}
+    address = _location(blocked, "ent1/g-mtl")["address"]
+    assert (address["city"], address["zip_or_postal_code"]) == ("Montréal", "H3B 1A1")
+    book = openpyxl.load_workbook(tmp_path / "r2" / "review.xlsx")
+    reasons = {str(r[6]) for r in book["Overrides"].iter_rows(min_row=2, values_only=True)}
+    assert reasons == {"address not changed: City cannot be empty"}

@@ -128,7 +128,7 @@ def read_address_edits(path: Path, book: Any, model: Model) -> list[Edit]:
     return edits
 
 
-def _refusal(address: Address) -> str | None:
+def _refusal(address: Address, mapped: Address) -> str | None:
     for column, name in ADDRESS_EDITABLE.items():
         value = getattr(address, name) or ""
         if name.startswith("address_line") and len(value) > MAX_ADDRESS_LINE:
@@ -136,7 +136,12 @@ def _refusal(address: Address) -> str | None:
                 f"{column} would have {len(value)} characters; Wholesale allows "
                 f"{MAX_ADDRESS_LINE}: split it over lines 1 and 2"
             )
-    missing = [c for c in _REQUIRED if not getattr(address, ADDRESS_EDITABLE[c])]
+    # Only what the edit empties: a field BroadWorks never had stays a map blocker.
+    missing = [
+        c
+        for c in _REQUIRED
+        if not getattr(address, ADDRESS_EDITABLE[c]) and getattr(mapped, ADDRESS_EDITABLE[c])
+    ]
     if missing:
         return f"{', '.join(missing)} cannot be empty"
     return None
@@ -156,7 +161,7 @@ def apply_address_edits(model: Model, edits: Iterable[Edit]) -> list[OverrideRes
         assert address is not None  # read_address_edits checked every key
         group.sort(key=lambda e: order.index(e.column))
         changed = replace(address, **{ADDRESS_EDITABLE[e.column]: e.reviewed for e in group})
-        reason = _refusal(changed)
+        reason = _refusal(changed, address)
         if reason is None:
             for edit in group:
                 name = ADDRESS_EDITABLE[edit.column]
