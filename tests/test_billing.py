@@ -134,7 +134,13 @@ def test_a_load_with_a_mid_period_rollback_reconciles_to_zero(
     carol = next(r for r in users if r.subject == ROLLED_BACK)
     assert 0 < carol.billed < 10 and carol.billed != int(carol.billed)  # prorated, cut short
     customers = [r for r in result.rows if r.level == "customer"]
-    assert {r.service for r in customers} == {"WEBEX_CALLING", "WEBEX_VOICE"}
+    # The sample's call-center agent and receptionist hold Customer Assist and Attendant Console.
+    assert {r.service for r in customers} == {
+        "ATTENDANT_CONSOLE",
+        "CX_ESSENTIALS",
+        "WEBEX_CALLING",
+        "WEBEX_VOICE",
+    }
     assert sandbox.state.reports == {}  # deleted afterwards
     assert reconcile_march(case, sandbox, clock, "CUSTOMER", keep=True).ok
     assert len(sandbox.state.reports) == 1  # --keep
@@ -219,7 +225,8 @@ def test_cli_billing_writes_the_workbook_and_exits_1_on_a_difference(case: Path)
     sandbox.save()
     code, out, err = invoke("billing", *args, *period)
     assert code == 1, err
-    assert f"unexpected user {PLANTED} WEBEX_CALLING: billed 1, expected 0" in out
+    # Dave is the sample's call-center agent: Customer Assist.
+    assert f"unexpected user {PLANTED} CX_ESSENTIALS: billed 1, expected 0" in out
 
 
 def test_reconcile_reads_workspace_rows_and_leaves_other_customers_out() -> None:

@@ -64,7 +64,13 @@ def test_customer(mapped: dict[str, Any]) -> None:
     assert customer["primary_email"] == "ada@example.com"
     assert customer["language"] == "en_US"
     assert customer["provisioning_id"] == "PROV-1"
-    assert customer["packages"] == ["common_area_calling", "webex_calling", "webex_voice"]
+    # Cora, a call-center agent, takes Customer Assist: the customer must hold it too.
+    assert customer["packages"] == [
+        "common_area_calling",
+        "cx_essentials",
+        "webex_calling",
+        "webex_voice",
+    ]
     assert customer["call_in_country_code"] == "+1"
 
 
@@ -100,8 +106,9 @@ def test_subscribers(mapped: dict[str, Any]) -> None:
     assert subs["cat@ent1"]["package"] == "webex_voice"
     assert subs["fay@ent1"]["language"] == "fr_CA"
     assert subs["fay@ent1"]["time_zone"] == "America/Toronto"
-    # Service packs are expanded: Cora's pack carries Integrated IMP and Call Center.
-    assert subs["cc@ent1"]["package"] == "webex_calling"
+    # Service packs are expanded: Cora's pack carries Integrated IMP and Call Center,
+    # and a call-center agent's seat is Customer Assist.
+    assert subs["cc@ent1"]["package"] == "cx_essentials"
     assert "Call Center - Premium" in subs["cc@ent1"]["services"]
     assert subs["cc@ent1"]["lost_services"] == ["Call Center - Premium"]
 

@@ -114,13 +114,14 @@ def test_round_trip(sample: Path, tmp_path: Path) -> None:
     assert "Overrides" in book.sheetnames
     rows = list(book["Overrides"].iter_rows(values_only=True))
     assert rows[0] == (
-        "User ID",
+        "Key",
         "Column",
         "Mapped value",
         "Reviewed value",
         "Review row",
         "Result",
         "Reason",
+        "Sheet",
     )
     recorded = {(r[0], r[1], r[2], r[3], r[5]) for r in rows[1:]}
     assert recorded == {

@@ -15,6 +15,8 @@ from migrate.mapping.rules import is_workspace
 from migrate.mapping.tables import shipped_dir
 from migrate.plan import builder
 from migrate.plan import model as wm
+from migrate.stages.map import run_map
+from tests.test_map_fixtures import inventory, write_inventory
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -122,3 +124,25 @@ def test_plan_without_model_exits_3(tmp_path: Path) -> None:
     code, _out, err = invoke("plan", "-w", str(tmp_path / "empty"))
     assert code == 3
     assert "run `migrate map` first" in err
+
+
+def test_a_customer_whose_primary_location_is_blocked_is_left_alone(tmp_path: Path) -> None:
+    line1 = "Acme Corporate Headquarters, 1200 Avenue of the Americas"
+    data = inventory()
+    data["groups"][0]["address"] |= {"line1": line1, "line2": "Floor 14"}  # New York: primary
+    workspace = write_inventory(tmp_path / "w", data)
+    config = tmp_path / "migrate.toml"
+    config.write_text('provisioning_id = "PROV-1"\n', encoding="utf-8")
+    run_map(workspace, tmp_path / "r", config)
+    [customer] = wm.read(workspace, "customers")
+    assert customer.primary_location == "ent1/g-ny"
+    assert any(
+        i.code == "address_line_too_long" and i.key == "ent1/g-ny" and i.severity == "blocker"
+        for i in wm.read(workspace, "issues")
+    )
+    plan = builder.build(workspace, config, None)
+    assert [a for a in plan.actions if a.customer == "ent1"] == []
+    assert line1 not in json.dumps([a.to_dict() for a in plan.actions])
+    left = {(item.entity, item.key): item.reason for item in plan.left_alone}
+    assert left[("customer", "ent1")].startswith("its primary location ent1/g-ny is left alone")
+    assert "address_line_too_long" in left[("location", "ent1/g-ny")]

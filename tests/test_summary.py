@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from migrate import inventory as inv
 from migrate.load.verify import verify
 from migrate.plan import builder
+from migrate.plan import model as wm
 from migrate.reports.summary import Attention, Summary, gather, render
 from migrate.sandbox import Sandbox
 from migrate.stages.run import PIPELINE
@@ -70,9 +72,8 @@ def test_gather_puts_blockers_then_failures_first_with_their_messages(troubled: 
     summary = gather(Workspace(troubled / "w"), troubled / "r")
     kinds = [a.kind for a in summary.attention]
     assert kinds[0] == "blocker" and {"failed", "skipped", "verify"} <= set(kinds)
-    assert kinds == sorted(
-        kinds, key=["blocker", "failed", "skipped", "started", "parked", "verify", "billing"].index
-    )
+    order = ["blocker", "failed", "skipped", "started", "parked", "verify", "billing"]
+    assert kinds == sorted(kinds, key=[*order, "not_migrated"].index)
     failed = next(a for a in summary.attention if a.kind == "failed")
     assert failed.message  # the Webex error text is there
     assert failed.subject.startswith("create_subscriber:")
@@ -103,6 +104,7 @@ def test_the_page_is_self_contained_and_escapes_what_it_shows(tmp_path: Path) ->
                 "subscribers_loaded",
                 "differences",
                 "billing_differences",
+                "not_migrated",
             )
         },
     )
@@ -225,3 +227,95 @@ def test_long_lists_are_capped_on_the_page_and_said_so(
     assert summary.notes[0].startswith(
         f"Needs attention shows the first 3 of {summary.key_counts['attention']}"
     )
+
+
+# ------------------------------------------------------------------ not migrated
+
+
+def test_what_is_not_migrated_needs_attention_counted_by_kind(troubled: Path) -> None:
+    summary = gather(Workspace(troubled / "w"), troubled / "r")
+    records = list(wm.read(troubled / "w", "not_migrated"))
+    kinds = {r.kind.replace("_", " ") for r in records}
+    assert {"hunt group", "call center", "auto attendant"} <= kinds
+    for kind in kinds:
+        assert summary.not_migrated[kind] == sum(
+            1 for r in records if r.kind.replace("_", " ") == kind
+        )
+    listed = [a for a in summary.attention if a.kind == "not_migrated"]
+    assert len(listed) == summary.key_counts["not_migrated"] == sum(summary.not_migrated.values())
+    assert summary.key_counts["attention"] >= len(listed) + summary.key_counts["blockers"]
+    hunt = next(a for a in listed if a.code == "hunt_group")
+    assert hunt.stage == "map" and "rebuild:" in hunt.message
+
+
+def _only_not_migrated(root: Path) -> Path:
+    """A workspace whose model lists three services left behind and nothing else wrong."""
+    workspace = root / "w"
+    folder = wm.model_dir(workspace)
+    folder.mkdir(parents=True)
+    items = [
+        wm.NotMigrated(
+            "hunt_group:hg",
+            "hunt_group",
+            "c1",
+            "c1/l",
+            {},
+            "Sales",
+            [],
+            "hunt group",
+            "rebuild as a hunt group",
+        ),
+        wm.NotMigrated(
+            "call_center:cc",
+            "call_center",
+            "c1",
+            "c1/l",
+            {},
+            "Support",
+            [],
+            "queue",
+            "rebuild as a call queue",
+        ),
+        wm.NotMigrated(
+            "auto_attendant:aa",
+            "auto_attendant",
+            "c1",
+            "c1/l",
+            {},
+            "Main menu",
+            [],
+            "auto attendant",
+            "rebuild as an auto attendant",
+        ),
+    ]
+    inv.write_jsonl(folder / "not_migrated.jsonl", (wm.to_record(i) for i in items))
+    return workspace
+
+
+def test_the_page_never_says_nothing_needs_attention_while_items_stay_behind(
+    tmp_path: Path,
+) -> None:
+    workspace = _only_not_migrated(tmp_path)
+    summary = gather(Workspace(workspace), tmp_path / "r")
+    assert summary.key_counts["blockers"] == 0 and summary.key_counts["not_migrated"] == 3
+    html = render(summary, tmp_path / "r" / "summary.html").read_text(encoding="utf-8")
+    assert 'id="attention-none"' not in html and "Nothing needs attention" not in html
+    assert re.search(r'id="count-not-migrated">3<', html)
+    assert re.search(r'id="count-attention">3<', html)
+    for kind in ("hunt-group", "call-center", "auto-attendant"):
+        assert re.search(rf'id="not-migrated-{kind}">[a-z ]+: <b>1</b>', html), kind
+    rows = re.findall(r'<span class="tag not-migrated">not migrated</span>', html)
+    assert len(rows) == 3
+
+
+def test_not_migrated_items_show_in_chromium(browser: None, tmp_path: Path) -> None:
+    workspace = _only_not_migrated(tmp_path)
+    page = render(gather(Workspace(workspace), tmp_path / "r"), tmp_path / "r" / "summary.html")
+    dom, console = open_in_chromium(page)
+    assert console == []
+    assert 'data-ready="yes"' in dom
+    assert 'id="attention-none"' not in dom
+    counts = dict(re.findall(r'id="(count-[a-z-]+)">(\d+)<', dom))
+    assert counts["count-not-migrated"] == "3" and counts["count-attention"] == "3"
+    assert dom.count('class="tag not-migrated"') == 3
+    assert re.search(r'id="not-migrated-call-center">call center: <b>1</b>', dom)

@@ -34,6 +34,7 @@ from migrate.mapping.numbers import (
     check_numbers,
     map_number,
 )
+from migrate.mapping.packages import customer_packages, missing_dependencies
 from migrate.mapping.services import map_service_instance
 from migrate.mapping.subscriber_emails import check_emails, generate_emails
 from migrate.mapping.tables import Tables
@@ -168,7 +169,20 @@ def _finalize_customer(
     )
     derive_languages(model, customer, subs, locations)
     choose_admin(model, customer, subs, config, blocked)
-    customer.packages = sorted({s.package for s in subs})
+    used = {s.package for s in subs}
+    customer.packages = customer_packages(used)
+    for added in sorted(set(customer.packages) - used):
+        issues.warning(
+            "package_dependency_added",
+            entity="customer",
+            key=cid,
+            customer_id=cid,
+            message=f"{added} added to the customer's packages: "
+            f"{', '.join(sorted(missing_dependencies(used)))} needs one of its calling packages",
+            field="packages",
+            value=", ".join(sorted(used)),
+            proposed=", ".join(customer.packages),
+        )
     admin = model.subscribers.get(customer.administrator or "")
     customer.primary_location = (
         admin.location_id if admin else (locations[0].id if locations else None)

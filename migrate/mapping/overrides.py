@@ -1,31 +1,40 @@
 """Apply a reviewer's edits from ``review.xlsx`` on top of the mapping (DESIGN §5).
 
-Two kinds of refusal. A workbook that cannot be trusted at all (another
-run's, a renamed sheet, a missing column, an unknown user, a malformed email,
-a package that does not exist) stops the run with the file, sheet, row and
+Subscribers are edited on their sheet; addresses on the Locations and
+Customers sheets (``address_overrides``). Two kinds of refusal. A workbook
+that cannot be trusted at all (another run's, a renamed sheet, a missing
+column, an unknown user, a malformed email or country code, a package that
+does not exist) stops the run with the file, sheet, row and
 column: nothing is written. An edit that is well-formed but conflicts with the
 model (an email another user already has, an extension taken in that
-location, a location of another customer) is refused on its own, recorded on
+location, a location of another customer, an address line over 50
+characters) is refused on its own, recorded on
 the Overrides sheet with the reason, and the mapped value stays.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from python_calamine import CalamineWorkbook
 
 from migrate.errors import ConfigError
 from migrate.mapping import email as email_rules
+from migrate.mapping.address_overrides import apply_address_edits, read_address_edits
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
+from migrate.mapping.review_workbook import (
+    SUBSCRIBERS_SHEET,
+    Edit,
+    OverrideResult,
+    cell,
+    fail,
+    header_positions,
+    open_book,
+    row_cells,
+    sheet_rows,
+)
 from migrate.mapping.rules import CALLING_PACKAGES, PACKAGES
-from migrate.mapping.xlsx_formulas import UnreadableWorkbook, formula_cells
 from migrate.plan.model import NotMigrated, Number, Subscriber
 
-SUBSCRIBERS_SHEET = "Subscribers"
+__all__ = ["FINGERPRINT_ITEM", "Edit", "OverrideResult", "apply_overrides", "read_review"]
 SUMMARY_SHEET = "Summary"
 FINGERPRINT_ITEM = "Inventory fingerprint"
 KEY_COLUMN = "User ID"
@@ -35,87 +44,13 @@ _YES = {"yes", "y", "true", "x", "skip", "1"}
 _NO = {"", "no", "n", "false", "0"}
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    user_id: str
-    column: str
-    mapped: str | None
-    reviewed: str | None
-    row: int
-
-
-@dataclass(frozen=True, slots=True)
-class OverrideResult:
-    user_id: str
-    column: str
-    mapped: str | None
-    reviewed: str | None
-    row: int
-    result: str  # applied | refused
-    reason: str
-
-    def to_record(self) -> dict[str, Any]:
-        return {
-            "user_id": self.user_id,
-            "column": self.column,
-            "mapped": self.mapped,
-            "reviewed": self.reviewed,
-            "row": self.row,
-            "result": self.result,
-            "reason": self.reason,
-        }
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _cell(value: Any) -> str | None:
-    """A cell as the text the reviewer meant (Excel turns typed digits into numbers)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
-
-
-def _open(path: Path) -> Any:
-    if not path.is_file():
-        raise ConfigError(f"{path}: review workbook not found")
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as err:  # calamine raises its own types for zip/xml damage
-        raise ConfigError(f"{path}: not a readable .xlsx workbook ({type(err).__name__})") from err
-
-
-def _rows(path: Path, book: Any, sheet: str) -> list[list[Any]]:
-    names = list(book.sheet_names)
-    if sheet not in names:
-        raise ConfigError(
-            f"{path}: sheet {sheet!r} not found (sheets: {', '.join(names)}); "
-            "sheets must keep the names migrate map gave them"
-        )
-    rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return rows
-
-
 def read_review(path: Path, model: Model) -> list[Edit]:
     """The edits in ``path`` against the mapped (pre-override) model, or ConfigError."""
-    book = _open(path)
+    book = open_book(path)
     try:
-        summary = _rows(path, book, SUMMARY_SHEET)
+        summary = sheet_rows(path, book, SUMMARY_SHEET)
         fingerprint = next(
-            (_cell(r[1]) for r in summary[1:] if len(r) > 1 and _cell(r[0]) == FINGERPRINT_ITEM),
+            (cell(r[1]) for r in summary[1:] if len(r) > 1 and cell(r[0]) == FINGERPRINT_ITEM),
             None,
         )
         if fingerprint != model.inventory_fingerprint:
@@ -124,27 +59,16 @@ def read_review(path: Path, model: Model) -> list[Edit]:
                 f"another run (inventory {(fingerprint or 'missing')[:12]}, this inventory "
                 f"{model.inventory_fingerprint[:12]}); map again and review the new workbook"
             )
-        rows = _rows(path, book, SUBSCRIBERS_SHEET)
+        rows = sheet_rows(path, book, SUBSCRIBERS_SHEET)
+        edits = read_address_edits(path, book, model)
     finally:
         close = getattr(book, "close", None)  # older python-calamine has no close()
         if close is not None:
             close()
-    if not rows:
-        raise ConfigError(f"{path}: sheet {SUBSCRIBERS_SHEET}: row 1: empty sheet")
-    header = [_cell(h) or "" for h in rows[0]]
-    where: dict[str, int] = {}
-    for column in (KEY_COLUMN, *EDITABLE):
-        if column not in header:
-            raise ConfigError(
-                f"{path}: sheet {SUBSCRIBERS_SHEET}: row 1: column {column}: "
-                "missing column (renamed or deleted?)"
-            )
-        where[column] = header.index(column)
-    _refuse_formulas(path, {_column_letter(i) for i in where.values()})
-    edits: list[Edit] = []
+    where = header_positions(path, SUBSCRIBERS_SHEET, rows, (KEY_COLUMN, *EDITABLE))
     seen: dict[str, int] = {}
     for index, values in enumerate(rows[1:], start=2):
-        cells = {c: _cell(values[i]) if i < len(values) else None for c, i in where.items()}
+        cells = row_cells(values, where)
         user_id = cells[KEY_COLUMN]
         if user_id is None:
             if any(cells.values()):
@@ -167,27 +91,8 @@ def read_review(path: Path, model: Model) -> list[Edit]:
     return edits
 
 
-def _refuse_formulas(path: Path, columns: set[str]) -> None:
-    """A formula in a cell the review reads is refused: calamine would hand over its cached
-    result as if typed (``=SUM(4000,103)`` an extension, ``=HYPERLINK(...)`` an email)."""
-    try:
-        formulas = formula_cells(path, SUBSCRIBERS_SHEET, columns)
-    except UnreadableWorkbook as err:
-        raise ConfigError(f"{path}: not a readable .xlsx workbook ({err})") from None
-    if formulas:
-        (row, column), formula = min(formulas.items())
-        cell = f"{column}{row}" if row else "a cell without an address"
-        more = f" and {len(formulas) - 1} more" if len(formulas) > 1 else ""
-        raise ConfigError(
-            f"{path}: {SUBSCRIBERS_SHEET}!{cell} holds a formula ({formula}){more}; type the value"
-        )
-
-
 def _fail(path: Path, row: int, where: dict[str, int], column: str, message: str) -> None:
-    cell = f"{_column_letter(where[column])}{row}"
-    raise ConfigError(
-        f"{path}: sheet {SUBSCRIBERS_SHEET}: row {row}: column {column} (cell {cell}): {message}"
-    )
+    fail(path, SUBSCRIBERS_SHEET, row, where, column, message)
 
 
 def _row_edits(
@@ -247,6 +152,7 @@ def _row_edits(
 
 def apply_overrides(model: Model, edits: list[Edit]) -> list[OverrideResult]:
     """Apply each edit that keeps the model consistent; say why for the others."""
+    results = apply_address_edits(model, (e for e in edits if e.sheet != SUBSCRIBERS_SHEET))
     emails = {s.email.casefold(): s.id for s in model.active_subscribers() if s.email}
     extensions = {
         (s.location_id, s.extension): s.id for s in model.active_subscribers() if s.extension
@@ -255,25 +161,15 @@ def apply_overrides(model: Model, edits: list[Edit]) -> list[OverrideResult]:
     for number in model.numbers.values():
         if number.assigned_to:
             numbers_of.setdefault(number.assigned_to, []).append(number)
-    results: list[OverrideResult] = []
-    ordered = sorted(edits, key=lambda e: (e.row, _ORDER[e.column]))
+    ordered = sorted(
+        (e for e in edits if e.sheet == SUBSCRIBERS_SHEET), key=lambda e: (e.row, _ORDER[e.column])
+    )
     for edit in ordered:
-        sub = model.subscribers[edit.user_id]
+        sub = model.subscribers[edit.key]
         reason = _apply(model, sub, edit, emails, extensions, numbers_of)
-        applied = reason is None
-        if applied:
+        if reason is None:
             sub.overridden.append(edit.column.lower())
-        results.append(
-            OverrideResult(
-                edit.user_id,
-                edit.column,
-                edit.mapped,
-                edit.reviewed,
-                edit.row,
-                "applied" if applied else "refused",
-                "" if applied else str(reason),
-            )
-        )
+        results.append(OverrideResult.of(edit, reason))
     return results
 
 

@@ -8,15 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-PACKAGES: tuple[str, ...] = (
-    "common_area_calling",
-    "webex_voice",
-    "webex_calling",
-    "webex_suite",
-    "webex_meetings",
-)
-CALLING_PACKAGES: frozenset[str] = frozenset(PACKAGES) - {"webex_meetings"}
-MATCH_KINDS: tuple[str, ...] = ("any", "all", "only", "none", "place", "default")
+from migrate.mapping.packages import CALLING_PACKAGES, PACKAGES, WORKSPACE_PACKAGE
+
+__all__ = ["CALLING_PACKAGES", "PACKAGES", "WORKSPACE_PACKAGE"]
+
+MATCH_KINDS: tuple[str, ...] = ("any", "all", "only", "none", "place", "no_number", "default")
 DEVICE_KINDS: tuple[str, ...] = (
     "phone",
     "ata",
@@ -27,7 +23,6 @@ DEVICE_KINDS: tuple[str, ...] = (
     "unknown",
 )
 MIGRATED_DEVICE_KINDS: frozenset[str] = frozenset({"phone", "ata", "generic"})
-WORKSPACE_PACKAGE = "common_area_calling"
 
 
 class _Seat(Protocol):
@@ -87,12 +82,15 @@ class PackageRule:
     services: ServiceMatcher
     row: int
 
-    def applies(self, services: tuple[str, ...], is_place: bool) -> bool:
+    def applies(self, services: tuple[str, ...], is_place: bool, telephony: bool = True) -> bool:
         kind = self.match
         if kind == "default":
             return True
         if kind == "place":
             return is_place
+        if kind == "no_number":
+            # A person with neither a number nor an extension cannot hold a calling seat.
+            return not telephony and not is_place
         if kind == "any":
             return any(self.services.matches(s) for s in services)
         if kind == "none":
@@ -111,14 +109,17 @@ class PackageRule:
 @dataclass
 class PackageRules:
     rules: list[PackageRule] = field(default_factory=list)
-    _cache: dict[tuple[tuple[str, ...], bool], PackageRule] = field(default_factory=dict)
+    _cache: dict[tuple[tuple[str, ...], bool, bool], PackageRule] = field(default_factory=dict)
 
-    def classify(self, services: tuple[str, ...], is_place: bool) -> PackageRule:
+    def classify(
+        self, services: tuple[str, ...], is_place: bool, *, telephony: bool = True
+    ) -> PackageRule:
+        """The first rule that fits; ``telephony``: the user has a number or an extension."""
         # Users share a handful of service sets, so 100k users cost a few hundred matches.
-        key = (services, is_place)
+        key = (services, is_place, telephony)
         hit = self._cache.get(key)
         if hit is None:
-            hit = next(r for r in self.rules if r.applies(services, is_place))
+            hit = next(r for r in self.rules if r.applies(services, is_place, telephony))
             self._cache[key] = hit
         return hit
 

@@ -28,7 +28,8 @@ def map_user(ctx: BuildContext, user: inv.User) -> None:
         _trunk_user(ctx, user, location)
         return
     services = _services(ctx, user, user.sp_id, location.customer_id)
-    rule = ctx.tables.packages.classify(services, bool(user.is_place))
+    telephony = bool(user.phone_number or user.phone_number_raw or (user.extension or "").strip())
+    rule = ctx.tables.packages.classify(services, bool(user.is_place), telephony=telephony)
     sub = _subscriber(ctx, user, location, rule, services)
     subscriber_number(ctx.issues, sub, user)
     subscriber_extension(ctx.issues, sub, user.extension)

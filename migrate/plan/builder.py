@@ -21,6 +21,7 @@ from typing import Any
 
 from migrate import __version__
 from migrate.errors import PreconditionError
+from migrate.mapping.packages import CALLING_PACKAGES, WORKSPACE_PACKAGE, customer_packages
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
@@ -37,10 +38,7 @@ from migrate.plan.devices import DevicePlanner
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
 from migrate.workspace import Workspace, staged_file
 
-PLACE_PACKAGE = "common_area_calling"
-CALLING_PACKAGES = frozenset(
-    {"webex_calling", "webex_voice", "webex_suite", "common_area_calling", "webex_calling_standard"}
-)
+PLACE_PACKAGE = WORKSPACE_PACKAGE
 
 
 @dataclass
@@ -101,13 +99,13 @@ def _language(locale: str | None) -> str | None:
 
 
 def _customer_actions(
-    customer: wm.Customer, first: wm.Location | None, ordinal: int
+    customer: wm.Customer, first: wm.Location | None, ordinal: int, packages: list[str]
 ) -> list[Action]:
     create = action_key(CREATE_CUSTOMER, customer.id)
     wait = action_key(AWAIT_CUSTOMER, customer.id)
     body: dict[str, Any] = {
         "provisioningId": customer.provisioning_id or None,
-        "packages": sorted(customer.packages),
+        "packages": packages,
         "externalId": customer.external_id or customer.id,
         "address": _address(customer.address),
         "customerInfo": {
@@ -120,7 +118,7 @@ def _customer_actions(
             if v
         },
     }
-    if first is not None and CALLING_PACKAGES & set(customer.packages):
+    if first is not None and CALLING_PACKAGES.intersection(packages):
         location = {
             "name": first.name,
             "address": _address(first.address),
@@ -238,8 +236,27 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             continue
         sites = sorted(by_customer[customer.id], key=lambda loc: (not loc.is_primary, loc.id))
         first = sites[0] if sites and sites[0].is_primary else None
+        reason = blocked.get(("location", first.id)) if first else None
+        if first is not None and reason:
+            # The primary location travels in the customer's create body: with it blocked,
+            # the customer cannot be created either (Webex would refuse the address).
+            left.append(
+                LeftAlone(
+                    customer.id,
+                    "customer",
+                    customer.id,
+                    f"its primary location {first.id} is left alone ({reason})",
+                )
+            )
+            left.append(LeftAlone(customer.id, "location", first.id, reason))
+            continue
+        # Every package a subscriber or workspace uses, even one edited in by hand:
+        # Webex refuses a subscriber whose package the customer does not hold.
+        packages = customer_packages(
+            [*customer.packages, *(s.package for s in subs_by_customer[customer.id])]
+        )
         ordinal = 0
-        for action in _customer_actions(customer, first, ordinal):
+        for action in _customer_actions(customer, first, ordinal, packages):
             actions.append(action)
         wait = action_key(AWAIT_CUSTOMER, customer.id)
         ordinal = 2

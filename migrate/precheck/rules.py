@@ -12,22 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from migrate.mapping.packages import (
+    CALLING_PACKAGES,
+    CUSTOMER_PACKAGES,
+    PACKAGES,
+    missing_dependencies,
+)
 from migrate.mapping.rules import is_workspace
 from migrate.plan import model as wm
 
-CALLING_PACKAGES = frozenset(
-    {"webex_calling", "webex_voice", "webex_suite", "common_area_calling", "webex_calling_standard"}
-)
-SUBSCRIBER_PACKAGES = frozenset(
-    {
-        "webex_calling",
-        "webex_voice",
-        "webex_suite",
-        "webex_meetings",
-        "webex_calling_standard",
-        "common_area_calling",
-    }
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 MAX_ADDRESS_LINE = 50
@@ -87,7 +80,8 @@ def _address_findings(
                 key,
                 customer,
                 f"address {label} has {len(line)} characters (Webex allows {MAX_ADDRESS_LINE})",
-                "shorten it in BroadWorks",
+                "split it over address lines 1 and 2 in review.xlsx "
+                f"({'Customers' if entity == 'customer' else 'Locations'} sheet)",
             )
 
 
@@ -231,6 +225,7 @@ def check_model(
                 )
             )
         findings.extend(_address_findings(customer.address, "customer", customer.id, customer.id))
+        findings.extend(_customer_package_findings(customer))
     for location in locations:
         findings.extend(
             _address_findings(location.address, "location", location.id, location.customer_id)
@@ -248,6 +243,7 @@ def check_model(
                 )
             )
     admins: dict[str, list[str]] = defaultdict(list)
+    held = {c.id: set(c.packages) for c in customers}
     # The first holder (by id) keeps a shared email or number, as in `map`: only
     # the later ones are blocked, so precheck and plan agree on who is left alone.
     email_owner: dict[str, str] = {}
@@ -299,7 +295,7 @@ def check_model(
                     "give each subscriber its own email in review.xlsx",
                 )
             )
-        if sub.package not in SUBSCRIBER_PACKAGES:
+        if sub.package not in PACKAGES:
             add(
                 Finding(
                     "blocker",
@@ -309,6 +305,19 @@ def check_model(
                     owner,
                     f"package {sub.package!r} is not a Wholesale subscriber package",
                     "pick one in the Package column of review.xlsx",
+                )
+            )
+        elif owner in held and sub.package not in held[owner]:
+            add(
+                Finding(
+                    "blocker",
+                    "package_not_on_customer",
+                    "subscriber",
+                    sub.id,
+                    owner,
+                    f"package {sub.package} is not in customer {owner}'s packages "
+                    f"({', '.join(sorted(held[owner])) or 'none'}); Webex refuses the subscriber",
+                    "run migrate map again: a customer's packages follow its subscribers'",
                 )
             )
         if sub.package in CALLING_PACKAGES and not (sub.phone_number or sub.extension):
@@ -353,6 +362,30 @@ def check_model(
                 )
             )
     return findings
+
+
+def _customer_package_findings(customer: wm.Customer) -> Iterator[Finding]:
+    """The create body's ``packages``: known to Wholesale, and what each depends on there."""
+    for package in sorted(set(customer.packages) - set(CUSTOMER_PACKAGES)):
+        yield Finding(
+            "blocker",
+            "customer_package",
+            "customer",
+            customer.id,
+            customer.id,
+            f"package {package!r} is not a Wholesale customer package",
+            "correct the subscribers' Package column in review.xlsx and map again",
+        )
+    for package, needs in missing_dependencies(customer.packages).items():
+        yield Finding(
+            "blocker",
+            "package_dependency",
+            "customer",
+            customer.id,
+            customer.id,
+            f"{package} needs one of {', '.join(needs)} among the customer's packages",
+            "run migrate map again: it adds the dependency",
+        )
 
 
 def from_map_issues(issues: list[wm.Issue]) -> list[Finding]:

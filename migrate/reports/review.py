@@ -1,9 +1,10 @@
 """``review.xlsx``: the wholesale model laid out for an engineer to check and correct.
 
-Editable columns (Subscribers: Email, Package, Location, Extension, Skip)
-have the editable header colour and a note; Package, Location and Skip have
-drop-down lists. Every row carries the BroadWorks key it came from, and the
-Summary sheet carries the inventory fingerprint that ``--overrides`` checks.
+Editable columns (Subscribers: Email, Package, Location, Extension, Skip;
+Locations and Customers: the address columns) have the editable header
+colour and a note; Package, Location and Skip have drop-down lists. Every
+row carries the BroadWorks key it came from, and the Summary sheet
+carries the inventory fingerprint that ``--overrides`` checks.
 """
 
 from __future__ import annotations
@@ -48,7 +49,28 @@ def _address(address: Address) -> list[Any]:
     ]
 
 
-_ADDRESS_COLUMNS = ["Address line 1", "Address line 2", "City", "State", "Postal code", "Country"]
+_ADDRESS_NOTES = {
+    "Address line 1": "Editable. At most 50 characters; a longer line is split over "
+    "lines 1 and 2 (the Issues sheet proposes a split), never cut.",
+    "Address line 2": "Editable. At most 50 characters.",
+    "City": "Editable. Required.",
+    "State": "Editable. The state or province code (OH, QC…).",
+    "Postal code": "Editable.",
+    "Country": "Editable. ISO 3166 alpha-2 code (US, GB…). Required.",
+}
+
+
+def _address_columns(what: str) -> list[Column]:
+    """The address columns, editable: a reviewer fixes an address blocker here."""
+    return [
+        Column(
+            header,
+            editable=True,
+            width=34 if header.startswith("Address") else None,
+            note=f"{note} The {what}'s address.",
+        )
+        for header, note in _ADDRESS_NOTES.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -204,40 +226,48 @@ def review_sheets(
         SheetSpec("Summary", [Column("Item", width=36), Column("Value", width=60)], summary_rows),
         SheetSpec(
             "Customers",
-            _cols(
-                "Customer ID",
-                "BroadWorks key",
-                "Name",
-                "Name (BroadWorks)",
-                "Administrator",
-                "Primary email",
-                "Language",
-                *_ADDRESS_COLUMNS,
-                "Packages",
-                "Primary location",
-                "Meetings call-in",
-                "Provisioning ID",
-                "Sub-partner org",
-                "Contact email",
-            ),
+            [
+                *_cols(
+                    "Customer ID",
+                    "BroadWorks key",
+                    "Name",
+                    "Name (BroadWorks)",
+                    "Administrator",
+                    "Primary email",
+                    "Language",
+                ),
+                *_address_columns("customer (billing)"),
+                *_cols(
+                    "Packages",
+                    "Primary location",
+                    "Meetings call-in",
+                    "Provisioning ID",
+                    "Sub-partner org",
+                    "Contact email",
+                ),
+            ],
             customers,
         ),
         SheetSpec(
             "Locations",
-            _cols(
-                "Location ID",
-                "Customer ID",
-                "BroadWorks key",
-                "Name",
-                "Name (BroadWorks)",
-                "Primary",
-                *_ADDRESS_COLUMNS,
-                "Time zone",
-                "Time zone (BroadWorks)",
-                "Language",
-                "Emergency location id",
-                "CLID number",
-            ),
+            [
+                *_cols(
+                    "Location ID",
+                    "Customer ID",
+                    "BroadWorks key",
+                    "Name",
+                    "Name (BroadWorks)",
+                    "Primary",
+                ),
+                *_address_columns("location (emergency)"),
+                *_cols(
+                    "Time zone",
+                    "Time zone (BroadWorks)",
+                    "Language",
+                    "Emergency location id",
+                    "CLID number",
+                ),
+            ],
             location_rows,
         ),
         SheetSpec(
@@ -362,19 +392,29 @@ def review_sheets(
 
         def override_rows() -> Iterator[list[Any]]:
             for o in logged:
-                yield [o.user_id, o.column, o.mapped, o.reviewed, o.row, o.result, o.reason]
+                yield [
+                    o.key,
+                    o.column,
+                    o.mapped,
+                    o.reviewed,
+                    o.row,
+                    o.result,
+                    o.reason,
+                    o.sheet,
+                ]
 
         specs.append(
             SheetSpec(
                 "Overrides",
                 _cols(
-                    "User ID",
+                    "Key",
                     "Column",
                     "Mapped value",
                     "Reviewed value",
                     "Review row",
                     "Result",
                     "Reason",
+                    "Sheet",
                 ),
                 override_rows,
             )

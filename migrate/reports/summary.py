@@ -31,13 +31,23 @@ from migrate.workspace import Workspace, publish_mode
 SUMMARY_FILE = "summary.html"
 TEMPLATE = "summary.html.j2"
 
-# Severity order of the "needs attention" list: what stops a migration first.
-_ATTENTION_ORDER = ("blocker", "failed", "skipped", "started", "parked", "verify", "billing")
+# Severity order of the "needs attention" list: what stops a migration first. What is
+# not migrated comes last: nothing failed, but someone must rebuild it by hand.
+_ATTENTION_ORDER = (
+    "blocker",
+    "failed",
+    "skipped",
+    "started",
+    "parked",
+    "verify",
+    "billing",
+    "not_migrated",
+)
 
 
 @dataclass(frozen=True)
 class Attention:
-    kind: str  # blocker | failed | skipped | started | parked | verify | billing
+    kind: str  # blocker | failed | skipped | started | parked | verify | billing | not_migrated
     stage: str
     customer: str
     subject: str
@@ -93,6 +103,9 @@ class Summary:
     customer_statuses: dict[str, int] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What stays behind, by kind ("hunt group", "subscriber left alone"…): each is listed
+    # under attention too, since it is rebuilt by hand or fixed and loaded again.
+    not_migrated: dict[str, int] = field(default_factory=dict)
 
 
 _TONES = {
@@ -231,6 +244,20 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
             )
         )
 
+    for item in wm.read(workspace, "not_migrated"):
+        kind = item.kind.replace("_", " ")
+        summary.not_migrated[kind] = summary.not_migrated.get(kind, 0) + 1
+        summary.attention.append(
+            Attention(
+                "not_migrated",
+                "map",
+                item.customer_id,
+                f"{kind} {item.name or item.id.split(':', 1)[-1]}",
+                item.kind,
+                f"{item.reason}; rebuild: {item.rebuild}" if item.rebuild else item.reason,
+            )
+        )
+
     # -- plan
     plan = saved.plan
     left_alone: dict[str, str] = {}
@@ -253,6 +280,18 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
             )
         )
         left_alone = {i.key: i.reason for i in plan.left_alone if i.entity == "customer"}
+        # A blocker is listed already; what is left alone for another reason (its
+        # location or primary location is blocked) is not, yet it will not be migrated.
+        listed = {f"{f.entity} {f.key}" for f in blockers}
+        for item in plan.left_alone:
+            subject = f"{item.entity} {item.key}"
+            if subject in listed:
+                continue
+            kind = f"{item.entity} left alone"
+            summary.not_migrated[kind] = summary.not_migrated.get(kind, 0) + 1
+            summary.attention.append(
+                Attention("not_migrated", "plan", item.customer, subject, "left_alone", item.reason)
+            )
     else:
         summary.stages.append(Stage("plan", "not run", [], None))
     keys["subscribers_planned"] = sum(planned_subs.values())
@@ -419,6 +458,8 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
     summary.customer_statuses = dict(Counter(r.status for r in rows).most_common())
     keys["customers_loaded"] = sum(1 for r in rows if r.status in ("loaded", "differs"))
     keys["attention"] = len(summary.attention)
+    keys["not_migrated"] = sum(summary.not_migrated.values())
+    summary.not_migrated = dict(sorted(summary.not_migrated.items()))
     summary.attention.sort(key=lambda a: (_ATTENTION_ORDER.index(a.kind), a.customer, a.subject))
     # A page a browser opens quickly: the workbooks hold every row.
     if len(summary.attention) > MAX_ROWS:

@@ -128,7 +128,9 @@ def check_wholesale_address(address: Any, prefix: str) -> list[Problem]:
     return problems
 
 
-def check_packages(packages: Any, allowed: frozenset[str], name: str) -> list[Problem]:
+def check_packages(
+    packages: Any, allowed: frozenset[str], name: str, *, dependencies: bool = True
+) -> list[Problem]:
     if not isinstance(packages, list) or not packages:
         return [_missing(name)]
     problems = [
@@ -136,6 +138,8 @@ def check_packages(packages: Any, allowed: frozenset[str], name: str) -> list[Pr
         for p in packages
         if not isinstance(p, str) or p not in allowed
     ]
+    if not dependencies:
+        return problems
     chosen = {p for p in packages if isinstance(p, str)}
     for package, needs in PACKAGE_DEPENDENCIES.items():
         if package in chosen and not chosen & needs:
@@ -258,7 +262,9 @@ def subscriber_packages(body: dict[str, Any]) -> tuple[list[str], list[Problem]]
                 "packages",
             )
         ]
-    problems = check_packages(chosen, SUBSCRIBER_PACKAGES, "packages")
+    # One package per subscriber: a dependency (attendant_console on a calling package)
+    # is met by the customer's packages, which hold this one and were checked with theirs.
+    problems = check_packages(chosen, SUBSCRIBER_PACKAGES, "packages", dependencies=False)
     return ([] if problems else [str(chosen[0])]), problems
 
 

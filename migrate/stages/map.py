@@ -137,8 +137,9 @@ def run_map(
             ("Warnings", severity.get("warning", 0)),
             (
                 "Editable columns",
-                "Subscribers: Email, Package, Location, Extension, Skip "
-                "(yellow headers). Re-run: migrate map --overrides THIS_FILE",
+                "Subscribers: Email, Package, Location, Extension, Skip; Locations and "
+                "Customers: the address columns (yellow headers). "
+                "Re-run: migrate map --overrides THIS_FILE",
             ),
         ]
         # Inside the staged block: a workbook failure leaves the previous model in place.
