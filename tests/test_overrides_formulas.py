@@ -136,3 +136,20 @@ def test_typed_values_next_to_formulas_elsewhere_still_apply(tmp_path: Path) -> 
     run_map(workspace, tmp_path / "r", overrides_path=reviewed)
     lines = (workspace / "model" / "subscribers.jsonl").read_text(encoding="utf-8")
     assert '"extension":"4103"' in lines
+
+
+def test_a_formula_in_an_address_cell_is_refused(tmp_path: Path) -> None:
+    workspace = write_inventory(tmp_path / "w")
+    result = run_map(workspace, tmp_path / "r")
+    reviewed = tmp_path / "reviewed.xlsx"
+    book = openpyxl.load_workbook(result.review)
+    sheet = book["Locations"]
+    header = [c.value for c in sheet[1]]
+    target = sheet.cell(2, header.index("Address line 1") + 1)
+    target.value = '=CONCAT("1 Main", " St")'
+    book.save(reviewed)
+    before = _model(workspace)
+    with pytest.raises(ConfigError) as caught:
+        run_map(workspace, tmp_path / "r", overrides_path=reviewed)
+    assert f"Locations!{target.coordinate} holds a formula" in str(caught.value)
+    assert _model(workspace) == before
