@@ -9,14 +9,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from click.testing import CliRunner
-
-from migrate.cli.main import cli
 from migrate.load.executor import LoadOptions, LoadResult
 from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.webex import Webex
+from tests.conftest import invoke
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CONFIG = """provisioning_id = "ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2"
@@ -30,11 +28,6 @@ customer_level = "group"
 missing = "{first}.{last}@{domain}"
 """
 T = TypeVar("T")
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 # The subscriber-side objects. Devices and workspaces (issue #7) have their own loaders;

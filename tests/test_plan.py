@@ -7,23 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from migrate.cli.main import cli
 from migrate.errors import PreconditionError
 from migrate.mapping.rules import is_workspace
 from migrate.mapping.tables import shipped_dir
 from migrate.plan import builder
 from migrate.plan import model as wm
 from migrate.stages.map import run_map
+from tests.conftest import invoke
 from tests.test_map_fixtures import inventory, write_inventory
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

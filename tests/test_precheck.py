@@ -7,11 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
-from migrate.cli.main import cli
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.webex import Webex
+from tests.conftest import invoke
 from tests.ocip import command, el, table, write_pair
 from tests.webex_helpers import customer_body, subscriber_body
 
@@ -123,11 +121,6 @@ def seed_existing_user(state_file: Path, email: str) -> None:
 
     asyncio.run(go())
     sandbox.save()
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_planted_problems_give_exactly_the_expected_findings(tmp_path: Path) -> None:

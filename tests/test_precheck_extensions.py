@@ -10,11 +10,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from migrate.cli.main import cli
 from migrate.plan import model as wm
 from migrate.precheck.rules import extension_findings, free_extension
+from tests.conftest import invoke
 
 SANDBOX_CONFIG = Path(__file__).resolve().parent.parent / "samples" / "sandbox.toml"
 
@@ -68,11 +67,6 @@ def test_free_extension_keeps_the_length_and_skips_what_is_taken() -> None:
     assert free_extension("99", {"99", "00"}) == "01"
     assert free_extension("9", {str(n) for n in range(10)}) == "00"
     assert free_extension("0042", {"0042"}) == "0043"
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def failed_with(workspace: Path, code: str) -> set[str]:
