@@ -81,7 +81,9 @@ class PeopleRoutes:
         email, name = req.param("email"), req.param("displayName")
         ids, location_id = set(req.params("id")), req.param("locationId")
         items = []
-        for sub in sorted(self._people(org_id), key=lambda s: (s.created, s.id)):
+        # Oldest first; the sort is stable, so people made in the same millisecond keep
+        # the order they were made in (ids are random).
+        for sub in sorted(self._people(org_id), key=lambda s: s.created):
             view = person_view(self.state, sub, calling=calling)
             if (
                 (email is None or sub.email.casefold() == email.casefold())
