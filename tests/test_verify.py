@@ -292,6 +292,20 @@ def test_person_names_and_primary_number_are_compared(case: Path) -> None:
     assert planned_number and planned_number.startswith("+")
 
 
+def test_a_person_waiting_for_its_users_consent_is_not_compared_but_said(case: Path) -> None:
+    sandbox = Sandbox()
+    sandbox.faults.pending_user_migration_emails.add(CAROL)
+    load(case, sandbox)  # Carol's subscriber is parked, waiting for her consent
+    assert sandbox.state.subscribers[subscriber_id(sandbox, CAROL)].status == (
+        "pending_user_migration"
+    )
+    result = run_verify(case, sandbox)
+    assert not [d for d in result.differences if d.kind == "person"], result.differences
+    notes = dict(result.not_compared)
+    assert "person.extension of 1 objects" in notes and "person.email of 1 objects" in notes
+    assert "pending_user_migration" in notes["person.number of 1 objects"]
+
+
 def test_planned_kinds_without_a_reader_are_listed_as_not_compared(case: Path) -> None:
     sandbox = Sandbox()
     assert load(case, sandbox).ok

@@ -7,9 +7,8 @@ a difference); an action the journal marks ``rolled_back`` is expected to be
 gone. Each kind of object is one entry of :data:`KINDS`: the action type that
 creates it, the fields compared, how the plan describes it and how it is read
 back (workspaces, devices and the people behind subscribers are entries like the
-others). A kind the plan
-holds without an entry, a field the APIs do not show, and a listing Webex
-refused to give are each reported: never a silent pass.
+others). A kind the plan holds without an entry, a field the APIs do not show, and
+a listing Webex refused to give are each reported: never a silent pass.
 """
 
 from __future__ import annotations
