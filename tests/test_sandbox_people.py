@@ -92,3 +92,59 @@ def test_unknown_person_and_licence_are_404() -> None:
             ]
 
     assert run(go()) == [404, 404]
+
+
+def test_the_people_client_follows_links_and_a_deleted_person_leaves_its_subscriber() -> None:
+    sandbox = Sandbox()
+
+    async def go() -> dict[str, Any]:
+        async with in_process(sandbox) as webex:
+            cid, org, loc = await provisioned_customer(webex, "acme")
+            await webex.calling.add_numbers(org, loc, ["+14085550100"])
+            emails = [f"p{i}@acme.example" for i in range(5)]
+            subs = [
+                await webex.wholesale.provision_subscriber(
+                    subscriber_body(  # type: ignore[arg-type]
+                        cid,
+                        email,
+                        number="+14085550100" if i == 0 else None,
+                        extension=f"100{i}",
+                    )
+                )
+                for i, email in enumerate(emails)
+            ]
+            before = webex.client.requests_sent
+            people = [p async for p in webex.people.list_people(org, max=2)]
+            pages = webex.client.requests_sent - before
+            await webex.client.request("DELETE", f"people/{subs[1].person_id}")
+            after = [p.id async for p in webex.people.list_people(org)]
+            one = await webex.people.get_person(subs[0].person_id or "")
+            still = [s.id async for s in webex.wholesale.list_subscribers(customer_id=cid)]
+            return {
+                "people": people,
+                "pages": pages,
+                "subs": subs,
+                "after": after,
+                "one": one,
+                "still": still,
+                "loc": loc,
+                "org": org,
+            }
+
+    got = run(go())
+    people, subs = got["people"], got["subs"]
+    assert got["pages"] == 3  # 5 people, 2 a page
+    assert sorted(p.email or "" for p in people) == [s.email for s in subs]
+    first = next(p for p in people if p.id == subs[0].person_id)
+    assert (first.primary_number, first.extension, first.location_id, first.org_id) == (
+        "+14085550100",
+        "1000",
+        got["loc"],
+        got["org"],
+    )
+    assert (first.first_name, first.last_name, first.display_name) == ("Jo", "Bloggs", "Jo Bloggs")
+    second = next(p for p in people if p.id == subs[1].person_id)
+    assert second.primary_number is None and second.extension == "1001"
+    assert got["one"] == first
+    assert got["after"] == [p.id for p in people if p.id != subs[1].person_id]
+    assert subs[1].id in got["still"]  # the Wholesale record outlives its person

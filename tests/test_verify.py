@@ -66,6 +66,7 @@ def test_a_clean_load_verifies_with_zero_differences_sending_only_reads(case: Pa
     assert result.customers == ["acme-ent"] and result.not_loaded == []
     per_type = Counter(a.type for a in plan.actions)
     assert result.checked["subscriber"] == per_type["create_subscriber"] == 12
+    assert result.checked["person"] == 12  # each subscriber's person, read with callingData
     assert result.checked["location"] == 3
     assert result.checked["number"] == sum(
         len(a.payload["body"]["phoneNumbers"]) for a in plan.actions if a.type == "add_numbers"
@@ -121,11 +122,14 @@ def test_changed_extension_lost_number_and_extra_subscriber_are_found(case: Path
 
     with_webex(sandbox, extra)
     result = run_verify(case, sandbox)
-    found = sorted((d.problem, d.key, d.field, d.actual) for d in result.differences)
+    found = sorted((d.problem, d.kind, d.key, d.field, d.actual) for d in result.differences)
+    # Alice's person shows the new extension too; Carol's still names her number (only the
+    # inventory lost its owner); the intruder's person is not reported twice.
     assert found == [
-        (DIFFERENT, ALICE, "extension", "9999"),
-        (DIFFERENT, CAROL, "number", None),
-        (UNEXPECTED, "intruder@acme-corp.com", None, None),
+        (DIFFERENT, "person", ALICE, "extension", "9999"),
+        (DIFFERENT, "subscriber", ALICE, "extension", "9999"),
+        (DIFFERENT, "subscriber", CAROL, "number", None),
+        (UNEXPECTED, "subscriber", "intruder@acme-corp.com", None, None),
     ]
     # Carol has no number any more: her extension and location cannot be read back, and
     # verify says so instead of pretending it compared them.
@@ -194,6 +198,7 @@ def test_the_table_takes_a_new_kind_and_unreadable_fields_are_counted() -> None:
         "location",
         "number",
         "subscriber",
+        "person",
         "workspace",
         "device",
     ]
@@ -235,6 +240,70 @@ def test_cli_verify_writes_the_workbook_and_exits_1_on_differences(case: Path) -
     assert kept is not None
     saved = VerifyResult.from_dict(kept)
     assert len(saved.differences) == 1
+
+
+def test_cli_verify_finds_a_deleted_person_and_a_changed_extension(case: Path) -> None:
+    args = [*common(case), "--sandbox"]
+    code, _out, err = invoke("load", *args)
+    assert code == 0, err
+    code, out, err = invoke("verify", *args, "--json")
+    assert code == 0, err + out
+    assert json.loads(out)["checked"]["person"] == 12
+    state_file = case / "w" / "sandbox-state.json"
+    sandbox = Sandbox(state_file=state_file)
+    carol = sandbox.state.subscribers[subscriber_id(sandbox, CAROL)]
+    carol.person_deleted = True  # deleted in Control Hub: the Wholesale record stays
+    alice = sandbox.state.subscribers[subscriber_id(sandbox, ALICE)]
+    planned_extension = alice.extension
+    alice.extension = "4321"
+    sandbox.save()
+    code, out, err = invoke("verify", *args, "--json")
+    assert code == 1, err
+    payload = json.loads(out)
+    assert payload["counts"] == {"missing": 1, "unexpected": 0, "different": 2}
+    book = openpyxl.load_workbook(case / "r" / "verify.xlsx", read_only=True)
+    rows = sorted(tuple(r[:7]) for r in list(book["Differences"].iter_rows(values_only=True))[1:])
+    assert rows == [
+        ("acme-ent", "person", ALICE, "different", "extension", planned_extension, "4321"),
+        ("acme-ent", "person", CAROL, "missing", None, None, None),
+        ("acme-ent", "subscriber", ALICE, "different", "extension", planned_extension, "4321"),
+    ]
+    missing = next(d for d in payload["differences"] if d["problem"] == "missing")
+    assert missing["action"] == f"create_subscriber:{CAROL}"
+    assert missing["message"] == "planned person is not in Webex"
+
+
+def test_person_names_and_primary_number_are_compared(case: Path) -> None:
+    sandbox = Sandbox()
+    assert load(case, sandbox).ok
+    alice = sandbox.state.subscribers[subscriber_id(sandbox, ALICE)]
+    carol = sandbox.state.subscribers[subscriber_id(sandbox, CAROL)]
+    alice.first_name = "Alicia"  # the sandbox's display name follows the first name
+    planned_number = carol.primary_phone_number
+    # The person's own number; the inventory still names Carol the owner of the planned one.
+    carol.primary_phone_number = "+15550000000"
+    result = run_verify(case, sandbox)
+    found = sorted((d.kind, d.key, d.field, d.expected, d.actual) for d in result.differences)
+    assert found == [
+        ("person", ALICE, "displayName", "Alice Johnson", "Alicia Johnson"),
+        ("person", ALICE, "firstName", "Alice", "Alicia"),
+        ("person", CAROL, "number", planned_number, "+15550000000"),
+    ]
+    assert planned_number and planned_number.startswith("+")
+
+
+def test_a_person_waiting_for_its_users_consent_is_not_compared_but_said(case: Path) -> None:
+    sandbox = Sandbox()
+    sandbox.faults.pending_user_migration_emails.add(CAROL)
+    load(case, sandbox)  # Carol's subscriber is parked, waiting for her consent
+    assert sandbox.state.subscribers[subscriber_id(sandbox, CAROL)].status == (
+        "pending_user_migration"
+    )
+    result = run_verify(case, sandbox)
+    assert not [d for d in result.differences if d.kind == "person"], result.differences
+    notes = dict(result.not_compared)
+    assert "person.extension of 1 objects" in notes and "person.email of 1 objects" in notes
+    assert "pending_user_migration" in notes["person.number of 1 objects"]
 
 
 def test_planned_kinds_without_a_reader_are_listed_as_not_compared(case: Path) -> None:

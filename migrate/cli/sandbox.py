@@ -65,6 +65,13 @@ def command() -> None:
     show_default=True,
     help="Seconds a billing report stays IN_PROGRESS.",
 )
+@click.option(
+    "--sub-partner",
+    "sub_partners",
+    multiple=True,
+    metavar="ORG_ID[:NAME]",
+    help="A sub-partner the sandbox knows (Cisco sets them up, not the API); repeatable.",
+)
 def serve(
     port: int,
     latency_ms: float | None,
@@ -73,6 +80,7 @@ def serve(
     state_file: Path | None,
     provisioning_delay: float,
     billing_delay: float,
+    sub_partners: tuple[str, ...],
 ) -> None:
     """Serve the sandbox at http://127.0.0.1:PORT/v1 until interrupted.
 
@@ -87,6 +95,7 @@ def serve(
             state_file=state_file,
             provisioning_delay_s=provisioning_delay,
             billing_delay_s=billing_delay,
+            sub_partners=sub_partners,
         )
     )
 

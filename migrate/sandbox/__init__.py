@@ -129,9 +129,15 @@ class Sandbox:
         return fault
 
     def add_sub_partner(
-        self, *, org_id: str | None = None, provisioning_state: str = "active"
+        self,
+        *,
+        org_id: str | None = None,
+        name: str | None = None,
+        provisioning_state: str = "active",
     ) -> SubPartner:
-        return add_sub_partner(self.state, org_id=org_id, provisioning_state=provisioning_state)
+        return add_sub_partner(
+            self.state, org_id=org_id, name=name, provisioning_state=provisioning_state
+        )
 
     def resolve_rpl_review(self, customer_id: str, *, approve: bool = True) -> None:
         """Cisco's Ops decision on a Restricted/Denied Persons review."""

@@ -119,6 +119,8 @@ class Subscriber:
     last_status_change: str
     activations: list[Activation] = field(default_factory=list)
     deleted: bool = False
+    # Its person deleted through /people while the Wholesale record stays.
+    person_deleted: bool = False
 
 
 @dataclass

@@ -18,6 +18,16 @@ class ServeOptions:
     state_file: Path | None = None
     provisioning_delay_s: float = 0.0
     billing_delay_s: float = 0.0
+    sub_partners: tuple[str, ...] = ()  # ORG_ID or ORG_ID:NAME
+
+
+def parse_sub_partner(spec: str) -> tuple[str, str | None]:
+    """``ORG_ID[:NAME]`` → (org id, name or None). Webex org ids hold no colon."""
+    org_id, _, name = spec.partition(":")
+    org_id, name = org_id.strip(), name.strip()
+    if not org_id or any(c.isspace() for c in org_id):
+        raise ConfigError(f"--sub-partner {spec!r}: expected ORG_ID or ORG_ID:NAME")
+    return org_id, name or None
 
 
 def serve(options: ServeOptions) -> tuple[Sandbox, ServedSandbox]:
@@ -37,7 +47,10 @@ def serve(options: ServeOptions) -> tuple[Sandbox, ServedSandbox]:
         billing_delay_s=options.billing_delay_s,
         faults=fault_config,
     )
+    partners = [parse_sub_partner(spec) for spec in options.sub_partners]
     sandbox = Sandbox(config, state_file=options.state_file)
+    for org_id, name in partners:
+        sandbox.add_sub_partner(org_id=org_id, name=name)
     try:
         return sandbox, sandbox.serve(options.port)
     except OSError as err:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from migrate.config import load_config
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.stages.settings import Settings
 from migrate.webex import Webex
@@ -23,9 +24,10 @@ Wrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
 async def open_webex(
     settings: Settings, wrap: Wrap | None = None, **client_options: Any
 ) -> AsyncIterator[Webex]:
-    """``--sandbox`` (in-process, its state kept in the workspace between commands) or
-    ``--api-url``. ``wrap`` puts a transport in front of the real one (the dry-run's,
-    which lets reads through and keeps writes back).
+    """``--sandbox`` (in-process, its state kept in the workspace between commands, and
+    the ``sub_partner_org_id`` of ``migrate.toml`` registered) or ``--api-url``.
+    ``wrap`` puts a transport in front of the real one (the dry-run's, which lets reads
+    through and keeps writes back).
     """
     if not settings.sandbox:
         if wrap is not None:
@@ -36,6 +38,11 @@ async def open_webex(
     ws = settings.ws
     ws.ensure()
     sandbox = Sandbox(state_file=ws.sandbox_state)
+    # Cisco sets sub-partners up, never the API: the rehearsal knows the configured one,
+    # so that a sub-partner migration rehearses as it will run.
+    sub_partner = load_config(settings.config).sub_partner_org_id
+    if sub_partner:
+        sandbox.add_sub_partner(org_id=sub_partner)
     # Never the user's real token: the sandbox has no use for it.
     client_options.setdefault("token", SANDBOX_TOKEN)
     try:

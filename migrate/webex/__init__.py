@@ -25,6 +25,7 @@ from migrate.webex.errors import (
     WebexServerError,
     WebexTimeout,
 )
+from migrate.webex.people import PeopleApi, Person
 from migrate.webex.retry import RetryPolicy
 from migrate.webex.wholesale import WholesaleApi
 
@@ -35,6 +36,8 @@ __all__ = [
     "DevicesApi",
     "ErrorItem",
     "MissingTokenError",
+    "PeopleApi",
+    "Person",
     "RetryPolicy",
     "Webex",
     "WebexAuthError",
@@ -57,6 +60,7 @@ class Webex:
         self.wholesale = WholesaleApi(self.client)
         self.calling = CallingApi(self.client)
         self.devices = DevicesApi(self.client)  # workspaces and devices (issue #7)
+        self.people = PeopleApi(self.client)
 
     async def aclose(self) -> None:
         await self.client.aclose()

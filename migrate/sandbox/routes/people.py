@@ -1,8 +1,10 @@
-"""``/people`` (list, get): the provisioned subscribers as the people of their customer's org,
-with Webex's field names; ``callingData=true`` adds the number, extension and location.
+"""``/people`` (list, get, delete): the provisioned subscribers as the people of their
+customer's org, with Webex's field names; ``callingData=true`` adds the number, extension
+and location.
 
 A subscriber waiting for the user's consent is still a person of another org, so it is
-not listed; a deleted one is gone.
+not listed; a deleted one is gone. Deleting a person leaves its Wholesale subscriber
+record behind (what an admin deleting the user in Control Hub leaves).
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ def register(app: SandboxApp) -> None:
     routes = PeopleRoutes(app)
     app.route("GET", "/people", routes.list_people)
     app.route("GET", f"/people/{SEGMENT}", routes.get_person)
+    app.route("DELETE", f"/people/{SEGMENT}", routes.delete_person)
+
+
+def is_person(sub: Subscriber) -> bool:
+    return not sub.deleted and not sub.person_deleted and sub.status == "provisioned"
 
 
 def _flag(req: SandboxRequest, name: str) -> bool:
@@ -65,9 +72,7 @@ class PeopleRoutes:
     def _people(self, org_id: str) -> list[Subscriber]:
         customer = self.state.customer_by_org(org_id)
         return [
-            s
-            for s in (self.state.subscribers_of(customer.id) if customer else [])
-            if not s.deleted and s.status == "provisioned"
+            s for s in (self.state.subscribers_of(customer.id) if customer else []) if is_person(s)
         ]
 
     def list_people(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
@@ -76,7 +81,9 @@ class PeopleRoutes:
         email, name = req.param("email"), req.param("displayName")
         ids, location_id = set(req.params("id")), req.param("locationId")
         items = []
-        for sub in sorted(self._people(org_id), key=lambda s: (s.created, s.id)):
+        # Oldest first; the sort is stable, so people made in the same millisecond keep
+        # the order they were made in (ids are random).
+        for sub in sorted(self._people(org_id), key=lambda s: s.created):
             view = person_view(self.state, sub, calling=calling)
             if (
                 (email is None or sub.email.casefold() == email.casefold())
@@ -87,18 +94,25 @@ class PeopleRoutes:
                 items.append(view)
         return page(req, items, default_max=100, cap=1000, offset_name="start")
 
-    def get_person(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
-        person_id = m.group(1)
+    def _person(self, person_id: str) -> Subscriber:
         sub = next(
             (
                 s
                 for s in self.state.subscribers.values()
-                if s.person_id == person_id and not s.deleted and s.status == "provisioned"
+                if s.person_id == person_id and is_person(s)
             ),
             None,
         )
         if sub is None:
             raise HttpError(404, "Person not found.", codes.NOT_FOUND)
+        return sub
+
+    def get_person(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        sub = self._person(m.group(1))
         return SandboxResponse.json(
             200, person_view(self.state, sub, calling=_flag(req, "callingData"))
         )
+
+    def delete_person(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        self._person(m.group(1)).person_deleted = True
+        return SandboxResponse(204)

@@ -1,6 +1,7 @@
 """``/wholesale/subPartners``, and the ``onBehalfOfSubPartnerOrgId`` scope other wholesale
 calls take. Sub-partners are set up by Cisco, never through the API: tests and the CLI
-add them with :func:`add_sub_partner`."""
+add them with :func:`add_sub_partner` (``migrate sandbox serve --sub-partner``; an in-process
+rehearsal registers the one its ``migrate.toml`` names)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from migrate.sandbox import codes
 from migrate.sandbox.app import SandboxApp, page
 from migrate.sandbox.http import HttpError, SandboxRequest, SandboxResponse
-from migrate.sandbox.state import SandboxState, SubPartner
+from migrate.sandbox.state import Org, SandboxState, SubPartner
 
 
 def register(app: SandboxApp) -> None:
@@ -56,11 +57,16 @@ def add_sub_partner(
     state: SandboxState,
     *,
     org_id: str | None = None,
+    name: str | None = None,
     provisioning_state: str = "active",
     created: str = "2025-01-01T00:00:00.000Z",
 ) -> SubPartner:
+    """Register a sub-partner and its org (``GET /organizations/{orgId}`` answers with
+    ``name``). A known ``org_id`` is kept as it is, so registering on every command of a
+    rehearsal keeps its subscription id; only a ``name`` given again renames its org."""
     with state.lock:
-        partner = SubPartner(
+        known = state.sub_partners.get(org_id) if org_id else None
+        partner = known or SubPartner(
             org_id=org_id or state.new_id("ORGANIZATION"),
             subscription_id=f"Sub-SANDBOX-{len(state.sub_partners) + 2:06d}",
             provisioning_state=provisioning_state,
@@ -68,4 +74,10 @@ def add_sub_partner(
             billing_start_date=created,
         )
         state.sub_partners[partner.org_id] = partner
+        org = state.orgs.get(partner.org_id)
+        if org is None:
+            label = name or f"Sandbox Sub-partner {partner.subscription_id[-6:].lstrip('0')}"
+            state.orgs[partner.org_id] = Org(partner.org_id, label, created)
+        elif name:
+            org.display_name = name
         return partner
