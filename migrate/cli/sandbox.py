@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 from types import FrameType
@@ -9,6 +10,8 @@ from types import FrameType
 import click
 
 from migrate.errors import ConfigError
+from migrate.sandbox.broadworks import BroadWorksEmulator, Credentials, EmulatorConfig
+from migrate.sandbox.broadworks import load as load_replay
 
 
 @click.group("sandbox")
@@ -116,3 +119,65 @@ def serve(
         if state_file is not None:
             sandbox.save()
             click.echo(f"state saved to {state_file}", err=True)
+
+
+@command.group("broadworks")
+def broadworks() -> None:
+    """A local BroadWorks (OCI-P over TCP) replaying an export, for extract --from-oci."""
+
+
+@broadworks.command("serve")
+@click.argument("export", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=2208,
+    show_default=True,
+    help="TCP port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True)
+@click.option(
+    "--drop-every",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Drop the connection instead of answering every Nth request.",
+)
+@click.option(
+    "--user",
+    default="admin",
+    show_default=True,
+    envvar="MIGRATE_OCI_USER",
+    help="The login it accepts; the password is MIGRATE_OCI_PASSWORD (any when unset).",
+)
+def broadworks_serve(
+    export: Path, port: int, latency_ms: float, drop_every: int | None, user: str
+) -> None:
+    """Answer OCI-P at 127.0.0.1:PORT from EXPORT's request/response pairs until interrupted."""
+    password = os.environ.get("MIGRATE_OCI_PASSWORD") or None
+    config = EmulatorConfig(
+        latency_ms=latency_ms, drop_every=drop_every, credentials=Credentials(user, password)
+    )
+    try:
+        emulator = BroadWorksEmulator(load_replay(export), config)
+        bound = emulator.start(port)
+    except OSError as err:
+        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {err.strerror}") from None
+    click.echo(
+        f"BroadWorks emulator replaying {export} ({len(emulator.replay.answers)} answers) "
+        f"on 127.0.0.1:{bound} (Ctrl-C to stop)",
+        err=True,
+    )
+    click.echo(f"127.0.0.1:{bound}")
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.close()

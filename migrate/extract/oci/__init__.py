@@ -26,7 +26,7 @@ from migrate.extract.oci.walk import Scope, Walker, WalkStats
 from migrate.extract.oci.wire import Dropped
 
 USER_ENV = "MIGRATE_OCI_USER"
-PASSWORD_ENV = "MIGRATE_OCI_PASSWORD"
+PASSWORD_ENV = "MIGRATE_OCI_PASSWORD"  # noqa: S105 - the variable's name, not a password
 DEFAULT_CONCURRENCY = 4
 DEFAULT_MAX_RPS = 50.0
 

@@ -119,10 +119,10 @@ class SavedExport:
             self.scope = scope
             self.remember({"scope": scope})
 
-    def decline(self, path: Path, type_name: str, summary: str) -> None:
+    def decline(self, path: Path, type_name: str, keys: dict[str, str], summary: str) -> None:
         relative = self.relative(path)
         self.unanswered.add(relative)
-        self.remember({"unanswered": relative, "type": type_name, "summary": summary})
+        self.remember({"unanswered": relative, "type": type_name, "keys": keys, "summary": summary})
 
     def close(self) -> None:
         self._log.close()

@@ -121,10 +121,14 @@ class Walker:
             return answer
         if self.saved.relative(path) in self.saved.unanswered:
             return None
-        request, answer = await self._ask(base, fields)
+        asked = await self._ask(base, fields, optional)
+        if asked is None:
+            return None  # the server knows no version of this optional request
+        request, answer = asked
         if answer.is_error and optional:
             self.stats.declined += 1
-            self.saved.decline(path, _type_of(request), answer.summary)
+            keys = {name: value for name, value in fields if isinstance(value, str)}
+            self.saved.decline(path, _type_of(request), keys, answer.summary)
             self._tick()
             return None
         if answer.is_error:
@@ -134,6 +138,10 @@ class Walker:
         self._tick()
         return answer
 
+    def _unknown_to_server(self, base: str) -> bool:
+        """The server said it knows no version of ``base``: an optional request is not sent."""
+        return all(base + version in self.saved.unsupported for version in CHAINS[base])
+
     def _tick(self) -> None:
         if self._advance is not None:
             self._advance(1)
@@ -142,7 +150,7 @@ class Walker:
         self.stats.asked += 1
         return await self.pool.ask(command_xml(type_name, fields))
 
-    async def _ask(self, base: str, fields: Fields) -> tuple[bytes, Answer]:
+    async def _ask(self, base: str, fields: Fields, optional: bool) -> tuple[bytes, Answer] | None:
         known = self.saved.versions.get(base)
         if known is not None:
             return await self._send(known, fields)
@@ -151,6 +159,8 @@ class Walker:
             known = self.saved.versions.get(base)
             if known is not None:
                 return await self._send(known, fields)
+            if optional and self._unknown_to_server(base):
+                return None
             return await self._negotiate(base, fields)
 
     async def _negotiate(self, base: str, fields: Fields) -> tuple[bytes, Answer]:
@@ -190,15 +200,29 @@ class Walker:
                 "ServiceProviderGetList",
                 optional=True,
             ),
-            self.get("ServiceProviderGetRequest", [("serviceProviderId", sp)], here, "ServiceProviderGet"),
+            self.get(
+                "ServiceProviderGetRequest", [("serviceProviderId", sp)], here, "ServiceProviderGet"
+            ),
             self.get(
                 "GroupGetListInServiceProviderRequest",
                 [("serviceProviderId", sp)],
                 here,
                 "GroupGetListInServiceProvider",
             ),
-            self.get("SystemLanguageGetListRequest", [], ("system",), "SystemLanguageGetList", optional=True),
-            self.get("SystemTimeZoneGetListRequest", [], ("system",), "SystemTimeZoneGetList", optional=True),
+            self.get(
+                "SystemLanguageGetListRequest",
+                [],
+                ("system",),
+                "SystemLanguageGetList",
+                optional=True,
+            ),
+            self.get(
+                "SystemTimeZoneGetListRequest",
+                [],
+                ("system",),
+                "SystemTimeZoneGetList",
+                optional=True,
+            ),
         )
         groups = column(listed, "Group Id")
         if scope.groups:
@@ -279,20 +303,32 @@ class Walker:
         _user, services, *_ = await asyncio.gather(
             self.get("UserGetRequest", keys, here, "UserGet"),
             self.get(
-                "UserServiceGetAssignmentListRequest", keys, here,
-                "UserServiceGetAssignmentList", optional=True,
+                "UserServiceGetAssignmentListRequest",
+                keys,
+                here,
+                "UserServiceGetAssignmentList",
+                optional=True,
             ),
             self.get(
-                "UserAssignedServicesGetListRequest", keys, here,
-                "UserAssignedServicesGetList", optional=True,
+                "UserAssignedServicesGetListRequest",
+                keys,
+                here,
+                "UserAssignedServicesGetList",
+                optional=True,
             ),
             self.get(
-                "UserGetRegistrationListRequest", keys, here,
-                "UserGetRegistrationList", optional=True,
+                "UserGetRegistrationListRequest",
+                keys,
+                here,
+                "UserGetRegistrationList",
+                optional=True,
             ),
             self.get(
-                "UserSharedCallAppearanceGetRequest", keys, here,
-                "UserSharedCallAppearanceGet", optional=True,
+                "UserSharedCallAppearanceGetRequest",
+                keys,
+                here,
+                "UserSharedCallAppearanceGet",
+                optional=True,
             ),
         )
         for name in column(services, "Service Pack Name"):
@@ -304,8 +340,11 @@ class Walker:
         await asyncio.gather(
             self.get("GroupAccessDeviceGetRequest", keys, here, "GroupAccessDeviceGet"),
             self.get(
-                "GroupAccessDeviceGetUserListRequest", keys, here,
-                "GroupAccessDeviceGetUserList", optional=True,
+                "GroupAccessDeviceGetUserListRequest",
+                keys,
+                here,
+                "GroupAccessDeviceGetUserList",
+                optional=True,
             ),
         )
 

@@ -22,17 +22,23 @@ END = b"</BroadsoftDocument>"
 C_NS = "C"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-    remove_comments=True, remove_pis=True,
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
 )
+_ROOT = f'<BroadsoftDocument protocol="OCI" xmlns="{C_NS}" xmlns:xsi="{XSI}"/>'.encode()
 LOGIN_TYPES = frozenset(
     {"AuthenticationRequest", "LoginRequest14sp4", "LoginRequest22V5", "LogoutRequest"}
 )
 
 
 def signed_password(nonce: str, password: str) -> str:
-    digest = hashlib.sha1(password.encode("utf-8")).hexdigest().lower()
-    return hashlib.md5(f"{nonce}:{digest}".encode()).hexdigest().lower()  # noqa: S324 - the protocol's
+    # The protocol fixes both hashes.
+    digest = hashlib.sha1(password.encode("utf-8")).hexdigest().lower()  # noqa: S324
+    return hashlib.md5(f"{nonce}:{digest}".encode()).hexdigest().lower()  # noqa: S324
 
 
 @dataclass
@@ -120,12 +126,13 @@ def parse(document: bytes) -> tuple[str, list[etree._Element]]:
 
 
 def render(session: str, commands: list[etree._Element]) -> bytes:
-    root = etree.Element(f"{{{C_NS}}}BroadsoftDocument", nsmap={None: C_NS, "xsi": XSI})
-    root.set("protocol", "OCI")
+    root = etree.fromstring(_ROOT)
     etree.SubElement(root, "sessionId").text = session
     for command in commands:
         root.append(command)
-    return etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True) + b"\n"
+    data = etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True)
+    assert isinstance(data, bytes)
+    return data + b"\n"
 
 
 def login(command: etree._Element, state: Connection, credentials: Credentials) -> etree._Element:
@@ -141,19 +148,29 @@ def login(command: etree._Element, state: Connection, credentials: Credentials) 
         return _command("SuccessResponse", core=True)
     if kind == "LoginRequest14sp4":
         nonce, state.nonce = state.nonce, None
-        if nonce is None or not credentials.signed_ok(user, nonce, _leaf(command, "signedPassword")):
+        if nonce is None or not credentials.signed_ok(
+            user, nonce, _leaf(command, "signedPassword")
+        ):
             return error("Invalid password", 4962)
         state.user = user
         return _command(
-            "LoginResponse14sp4", loginType="System", locale="en_US", encoding="ISO-8859-1",
+            "LoginResponse14sp4",
+            loginType="System",
+            locale="en_US",
+            encoding="ISO-8859-1",
             passwordExpiresDays="2147483647",
         )
     if not credentials.plain_ok(user, _leaf(command, "password")):
         return error("Invalid password", 4962)
     state.user = user
     return _command(
-        "LoginResponse22V5", loginType="System", locale="en_US", encoding="ISO-8859-1",
-        isEnterprise="false", passwordExpiresDays="2147483647", userDomain="emulator.invalid",
+        "LoginResponse22V5",
+        loginType="System",
+        locale="en_US",
+        encoding="ISO-8859-1",
+        isEnterprise="false",
+        passwordExpiresDays="2147483647",
+        userDomain="emulator.invalid",
     )
 
 

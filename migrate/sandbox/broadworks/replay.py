@@ -28,8 +28,15 @@ RESPONSE_SUFFIX = ".response.xml"
 # The elements a Get request names its object with; GroupId is how the
 # group-level user list spells groupId.
 KEY_NAMES = frozenset(
-    {"serviceProviderId", "groupId", "GroupId", "userId", "deviceName", "serviceUserId",
-     "servicePackName"}
+    {
+        "serviceProviderId",
+        "groupId",
+        "GroupId",
+        "userId",
+        "deviceName",
+        "serviceUserId",
+        "servicePackName",
+    }
 )
 # Which keys a request carries, for responses saved without their request
 # (a response echoes more than its request sent: UserGet echoes the group).
@@ -43,10 +50,16 @@ REQUEST_KEYS: dict[str, tuple[str, ...]] = {
     "GroupCallCenterGetInstanceRequest": ("serviceUserId",),
     "GroupAutoAttendantGetInstanceRequest": ("serviceUserId",),
 }
-_VERSION = re.compile(r"^(?P<base>.*?(?:Response|Request))(?P<version>\d+(?:sp\d+|mp\d+)?(?:V\d+)?)?$")
+_VERSION = re.compile(
+    r"^(?P<base>.*?(?:Response|Request))(?P<version>\d+(?:sp\d+|mp\d+)?(?:V\d+)?)?$"
+)
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-    remove_comments=True, remove_pis=True,
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
 )
 
 Keys = frozenset[tuple[str, str]]
@@ -138,7 +151,9 @@ def load(root: Path) -> Replay:
                 replay.skipped.append(f"{path}: {err}")
                 continue
             replay.documents += 1
-            standalone.extend((path, c) for c in commands if base_of(local_type(c)).endswith("Response"))
+            standalone.extend(
+                (path, c) for c in commands if base_of(local_type(c)).endswith("Response")
+            )
     for path, response in standalone:
         _add_standalone(replay, path, response)
     return replay

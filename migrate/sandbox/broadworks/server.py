@@ -173,9 +173,12 @@ class BroadWorksEmulator:
         config = self.config
         self._requests += 1
         drop = config.drop_every is not None and self._requests % config.drop_every == 0
-        if config.drop_after is not None and not self._dropped_once:
-            if self.answered >= config.drop_after:
-                self._dropped_once = drop = True
+        if (
+            config.drop_after is not None
+            and not self._dropped_once
+            and self.answered >= config.drop_after
+        ):
+            self._dropped_once = drop = True
         if drop:
             asked.outcome = "dropped"
             self._record(asked, counts=False)
