@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -29,7 +30,10 @@ _PARSER = etree.XMLParser(
     remove_comments=True,
     remove_pis=True,
 )
-_ROOT = f'<BroadsoftDocument protocol="OCI" xmlns="{C_NS}" xmlns:xsi="{XSI}"/>'.encode()
+_HEAD = (
+    b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    + f'<BroadsoftDocument protocol="OCI" xmlns="{C_NS}" xmlns:xsi="{XSI}">'.encode()
+)
 LOGIN_TYPES = frozenset(
     {"AuthenticationRequest", "LoginRequest14sp4", "LoginRequest22V5", "LogoutRequest"}
 )
@@ -90,7 +94,7 @@ def _leaf(command: etree._Element, name: str) -> str:
 
 
 def _command(type_name: str, core: bool = False, **fields: str) -> etree._Element:
-    element = etree.Element("command", nsmap={"c": C_NS} if core else None)
+    element = etree.Element("command")
     element.set(f"{{{XSI}}}type", f"c:{type_name}" if core else type_name)
     element.set("echo", "")
     for name, value in fields.items():
@@ -126,13 +130,23 @@ def parse(document: bytes) -> tuple[str, list[etree._Element]]:
 
 
 def render(session: str, commands: list[etree._Element]) -> bytes:
-    root = etree.fromstring(_ROOT)
-    etree.SubElement(root, "sessionId").text = session
+    """A response document as servers write it: ``command`` in no namespace, core types ``c:``."""
+    parts = [
+        _HEAD,
+        b'<sessionId xmlns="">',
+        escape(session).encode("ISO-8859-1", "xmlcharrefreplace"),
+    ]
+    parts.append(b"</sessionId>")
     for command in commands:
-        root.append(command)
-    data = etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True)
-    assert isinstance(data, bytes)
-    return data + b"\n"
+        raw = etree.tostring(command, encoding="ISO-8859-1", xml_declaration=False, with_tail=False)
+        assert isinstance(raw, bytes)
+        start = raw.split(b">", 1)[0]
+        extra = b"" if b'xmlns=""' in start else b' xmlns=""'
+        if b'type="c:' in start and b"xmlns:c=" not in start:
+            extra += b' xmlns:c="C"'
+        parts.append(raw.replace(b"<command", b"<command" + extra, 1))
+    parts.append(b"</BroadsoftDocument>\n")
+    return b"".join(parts)
 
 
 def login(command: etree._Element, state: Connection, credentials: Credentials) -> etree._Element:
