@@ -25,9 +25,14 @@ Asked = tuple[str, frozenset[tuple[str, str]]]
 
 @contextmanager
 def emulator(sample: str, **config: Any) -> Iterator[BroadWorksEmulator]:
+    with emulator_of(ROOT / "samples" / sample, **config) as emu:
+        yield emu
+
+
+@contextmanager
+def emulator_of(export: Path, **config: Any) -> Iterator[BroadWorksEmulator]:
     emu = BroadWorksEmulator(
-        load(ROOT / "samples" / sample),
-        EmulatorConfig(credentials=Credentials(USER, PASSWORD), **config),
+        load(export), EmulatorConfig(credentials=Credentials(USER, PASSWORD), **config)
     )
     emu.start()
     try:

@@ -78,6 +78,14 @@ CHAINS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Asked only to find what to walk next; no parser reads them, and extract
+# counts them among the unknown command types.
+DISCOVERY: dict[str, tuple[str, ...]] = {
+    "ServiceProviderServicePackGetListRequest": ("",),
+}
+VERSIONS = {**CHAINS, **DISCOVERY}
+
+
 def response_base(request_base: str) -> str:
     return request_base[: -len("Request")] + "Response"
 

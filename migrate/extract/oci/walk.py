@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from migrate.extract.envelope import Table, table, text, to_data
-from migrate.extract.oci.chains import CHAINS
+from migrate.extract.oci.chains import VERSIONS
 from migrate.extract.oci.saved import SavedExport
 from migrate.extract.oci.session import Pool
 from migrate.extract.oci.wire import XSI_TYPE, Answer, command_xml
@@ -82,6 +82,22 @@ def rows(answer: Answer | None, heading: str) -> Table:
     return Table([], [])
 
 
+def leaves(answer: Answer | None, name: str) -> list[str]:
+    """Every ``name`` element directly under the response command (repeated elements)."""
+    if answer is None or answer.is_error:
+        return []
+    root = etree.fromstring(answer.raw, _PARSER)
+    found: list[str] = []
+    for command in root:
+        if type(command.tag) is str and command.tag.rsplit("}", 1)[-1] == "command":
+            for child in command:
+                if type(child.tag) is str and child.tag.rsplit("}", 1)[-1] == name:
+                    value = (child.text or "").strip()
+                    if value:
+                        found.append(value)
+    return found
+
+
 def column(answer: Answer | None, heading: str) -> list[str]:
     values = (text(row.get(heading)) for row in rows(answer, heading))
     return list(dict.fromkeys(v for v in values if v))
@@ -140,7 +156,7 @@ class Walker:
 
     def _unknown_to_server(self, base: str) -> bool:
         """The server said it knows no version of ``base``: an optional request is not sent."""
-        return all(base + version in self.saved.unsupported for version in CHAINS[base])
+        return all(base + version in self.saved.unsupported for version in VERSIONS[base])
 
     def _tick(self) -> None:
         if self._advance is not None:
@@ -170,7 +186,7 @@ class Walker:
         that version: remembered, never asked again. Any other error may be
         this object's fault (not found), so nothing is concluded from it.
         """
-        chain = [base + version for version in CHAINS[base]]
+        chain = [base + version for version in VERSIONS[base]]
         untried = [t for t in chain if t not in self.saved.unsupported] or chain[-1:]
         first: tuple[bytes, Answer] | None = None
         for type_name in untried:
@@ -231,6 +247,15 @@ class Walker:
         for group in groups:
             await self._group(sp, group)
             self.stats.groups += 1
+        pack_list = await self.get(
+            "ServiceProviderServicePackGetListRequest",
+            [("serviceProviderId", sp)],
+            here,
+            "ServiceProviderServicePackGetList",
+            optional=True,
+        )
+        for name in leaves(pack_list, "servicePackName"):
+            self.service_packs.setdefault(name)
         packs = [(sp, name) for name in self.service_packs]
         await each(packs, self._service_pack, FAN_OUT)
         return self.stats

@@ -76,13 +76,23 @@ def base_of(type_name: str) -> str:
 
 
 def keys_of(element: etree._Element, names: tuple[str, ...] | frozenset[str] = KEY_NAMES) -> Keys:
-    """The key elements directly under a command, ``GroupId`` read as ``groupId``."""
+    """The key elements directly under a command, ``GroupId`` read as ``groupId``.
+
+    A search criterion's value is a key too: a list asked for one provider
+    answers that provider's row, not another's.
+    """
     found: set[tuple[str, str]] = set()
     for child in element:
         tag = child.tag
-        if type(tag) is not str or len(child):
+        if type(tag) is not str:
             continue
         name = tag.rsplit("}", 1)[-1]
+        if len(child):
+            if name.startswith("searchCriteria"):
+                value = child.findtext("value")
+                if value and value.strip():
+                    found.add((name, value.strip()))
+            continue
         if name in names and child.text and child.text.strip():
             found.add(("groupId" if name == "GroupId" else name, child.text.strip()))
     return frozenset(found)
@@ -156,7 +166,29 @@ def load(root: Path) -> Replay:
             )
     for path, response in standalone:
         _add_standalone(replay, path, response)
+    _derive_pack_lists(replay)
     return replay
+
+
+def _derive_pack_lists(replay: Replay) -> None:
+    """Answer a provider's service pack list from the pack details the export holds.
+
+    Exports rarely save the list itself, but a server always answers it; a
+    client discovers pack names with it.
+    """
+    packs: dict[str, list[str]] = {}
+    for (base, keys), _answer in replay.answers.items():
+        if base == "ServiceProviderServicePackGetDetailListRequest":
+            named = dict(keys)
+            if "serviceProviderId" in named and "servicePackName" in named:
+                packs.setdefault(named["serviceProviderId"], []).append(named["servicePackName"])
+    request = "ServiceProviderServicePackGetListRequest"
+    for sp, names in packs.items():
+        element = etree.Element("command")
+        element.set(XSI_TYPE, "ServiceProviderServicePackGetListResponse")
+        for name in sorted(names):
+            etree.SubElement(element, "servicePackName").text = name
+        replay._add(request, frozenset({("serviceProviderId", sp)}), element)
 
 
 def _add_standalone(replay: Replay, path: Path, response: etree._Element) -> None:
