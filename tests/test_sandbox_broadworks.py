@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 import migrate
+from migrate.errors import PreconditionError
 from migrate.extract.oci import Login, Scope, connection, pull
-from migrate.sandbox.broadworks import signed_password
+from migrate.sandbox.broadworks import server_tls, signed_password
 from tests.oci_helpers import PASSWORD, ROOT, USER, emulator
 from tests.test_sandbox_independence import imports_of
 
@@ -156,3 +158,27 @@ def test_the_emulator_shares_no_code_with_the_client_it_tests() -> None:
         assert "click" not in names, path
     for path, names in imports_of(root / "extract" / "oci").items():
         assert not any(n.startswith("migrate.sandbox") for n in names), path
+
+
+def test_plain_login_over_tls(tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    with emulator("metro-sp-group-mode", tls=server_tls(cert, key)) as emu:
+        target = connection(
+            f"127.0.0.1:{emu.port}", Login(USER, PASSWORD, "plain"), tls=True, ca_file=cert
+        )
+        result = pull(target, Scope("metro-voip", ("bright-smile",)), tmp_path / "export")
+        assert result.stats.users == 4 and emu.logins >= 1
+        untrusted = connection(
+            f"127.0.0.1:{emu.port}", Login(USER, PASSWORD, "plain"), tls=True, retries=0
+        )
+        with pytest.raises(PreconditionError, match="CERTIFICATE_VERIFY_FAILED"):
+            pull(untrusted, Scope("metro-voip"), tmp_path / "untrusted")

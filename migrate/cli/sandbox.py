@@ -10,7 +10,7 @@ from types import FrameType
 import click
 
 from migrate.errors import ConfigError
-from migrate.sandbox.broadworks import BroadWorksEmulator, Credentials, EmulatorConfig
+from migrate.sandbox.broadworks import BroadWorksEmulator, Credentials, EmulatorConfig, server_tls
 from migrate.sandbox.broadworks import load as load_replay
 
 
@@ -150,13 +150,31 @@ def broadworks() -> None:
     envvar="MIGRATE_OCI_USER",
     help="The login it accepts; the password is MIGRATE_OCI_PASSWORD (any when unset).",
 )
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Serve TLS with this certificate (PEM) and --tls-key.",
+)
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def broadworks_serve(
-    export: Path, port: int, latency_ms: float, drop_every: int | None, user: str
+    export: Path,
+    port: int,
+    latency_ms: float,
+    drop_every: int | None,
+    user: str,
+    tls_cert: Path | None,
+    tls_key: Path | None,
 ) -> None:
     """Answer OCI-P at 127.0.0.1:PORT from EXPORT's request/response pairs until interrupted."""
     password = os.environ.get("MIGRATE_OCI_PASSWORD") or None
+    if (tls_cert is None) != (tls_key is None):
+        raise ConfigError("--tls-cert and --tls-key go together")
     config = EmulatorConfig(
-        latency_ms=latency_ms, drop_every=drop_every, credentials=Credentials(user, password)
+        latency_ms=latency_ms,
+        drop_every=drop_every,
+        credentials=Credentials(user, password),
+        tls=server_tls(tls_cert, tls_key) if tls_cert and tls_key else None,
     )
     try:
         emulator = BroadWorksEmulator(load_replay(export), config)

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from migrate.sandbox.broadworks.protocol import Asked, Credentials, signed_password
 from migrate.sandbox.broadworks.replay import Replay, load
-from migrate.sandbox.broadworks.server import BroadWorksEmulator, EmulatorConfig, serve_export
+from migrate.sandbox.broadworks.server import (
+    BroadWorksEmulator,
+    EmulatorConfig,
+    serve_export,
+    server_tls,
+)
 
 __all__ = [
     "Asked",
@@ -20,5 +25,6 @@ __all__ = [
     "Replay",
     "load",
     "serve_export",
+    "server_tls",
     "signed_password",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import ssl
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class EmulatorConfig:
     drop_every: int | None = None  # drop the connection instead of every Nth request
     hold_after: int | None = None  # stop answering after N answers (a kill point for tests)
     credentials: Credentials = field(default_factory=lambda: Credentials("admin", None))
+    tls: ssl.SSLContext | None = None  # serve TLS, as BroadWorks does on 2209
 
 
 class BroadWorksEmulator:
@@ -72,7 +74,7 @@ class BroadWorksEmulator:
             self._holding = asyncio.Event()
             try:
                 self._server = loop.run_until_complete(
-                    asyncio.start_server(self._serve, "127.0.0.1", port)
+                    asyncio.start_server(self._serve, "127.0.0.1", port, ssl=self.config.tls)
                 )
             except OSError as err:
                 failure.append(err)
@@ -195,6 +197,12 @@ class BroadWorksEmulator:
             if counts:
                 self.answered += 1
             self._changed.notify_all()
+
+
+def server_tls(certificate: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    return context
 
 
 def serve_export(export: Path, config: EmulatorConfig, port: int = 0) -> BroadWorksEmulator:
