@@ -123,6 +123,9 @@ class Walker:
         self.stats = WalkStats()
         self._advance = advance
         self._locks: dict[str, asyncio.Lock] = {}
+        # Versions the server understood but only answered errors to so far
+        # (not found): used without negotiating, confirmed on a first success.
+        self._understood: dict[str, str] = {}
         self.service_packs: dict[str, None] = {}
 
     async def get(
@@ -167,24 +170,31 @@ class Walker:
         return await self.pool.ask(command_xml(type_name, fields))
 
     async def _ask(self, base: str, fields: Fields, optional: bool) -> tuple[bytes, Answer] | None:
-        known = self.saved.versions.get(base)
+        known = self.saved.versions.get(base) or self._understood.get(base)
         if known is not None:
-            return await self._send(known, fields)
+            return await self._confirming(base, known, fields)
         lock = self._locks.setdefault(base, asyncio.Lock())
         async with lock:
-            known = self.saved.versions.get(base)
+            known = self.saved.versions.get(base) or self._understood.get(base)
             if known is not None:
-                return await self._send(known, fields)
+                return await self._confirming(base, known, fields)
             if optional and self._unknown_to_server(base):
                 return None
             return await self._negotiate(base, fields)
 
+    async def _confirming(self, base: str, type_name: str, fields: Fields) -> tuple[bytes, Answer]:
+        request, answer = await self._send(type_name, fields)
+        if not answer.is_error and self.saved.versions.get(base) != type_name:
+            self.saved.confirm_version(base, type_name)
+        return request, answer
+
     async def _negotiate(self, base: str, fields: Fields) -> tuple[bytes, Answer]:
-        """Newest version first, down the chain, until one is answered.
+        """Newest version first, down the chain, until one is understood.
 
         An error naming the request type is the server saying it does not know
-        that version: remembered, never asked again. Any other error may be
-        this object's fault (not found), so nothing is concluded from it.
+        that version (BroadWorks: "Cannot resolve 'UserGetRequest24' to a type
+        definition"): remembered, never asked again. Any other error is this
+        object's (not found): the version is kept for the next objects.
         """
         chain = [base + version for version in VERSIONS[base]]
         untried = [t for t in chain if t not in self.saved.unsupported] or chain[-1:]
@@ -194,8 +204,11 @@ class Walker:
             if not answer.is_error:
                 self.saved.confirm_version(base, type_name)
                 return request, answer
-            if type_name in answer.summary:
-                self.saved.mark_unsupported(type_name)
+            if type_name not in answer.summary:
+                # Understood, and refused for this object: the version is right.
+                self._understood[base] = type_name
+                return request, answer
+            self.saved.mark_unsupported(type_name)
             first = first or (request, answer)
         assert first is not None
         return first
