@@ -95,25 +95,38 @@ def _counter(bar: Progress | None) -> Progress | None:
     "server",
     metavar="HOST[:PORT]",
     default=None,
+    envvar="MIGRATE_FROM_OCI",
     help=f"Pull the export live over OCI-P (port 2208, 2209 with --tls); "
     f"credentials from {USER_ENV} and {PASSWORD_ENV}.",
 )
-@click.option("--enterprise", metavar="ID", default=None, help="The enterprise to pull.")
 @click.option(
-    "--service-provider", metavar="ID", default=None, help="The service provider to pull."
+    "--enterprise",
+    metavar="ID",
+    default=None,
+    envvar="MIGRATE_ENTERPRISE",
+    help="The enterprise to pull.",
+)
+@click.option(
+    "--service-provider",
+    metavar="ID",
+    default=None,
+    envvar="MIGRATE_SERVICE_PROVIDER",
+    help="The service provider to pull.",
 )
 @click.option(
     "--group",
     "groups",
     metavar="ID",
     multiple=True,
+    envvar="MIGRATE_GROUP",
     help="Only this group of the service provider (repeatable).",
 )
-@click.option("--tls", is_flag=True, help="Connect with TLS.")
+@click.option("--tls", is_flag=True, envvar="MIGRATE_TLS", help="Connect with TLS.")
 @click.option(
     "--ca-file",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
+    envvar="MIGRATE_CA_FILE",
     help="CA bundle that signed the server's certificate (default: the system's).",
 )
 @click.option(
@@ -122,6 +135,7 @@ def _counter(bar: Progress | None) -> Progress | None:
     type=click.Choice(["auto", "signed", "plain"]),
     default="auto",
     show_default=True,
+    envvar="MIGRATE_LOGIN",
     help="signed: AuthenticationRequest + LoginRequest14sp4; plain: LoginRequest22V5 "
     "(auto: plain over TLS, signed otherwise).",
 )
@@ -130,6 +144,7 @@ def _counter(bar: Progress | None) -> Progress | None:
     type=click.IntRange(1, 32),
     default=DEFAULT_CONCURRENCY,
     show_default=True,
+    envvar="MIGRATE_CONCURRENCY",
     help="OCI-P sessions at once.",
 )
 @click.option(
@@ -137,6 +152,7 @@ def _counter(bar: Progress | None) -> Progress | None:
     type=click.FloatRange(0),
     default=DEFAULT_MAX_RPS,
     show_default=True,
+    envvar="MIGRATE_MAX_RPS",
     help="Most requests per second (0: no cap).",
 )
 @click.option(
@@ -144,12 +160,14 @@ def _counter(bar: Progress | None) -> Progress | None:
     type=click.FloatRange(1),
     default=60.0,
     show_default=True,
+    envvar="MIGRATE_TIMEOUT",
     help="Seconds to wait for one answer before reconnecting.",
 )
 @click.option(
     "--progress/--no-progress",
     default=True,
     show_default=True,
+    envvar="MIGRATE_PROGRESS",
     help="Show progress on stderr (only on a terminal).",
 )
 @common_options

@@ -133,6 +133,7 @@ def broadworks() -> None:
     type=click.IntRange(0, 65535),
     default=2208,
     show_default=True,
+    envvar="MIGRATE_BROADWORKS_PORT",
     help="TCP port on 127.0.0.1 (0: any free port).",
 )
 @click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True)
