@@ -121,6 +121,20 @@ def test_a_rerun_of_a_finished_walk_asks_nothing(tmp_path: Path) -> None:
     assert emu.log == []
 
 
+def test_a_damaged_saved_response_is_asked_again_and_replaced(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    with emulator("metro-sp-group-mode") as emu:
+        pull(conn(emu), Scope("metro-voip"), export)
+        damaged = next(export.rglob("UserGet.xml.response.xml"))
+        whole = damaged.read_bytes()
+        damaged.write_bytes(whole[: len(whole) // 2])
+        emu.reset_log()
+        again = pull(conn(emu), Scope("metro-voip"), export)
+    assert [a.type for a in emu.log] == ["UserGetRequest23V2"]
+    assert again.stats.saved == 1
+    assert damaged.read_bytes().split(b"</sessionId>")[1] == whole.split(b"</sessionId>")[1]
+
+
 def test_group_scope_walks_only_the_named_groups(tmp_path: Path) -> None:
     with emulator("metro-sp-group-mode") as emu:
         result = pull(

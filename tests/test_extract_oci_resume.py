@@ -79,6 +79,7 @@ def test_a_killed_walk_resumes_asking_only_what_is_missing(kill_after: int, tmp_
     second = asked(resumed)
     assert second, "the rest was asked"
     assert not set(second) & saved, "nothing saved before the kill is asked again"
+    assert not list(export.rglob("*.part")), "half-written files of the killed run are gone"
     assert entities(workspace) == entities(folder_inventory("acme-enterprise", tmp_path / "f"))
 
 

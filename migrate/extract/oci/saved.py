@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -88,11 +87,10 @@ class SavedExport:
         self._write(path.with_name(path.name + RESPONSE_SUFFIX), answer.raw)
 
     def _write(self, final: Path, data: bytes) -> None:
-        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(name, 0o644)
-        os.replace(name, final)
+        # One walk writes one path once, so a name per process is unique enough.
+        part = final.with_name(f".{final.name}.{os.getpid()}.part")
+        part.write_bytes(data)
+        os.replace(part, final)
 
     def remember(self, entry: dict[str, Any]) -> None:
         self._log.write(json.dumps(entry, sort_keys=True) + "\n")

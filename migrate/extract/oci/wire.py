@@ -72,7 +72,11 @@ class Answer:
 
 
 def read_answer(raw: bytes) -> Answer:
-    root = etree.fromstring(raw, _PARSER)
+    try:
+        root = etree.fromstring(raw, _PARSER)
+    except etree.XMLSyntaxError as err:
+        # Retried like a dropped connection: a cut or garbled stream looks the same.
+        raise Dropped(f"a malformed response: {err}") from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise Dropped("the response declares a DTD; refused")
     for child in root:
