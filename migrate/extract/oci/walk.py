@@ -11,6 +11,7 @@ saved, so it does not show up as a warning of the extract.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -191,9 +192,9 @@ class Walker:
     async def _negotiate(self, base: str, fields: Fields) -> tuple[bytes, Answer]:
         """Newest version first, down the chain, until one is understood.
 
-        An error naming the request type is the server saying it does not know
-        that version (BroadWorks: "Cannot resolve 'UserGetRequest24' to a type
-        definition"): remembered, never asked again. Any other error is this
+        An error that names the request type is taken as the server saying it
+        does not know that version (a schema error quotes the type it cannot
+        resolve): remembered, never asked again. Any other error is this
         object's (not found): the version is kept for the next objects.
         """
         chain = [base + version for version in VERSIONS[base]]
@@ -204,7 +205,7 @@ class Walker:
             if not answer.is_error:
                 self.saved.confirm_version(base, type_name)
                 return request, answer
-            if type_name not in answer.summary:
+            if not _names(answer.summary, type_name):
                 # Understood, and refused for this object: the version is right.
                 self._understood[base] = type_name
                 return request, answer
@@ -385,6 +386,11 @@ class Walker:
                 optional=True,
             ),
         )
+
+
+def _names(summary: str, type_name: str) -> bool:
+    """Whether ``summary`` names ``type_name`` itself (not a longer version of it)."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(type_name)}(?![A-Za-z0-9])", summary) is not None
 
 
 def _type_of(request: bytes) -> str:
