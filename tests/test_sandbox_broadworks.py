@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -124,6 +125,8 @@ def test_serve_command_answers_until_sigterm(tmp_path: Path) -> None:
             str(ROOT / "samples" / "metro-sp-group-mode"),
             "--port",
             "0",
+            "--log",
+            str(tmp_path / "asked.jsonl"),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -145,6 +148,11 @@ def test_serve_command_answers_until_sigterm(tmp_path: Path) -> None:
         _out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert PASSWORD not in err
+    logged = [json.loads(line) for line in (tmp_path / "asked.jsonl").read_text().splitlines()]
+    assert len(logged) == result.stats.asked
+    user_gets = [entry for entry in logged if entry["type"].startswith("UserGetRequest")]
+    assert len(user_gets) == 9 and {e["outcome"] for e in user_gets} == {"answered"}
+    assert PASSWORD not in (tmp_path / "asked.jsonl").read_text()
 
 
 def test_the_emulator_shares_no_code_with_the_client_it_tests() -> None:

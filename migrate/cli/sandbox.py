@@ -158,6 +158,13 @@ def broadworks() -> None:
     help="Serve TLS with this certificate (PEM) and --tls-key.",
 )
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append every data request (type, keys, outcome) to FILE as JSON lines.",
+)
 def broadworks_serve(
     export: Path,
     port: int,
@@ -166,6 +173,7 @@ def broadworks_serve(
     user: str,
     tls_cert: Path | None,
     tls_key: Path | None,
+    log_file: Path | None,
 ) -> None:
     """Answer OCI-P at 127.0.0.1:PORT from EXPORT's request/response pairs until interrupted."""
     password = os.environ.get("MIGRATE_OCI_PASSWORD") or None
@@ -176,6 +184,7 @@ def broadworks_serve(
         drop_every=drop_every,
         credentials=Credentials(user, password),
         tls=server_tls(tls_cert, tls_key) if tls_cert and tls_key else None,
+        log_file=log_file,
     )
     try:
         emulator = BroadWorksEmulator(load_replay(export), config)

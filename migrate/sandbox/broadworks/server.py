@@ -10,7 +10,9 @@ no password is ever logged) so a test can check what a client asked.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
+import json
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ class EmulatorConfig:
     hold_after: int | None = None  # stop answering after N answers (a kill point for tests)
     credentials: Credentials = field(default_factory=lambda: Credentials("admin", None))
     tls: ssl.SSLContext | None = None  # serve TLS, as BroadWorks does on 2209
+    log_file: Path | None = None  # every data request as a JSON line (never a login)
 
 
 class BroadWorksEmulator:
@@ -194,6 +197,9 @@ class BroadWorksEmulator:
     def _record(self, asked: Asked, counts: bool) -> None:
         with self._changed:
             self.log.append(asked)
+            if self.config.log_file is not None:
+                with self.config.log_file.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(dataclasses.asdict(asked), sort_keys=True) + "\n")
             if counts:
                 self.answered += 1
             self._changed.notify_all()
