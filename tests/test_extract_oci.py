@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from migrate.cli.extract import _counter
 from migrate.errors import InputError, PreconditionError
 from migrate.extract import extract
 from migrate.extract.oci import Scope, pull
@@ -215,3 +218,25 @@ def test_round_trip_of_a_generated_export_with_several_providers(tmp_path: Path)
     for entity, records in folder.items():
         key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
         assert sorted(live.get(entity, []), key=key) == sorted(records, key=key), entity
+
+
+def test_progress_counts_answers_when_the_total_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    delegated: list[tuple[str, int]] = []
+
+    @contextmanager
+    def bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        delegated.append((label, total))
+        yield lambda step: None
+
+    shown = _counter(bar)
+    assert shown is not None and _counter(None) is None
+    with shown("pull", 0) as advance:
+        for _ in range(30):
+            advance(1)
+    with shown("extract", 72) as advance:
+        advance(72)
+    err = capsys.readouterr().err
+    assert "\rpull: 25 answers" in err and err.endswith("\rpull: 30 answers\n")
+    assert delegated == [("extract", 72)]
