@@ -11,23 +11,19 @@ saved, so it does not show up as a warning of the extract.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from lxml import etree
-
-from migrate.extract.envelope import Table, table, text, to_data
+from migrate.extract.envelope import text
+from migrate.extract.oci.answers import column, leaves, names_type, rows, type_of
 from migrate.extract.oci.chains import VERSIONS
 from migrate.extract.oci.saved import SavedExport
 from migrate.extract.oci.session import Pool
-from migrate.extract.oci.wire import XSI_TYPE, Answer, command_xml
-from migrate.extract.xmlsafe import PARSER_OPTIONS
+from migrate.extract.oci.wire import Answer, command_xml
 
 Fields = list[tuple[str, str | list[tuple[str, str]]]]
 T = TypeVar("T")
-_PARSER = etree.XMLParser(**PARSER_OPTIONS)
 # The group-level rows whose user id is a service instance, by instance request.
 INSTANCE_REQUESTS = {
     "Hunt Group": "GroupHuntGroupGetInstanceRequest",
@@ -69,39 +65,6 @@ class WalkStats:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def rows(answer: Answer | None, heading: str) -> Table:
-    """The rows of the response's table that has ``heading`` (none for an error)."""
-    if answer is None or answer.is_error:
-        return Table([], [])
-    root = etree.fromstring(answer.raw, _PARSER)
-    for child in root:
-        if type(child.tag) is str and child.tag.rsplit("}", 1)[-1] == "command":
-            data = to_data(child)
-            return table(data, heading) if isinstance(data, dict) else Table([], [])
-    return Table([], [])
-
-
-def leaves(answer: Answer | None, name: str) -> list[str]:
-    """Every ``name`` element directly under the response command (repeated elements)."""
-    if answer is None or answer.is_error:
-        return []
-    root = etree.fromstring(answer.raw, _PARSER)
-    found: list[str] = []
-    for command in root:
-        if type(command.tag) is str and command.tag.rsplit("}", 1)[-1] == "command":
-            for child in command:
-                if type(child.tag) is str and child.tag.rsplit("}", 1)[-1] == name:
-                    value = (child.text or "").strip()
-                    if value:
-                        found.append(value)
-    return found
-
-
-def column(answer: Answer | None, heading: str) -> list[str]:
-    values = (text(row.get(heading)) for row in rows(answer, heading))
-    return list(dict.fromkeys(v for v in values if v))
 
 
 async def each(items: Iterable[T], work: Callable[[T], Awaitable[None]], limit: int) -> None:
@@ -148,7 +111,7 @@ class Walker:
         if answer.is_error and optional:
             self.stats.declined += 1
             keys = {name: value for name, value in fields if isinstance(value, str)}
-            self.saved.decline(path, _type_of(request), keys, answer.summary)
+            self.saved.decline(path, type_of(request), keys, answer.summary)
             self._tick()
             return None
         if answer.is_error:
@@ -205,7 +168,7 @@ class Walker:
             if not answer.is_error:
                 self.saved.confirm_version(base, type_name)
                 return request, answer
-            if not _names(answer.summary, type_name):
+            if not names_type(answer.summary, type_name):
                 # Understood, and refused for this object: the version is right.
                 self._understood[base] = type_name
                 return request, answer
@@ -386,16 +349,3 @@ class Walker:
                 optional=True,
             ),
         )
-
-
-def _names(summary: str, type_name: str) -> bool:
-    """Whether ``summary`` names ``type_name`` itself (not a longer version of it)."""
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(type_name)}(?![A-Za-z0-9])", summary) is not None
-
-
-def _type_of(request: bytes) -> str:
-    root = etree.fromstring(request, _PARSER)
-    for child in root:
-        if type(child.tag) is str and child.tag.rsplit("}", 1)[-1] == "command":
-            return (child.get(XSI_TYPE) or "").rsplit(":", 1)[-1]
-    return ""
