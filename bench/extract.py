@@ -12,6 +12,14 @@ peak RSS (target ≤ 300 MB) and the peak-RSS growth from the small to the
 large export (target ≤ 20 %).
 
     python bench/extract.py [--users 200000] [--small 50000] [--out bench/out]
+
+``--live`` measures ``extract --from-oci`` instead: the BroadWorks emulator
+(its own process) replays a synthetic export with ``--latency-ms`` added to
+every answer; each service provider is pulled with the default concurrency
+and no rate cap, then extracted. Reported as inventory records per second,
+beside ``extract`` of the same export from disk.
+
+    python bench/extract.py --live [--users 2000] [--latency-ms 5]
 """
 
 from __future__ import annotations
@@ -54,6 +62,109 @@ def _child_extract(export: Path, workspace: Path) -> dict[str, float]:
     }
 
 
+def _records(workspace: Path) -> int:
+    """Customer records; system lookups (languages, time zones) come with every provider."""
+    inventory = workspace / "inventory"
+    return sum(
+        sum(1 for _line in path.open("rb"))
+        for path in inventory.glob("*.jsonl")
+        if path.stem not in ("warnings", "languages", "time_zones")
+    )
+
+
+def _child_disk(export: Path, workspace: Path) -> dict[str, float]:
+    from migrate.extract import extract
+
+    shutil.rmtree(workspace, ignore_errors=True)
+    started = time.perf_counter()
+    result = extract(export, workspace)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "users": result.counts["users"], "records": _records(workspace)}
+
+
+def _child_live(export: Path, workspace: Path, address: str, ids: str) -> dict[str, float]:
+    from migrate.extract import extract
+    from migrate.extract.oci import Login, Scope, connection, pull
+
+    providers = ids.split(",")
+    login = Login("bench", "bench-password")  # the emulator is started accepting any password
+    figures = {"seconds": 0.0, "users": 0.0, "records": 0.0, "requests": 0.0}
+    for provider in providers:
+        folder = workspace / provider
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        pulled = pull(connection(address, login, max_rps=0), Scope(provider), folder / "oci")
+        result = extract(folder / "oci", folder)
+        figures["seconds"] += time.perf_counter() - started
+        figures["users"] += result.counts["users"]
+        figures["records"] += _records(folder)
+        figures["requests"] += pulled.stats.asked
+    return figures
+
+
+def _live(args: argparse.Namespace) -> None:
+    from migrate.extract.oci import DEFAULT_CONCURRENCY
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    export = _export(args.out, args.users, args.seed)
+    env = {k: v for k, v in os.environ.items() if k != "MIGRATE_OCI_PASSWORD"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "migrate",
+            "sandbox",
+            "broadworks",
+            "serve",
+            str(export),
+            "--port",
+            "0",
+            "--latency-ms",
+            str(args.latency_ms),
+            "--user",
+            "bench",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    disk = _run_child("disk", str(export), str(args.out / "ws-disk"))
+    providers = ",".join(
+        json.loads(line)["sp_id"]
+        for line in (args.out / "ws-disk" / "inventory" / "service_providers.jsonl").open()
+    )
+    try:
+        assert server.stdout is not None
+        address = server.stdout.readline().strip()
+        live = _run_child("live", str(export), str(args.out / "ws-live"), address, providers)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        json.dumps(
+            {
+                "bench": "extract-live",
+                "users": args.users,
+                "latency_ms": args.latency_ms,
+                "concurrency": DEFAULT_CONCURRENCY,
+                "max_rps": 0,
+                "live_users": live["users"],
+                "disk_users": disk["users"],
+                "live_records": live["records"],
+                "disk_records": disk["records"],
+                "live_requests": live["requests"],
+                "live_seconds": round(live["seconds"], 2),
+                "disk_seconds": round(disk["seconds"], 2),
+                "live_records_per_second": round(live["records"] / live["seconds"]),
+                "disk_records_per_second": round(disk["records"] / disk["seconds"]),
+                "live_requests_per_second": round(live["requests"] / live["seconds"]),
+                "live_peak_rss_mb": round(live["peak_rss_mb"], 1),
+            }
+        )
+    )
+
+
 def _run_child(*args: str) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True
@@ -92,11 +203,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--child", nargs="+")
+    parser.add_argument("--live", action="store_true", help="extract --from-oci vs disk")
+    parser.add_argument("--latency-ms", type=float, default=5.0)
     args = parser.parse_args()
+    if args.live and not args.child:
+        if args.users == parser.get_default("users"):
+            args.users = 2000
+        _live(args)
+        return
     if args.child:
         mode, *paths = args.child
         if mode == "iterparse":
             figures = _child_iterparse(Path(paths[0]))
+        elif mode == "live":
+            figures = _child_live(Path(paths[0]), Path(paths[1]), paths[2], paths[3])
+        elif mode == "disk":
+            figures = _child_disk(Path(paths[0]), Path(paths[1]))
         else:
             figures = _child_extract(Path(paths[0]), Path(paths[1]))
         figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

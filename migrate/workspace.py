@@ -76,6 +76,7 @@ PLAN_FILE = "plan.json"
 JOURNAL_FILE = "journal.sqlite"
 LOCK_FILE = ".lock"
 SANDBOX_STATE = "sandbox-state.json"
+OCI_EXPORT_DIR = "oci-export"  # what `extract --from-oci` asked and was answered, pair by pair
 _RESULT_SUFFIX = ".json"
 
 # Stage results kept so that ``migrate report`` can rebuild workbooks offline.
@@ -125,6 +126,10 @@ class Workspace:
     @property
     def sandbox_state(self) -> Path:
         return self.root / SANDBOX_STATE
+
+    @property
+    def oci_export(self) -> Path:
+        return self.root / OCI_EXPORT_DIR
 
     def result_file(self, name: str) -> Path:
         return self.root / f"{name}{_RESULT_SUFFIX}"

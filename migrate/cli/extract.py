@@ -1,21 +1,46 @@
-"""``migrate extract EXPORT``: BroadWorks OCI-P export → inventory + extract.xlsx."""
+"""``migrate extract EXPORT`` or ``--from-oci HOST``: BroadWorks → inventory + extract.xlsx."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from migrate.cli.options import common_options
 from migrate.cli.render import emit, finish, progress_bar
-from migrate.stages.extract import ExtractOutcome, extract
+from migrate.errors import InputError
+from migrate.extract.oci import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RPS,
+    PASSWORD_ENV,
+    USER_ENV,
+    Scope,
+    connection,
+    login_from_env,
+)
+from migrate.stages.extract import ExtractOutcome, extract, extract_from_oci
+from migrate.stages.result import Advance, Progress
 from migrate.stages.settings import Settings
 
 
 def render(settings: Settings, outcome: ExtractOutcome) -> None:
     result = outcome.extracted
     counts = result.counts
-    lines = [
+    lines = []
+    if outcome.pulled is not None:
+        pulled = outcome.pulled
+        stats = pulled.stats
+        lines.append(
+            f"pulled from {pulled.address} in {pulled.seconds:.1f}s: {stats.saved} answers saved, "
+            f"{stats.reused} already saved, {stats.declined} optional requests declined, "
+            f"{stats.errors} errors, {pulled.reconnects} reconnects"
+        )
+        if stats.missing_groups:
+            lines.append(f"  groups not found: {', '.join(stats.missing_groups)}")
+    lines += [
         f"extracted {result.documents} documents from {outcome.export} in {result.seconds:.1f}s",
         "  "
         + ", ".join(
@@ -37,15 +62,162 @@ def render(settings: Settings, outcome: ExtractOutcome) -> None:
     emit(settings, outcome.to_dict(), lines)
 
 
+def _counter(bar: Progress | None) -> Progress | None:
+    """The bar for known totals; a running count on stderr when the total is unknown."""
+    if bar is None:
+        return None
+
+    @contextmanager
+    def shown(label: str, total: int) -> Iterator[Advance]:
+        if total:
+            with bar(label, total) as advance:
+                yield advance
+            return
+        done = 0
+
+        def count(step: int) -> None:
+            nonlocal done
+            done += step
+            if done % 25 == 0:
+                sys.stderr.write(f"\r{label}: {done} answers")
+                sys.stderr.flush()
+
+        yield count
+        sys.stderr.write(f"\r{label}: {done} answers\n")
+
+    return shown
+
+
 @click.command("extract")
-@click.argument("export", type=click.Path(path_type=Path))
+@click.argument("export", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--from-oci",
+    "server",
+    metavar="HOST[:PORT]",
+    default=None,
+    envvar="MIGRATE_FROM_OCI",
+    help=f"Pull the export live over OCI-P (port 2208, 2209 with --tls); "
+    f"credentials from {USER_ENV} and {PASSWORD_ENV}.",
+)
+@click.option(
+    "--enterprise",
+    metavar="ID",
+    default=None,
+    envvar="MIGRATE_ENTERPRISE",
+    help="The enterprise to pull.",
+)
+@click.option(
+    "--service-provider",
+    metavar="ID",
+    default=None,
+    envvar="MIGRATE_SERVICE_PROVIDER",
+    help="The service provider to pull.",
+)
+@click.option(
+    "--group",
+    "groups",
+    metavar="ID",
+    multiple=True,
+    envvar="MIGRATE_GROUP",
+    help="Only this group of the service provider (repeatable).",
+)
+@click.option("--tls", is_flag=True, envvar="MIGRATE_TLS", help="Connect with TLS.")
+@click.option(
+    "--ca-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    envvar="MIGRATE_CA_FILE",
+    help="CA bundle that signed the server's certificate (default: the system's).",
+)
+@click.option(
+    "--login",
+    "flow",
+    type=click.Choice(["auto", "signed", "plain"]),
+    default="auto",
+    show_default=True,
+    envvar="MIGRATE_LOGIN",
+    help="signed: AuthenticationRequest + LoginRequest14sp4; plain: LoginRequest22V5 "
+    "(auto: plain over TLS, signed otherwise).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 32),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    envvar="MIGRATE_CONCURRENCY",
+    help="OCI-P sessions at once.",
+)
+@click.option(
+    "--max-rps",
+    type=click.FloatRange(0),
+    default=DEFAULT_MAX_RPS,
+    show_default=True,
+    envvar="MIGRATE_MAX_RPS",
+    help="Most requests per second (0: no cap).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1),
+    default=60.0,
+    show_default=True,
+    envvar="MIGRATE_TIMEOUT",
+    help="Seconds to wait for one answer before reconnecting.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    envvar="MIGRATE_PROGRESS",
+    help="Show progress on stderr (only on a terminal).",
+)
 @common_options
-def command(export: Path, settings: Settings) -> None:
+def command(
+    export: Path | None,
+    server: str | None,
+    enterprise: str | None,
+    service_provider: str | None,
+    groups: tuple[str, ...],
+    tls: bool,
+    ca_file: Path | None,
+    flow: str,
+    concurrency: int,
+    max_rps: float,
+    timeout: float,
+    progress: bool,
+    settings: Settings,
+) -> None:
     """Read a BroadWorks export (folder or .zip of OCI-P XML) into the inventory.
 
+    With --from-oci, pull the export from the server first, into
+    <workspace>/oci-export (a re-run asks only what is not saved yet).
     Writes <workspace>/inventory/*.jsonl and <reports>/extract.xlsx. Exits 1
     when a document or record had to be dropped (see the Warnings sheet).
     """
-    outcome = extract(settings, export, progress_bar(settings))
+    bar = progress_bar(settings) if progress else None
+    if server is None:
+        if export is None:
+            raise InputError("extract: give an EXPORT folder or zip, or --from-oci HOST")
+        outcome = extract(settings, export, bar)
+    else:
+        if export is not None:
+            raise InputError("extract: give an EXPORT or --from-oci, not both")
+        if (enterprise is None) == (service_provider is None):
+            raise InputError("extract --from-oci: give --enterprise ID or --service-provider ID")
+        if groups and enterprise is not None:
+            raise InputError("extract --from-oci: --group goes with --service-provider")
+        sp = enterprise or service_provider
+        assert sp is not None
+        login = login_from_env(("plain" if tls else "signed") if flow == "auto" else flow)
+        conn = connection(
+            server,
+            login,
+            tls=tls,
+            ca_file=ca_file,
+            concurrency=concurrency,
+            max_rps=max_rps,
+            timeout=timeout,
+        )
+        scope = Scope(sp, tuple(groups), enterprise is not None)
+        outcome = extract_from_oci(settings, conn, scope, _counter(bar))
     render(settings, outcome)
     finish(outcome)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 from types import FrameType
 
 import click
 
-from migrate.stages.sandbox import ServeOptions
+from migrate.stages.sandbox import BroadWorksOptions, ServeOptions, serve_broadworks
 from migrate.stages.sandbox import serve as serve_sandbox
 
 
@@ -115,3 +116,91 @@ def serve(
         if state_file is not None:
             sandbox.save()
             click.echo(f"state saved to {state_file}", err=True)
+
+
+@command.group("broadworks")
+def broadworks() -> None:
+    """A local BroadWorks (OCI-P over TCP) replaying an export, for extract --from-oci."""
+
+
+@broadworks.command("serve")
+@click.argument("export", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=2208,
+    show_default=True,
+    envvar="MIGRATE_BROADWORKS_PORT",
+    help="TCP port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--latency-ms", type=click.FloatRange(0), default=0.0, show_default=True)
+@click.option(
+    "--drop-every",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Drop the connection instead of answering every Nth request.",
+)
+@click.option(
+    "--user",
+    default="admin",
+    show_default=True,
+    envvar="MIGRATE_OCI_USER",
+    help="The login it accepts; the password is MIGRATE_OCI_PASSWORD (any when unset).",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Serve TLS with this certificate (PEM) and --tls-key.",
+)
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append every data request (type, keys, outcome) to FILE as JSON lines.",
+)
+def broadworks_serve(
+    export: Path,
+    port: int,
+    latency_ms: float,
+    drop_every: int | None,
+    user: str,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    log_file: Path | None,
+) -> None:
+    """Answer OCI-P at 127.0.0.1:PORT from EXPORT's request/response pairs until interrupted."""
+    emulator, bound = serve_broadworks(
+        BroadWorksOptions(
+            export=export,
+            port=port,
+            latency_ms=latency_ms,
+            drop_every=drop_every,
+            user=user,
+            password=os.environ.get("MIGRATE_OCI_PASSWORD") or None,
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            log_file=log_file,
+        )
+    )
+    click.echo(
+        f"BroadWorks emulator replaying {export} ({len(emulator.replay.answers)} answers) "
+        f"on 127.0.0.1:{bound} (Ctrl-C to stop)",
+        err=True,
+    )
+    click.echo(f"127.0.0.1:{bound}")
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.close()

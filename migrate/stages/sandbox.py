@@ -7,6 +7,8 @@ from pathlib import Path
 
 from migrate.errors import ConfigError
 from migrate.sandbox import Sandbox, SandboxConfig, ServedSandbox, parse_fault_spec
+from migrate.sandbox.broadworks import BroadWorksEmulator, Credentials, EmulatorConfig, server_tls
+from migrate.sandbox.broadworks import load as load_replay
 
 
 @dataclass(frozen=True)
@@ -53,5 +55,38 @@ def serve(options: ServeOptions) -> tuple[Sandbox, ServedSandbox]:
         sandbox.add_sub_partner(org_id=org_id, name=name)
     try:
         return sandbox, sandbox.serve(options.port)
+    except OSError as err:
+        raise ConfigError(f"cannot listen on 127.0.0.1:{options.port}: {err.strerror}") from None
+
+
+@dataclass(frozen=True)
+class BroadWorksOptions:
+    export: Path
+    port: int = 2208
+    latency_ms: float = 0.0
+    drop_every: int | None = None
+    user: str = "admin"
+    password: str | None = None  # from MIGRATE_OCI_PASSWORD; any password when None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    log_file: Path | None = None
+
+
+def serve_broadworks(options: BroadWorksOptions) -> tuple[BroadWorksEmulator, int]:
+    """Start the BroadWorks emulator on 127.0.0.1; returns it and the port it bound."""
+    if (options.tls_cert is None) != (options.tls_key is None):
+        raise ConfigError("--tls-cert and --tls-key go together")
+    config = EmulatorConfig(
+        latency_ms=options.latency_ms,
+        drop_every=options.drop_every,
+        credentials=Credentials(options.user, options.password),
+        tls=server_tls(options.tls_cert, options.tls_key)
+        if options.tls_cert and options.tls_key
+        else None,
+        log_file=options.log_file,
+    )
+    try:
+        emulator = BroadWorksEmulator(load_replay(options.export), config)
+        return emulator, emulator.start(options.port)
     except OSError as err:
         raise ConfigError(f"cannot listen on 127.0.0.1:{options.port}: {err.strerror}") from None
