@@ -22,6 +22,7 @@ from migrate.extract.staging import OWNER_FILE, remove_stale_staging
 from migrate.inventory import inventory_dir
 from migrate.reports import xlsx
 from migrate.reports.extract_report import write_extract_report
+from tests.conftest import invoke
 from tests.extract_helpers import by_key, records
 from tests.ocip import XSI, command, document, el, table
 
@@ -438,3 +439,16 @@ def test_a_folder_that_cannot_be_listed_stops_with_its_name(
     assert code == 2
     assert err == f"error: {export / 'locked'}: cannot list the folder: Permission denied\n"
     assert snapshot(workspace) == before
+
+
+def test_the_console_names_the_bad_file_without_and_with_verbose(tmp_path: Path) -> None:
+    export = good_export(tmp_path / "x")
+    (export / "broken.xml").write_bytes(b'<?xml version="1.0"?><BroadsoftDocument><command>')
+    (export / "dn.xml").write_bytes(dn_document(*["x" * n for n in range(1, 9)]))
+    args = ["extract", "-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r"), str(export)]
+    code, out, _err = invoke(*args)
+    assert code == 1
+    assert "error: broken.xml: document: malformed XML at line 1" in out
+    assert "more with -v" in out and out.count("warning: dn.xml:") == 4
+    code, out, _err = invoke(*args, "-v")
+    assert out.count("warning: dn.xml:") == 8 and "more with -v" not in out

@@ -26,6 +26,9 @@ from migrate.stages.result import Advance, Progress
 from migrate.stages.settings import Settings
 
 
+MESSAGES_SHOWN = 5  # without -v
+
+
 def render(settings: Settings, outcome: ExtractOutcome) -> None:
     result = outcome.extracted
     counts = result.counts
@@ -57,6 +60,11 @@ def render(settings: Settings, outcome: ExtractOutcome) -> None:
     ]
     if result.unknown_commands:
         lines.append(f"  unknown command types counted: {sum(result.unknown_commands.values())}")
+    # The worst warnings by name (file, record, field): the rest are in extract.xlsx.
+    shown = result.messages if settings.verbose else result.messages[:MESSAGES_SHOWN]
+    lines += [f"  {message}" for message in shown]
+    if len(shown) < len(result.messages):
+        lines.append("  (more with -v; every warning is on the Warnings sheet of extract.xlsx)")
     lines.append(f"inventory: {result.inventory_dir}")
     lines.append(f"report:    {result.report}")
     emit(settings, outcome.to_dict(), lines)
