@@ -24,8 +24,9 @@ from types import TracebackType
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
-from migrate.workspace import publish_mode
+from migrate.workspace import cannot_write, publish_mode
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576
@@ -185,9 +186,17 @@ class ReportWriter:
         if self._open is not None:
             self._open.close()
             self._open = None
-        self._wb.close()
-        publish_mode(self._tmp)
-        os.replace(self._tmp, self.path)
+        try:
+            self._wb.close()
+            publish_mode(self._tmp)
+            os.replace(self._tmp, self.path)
+        except (OSError, FileCreateError) as err:
+            # A full disk: the previous workbook stays, the half-written one goes.
+            self._tmp.unlink(missing_ok=True)
+            cause = err.args[0] if isinstance(err, FileCreateError) and err.args else err
+            raise cannot_write(
+                self.path, cause if isinstance(cause, OSError) else OSError(str(cause))
+            ) from err
 
     def abort(self) -> None:
         try:
