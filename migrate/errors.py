@@ -3,7 +3,9 @@
 Exit codes (DESIGN §8): 0 done; 1 ran but some items failed (details in the
 report); 2 usage error (including an input the command cannot open at all);
 3 refused by a precondition (stale plan, workspace locked, no token,
-blockers with ``--strict``); 4 internal error.
+blockers with ``--strict``); 4 internal error; 5 the workspace or the
+reports folder is damaged or cannot be written (a corrupt file, a read-only
+folder, a full disk): the message names the file, and line where there is one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     PRECONDITION = 3
     INTERNAL = 4
+    WORKSPACE = 5
 
 
 class MigrateError(Exception):
@@ -49,6 +52,16 @@ class PreconditionError(MigrateError):
     """The command refuses to run: stale plan, locked workspace, missing token..."""
 
     exit_code = ExitCode.PRECONDITION
+
+
+class WorkspaceError(MigrateError):
+    """A workspace or reports file is damaged, or a folder cannot be written (read-only, full).
+
+    Found before anything is sent to Webex wherever a stage can look first; a
+    write that fails later leaves the previous file in place.
+    """
+
+    exit_code = ExitCode.WORKSPACE
 
 
 def where(file: str, record: str | None = None, field: str | None = None) -> str:

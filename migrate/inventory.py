@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 # Re-exported for the extractor, which writes it into its staging folder.
+from migrate.errors import WorkspaceError
 from migrate.workspace import MANIFEST as MANIFEST
-from migrate.workspace import Workspace
+from migrate.workspace import Workspace, read_json, read_jsonl
 
 
 @dataclass
@@ -285,27 +286,35 @@ def inventory_dir(workspace: Path) -> Path:
 
 def read_records(workspace: Path, entity: str) -> Iterator[dict[str, Any]]:
     """Stream the raw objects of one entity file (empty when absent)."""
+    for _number, record in _numbered(workspace, entity):
+        yield record
+
+
+def _numbered(workspace: Path, entity: str) -> Iterator[tuple[int, dict[str, Any]]]:
     path = inventory_dir(workspace) / f"{entity}.jsonl"
     if not path.exists():
         return
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    yield from read_jsonl(path)
 
 
 def read(workspace: Path, entity: str) -> Iterator[Any]:
-    """Stream one entity as dataclass instances."""
+    """Stream one entity as dataclass instances; a record that does not fit is named."""
     cls = ENTITIES[entity]
-    for record in read_records(workspace, entity):
-        yield from_dict(cls, record)
+    for number, record in _numbered(workspace, entity):
+        try:
+            yield from_dict(cls, record)
+        except (TypeError, ValueError, AttributeError) as err:
+            path = inventory_dir(workspace) / f"{entity}.jsonl"
+            raise WorkspaceError(f"{path}:{number}: damaged record: {err}") from err
 
 
 def read_manifest(workspace: Path) -> dict[str, Any]:
     path = Workspace(workspace).inventory_manifest
     if not path.exists():
         return {}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise WorkspaceError(f"{path}: damaged: not a JSON object")
     return data
 
 
@@ -316,11 +325,17 @@ def dumps(record: dict[str, Any]) -> str:
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
     count = 0
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for record in records:
-            handle.write(dumps(record))
-            handle.write("\n")
-            count += 1
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            for record in records:
+                handle.write(dumps(record))
+                handle.write("\n")
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as err:
+        if err.filename:
+            raise
+        # A failed write() does not say which file: the staged write maps this name.
+        raise OSError(err.errno, err.strerror, str(path)) from err
     return count

@@ -2,11 +2,14 @@
 
 A stage writes its output folder under a temporary name beside the final one
 and swaps it in only when everything is written, so a failed or interrupted
-run never leaves half an inventory or half a model behind.
+run never leaves half an inventory or half a model behind. A write that
+fails (a full disk, a folder made read-only) ends in one :class:`WorkspaceError`
+naming the file, with the previous version still in place.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate.errors import PreconditionError
+from migrate.errors import PreconditionError, WorkspaceError
 
 
 def _umask() -> int:
@@ -31,40 +34,140 @@ def publish_mode(path: Path, directory: bool = False) -> None:
     os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
 
 
+def cannot_write(path: Path, err: OSError) -> WorkspaceError:
+    """The one-line error of a write that failed; the previous ``path`` is left as it was."""
+    reason = err.strerror or str(err) or type(err).__name__
+    return WorkspaceError(f"{path}: cannot write ({reason}); the previous version is kept")
+
+
+def check_writable(folder: Path, what: str) -> None:
+    """Refuse early a folder the stage could not write its output to (read-only, full).
+
+    A byte is written, not only a name created: a full disk often still has inodes.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".write-check-", dir=folder)
+        try:
+            os.write(handle, b"\n")
+        finally:
+            os.close(handle)
+            os.unlink(name)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise WorkspaceError(
+            f"{folder}: the {what} cannot be written ({reason}); nothing was started"
+        ) from err
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file of the workspace; a damaged one is named with its line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise WorkspaceError(f"{path}: damaged: not UTF-8 at byte {err.start}") from err
+    except json.JSONDecodeError as err:
+        raise WorkspaceError(
+            f"{path}:{err.lineno}: damaged: {err.msg} (column {err.colno})"
+        ) from err
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` of every non-blank line; a damaged line is named."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                detail = (
+                    f"{err.msg} (column {err.colno})"
+                    if isinstance(err, json.JSONDecodeError)
+                    else "not UTF-8"
+                )
+                raise WorkspaceError(f"{path}:{number}: damaged line: {detail}") from err
+            if not isinstance(record, dict):
+                raise WorkspaceError(f"{path}:{number}: damaged line: not a JSON object")
+            yield number, record
+
+
+# What a failed write raises; any other OSError in a staged block (an input that cannot be
+# read, say) is not the output's and passes through as it is.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
+def _is_write_error(err: OSError, staging: Path) -> bool:
+    if err.errno in _WRITE_ERRNOS:
+        return True
+    return bool(err.filename) and Path(os.fsdecode(err.filename)).is_relative_to(staging)
+
+
+def _final_name(err: OSError, staging: Path, final: Path) -> Path:
+    """The file the user knows: a name inside the staging folder maps to the final one."""
+    if err.filename:
+        failed = Path(os.fsdecode(err.filename))
+        if failed.is_relative_to(staging):
+            return final / failed.relative_to(staging)
+    return final
+
+
 @contextmanager
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield an empty folder that replaces ``final`` only if the block succeeds."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
+    except OSError as err:
+        raise cannot_write(final, err) from err
     try:
         yield staging
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not _is_write_error(err, staging):
+            raise
+        raise cannot_write(_final_name(err, staging, final), err) from err
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_mode(staging, directory=True)
     previous = final.parent / f".{final.name}.old"
-    if previous.exists():
-        shutil.rmtree(previous)
-    if final.exists():
-        os.replace(final, previous)
-    os.replace(staging, final)
+    try:
+        if previous.exists():
+            shutil.rmtree(previous)
+        if final.exists():
+            os.replace(final, previous)
+        os.replace(staging, final)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise cannot_write(final, err) from err
     shutil.rmtree(previous, ignore_errors=True)
 
 
 @contextmanager
 def staged_file(final: Path) -> Iterator[Path]:
     """Yield a temporary path that replaces ``final`` only if the block succeeds."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=final.suffix, dir=final.parent)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{final.name}.", suffix=final.suffix, dir=final.parent
+        )
+    except OSError as err:
+        raise cannot_write(final, err) from err
     os.close(handle)
     staging = Path(name)
     try:
         yield staging
+        publish_mode(staging)
+        os.replace(staging, final)
+    except OSError as err:
+        staging.unlink(missing_ok=True)
+        if not _is_write_error(err, staging):
+            raise
+        raise cannot_write(final, err) from err
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
-    publish_mode(staging)
-    os.replace(staging, final)
 
 
 # Every name under the workspace folder; no other module spells one.
@@ -166,5 +269,11 @@ class Workspace:
         path = self.result_file(name)
         if not path.is_file():
             return None
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path)
+        if not isinstance(data, dict):
+            raise WorkspaceError(f"{path}: damaged: not a JSON object")
         return data
+
+    def check_writable(self) -> None:
+        """Refuse (exit 5) a workspace the stage could not write to, before it starts."""
+        check_writable(self.root, "workspace")

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from migrate.errors import ExitCode, PreconditionError
+from migrate.errors import ExitCode, PreconditionError, WorkspaceError
 from migrate.load.journal import (
     CREATE_SENT,
     FAILED,
+    INTERRUPTED,
     PARKED,
     PENDING,
     STARTED,
@@ -22,7 +23,7 @@ from migrate.load.journal import (
     Journal,
     JournalAction,
 )
-from migrate.load.lock import workspace_lock
+from migrate.load.lock import lock_is_free, workspace_lock
 
 
 def action(
@@ -129,7 +130,7 @@ def test_sigkill_after_start_leaves_the_action_started_and_frees_the_lock(tmp_pa
         import os, signal
         from pathlib import Path
         from migrate.load.journal import Journal, JournalAction
-        from migrate.load.lock import workspace_lock
+        from migrate.load.lock import lock_is_free, workspace_lock
         ws = Path({str(tmp_path)!r})
         with workspace_lock(ws, "load"):
             j = Journal(ws)
@@ -172,3 +173,47 @@ def test_second_writer_is_refused_with_exit_3(tmp_path: Path) -> None:
         assert f"migrate load (pid {os.getpid()})" in child.stderr
     error = PreconditionError("x")
     assert error.exit_code == ExitCode.PRECONDITION
+
+
+def test_the_lock_holder_marks_runs_a_dead_process_left_running(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        killed = journal.begin_run("load", "fp")  # its process died: never ended
+        ended = journal.begin_run("retry", "fp")
+        journal.end_run(ended, "done")
+    assert lock_is_free(tmp_path)
+    with workspace_lock(tmp_path, "map"):
+        assert not lock_is_free(tmp_path)
+        with workspace_lock(tmp_path, "plan"):  # re-entrant: `run` nests stages
+            pass
+        with Journal(tmp_path) as journal:
+            assert [(r["run_id"], r["status"]) for r in journal.runs()] == [
+                (killed, INTERRUPTED),
+                (ended, "done"),
+            ]
+            assert journal.interrupt_abandoned_runs() == []
+    assert lock_is_free(tmp_path)
+
+
+def test_a_journal_that_cannot_be_opened_whole_is_named(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        journal.record_plan([action(f"a:{n}", ordinal=n) for n in range(400)])
+    path = tmp_path / "journal.sqlite"
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 3)
+        handle.write(b"\x00\xff" * 512)
+    with pytest.raises(WorkspaceError, match=r"journal\.sqlite: the journal is damaged") as err:
+        Journal(tmp_path)
+    assert err.value.exit_code == ExitCode.WORKSPACE
+
+
+def test_commits_stop_once_the_journal_file_is_gone(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        journal.record_plan([action("a")])
+        run = journal.begin_run("load", None)
+        journal.start("a", run)
+        (tmp_path / "journal.sqlite").unlink()
+        with pytest.raises(WorkspaceError, match="deleted or replaced while this command ran"):
+            journal.succeed("a", run, {"id": "x"})
+        with pytest.raises(WorkspaceError):
+            journal.create_sent("a", run)
+    assert not (tmp_path / "journal.sqlite").exists()

@@ -25,7 +25,6 @@ from migrate.stages.extract import ExtractOutcome, extract, extract_from_oci
 from migrate.stages.result import Advance, Progress
 from migrate.stages.settings import Settings
 
-
 MESSAGES_SHOWN = 5  # without -v
 
 

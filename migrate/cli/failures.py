@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -11,6 +12,10 @@ import click
 from migrate.errors import ExitCode, MigrateError
 
 INTERRUPTED = 130
+# A folder that cannot be written or a full disk: the environment, not a bug (exit 5).
+_WORKSPACE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM}
+)
 
 
 def report_failure(err: BaseException) -> int:
@@ -23,6 +28,10 @@ def report_failure(err: BaseException) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(ExitCode.OK)
+    if isinstance(err, OSError) and err.errno in _WORKSPACE_ERRNOS:
+        where = f"{os.fsdecode(err.filename)}: " if err.filename else ""
+        click.echo(f"error: {where}{err.strerror or err}", err=True)
+        return int(ExitCode.WORKSPACE)
     if isinstance(err, KeyboardInterrupt):
         click.echo("interrupted", err=True)
         return INTERRUPTED

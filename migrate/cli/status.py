@@ -18,8 +18,20 @@ def render(settings: Settings, outcome: StatusOutcome) -> None:
         f"runs: {len(runs)}"
         + (f" (last: {runs[-1]['command']} {runs[-1]['status']})" if runs else ""),
     ]
+    interrupted = outcome.interrupted
+    if interrupted:
+        lines.append(
+            "interrupted runs (the process died; `migrate retry` reconciles them): "
+            + ", ".join(f"{r['run_id']} ({r['command']}, {r['started_at']})" for r in interrupted)
+        )
     for customer, states in sorted(outcome.customers.items()):
         lines.append(f"  {customer}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+    if outcome.holds:
+        overdue = sum(h.overdue for h in outcome.holds)
+        lines.append(
+            f"held by Webex: {len(outcome.holds)}" + (f" ({overdue} overdue)" if overdue else "")
+        )
+        lines += [f"  {h.customer} {h.key}: {h.describe()}" for h in outcome.holds]
     for a in outcome.attention[:50]:
         lines.append(f"  {a.state} {a.key}: {a.error_code}: {a.error_message}")
     emit(settings, outcome.to_dict(), lines)
@@ -28,5 +40,7 @@ def render(settings: Settings, outcome: StatusOutcome) -> None:
 @click.command("status")
 @common_options
 def command(settings: Settings) -> None:
-    """Counts per action state, per customer, and what is failed or parked."""
+    """Counts per action state, per customer, what is failed or parked, since when
+    Webex holds a customer (flagged past Cisco's 72-hour review) and runs a killed
+    process left interrupted."""
     render(settings, status(settings))

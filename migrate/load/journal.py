@@ -6,17 +6,25 @@ outcome (committed) right after, so a crash at any point leaves at most the
 actions that were in flight as ``started``; the next run reconciles those by
 looking the objects up before anything is retried. WAL mode keeps readers
 (``status``, reports) from blocking the loader.
+
+The journal is the only record of what this toolkit created, so it is
+checked when opened (a damaged one is refused before any request) and its
+file is checked before each commit: one deleted or replaced during a run
+stops the run rather than letting it write into a file nobody will read.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from migrate.errors import WorkspaceError
 
 # Re-exported for the dry-run, which copies the journal into a scratch folder.
 from migrate.workspace import JOURNAL_FILE as JOURNAL_FILE
@@ -41,6 +49,16 @@ CREATE_REFUSED = "create_refused"
 ROLLBACK_STARTED = "rollback_started"
 ROLLBACK_FAILED = "rollback_failed"
 ROLLBACK_SKIPPED = "rollback_skipped"
+# A consent email sent again to a subscriber parked in pending_user_migration.
+CONSENT_RESENT = "consent_resent"
+# Run statuses: a run is "running" until it ends; one whose process died (SIGKILL, power)
+# is marked "interrupted" by the next command that takes the workspace lock.
+RUNNING = "running"
+INTERRUPTED = "interrupted"
+# Events that leave an action parked as it was: the parking goes on through them.
+_PARKING_GOES_ON = frozenset({PARKED, STARTED, CREATE_SENT, CREATE_REFUSED, CONSENT_RESENT})
+
+Clock = Callable[[], datetime]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -109,8 +127,13 @@ class JournalAction:
     updated_at: str | None = None
 
 
+def stamp(when: datetime) -> str:
+    """How the journal writes a time: ISO-8601 UTC, milliseconds."""
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return stamp(datetime.now(UTC))
 
 
 def _dumps(value: Any) -> str:
@@ -120,18 +143,67 @@ def _dumps(value: Any) -> str:
 class Journal:
     """The journal of one workspace. Not thread-safe: one writer, the loader's thread."""
 
-    def __init__(self, workspace: Path) -> None:
-        workspace.mkdir(parents=True, exist_ok=True)
+    def __init__(self, workspace: Path, clock: Clock | None = None) -> None:
         self.path = Workspace(workspace).journal_file
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode: every commit survives the process being killed (the
-        # crash the loader must survive); only an OS crash may lose the last
-        # commits, and those actions are then reconciled by lookup like any
-        # `started` one. FULL would fsync each transition and stall the loader.
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._clock = clock
+        try:
+            workspace.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise WorkspaceError(
+                f"{workspace}: cannot create the workspace ({err.strerror})"
+            ) from err
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as err:
+            raise self._failure(err) from err
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: every commit survives the process being killed (the
+            # crash the loader must survive); only an OS crash may lose the last
+            # commits, and those actions are then reconciled by lookup like any
+            # `started` one. FULL would fsync each transition and stall the loader.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            # quick_check reads every page (a 100,000-action journal in well under a
+            # second) without the index cross-checks of integrity_check.
+            problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError(problems[0] if problems else "check failed")
+            self._db.executescript(_SCHEMA)
+            self._identity = self._stat()
+        except (sqlite3.Error, OSError) as err:
+            self._db.close()
+            raise self._failure(err) from err
+
+    def _stat(self) -> tuple[int, int]:
+        found = os.stat(self.path)
+        return found.st_dev, found.st_ino
+
+    def check_in_place(self) -> None:
+        """Stop (exit 5) when the journal file was deleted or replaced since it was opened:
+        the commits would go to a file nobody reads, and the next run would adopt all."""
+        try:
+            same = self._stat() == self._identity
+        except FileNotFoundError:
+            same = False
+        if not same:
+            raise WorkspaceError(
+                f"{self.path}: the journal was deleted or replaced while this command ran; "
+                "stopped before sending more. Put the journal back (from a copy) before any "
+                "retry: without it every object made so far would be taken as adopted"
+            )
+
+    def _failure(self, err: BaseException) -> WorkspaceError:
+        text = " ".join(str(err).split()) or type(err).__name__
+        if isinstance(err, sqlite3.DatabaseError) and not isinstance(err, sqlite3.OperationalError):
+            return WorkspaceError(
+                f"{self.path}: the journal is damaged ({text}); nothing was sent. It is the "
+                "record of what this toolkit created: restore it from a copy, do not delete it"
+            )
+        return WorkspaceError(f"{self.path}: cannot use the journal ({text})")
+
+    def now(self) -> str:
+        return stamp(self._clock()) if self._clock is not None else _now()
 
     def close(self) -> None:
         self._db.close()
@@ -145,17 +217,31 @@ class Journal:
     # -- runs -----------------------------------------------------------------
 
     def begin_run(self, command: str, fingerprint: str | None) -> int:
-        cursor = self._db.execute(
-            "INSERT INTO runs (command, started_at, plan_fingerprint, status) "
-            "VALUES (?, ?, ?, 'running')",
-            (command, _now(), fingerprint),
-        )
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT INTO runs (command, started_at, plan_fingerprint, status) "
+                "VALUES (?, ?, ?, ?)",
+                (command, self.now(), fingerprint, RUNNING),
+            )
         return int(cursor.lastrowid or 0)
 
     def end_run(self, run_id: int, status: str) -> None:
-        self._db.execute(
-            "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", (_now(), status, run_id)
-        )
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
+                (self.now(), status, run_id),
+            )
+
+    def interrupt_abandoned_runs(self) -> list[int]:
+        """Mark ``interrupted`` every run still ``running``. Only a holder of the workspace
+        lock may call this: every writer holds it, so no live process owns such a run."""
+        with self._transaction():
+            ids = [
+                int(row[0])
+                for row in self._db.execute("SELECT run_id FROM runs WHERE status = ?", (RUNNING,))
+            ]
+            self._db.execute("UPDATE runs SET status = ? WHERE status = ?", (INTERRUPTED, RUNNING))
+        return ids
 
     def runs(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._db.execute("SELECT * FROM runs ORDER BY run_id")]
@@ -174,7 +260,7 @@ class Journal:
                 _dumps(a.payload),
                 _dumps(list(a.depends_on)),
                 _dumps(a.inverse) if a.inverse is not None else None,
-                _now(),
+                self.now(),
             )
             for a in actions
         ]
@@ -265,7 +351,7 @@ class Journal:
         error: tuple[str, str | None, str] | None = None,
     ) -> None:
         kind, code, message = error if error is not None else (None, None, None)
-        now = _now()
+        now = self.now()
         with self._transaction():
             cursor = self._db.execute(
                 "UPDATE actions SET state = ?, run_id = ?, attempts = attempts + ?, "
@@ -295,10 +381,11 @@ class Journal:
 
     def note(self, key: str, run_id: int, what: str, detail: str) -> None:
         """An event without a state change (a rollback step that failed or was refused)."""
-        self._db.execute(
-            "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
-            (run_id, key, what, _now(), detail),
-        )
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO events (run_id, key, state, at, detail) VALUES (?, ?, ?, ?, ?)",
+                (run_id, key, what, self.now(), detail),
+            )
 
     def create_sent(self, key: str, run_id: int, detail: Any = None) -> None:
         """Committed before a create is sent: whatever a lookup finds afterwards is ours."""
@@ -342,6 +429,25 @@ class Journal:
         )
         return {key: (at, int(run_id or 0)) for key, at, run_id in rows}
 
+    def parked_since(self) -> dict[str, str]:
+        """When each action now parked was first parked, and parked ever since.
+
+        A retry that polls and finds it still waiting parks it again; that does not
+        restart the clock. Any other outcome (succeeded, failed, rolled back) does.
+        """
+        since: dict[str, str] = {}
+        rows = self._db.execute(
+            "SELECT e.key, e.state, e.at FROM events e JOIN actions a ON a.key = e.key "
+            "WHERE a.state = ? ORDER BY e.id",
+            (PARKED,),
+        )
+        for key, state, at in rows:
+            if state == PARKED:
+                since.setdefault(key, at)
+            elif state not in _PARKING_GOES_ON:
+                since.pop(key, None)
+        return since
+
     # -- queries --------------------------------------------------------------
 
     def actions(
@@ -377,18 +483,34 @@ class Journal:
         return [dict(row) for row in rows]
 
     def _transaction(self) -> _Tx:
-        return _Tx(self._db)
+        return _Tx(self)
 
 
 class _Tx:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+    """One committed write; a failed one (disk full, file gone) is named, never half done."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+        self._db = journal._db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        self._journal.check_in_place()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise self._journal._failure(err) from err
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.Error as err:
+                exc = err
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise self._journal._failure(exc) from exc
 
 
 def _action(row: sqlite3.Row) -> JournalAction:

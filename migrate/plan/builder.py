@@ -36,7 +36,7 @@ from migrate.plan.actions import (
 )
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
-from migrate.workspace import Workspace, staged_file
+from migrate.workspace import Workspace, read_json, staged_file
 
 PLACE_PACKAGE = WORKSPACE_PACKAGE
 
@@ -400,7 +400,7 @@ def read(workspace: Path) -> Plan:
     path = Workspace(workspace).plan_file
     if not path.is_file():
         raise PreconditionError(f"{path}: no plan; run `migrate plan` first")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(path)
     return Plan(
         actions=[Action.from_dict(a) for a in data["actions"]],
         left_alone=[LeftAlone(**item) for item in data.get("left_alone", [])],

@@ -8,13 +8,13 @@ Dataclasses use slots: a 100,000-user model is held in memory at once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 from migrate import workspace as layout
+from migrate.errors import WorkspaceError
 
 BLOCKER = "blocker"
 WARNING = "warning"
@@ -233,15 +233,18 @@ def read(workspace: Path, entity: str) -> Iterator[Any]:
     path = model_dir(workspace) / f"{entity}.jsonl"
     if not path.exists():
         return
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield from_record(cls, json.loads(line))
+    for number, record in layout.read_jsonl(path):
+        try:
+            yield from_record(cls, record)
+        except (TypeError, ValueError, AttributeError) as err:
+            raise WorkspaceError(f"{path}:{number}: damaged record: {err}") from err
 
 
 def read_manifest(workspace: Path) -> dict[str, Any]:
     path = layout.Workspace(workspace).model_manifest
     if not path.exists():
         return {}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data = layout.read_json(path)
+    if not isinstance(data, dict):
+        raise WorkspaceError(f"{path}: damaged: not a JSON object")
     return data

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from migrate.load.holds import OVERDUE_ADVICE, holds
 from migrate.load.journal import STATES, Journal, JournalAction
 from migrate.reports.xlsx import Column, ReportWriter
 
@@ -24,8 +27,8 @@ _ID_FIELDS = (
 def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]]) -> Path:
     """The workbook of a workspace's journal, for a caller that does not hold it open."""
     with Journal(workspace) as journal:
-        actions, runs = journal.actions(), journal.runs()
-    return write_load_workbook(path, summary, actions, runs)
+        actions, runs, since = journal.actions(), journal.runs(), journal.parked_since()
+    return write_load_workbook(path, summary, actions, runs, since)
 
 
 def write_load_workbook(
@@ -33,13 +36,50 @@ def write_load_workbook(
     summary: list[tuple[str, Any]],
     actions: list[JournalAction],
     runs: list[dict[str, Any]],
+    parked_since: Mapping[str, str] | None = None,
+    now: datetime | None = None,
 ) -> Path:
-    """``actions`` and ``runs`` as the journal gives them (``Journal.actions()``, ``.runs()``)."""
+    """``actions``, ``runs`` and ``parked_since`` as the journal gives them
+    (``Journal.actions()``, ``.runs()``, ``.parked_since()``); ``now`` measures the holds."""
     counts = Counter(a.state for a in actions)
+    held = holds(actions, parked_since or {}, now)
     with ReportWriter(path) as book:
         book.key_values(
-            "Summary", [*summary, *[(f"Actions {s}", counts.get(s, 0)) for s in STATES]]
+            "Summary",
+            [
+                *summary,
+                *[(f"Actions {s}", counts.get(s, 0)) for s in STATES],
+                ("Held by Webex", len(held)),
+                ("Held over 72 h (Cisco review overdue)", sum(h.overdue for h in held)),
+            ],
         )
+        held_sheet = book.sheet(
+            "Held",
+            [
+                Column("Customer", width=22),
+                Column("Reason", width=24),
+                Column("Parked since (UTC)", width=26),
+                Column("Hours", width=8),
+                Column("Overdue (72 h)", width=14),
+                Column("Key", width=46),
+                Column("What to do", width=60),
+            ],
+        )
+        for h in held:
+            held_sheet.append(
+                [
+                    h.customer,
+                    h.reason,
+                    h.since,
+                    h.hours,
+                    h.overdue,
+                    h.key,
+                    OVERDUE_ADVICE
+                    if h.overdue
+                    else "`migrate retry` polls it again"
+                    + ("; --resend-consent mails the user again" if h.subscriber_id else ""),
+                ]
+            )
         sheet = book.sheet(
             "Actions",
             [

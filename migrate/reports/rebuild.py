@@ -80,6 +80,7 @@ def rebuild(ws: Workspace, reports: Path) -> ReportResult:
                 ],
                 actions,
                 runs,
+                saved.parked_since,
             )
         )
     else:

@@ -24,6 +24,7 @@ class SavedResults:
     plan: builder.Plan | None = None
     actions: list[JournalAction] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
+    parked_since: dict[str, str] = field(default_factory=dict)  # Journal.parked_since()
     journal: bool = False
     precheck: list[Finding] | None = None  # None: precheck has not run here
     precheck_stale: bool = False  # the model changed after precheck ran
@@ -37,6 +38,7 @@ def read_saved(ws: Workspace) -> SavedResults:
         saved.journal = True
         with Journal(ws.root) as journal:
             saved.actions, saved.runs = journal.actions(), journal.runs()
+            saved.parked_since = journal.parked_since()
     precheck = ws.load_result(PRECHECK_RESULT)
     if precheck is not None:
         saved.precheck = saved_findings(precheck)

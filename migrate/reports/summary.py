@@ -22,6 +22,7 @@ import jinja2
 
 from migrate import __version__
 from migrate.load import journal as jr
+from migrate.load.holds import holds
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_CUSTOMER, CREATE_SUBSCRIBER
 from migrate.precheck.rules import from_map_issues
@@ -53,6 +54,7 @@ class Attention:
     subject: str
     code: str
     message: str
+    since: str = ""  # a customer or subscriber Webex holds: since when (and if overdue)
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,7 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
 
     # -- load
     actions, runs = saved.actions, saved.runs
+    held = {h.key: h for h in holds(actions, saved.parked_since)}
     states = Counter(a.state for a in actions)
     for state in jr.STATES:
         keys[f"actions_{state}"] = states.get(state, 0)
@@ -326,6 +329,7 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
         ),
     ):
         if a.state in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED):
+            hold = held.get(a.key)
             summary.attention.append(
                 Attention(
                     a.state,
@@ -339,6 +343,10 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
                         if a.state == jr.STARTED
                         else ""
                     ),
+                    ""
+                    if hold is None or hold.since is None
+                    else f"{hold.since[:16].replace('T', ' ')} UTC"
+                    + (" — OVERDUE (over 72 h): ask Cisco Ops" if hold.overdue else ""),
                 )
             )
 

@@ -14,8 +14,12 @@ an existing report is never left half-written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import gc
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,8 +28,9 @@ from types import TracebackType
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
-from migrate.workspace import publish_mode
+from migrate.workspace import cannot_write, publish_mode
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576
@@ -131,6 +136,18 @@ class SheetWriter:
             )
 
 
+def _bare(err: Exception) -> OSError:
+    """The OSError behind ``err``, without the traceback that keeps XlsxWriter's zip alive."""
+    cause = err.args[0] if isinstance(err, FileCreateError) and err.args else err
+    if isinstance(cause, OSError):
+        return OSError(cause.errno, cause.strerror)
+    return OSError(str(cause))
+
+
+def _ignore_unraisable(unraisable: Any) -> None:
+    del unraisable
+
+
 def _display(value: Any) -> str:
     if isinstance(value, list | tuple | set):
         return ", ".join(str(v) for v in value)
@@ -185,14 +202,37 @@ class ReportWriter:
         if self._open is not None:
             self._open.close()
             self._open = None
-        self._wb.close()
-        publish_mode(self._tmp)
-        os.replace(self._tmp, self.path)
+        failure: OSError | None = None
+        hook = sys.unraisablehook
+        # On a failed write XlsxWriter leaves its zip open; collected, it tries to flush
+        # again and prints a traceback after our one line. Nothing of it is kept.
+        sys.unraisablehook = _ignore_unraisable
+        try:
+            try:
+                self._wb.close()
+                publish_mode(self._tmp)
+                os.replace(self._tmp, self.path)
+            except (OSError, FileCreateError) as err:
+                # A full disk: the previous workbook stays, the half-written one goes.
+                failure = _bare(err)
+                self._tmp.unlink(missing_ok=True)
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        if failure is not None:
+            raise cannot_write(self.path, failure)
 
     def abort(self) -> None:
+        hook = sys.unraisablehook
+        sys.unraisablehook = _ignore_unraisable
         try:
-            self._wb.close()
+            # Only to release XlsxWriter's temp files: what it writes is thrown away, and a
+            # failure here (the disk that failed the block is still full) is not the news.
+            with contextlib.suppress(OSError, FileCreateError):
+                self._wb.close()
+            gc.collect()
         finally:
+            sys.unraisablehook = hook
             self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> ReportWriter:
@@ -206,5 +246,8 @@ class ReportWriter:
     ) -> None:
         if exc_type is None:
             self.close()
-        else:
-            self.abort()
+            return
+        self.abort()
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            # XlsxWriter's own temp files filled up: it is this workbook that failed.
+            raise cannot_write(self.path, _bare(exc)) from None

@@ -12,6 +12,7 @@ from migrate.load.billing import BillingResult, check_period, run_billing
 from migrate.plan import builder
 from migrate.reports.billing_report import write_billing_report
 from migrate.stages.aio import run_async
+from migrate.stages.preflight import preflight
 from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
 from migrate.workspace import BILLING_RESULT
@@ -46,6 +47,7 @@ def billing(
     """Create the period's billing report in Webex, download it and compare it with what the
     journal gives; the result is kept for ``report``."""
     check_period(first, last, datetime.now(UTC).date())  # exit 2 before anything is sent
+    preflight(settings, journal=True)
     plan = builder.read(settings.workspace)
 
     async def reconcile() -> BillingResult:

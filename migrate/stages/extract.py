@@ -15,7 +15,9 @@ from migrate.extract import ExtractResult
 from migrate.extract import extract as read_export
 from migrate.extract.oci import Connection, PullResult, Scope, pull
 from migrate.extract.reader import Export
+from migrate.load.lock import workspace_lock
 from migrate.reports.extract_report import write_extract_report
+from migrate.stages.preflight import preflight
 from migrate.stages.result import Progress, progress_or_quiet
 from migrate.stages.settings import Settings
 
@@ -43,6 +45,12 @@ class ExtractOutcome:
 
 
 def extract(settings: Settings, export: Path, progress: Progress | None = None) -> ExtractOutcome:
+    preflight(settings)
+    with workspace_lock(settings.workspace, "extract"):  # never swap inventory/ under a map
+        return _extract(settings, export, progress)
+
+
+def _extract(settings: Settings, export: Path, progress: Progress | None) -> ExtractOutcome:
     total = 0
     if progress is not None:
         with Export(export) as opened:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate.errors import ExitCode
+from migrate.load.consent import ConsentResult, resend_consent
 from migrate.load.dryrun import DryRunResult
 from migrate.load.dryrun import dry_run as rehearse
 from migrate.load.executor import LoadOptions, LoadResult
@@ -19,6 +20,7 @@ from migrate.reports.devices_report import DEVICES_REPORT, write_devices_report
 from migrate.reports.dryrun_report import outcome, write_dryrun_report
 from migrate.reports.load_report import write_load_workbook
 from migrate.stages.aio import run_async
+from migrate.stages.preflight import preflight
 from migrate.stages.result import Progress, progress_or_quiet
 from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
@@ -52,13 +54,15 @@ class LoadOutcome:
     report: Path
     devices_report: Path
     error: str | None = None
+    consent: ConsentResult | None = None  # retry --resend-consent
 
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.OK if self.result.ok else ExitCode.ITEMS_FAILED
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.result.to_dict(), "report": str(self.report)}
+        consent = {} if self.consent is None else {"consent": self.consent.to_dict()}
+        return {**self.result.to_dict(), "report": str(self.report), **consent}
 
 
 @dataclass
@@ -96,15 +100,21 @@ def load(
     progress: Progress | None = None,
     *,
     command: str = "load",
+    resend_consent_mail: bool = False,
 ) -> LoadOutcome:
-    """Provision the plan; refuses (exit 3) a stale plan or a workspace another load holds."""
+    """Provision the plan; refuses (exit 3) a stale plan or a workspace another load holds.
+    ``resend_consent_mail``: afterwards, mail again the users whose move still waits."""
     batch = batch or Batch()
+    preflight(settings, journal=True)
     plan = _fresh_plan(settings)
 
+    consent: ConsentResult | None = None
+
     async def execute() -> LoadResult:
+        nonlocal consent
         async with open_webex(settings, max_concurrency=max(4, batch.concurrency * 2)) as webex:
             with progress_or_quiet(progress, command, len(plan.actions)) as advance:
-                return await run_load(
+                done = await run_load(
                     settings.workspace,
                     webex,
                     plan,
@@ -114,11 +124,15 @@ def load(
                     options=batch.options(),
                     progress=advance,
                 )
+            if resend_consent_mail:
+                with Journal(settings.workspace) as journal:
+                    consent = await resend_consent(webex, journal, done.run_id)
+            return done
 
     with workspace_lock(settings.workspace, command):
         result = run_async(execute())
         with Journal(settings.workspace) as journal:
-            actions, runs = journal.actions(), journal.runs()
+            actions, runs, since = journal.actions(), journal.runs(), journal.parked_since()
         report = write_load_workbook(
             settings.reports / REPORT,
             [
@@ -133,18 +147,24 @@ def load(
             ],
             actions,
             runs,
+            since,
         )
         devices = write_devices_report(
             settings.workspace, settings.reports / DEVICES_REPORT, plan, actions
         )
-    return LoadOutcome(command, result, report, devices)
+    return LoadOutcome(command, result, report, devices, consent=consent)
 
 
 def retry(
-    settings: Settings, batch: Batch | None = None, progress: Progress | None = None
+    settings: Settings,
+    batch: Batch | None = None,
+    progress: Progress | None = None,
+    *,
+    resend_consent_mail: bool = False,
 ) -> LoadOutcome:
-    """Re-run failed, skipped and parked actions; looks objects up before creating them."""
-    return load(settings, batch, progress, command="retry")
+    """Re-run failed, skipped and parked actions; looks objects up before creating them.
+    Customers held for Cisco's review are polled again."""
+    return load(settings, batch, progress, command="retry", resend_consent_mail=resend_consent_mail)
 
 
 def dry_run(
@@ -152,6 +172,7 @@ def dry_run(
 ) -> DryRunOutcome:
     """The real executor on a throw-away copy of the journal, writes kept back."""
     batch = batch or Batch()
+    preflight(settings, journal=True)
     plan = _fresh_plan(settings)
     found = run_async(
         rehearse(

@@ -12,12 +12,14 @@ from typing import Any
 from migrate import inventory as inv
 from migrate.config import load_config
 from migrate.errors import ExitCode
+from migrate.load.lock import workspace_lock
 from migrate.mapping import workspaces
 from migrate.mapping.mapper import Model, build, finalize
 from migrate.mapping.overrides import OverrideResult, apply_overrides, read_review
 from migrate.mapping.tables import load_tables
 from migrate.plan.model import ENTITIES, to_record
 from migrate.reports.review import write_review
+from migrate.stages.preflight import preflight
 from migrate.stages.settings import Settings
 from migrate.workspace import MANIFEST, OVERRIDES_LOG, Workspace, staged_dir
 
@@ -68,9 +70,11 @@ def _entity_rows(model: Model, entity: str) -> list[Any]:
 
 
 def map_inventory(settings: Settings, overrides: Path | None = None) -> MapResult:
-    return run_map(
-        settings.workspace, settings.reports, settings.config, settings.mappings, overrides
-    )
+    preflight(settings)
+    with workspace_lock(settings.workspace, "map"):  # never rewrite model/ under a load
+        return run_map(
+            settings.workspace, settings.reports, settings.config, settings.mappings, overrides
+        )
 
 
 def run_map(

@@ -11,6 +11,7 @@ from migrate.errors import ExitCode
 from migrate.precheck.runner import PrecheckResult, run_precheck
 from migrate.reports.precheck_report import write_precheck_report
 from migrate.stages.aio import run_async
+from migrate.stages.preflight import preflight
 from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
 from migrate.webex import TOKEN_ENV
@@ -47,6 +48,7 @@ def precheck(
     settings: Settings, *, strict: bool = False, local_only: bool = False, concurrency: int = 50
 ) -> PrecheckOutcome:
     """Find what Webex would refuse, before anything is sent; ``strict`` refuses on blockers."""
+    preflight(settings)
     token_present = bool(os.environ.get(TOKEN_ENV, "").strip())
     needs_token = not settings.sandbox
 

@@ -13,6 +13,7 @@ from migrate.load.journal import Journal
 from migrate.load.lock import workspace_lock
 from migrate.reports.dryrun_report import write_dryrun_report
 from migrate.stages.aio import run_async
+from migrate.stages.preflight import preflight
 from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
 
@@ -64,6 +65,7 @@ def rollback(
     write the requests a real rollback would send to ``rollback-dry-run.xlsx``.
     """
     settings.ws.require_journal("nothing to roll back")
+    preflight(settings, journal=True)
     if dry_run:
         return _rehearse(settings, customer=customer, batch=batch, run=run)
     with workspace_lock(settings.workspace, "rollback"), Journal(settings.workspace) as journal:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from migrate.errors import ExitCode
-from migrate.load.journal import FAILED, PARKED, STATES, Journal, JournalAction
+from migrate.load.holds import Hold, holds
+from migrate.load.journal import (
+    FAILED,
+    INTERRUPTED,
+    PARKED,
+    RUNNING,
+    STATES,
+    Journal,
+    JournalAction,
+)
+from migrate.load.lock import lock_is_free
 from migrate.stages.settings import Settings
 
 
@@ -17,11 +28,17 @@ class StatusOutcome:
     customers: dict[str, dict[str, int]]
     attention: list[JournalAction]
     runs: list[dict[str, Any]] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
     error: str | None = None
 
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.OK
+
+    @property
+    def interrupted(self) -> list[dict[str, Any]]:
+        """Runs whose process died before they ended."""
+        return [r for r in self.runs if r["status"] == INTERRUPTED]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,14 +55,21 @@ class StatusOutcome:
                 for a in self.attention
             ],
             "runs": self.runs,
+            "holds": [h.to_dict() for h in self.holds],
         }
 
 
-def status(settings: Settings) -> StatusOutcome:
+def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
+    """``now`` is when hold times are measured (a test moves it, never sleeps)."""
     settings.ws.require_journal("nothing was loaded yet")
     with Journal(settings.workspace) as journal:
         actions = journal.actions()
         runs = journal.runs()
+        since = journal.parked_since()
+    if any(r["status"] == RUNNING for r in runs) and lock_is_free(settings.workspace):
+        # Every run holds the lock: with it free, a "running" run's process is dead. The
+        # next command that takes the lock writes that down; status only reads.
+        runs = [{**r, "status": INTERRUPTED} if r["status"] == RUNNING else r for r in runs]
     per_customer: dict[str, Counter[str]] = defaultdict(Counter)
     for action in actions:
         per_customer[action.customer][action.state] += 1
@@ -55,4 +79,5 @@ def status(settings: Settings) -> StatusOutcome:
         customers={c: dict(n) for c, n in sorted(per_customer.items())},
         attention=[a for a in actions if a.state in (FAILED, PARKED)],
         runs=runs,
+        holds=holds(actions, since, now),
     )
