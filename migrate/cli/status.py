@@ -19,7 +19,10 @@ def render(settings: Settings, outcome: StatusOutcome) -> None:
         + (f" (last: {runs[-1]['command']} {runs[-1]['status']})" if runs else ""),
     ]
     for customer, states in sorted(outcome.customers.items()):
-        lines.append(f"  {customer}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+        switch = outcome.cutover.get(customer, {})
+        shown = f"{switch.get('state')}" + (f" at {switch['at']}" if switch.get("at") else "")
+        lines.append(f"  {customer}: {counts}" + (f" [{shown}]" if switch else ""))
     for a in outcome.attention[:50]:
         lines.append(f"  {a.state} {a.key}: {a.error_code}: {a.error_message}")
     emit(settings, outcome.to_dict(), lines)

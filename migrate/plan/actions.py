@@ -29,12 +29,18 @@ TYPES = (
     CREATE_DEVICE,
 )
 
+# Run by `cutover`, not by `load`: the journal holds them, the plan does not, and
+# `retry` finishes one a crash left unfinished.
+ACTIVATE_NUMBERS = "activate_numbers"
+FOLLOW_UP_TYPES = (ACTIVATE_NUMBERS,)
+
 REMOVE_CUSTOMER = "remove_customer"
 DELETE_LOCATION = "delete_location"
 REMOVE_NUMBERS = "remove_numbers"
 REMOVE_SUBSCRIBER = "remove_subscriber"
 DELETE_WORKSPACE = "delete_workspace"
 DELETE_DEVICE = "delete_device"
+DEACTIVATE_NUMBERS = "deactivate_numbers"
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES: dict[str, str | None] = {
@@ -45,6 +51,7 @@ INVERSES: dict[str, str | None] = {
     CREATE_SUBSCRIBER: REMOVE_SUBSCRIBER,
     CREATE_WORKSPACE: DELETE_WORKSPACE,
     CREATE_DEVICE: DELETE_DEVICE,
+    ACTIVATE_NUMBERS: DEACTIVATE_NUMBERS,
 }
 
 

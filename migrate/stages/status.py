@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrate.errors import ExitCode
+from migrate.load.cutover import customer_states
 from migrate.load.journal import FAILED, PARKED, STATES, Journal, JournalAction
 from migrate.stages.settings import Settings
 
@@ -17,6 +18,8 @@ class StatusOutcome:
     customers: dict[str, dict[str, int]]
     attention: list[JournalAction]
     runs: list[dict[str, Any]] = field(default_factory=list)
+    # customer → staged | cut over | rolled back (with when), from the journal
+    cutover: dict[str, dict[str, str]] = field(default_factory=dict)
     error: str | None = None
 
     @property
@@ -38,6 +41,7 @@ class StatusOutcome:
                 for a in self.attention
             ],
             "runs": self.runs,
+            "cutover": self.cutover,
         }
 
 
@@ -55,4 +59,5 @@ def status(settings: Settings) -> StatusOutcome:
         customers={c: dict(n) for c, n in sorted(per_customer.items())},
         attention=[a for a in actions if a.state in (FAILED, PARKED)],
         runs=runs,
+        cutover={c: vars(s) for c, s in customer_states(actions).items()},
     )
