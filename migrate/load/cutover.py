@@ -180,7 +180,8 @@ class CutoverRun:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and all(s == jr.SUCCEEDED for s in self.states.values())
+        done = jr.ROLLED_BACK if self.undo else jr.SUCCEEDED
+        return not self.failed and all(s == done for s in self.states.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -379,11 +380,15 @@ def move_lists(
     for sub in wm.read(workspace, "subscribers"):
         if sub.customer_id not in chosen:
             continue
+        # A BroadWorks place became a workspace (a common-area phone), not a subscriber.
+        what = "subscriber"
         done = journal.get(action_key(CREATE_SUBSCRIBER, sub.id))
+        if done is None and journal.get(action_key(CREATE_WORKSPACE, sub.id)) is not None:
+            what, done = "workspace", journal.get(action_key(CREATE_WORKSPACE, sub.id))
         name = " ".join(p for p in (sub.first_name, sub.last_name) if p)
         state = done.state if done else "not planned"
         result = "applied" if state == jr.SUCCEEDED else state
-        users.append(UserLine(sub.customer_id, sub.id, name, sub.email or "", "subscriber", result))
+        users.append(UserLine(sub.customer_id, sub.id, name, sub.email or "", what, result))
     for item in wm.read(workspace, "not_migrated"):
         if item.customer_id in chosen:
             users.append(
