@@ -102,24 +102,38 @@ def test_load_stages_dark_and_cutover_switches_on_then_undo_off(ws: Path) -> Non
     assert code == 0, err
     assert {sandbox_state(ws).numbers[n].activations for n in on[PIZZA]} == {1}
 
-    code, out, err = cli(ws, "cutover", "--customer", PIZZA, "--undo", "--yes")
-    assert code == 0, err
+    # Undo: Webex deactivates only unassigned numbers; the rest are named, exit 1.
     state = sandbox_state(ws)
-    assert states(state, on[PIZZA] | dark[PIZZA]) == {"INACTIVE"}
-    assert {state.numbers[n].deactivations for n in on[PIZZA]} == {1}
-    assert {state.numbers[n].deactivations for n in dark[PIZZA]} == {0}
-    code, out, _err = cli(ws, "status")
-    assert "[rolled back at" in out
-    with Journal(ws / "w") as journal:
-        switched = [a for a in journal.actions() if a.type == "activate_numbers"]
-    assert [a.state for a in switched] == [jr.ROLLED_BACK]
+    assigned = {n for n in on[PIZZA] if state.numbers[n].owner_id}
+    free = on[PIZZA] - assigned
+    assert assigned and free, "the sample has numbers of users and spare ones"
+    code, out, err = cli(ws, "cutover", "--customer", PIZZA, "--undo", "--yes")
+    assert code == 1
+    assert "deactivates only unassigned numbers" in out and sorted(assigned)[0] in out
+    state = sandbox_state(ws)
+    assert states(state, free | dark[PIZZA]) == {"INACTIVE"}
+    assert states(state, assigned) == {"ACTIVE"}
+    assert {state.numbers[n].deactivations for n in free} == {1}
+    assert {state.numbers[n].deactivations for n in assigned | dark[PIZZA]} == {0}
 
-    # Cut over again after an undo: on once more, journaled on the same action.
+    # Cut over again after an undo: what is off goes on, once more; nothing else is sent.
     code, _out, err = cli(ws, "cutover", "--customer", PIZZA, "--yes")
     assert code == 0, err
     state = sandbox_state(ws)
     assert states(state, on[PIZZA]) == {"ACTIVE"}
-    assert {state.numbers[n].activations for n in on[PIZZA]} == {2}
+    assert {state.numbers[n].activations for n in free} == {2}
+    assert {state.numbers[n].activations for n in assigned} == {1}
+    saved_again = json.loads((ws / "w" / "cutover.json").read_text())["customers"][PIZZA]
+    assert saved_again["at"] == saved["at"]  # the first cutover's time stays
+
+    # A rollback removes the owners, then switches off and removes the numbers.
+    code, _out, err = cli(ws, "rollback", "--customer", PIZZA, "--yes")
+    assert code == 0, err
+    code, out, _err = cli(ws, "status")
+    assert f"{PIZZA}: " in out and "[rolled back at" in out
+    with Journal(ws / "w") as journal:
+        switched = [a for a in journal.actions() if a.type == "activate_numbers"]
+    assert [a.state for a in switched] == [jr.ROLLED_BACK]
 
 
 def test_cutover_writes_readiness_numbers_phones_users_and_the_device_csv(ws: Path) -> None:
@@ -244,7 +258,12 @@ def test_verify_expects_the_numbers_cutover_switched(ws: Path) -> None:
     assert verify_differences(ws) == 0
     assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0
-    assert cli(ws, "cutover", "--batch", "1", "--undo", "--yes")[0] == 0
+    state = sandbox_state(ws)
+    free = {n for n, x in state.numbers.items() if x.state == "ACTIVE" and not x.owner_id}
+    assert cli(ws, "cutover", "--batch", "1", "--undo", "--yes")[0] == 1
+    # Partly undone: the journal says cut over, and verify names the numbers now off.
+    assert verify_differences(ws) == len(free) > 0
+    assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0
 
 
@@ -311,7 +330,9 @@ def test_dry_run_lists_exactly_the_requests_the_cutover_then_sends(ws: Path, und
                     return await co.switch_off(webex, journal, customers)
                 return await co.switch_on(webex, journal, customers)
 
-    assert asyncio.run(real()).ok
+    done = asyncio.run(real())
+    # Webex deactivates only unassigned numbers: the undo names the others.
+    assert done.ok != undo and all("unassigned" in why for why in done.failed.values())
     dry = [(r.method, r.path, r.query, r.body) for r in rehearsal.recorded]
     assert dry == recorder.writes
     assert {r[0] for r in dry} == {"PUT"}

@@ -92,7 +92,13 @@ def problems(
             found.append(f"blocker {issue.code} on {issue.entity} {issue.key}: {issue.message}")
     last_load = max((a.updated_at or "" for a in loaded), default="")
     if verify and str(verify.get("verified_at", "")) >= last_load:
-        differences = [d for d in verify.get("differences", []) if d.get("customer") == customer]
+        # A number's state is what cutover sets: that difference is no reason to wait.
+        differences = [
+            d
+            for d in verify.get("differences", [])
+            if d.get("customer") == customer
+            and not (d.get("kind") == "number" and d.get("field") == "state")
+        ]
         if differences:
             first = differences[0]
             found.append(
@@ -209,9 +215,9 @@ async def switch_on(
         journal.assign_batch([action.key], add.batch if add else 0)
     run_id = journal.begin_run("cutover", None)
     before = webex.client.requests_sent
-    # A switched-off cutover (rolled back) is switched on again by the next cutover.
-    rerun = frozenset((jr.PENDING, jr.STARTED, jr.FAILED, jr.SKIPPED, jr.ROLLED_BACK))
-    executor = Executor(webex, journal, run_id, options, rerun=rerun)
+    # Every state: the handler sends only for numbers not active yet, so a cutover run
+    # again after an undo (whole or partial) switches on what is off, and nothing else.
+    executor = Executor(webex, journal, run_id, options, rerun=frozenset(jr.STATES))
     await executor.run(actions)
     result = CutoverRun(run_id, customers, False, requests=webex.client.requests_sent - before)
     for action in actions:
@@ -230,7 +236,7 @@ async def switch_off(
     """``cutover --undo``: deactivate what the customers' cutovers activated."""
     chosen = set(customers)
     steps = [
-        Undo(a.key, DEACTIVATE_NUMBERS, a.inverse)
+        Undo(a.key, DEACTIVATE_NUMBERS, {**a.inverse, "assigned": "fail"})
         for a in journal.actions(states=[jr.SUCCEEDED])
         if a.type == ACTIVATE_NUMBERS and a.customer in chosen and a.inverse is not None
     ]

@@ -169,9 +169,12 @@ def _remember(settings: Settings, outcome: CutoverOutcome) -> None:
         states = co.customer_states(journal.actions())
     for customer in outcome.customers:
         state = states.get(customer, co.CustomerCutover(co.LOADING))
+        before = customers.get(customer) or {}
+        # The first time it was cut over stays, however often the cutover is run again.
+        kept = before.get("state") == co.CUT_OVER == state.state
         customers[customer] = {
             "state": state.state,
-            "at": state.at,
+            "at": before.get("at") if kept else state.at,
             "forced": outcome.forced and bool(outcome.readiness.get(customer)),
             "overridden": outcome.readiness.get(customer, []) if outcome.forced else [],
             "run_id": outcome.run.run_id if outcome.run else None,

@@ -4,7 +4,9 @@ Exactly once: the handler reads the location's numbers first and switches
 only those not yet in the wanted state, and the journal commits the numbers
 (``create_sent``) before the request goes out. After a crash or a lost
 answer the next run finds them active and sends nothing more, yet still
-counts them as this cutover's, so the undo switches them off again.
+counts them as this cutover's, so the undo switches them off again. Webex
+deactivates only unassigned numbers: the undo switches those off and names
+the rest.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from typing import Any
 
 from migrate.load.handlers.base import Context, Handler, Result, failure
 from migrate.plan.actions import ACTIVATE_NUMBERS, DEACTIVATE_NUMBERS
+from migrate.webex.models import PhoneNumber
 
 ACTIVE = "ACTIVE"
 
 
-async def _states(ctx: Context, org_id: str, location_id: str) -> dict[str, str | None]:
+async def _numbers(ctx: Context, org_id: str, location_id: str) -> dict[str, PhoneNumber]:
     calling = ctx.webex.calling
-    return {
-        n.phone_number: n.state async for n in calling.list_numbers(org_id, location_id=location_id)
-    }
+    return {n.phone_number: n async for n in calling.list_numbers(org_id, location_id=location_id)}
+
+
+async def _states(ctx: Context, org_id: str, location_id: str) -> dict[str, str | None]:
+    return {n: found.state for n, found in (await _numbers(ctx, org_id, location_id)).items()}
 
 
 async def activate_numbers(ctx: Context, payload: dict[str, Any]) -> Result:
@@ -49,11 +54,21 @@ async def deactivate_numbers(ctx: Context, inverse: dict[str, Any]) -> Result:
     numbers = list(inverse.get("phoneNumbers") or [])
     if not numbers:
         return {}, False
-    states = await _states(ctx, org_id, location_id)
+    found = await _numbers(ctx, org_id, location_id)
     # A number removed since, or already off (a repeat after a lost answer), is left.
-    todo = [n for n in numbers if states.get(n) == ACTIVE]
+    active = [n for n in numbers if n in found and found[n].state == ACTIVE]
+    todo = [n for n in active if not found[n].owner_id]
     if todo:
         await ctx.webex.calling.set_numbers_state(org_id, location_id, todo, active=False)
+    # Webex deactivates only unassigned numbers. Rollback removes the owners and then
+    # the numbers, so it passes; `cutover --undo` must say which numbers still ring.
+    assigned = [n for n in active if found[n].owner_id]
+    if assigned and inverse.get("assigned") == "fail":
+        raise failure(
+            f"Webex deactivates only unassigned numbers; {len(assigned)} stay active "
+            f"(assigned to users or workspaces): {', '.join(assigned)}",
+            "numbers_assigned",
+        )
     return {}, False
 
 

@@ -86,7 +86,11 @@ class NumberRoutes:
         return SandboxResponse(200)
 
     def set_state(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
-        """Activate (the default) or deactivate numbers of this location, all or none."""
+        """Activate (the default) or deactivate numbers of this location, all or none.
+
+        Webex's rules: at most 500 numbers, all of this location; never mobile
+        numbers; only unassigned numbers can be deactivated.
+        """
         location = location_in_request(self.state, req, m.group(1))
         body = json_body(req)
         numbers = _phone_numbers(body, MAX_STATE_CHANGES)
@@ -107,6 +111,22 @@ class NumberRoutes:
                 400,
                 f"Numbers not in this location: {', '.join(elsewhere)}.",
                 codes.NUMBER_NOT_IN_LOCATION,
+            )
+        records = [self.state.numbers[n] for n in numbers]
+        mobile = [r.phone_number for r in records if r.number_type == "MOBILE"]
+        if mobile:
+            raise HttpError(
+                400,
+                f"Mobile numbers change state when assigned, not here: {', '.join(mobile)}.",
+                codes.INVALID_PARAMETER_VALUE,
+            )
+        # Webex deactivates only unassigned numbers (an assigned one is a user's line).
+        assigned = [r.phone_number for r in records if r.owner_id is not None]
+        if action == "DEACTIVATE" and assigned:
+            raise HttpError(
+                400,
+                f"Only unassigned numbers can be deactivated: {', '.join(assigned)}.",
+                codes.NUMBER_IN_USE,
             )
         for number in numbers:
             record = self.state.numbers[number]
