@@ -351,3 +351,34 @@ def test_cutover_needs_one_known_customer_or_batch(ws: Path) -> None:
     assert code == 2 and "no customer nobody" in err
     code, _out, err = cli(ws, "cutover", "--batch", "7")
     assert code == 2 and "no batch 7" in err
+
+
+def test_a_phone_without_mac_moves_by_an_activation_code(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / METRO, export)
+    for name, mac in (
+        ("devices", "<macAddress>805ec0a1b2c3</macAddress>"),
+        ("group", "805ec0a1b2c3"),
+    ):
+        document = export / "joes-pizza" / f"{name}.xml.response.xml"
+        document.write_text(document.read_text().replace(mac, ""))
+    (tmp_path / "case").mkdir()
+    root = stage(tmp_path / "case", export, GROUP_CONFIG)
+    assert cli(root, "load", "--poll-interval", "0.001")[0] == 0
+    code, _out, err = cli(root, "cutover", "--customer", PIZZA)
+    assert code == 0, err
+    book = load_workbook(root / "r" / "cutover.xlsx", read_only=True)
+    phones = list(book["Phones"].iter_rows(min_row=2, values_only=True))
+    no_mac = [p for p in phones if not p[2]]
+    assert len(no_mac) == 1 and no_mac[0][6] is None  # listed; the code comes with --yes
+
+    code, _out, err = cli(root, "cutover", "--customer", PIZZA, "--yes")
+    assert code == 0, err
+    book = load_workbook(root / "r" / "cutover.xlsx", read_only=True)
+    phones = list(book["Phones"].iter_rows(min_row=2, values_only=True))
+    (phone,) = [p for p in phones if not p[2]]
+    assert phone[5] == "person" and str(phone[6]).isdigit() and len(str(phone[6])) == 16
+    assert phone[7]  # when the code expires
+    with (root / "r" / "cutover-devices.csv").open(newline="") as f:
+        rows = {r[0]: r for r in csv.reader(f)}
+    assert rows[phone[1]][1] == ""  # no MAC for the BroadWorks side either

@@ -27,6 +27,7 @@ from migrate.load import journal as jr
 from migrate.load.dryrun import DryRunTransport, Recorded
 from migrate.load.executor import Executor, LoadOptions, Undo, journal_actions
 from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction
+from migrate.mapping.rules import MIGRATED_DEVICE_KINDS
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ACTIVATE_NUMBERS,
@@ -365,9 +366,17 @@ def move_lists(
     chosen = set(customers)
     phones = []
     for device in wm.read(workspace, "devices"):
-        if device.customer_id not in chosen or not device.migrate or not device.owner:
+        if device.customer_id not in chosen or not device.owner:
             continue
-        kind = device.owner_kind or "person"
+        # A phone without a MAC is not loaded, yet it moves: by activation code.
+        by_code = device.mac is None and device.kind in MIGRATED_DEVICE_KINDS
+        if not (device.migrate or by_code):
+            continue
+        kind = device.owner_kind or (
+            "workspace"
+            if journal.get(action_key(CREATE_WORKSPACE, device.owner)) is not None
+            else "person"
+        )
         create = CREATE_WORKSPACE if kind == "workspace" else CREATE_SUBSCRIBER
         phones.append(
             Phone(
@@ -424,8 +433,9 @@ async def activation_codes(webex: Webex, journal: Journal, phones: list[Phone]) 
         if not org_id or not (person or place):
             phone.activation_code = "(owner not in Webex yet)"
             continue
+        model = phone.model or None
         if phone.owner_kind == "workspace":
-            code = await webex.devices.activation_code(org_id, workspace_id=place)
+            code = await webex.devices.activation_code(org_id, workspace_id=place, model=model)
         else:
-            code = await webex.devices.activation_code(org_id, person_id=person)
+            code = await webex.devices.activation_code(org_id, person_id=person, model=model)
         phone.activation_code, phone.code_expires = code

@@ -167,13 +167,23 @@ class DevicesApi:
         )
 
     async def activation_code(
-        self, org_id: str, *, person_id: str | None = None, workspace_id: str | None = None
+        self,
+        org_id: str,
+        *,
+        person_id: str | None = None,
+        workspace_id: str | None = None,
+        model: str | None = None,
     ) -> tuple[str, str]:
         """``POST /devices/activationCode``: a code to type into a phone without a known
-        MAC, and when it expires. A repeat only issues another code."""
-        owner = {"personId": person_id} if person_id else {"workspaceId": workspace_id}
+        MAC, and when it expires. A phone needs its ``model`` (without one the code works
+        only on RoomOS devices). A repeat only issues another code."""
+        body: dict[str, Any] = (
+            {"personId": person_id} if person_id else {"workspaceId": workspace_id}
+        )
+        if model:
+            body["model"] = model
         data = await self.client.send_json(
-            "POST", "devices/activationCode", owner, params={"orgId": org_id}
+            "POST", "devices/activationCode", body, params={"orgId": org_id}
         )
         return str(data.get("code", "")), str(data.get("expiryTime", ""))
 

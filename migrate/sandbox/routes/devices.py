@@ -143,6 +143,9 @@ class DeviceRoutes:
         person_id, workspace_id = body.get("personId"), body.get("workspaceId")
         if bool(person_id) == bool(workspace_id):
             raise bad_request("Give exactly one of personId and workspaceId.", "personId")
+        name = body.get("model")
+        if name is not None and (not isinstance(name, str) or model_named(name) is None):
+            raise bad_request("Valid model is required.", "model")
         if workspace_id:
             ws = self.state.workspaces.get(workspace_id)
             if ws is None or ws.org_id != org_id:
