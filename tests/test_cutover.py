@@ -14,6 +14,10 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
+from wxc_sdk import WebexSimpleApi
+from wxc_sdk.rest import RestError, RestSession
+from wxc_sdk.telephony.location.numbers import NumbersRequestAction
+from wxc_sdk.tokens import Tokens
 
 from migrate.load import cutover as co
 from migrate.load import journal as jr
@@ -382,3 +386,39 @@ def test_a_phone_without_mac_moves_by_an_activation_code(tmp_path: Path) -> None
     with (root / "r" / "cutover-devices.csv").open(newline="") as f:
         rows = {r[0]: r for r in csv.reader(f)}
     assert rows[phone[1]][1] == ""  # no MAC for the BroadWorks side either
+
+
+def test_wxc_sdk_drives_the_number_state_and_activation_code_calls(ws: Path) -> None:
+    """The new sandbox endpoints answer as Cisco's own SDK expects them to."""
+    sandbox = Sandbox()
+    assert load(ws, sandbox).ok
+    on, _dark = planned_numbers(ws)
+    numbers = sandbox.state.numbers
+    free = sorted(n for n in on[PIZZA] if not numbers[n].owner_id)
+    assigned = sorted(n for n in on[PIZZA] if numbers[n].owner_id)
+    location = numbers[free[0]].location_id
+    org = numbers[free[0]].org_id
+    person = next(
+        s for s in sandbox.state.subscribers.values() if s.primary_phone_number == assigned[0]
+    )
+    tokens = Tokens(access_token="wxc-sdk-cutover-token")
+    with sandbox.serve(0) as server:
+        session = RestSession(tokens=tokens, concurrent_requests=1)
+        session.BASE = server.url  # type: ignore[misc]  # wxc_sdk's one base-URL knob
+        with WebexSimpleApi(tokens=tokens, session=session) as api:
+            api.telephony.location.number.activate(location, free + assigned, org_id=org)
+            assert {numbers[n].state for n in free + assigned} == {"ACTIVE"}
+            api.telephony.location.number.manage_number_state(
+                location, free, NumbersRequestAction.deactivate, org_id=org
+            )
+            assert {numbers[n].state for n in free} == {"INACTIVE"}
+            with pytest.raises(RestError) as refused:
+                api.telephony.location.number.manage_number_state(
+                    location, assigned[:1], NumbersRequestAction.deactivate, org_id=org
+                )
+            assert refused.value.response.status_code == 400
+            assert numbers[assigned[0]].state == "ACTIVE"
+            code = api.devices.activation_code(
+                person_id=person.person_id, model="DMS Cisco 8865", org_id=org
+            )
+            assert len(code.code) == 16 and code.expiry_time is not None
