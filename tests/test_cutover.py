@@ -19,6 +19,8 @@ from wxc_sdk.rest import RestError, RestSession
 from wxc_sdk.telephony.location.numbers import NumbersRequestAction
 from wxc_sdk.tokens import Tokens
 
+from migrate.config import load_config
+from migrate.errors import ConfigError
 from migrate.load import cutover as co
 from migrate.load import journal as jr
 from migrate.load.journal import Journal
@@ -422,3 +424,24 @@ def test_wxc_sdk_drives_the_number_state_and_activation_code_calls(ws: Path) -> 
                 person_id=person.person_id, model="DMS Cisco 8865", org_id=org
             )
             assert len(code.code) == 16 and code.expiry_time is not None
+
+
+def test_config_switch_and_overrides_are_checked(tmp_path: Path) -> None:
+    assert load_config(None).numbers_active_at_load is False
+    path = tmp_path / "migrate.toml"
+    path.write_text(
+        'numbers_active_at_load = true\n[cutover]\nactivate_inactive = ["+14155550123"]\n'
+    )
+    config = load_config(path)
+    assert config.numbers_active_at_load is True
+    assert config.cutover.activate_inactive == ("+14155550123",)
+    for text, expected in (
+        ('numbers_active_at_load = "yes"\n', "key numbers_active_at_load: expected true or false"),
+        ('[cutover]\nactivate_inactive = ["4155550123"]\n', "key cutover.activate_inactive"),
+        ('[cutover]\nactivate_inactive = "+14155550123"\n', "expected a list of E.164"),
+        ("[cutover]\nactivate = []\n", "key cutover.activate: unknown key"),
+    ):
+        path.write_text(text)
+        with pytest.raises(ConfigError) as caught:
+            load_config(path)
+        assert str(caught.value).startswith(str(path)) and expected in str(caught.value)
