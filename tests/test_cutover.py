@@ -200,18 +200,18 @@ def test_cutover_refuses_a_parked_subscriber_unless_forced(ws: Path) -> None:
     assert [r[1] for r in ready] == ["forced"] and parked in str(ready[0][3])
 
 
+def saved_verify(root: Path, when: str) -> None:
+    difference = {"customer": PIZZA, "kind": "subscriber", "key": "x", "problem": "missing"}
+    (root / "w" / "verify.json").write_text(
+        json.dumps({"verified_at": when, "differences": [difference]})
+    )
+
+
 def test_cutover_refuses_verify_differences_newer_than_the_load(ws: Path) -> None:
     assert cli(ws, "load", "--poll-interval", "0.001")[0] == 0
-    (ws / "w" / "verify.json").write_text(
-        json.dumps(
-            {
-                "verified_at": "9999-01-01T00:00:00",
-                "differences": [
-                    {"customer": PIZZA, "kind": "subscriber", "key": "x", "problem": "missing"}
-                ],
-            }
-        )
-    )
+    saved_verify(ws, "2000-01-01T00:00:00+00:00")  # before the load: stale, not a reason
+    assert cli(ws, "cutover", "--customer", PIZZA)[0] == 0
+    saved_verify(ws, "9999-01-01T00:00:00")
     code, _out, err = cli(ws, "cutover", "--customer", PIZZA, "--yes")
     assert code == 3 and "verify found 1 differences" in err
     # Another customer's differences stand in nobody else's way.
@@ -271,6 +271,13 @@ def test_verify_expects_the_numbers_cutover_switched(ws: Path) -> None:
     assert verify_differences(ws) == len(free) > 0
     assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0
+
+
+def test_a_rolled_back_customer_is_not_cut_over(ws: Path) -> None:
+    assert cli(ws, "load", "--poll-interval", "0.001")[0] == 0
+    assert cli(ws, "rollback", "--customer", PIZZA, "--yes")[0] == 0
+    code, _out, err = cli(ws, "cutover", "--customer", PIZZA, "--yes")
+    assert code == 3 and "not loaded: create_customer" in err
 
 
 def test_rollback_switches_numbers_off_before_removing_them(ws: Path) -> None:

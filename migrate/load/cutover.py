@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,17 @@ def _load_actions(journal: Journal, customer: str) -> list[JournalAction]:
     return [a for a in journal.actions(customer=customer) if a.type not in FOLLOW_UP_TYPES]
 
 
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _when(stamp: Any) -> datetime:
+    try:
+        when = datetime.fromisoformat(str(stamp)) if stamp else _NEVER
+    except ValueError:
+        return _NEVER
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def problems(
     journal: Journal, workspace: Path, customer: str, verify: dict[str, Any] | None
 ) -> list[str]:
@@ -86,13 +98,13 @@ def problems(
         if action.state in NOT_READY:
             why = f": {action.error_message}" if action.error_message else ""
             found.append(f"{action.state} {action.key}{why}")
-        elif action.state in (jr.PENDING, jr.STARTED):
-            found.append(f"not loaded yet: {action.key} is {action.state}")
+        elif action.state in (jr.PENDING, jr.STARTED, jr.ROLLED_BACK):
+            found.append(f"not loaded: {action.key} is {action.state}")
     for issue in wm.read(workspace, "issues"):
         if issue.severity == wm.BLOCKER and issue.customer_id == customer:
             found.append(f"blocker {issue.code} on {issue.entity} {issue.key}: {issue.message}")
-    last_load = max((a.updated_at or "" for a in loaded), default="")
-    if verify and str(verify.get("verified_at", "")) >= last_load:
+    last_load = max((_when(a.updated_at) for a in loaded), default=_NEVER)
+    if verify and _when(verify.get("verified_at")) >= last_load.replace(microsecond=0):
         # A number's state is what cutover sets: that difference is no reason to wait.
         differences = [
             d
