@@ -19,6 +19,10 @@ ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
 CREATE_WORKSPACE = "create_workspace"  # a place → a Webex Calling workspace
 CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
+# Run by `cutover`, not by `load`: the journal holds them, the plan does not, and
+# `retry` finishes one a crash left unfinished.
+ACTIVATE_NUMBERS = "activate_numbers"
+FOLLOW_UP_TYPES = (ACTIVATE_NUMBERS,)
 TYPES = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
@@ -27,12 +31,8 @@ TYPES = (
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
     CREATE_DEVICE,
+    ACTIVATE_NUMBERS,
 )
-
-# Run by `cutover`, not by `load`: the journal holds them, the plan does not, and
-# `retry` finishes one a crash left unfinished.
-ACTIVATE_NUMBERS = "activate_numbers"
-FOLLOW_UP_TYPES = (ACTIVATE_NUMBERS,)
 
 REMOVE_CUSTOMER = "remove_customer"
 DELETE_LOCATION = "delete_location"
