@@ -41,6 +41,13 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class CutoverConfig:
+    # Numbers inactive in BroadWorks that cutover may switch on all the same (E.164):
+    # the engineer's deliberate exception, since an inactive number carries no calls today.
+    activate_inactive: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     provisioning_id: str | None = None
     customer_level: str = "enterprise"
@@ -50,6 +57,9 @@ class Config:
     emergency_location_identifiers: dict[str, str] = field(default_factory=dict)
     administrator: AdministratorConfig = field(default_factory=AdministratorConfig)
     email: EmailConfig = field(default_factory=EmailConfig)
+    # False (dark staging): load adds numbers inactive and `cutover` switches them on.
+    numbers_active_at_load: bool = False
+    cutover: CutoverConfig = field(default_factory=CutoverConfig)
     source: str | None = None
     digest: str = ""
 
@@ -62,7 +72,11 @@ _TOP = {
     "emergency_location_identifiers",
     "administrator",
     "email",
+    "numbers_active_at_load",
+    "cutover",
 }
+_CUTOVER = {"activate_inactive"}
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _ADMIN = {"choose", "rule", "title_pattern", "users"}
 _EMAIL = {"missing", "domains"}
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -134,6 +148,21 @@ class _Checker:
             self.fail(prefix + key, f"expected a table, got {type(value).__name__}")
         return dict(value)
 
+    def flag(self, table: dict[str, Any], key: str, prefix: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(prefix + key, f"expected true or false, got {value!r}")
+        return bool(value)
+
+    def numbers(self, table: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            self.fail(prefix + key, f"expected a list of E.164 numbers, got {value!r}")
+        for item in value:
+            if not isinstance(item, str) or not _E164.match(item):
+                self.fail(prefix + key, f"not an E.164 number: {item!r}")
+        return tuple(dict.fromkeys(value))
+
     def str_map(self, table: dict[str, Any], key: str, prefix: str) -> dict[str, str]:
         raw = self.table(table, key, prefix)
         out: dict[str, str] = {}
@@ -193,6 +222,9 @@ def load_config(path: Path | None) -> Config:
         if not _DOMAIN.match(domain):
             check.fail(f"email.domains.{name}", f"not a mail domain: {domain!r}")
 
+    cutover_raw = check.table(data, "cutover", "")
+    check.keys(cutover_raw, _CUTOVER, "cutover.")
+
     return Config(
         provisioning_id=check.text(data, "provisioning_id", ""),
         customer_level=level,
@@ -201,6 +233,10 @@ def load_config(path: Path | None) -> Config:
         emergency_location_identifiers=check.str_map(data, "emergency_location_identifiers", ""),
         administrator=admin,
         email=EmailConfig(missing=missing, domains=domains),
+        numbers_active_at_load=check.flag(data, "numbers_active_at_load", "", False),
+        cutover=CutoverConfig(
+            activate_inactive=check.numbers(cutover_raw, "activate_inactive", "cutover.")
+        ),
         source=str(path),
         digest=hashlib.sha256(raw_bytes).hexdigest(),
     )

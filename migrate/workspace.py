@@ -186,6 +186,7 @@ _RESULT_SUFFIX = ".json"
 PRECHECK_RESULT = "precheck"
 VERIFY_RESULT = "verify"
 BILLING_RESULT = "billing"
+CUTOVER_RESULT = "cutover"  # per customer: when it was cut over, forced or not
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import click
 from migrate import __version__
 from migrate.cli import (
     billing,
+    cutover,
     extract,
     init,
     load,
@@ -61,6 +62,7 @@ for module in (
     status,
     retry,
     rollback,
+    cutover,
     run,
     sandbox,
     synthetic,

@@ -25,7 +25,10 @@ def render(settings: Settings, outcome: StatusOutcome) -> None:
             + ", ".join(f"{r['run_id']} ({r['command']}, {r['started_at']})" for r in interrupted)
         )
     for customer, states in sorted(outcome.customers.items()):
-        lines.append(f"  {customer}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
+        switch = outcome.cutover.get(customer, {})
+        shown = f"{switch.get('state')}" + (f" at {switch['at']}" if switch.get("at") else "")
+        lines.append(f"  {customer}: {counts}" + (f" [{shown}]" if switch else ""))
     if outcome.holds:
         overdue = sum(h.overdue for h in outcome.holds)
         lines.append(

@@ -11,6 +11,7 @@ from migrate.errors import InputError
 from migrate.load import journal as jr
 from migrate.load.executor import Executor, LoadOptions, LoadResult, journal_actions
 from migrate.load.journal import Journal
+from migrate.plan.actions import FOLLOW_UP_TYPES, Action
 from migrate.plan.builder import Plan
 from migrate.webex import Webex
 
@@ -21,6 +22,15 @@ def _customers_with_work(journal: Journal, plan: Plan, states: Iterable[str]) ->
         {a.customer for a in journal.actions() if a.state in wanted}
         & {a.customer for a in plan.actions}
     )
+
+
+def _follow_ups(journal: Journal, customers: set[str], planned: set[str]) -> list[Action]:
+    """Journaled steps of a later command (cutover's) that a crash left for `retry`."""
+    return [
+        Action(a.key, a.type, a.customer, a.ordinal, a.payload, a.depends_on, a.inverse)
+        for a in journal.actions()
+        if a.type in FOLLOW_UP_TYPES and a.customer in customers and a.key not in planned
+    ]
 
 
 async def run_load(
@@ -55,6 +65,8 @@ async def run_load(
         if batch_size:
             customers = customers[:batch_size]
         actions = [a for a in plan.actions if a.customer in set(customers)]
+        if command == "retry":
+            actions += _follow_ups(journal, set(customers), {a.key for a in actions})
         batch = journal.next_batch()
         journal.assign_batch((a.key for a in actions), batch)
         run_id = journal.begin_run(command, plan.fingerprint)

@@ -25,6 +25,7 @@ from typing import Any
 from migrate import workspace as layout
 from migrate.errors import InputError
 from migrate.load import journal as jr
+from migrate.load.cutover import activation_key
 from migrate.load.journal import Journal, JournalAction
 from migrate.plan import model as wm
 from migrate.plan.actions import (
@@ -335,7 +336,15 @@ async def _read_locations(back: Readback) -> list[Actual]:
 
 def _expect_numbers(action: Action, plan: CustomerPlan) -> list[Expected]:
     location = plan.location_name(action.payload.get("locationId"))
-    state = action.payload.get("body", {}).get("state", "ACTIVE")
+    loaded = action.payload.get("body", {}).get("state", "ACTIVE")
+    dark = set(action.payload.get("inactive") or ())
+    # A cutover in force switched these on; an undone one left them as loaded.
+    switch = activation_key(action.key)
+    switched = (
+        set((plan.results.get(switch) or {}).get("activated") or ())
+        if plan.state(switch) == jr.SUCCEEDED
+        else set()
+    )
     journal_state = plan.state(action.key)
     # Rollback removes only the numbers the load added; those it adopted stay.
     adopted = set((plan.results.get(action.key) or {}).get("adopted") or ())
@@ -343,7 +352,10 @@ def _expect_numbers(action: Action, plan: CustomerPlan) -> list[Expected]:
         Expected(
             "number",
             str(n),
-            {"location": location, "state": state},
+            {
+                "location": location,
+                "state": "ACTIVE" if n in switched else "INACTIVE" if n in dark else loaded,
+            },
             action.key,
             jr.SUCCEEDED if journal_state == jr.ROLLED_BACK and n in adopted else journal_state,
         )

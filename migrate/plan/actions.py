@@ -19,6 +19,10 @@ ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
 CREATE_WORKSPACE = "create_workspace"  # a place → a Webex Calling workspace
 CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
+# Run by `cutover`, not by `load`: the journal holds them, the plan does not, and
+# `retry` finishes one a crash left unfinished.
+ACTIVATE_NUMBERS = "activate_numbers"
+FOLLOW_UP_TYPES = (ACTIVATE_NUMBERS,)
 TYPES = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
@@ -27,6 +31,7 @@ TYPES = (
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
     CREATE_DEVICE,
+    ACTIVATE_NUMBERS,
 )
 
 REMOVE_CUSTOMER = "remove_customer"
@@ -35,6 +40,7 @@ REMOVE_NUMBERS = "remove_numbers"
 REMOVE_SUBSCRIBER = "remove_subscriber"
 DELETE_WORKSPACE = "delete_workspace"
 DELETE_DEVICE = "delete_device"
+DEACTIVATE_NUMBERS = "deactivate_numbers"
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES: dict[str, str | None] = {
@@ -45,6 +51,7 @@ INVERSES: dict[str, str | None] = {
     CREATE_SUBSCRIBER: REMOVE_SUBSCRIBER,
     CREATE_WORKSPACE: DELETE_WORKSPACE,
     CREATE_DEVICE: DELETE_DEVICE,
+    ACTIVATE_NUMBERS: DEACTIVATE_NUMBERS,
 }
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate import __version__
+from migrate.config import load_config
 from migrate.errors import PreconditionError
 from migrate.mapping.packages import CALLING_PACKAGES, WORKSPACE_PACKAGE, customer_packages
 from migrate.plan import model as wm
@@ -207,6 +208,10 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
     subscribers = list(wm.read(workspace, "subscribers"))
     numbers = list(wm.read(workspace, "numbers"))
     issues = [i for i in wm.read(workspace, "issues") if i.severity == wm.BLOCKER]
+    # Dark staging: numbers go in inactive unless the config keeps them active at load;
+    # a number inactive in BroadWorks stays inactive either way (cutover decides).
+    numbers_state = "ACTIVE" if load_config(config).numbers_active_at_load else "INACTIVE"
+    dark = {n.phone_number or n.id for n in numbers if n.activated is False}
 
     blocked: dict[tuple[str, str], str] = {}
     for issue in issues:
@@ -286,7 +291,13 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
                     {
                         "orgId": ref(wait, "orgId"),
                         "locationId": location_ref,
-                        "body": {"phoneNumbers": phone_numbers, "state": "ACTIVE"},
+                        "body": {"phoneNumbers": phone_numbers, "state": numbers_state},
+                        # Inactive in BroadWorks: added inactive, and cutover leaves them.
+                        **(
+                            {"inactive": [n for n in phone_numbers if n in dark]}
+                            if dark & set(phone_numbers)
+                            else {}
+                        ),
                     },
                     depends_on=tuple(dict.fromkeys((wait, source))),
                     inverse={

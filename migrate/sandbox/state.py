@@ -91,6 +91,10 @@ class Number:
     state: str  # ACTIVE | INACTIVE
     number_type: str  # DID | TOLLFREE | MOBILE
     owner_id: str | None = None  # subscriber id
+    # Requests that named this number to switch it on / off: a test of "exactly once"
+    # counts requests, not state, since a repeated activation leaves the state alike.
+    activations: int = 0
+    deactivations: int = 0
 
 
 @dataclass
@@ -250,6 +254,14 @@ class SandboxState:
 
     def subscribers_of(self, customer_id: str) -> list[Subscriber]:
         return [self.subscribers[i] for i in self._by_customer.get(customer_id, [])]
+
+    def route_call(self, phone_number: str) -> str:
+        """Where a call to ``phone_number`` goes: Webex rings only an active number;
+        an inactive one is not routed (the PSTN still sends it to BroadWorks)."""
+        number = self.numbers.get(phone_number)
+        if number is None:
+            return "unknown number"
+        return "routed" if number.state == "ACTIVE" else "not routed: number inactive"
 
     def customer_by_external_id(self, external_id: str) -> Customer | None:
         found = self._by_external.get(external_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from migrate.errors import ExitCode
+from migrate.load.cutover import customer_states
 from migrate.load.holds import Hold, holds
 from migrate.load.journal import (
     FAILED,
@@ -29,6 +30,8 @@ class StatusOutcome:
     attention: list[JournalAction]
     runs: list[dict[str, Any]] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
+    # customer → staged | cut over | rolled back (with when), from the journal
+    cutover: dict[str, dict[str, str]] = field(default_factory=dict)
     error: str | None = None
 
     @property
@@ -56,6 +59,7 @@ class StatusOutcome:
             ],
             "runs": self.runs,
             "holds": [h.to_dict() for h in self.holds],
+            "cutover": self.cutover,
         }
 
 
@@ -80,4 +84,5 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
         attention=[a for a in actions if a.state in (FAILED, PARKED)],
         runs=runs,
         holds=holds(actions, since, now),
+        cutover={c: vars(s) for c, s in customer_states(actions).items()},
     )

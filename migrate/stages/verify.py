@@ -11,6 +11,7 @@ from migrate.load import verify as checks
 from migrate.plan import builder
 from migrate.reports.verify_report import write_verify_report
 from migrate.stages.aio import run_async
+from migrate.stages.preflight import preflight
 from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
 from migrate.workspace import VERIFY_RESULT
@@ -36,6 +37,7 @@ def verify(
     settings: Settings, *, select: tuple[str, ...] = (), concurrency: int = 8
 ) -> VerifyOutcome:
     """Compare Webex with the plan (read-only); the result is kept for ``report``."""
+    preflight(settings, journal=True)
     plan = builder.read(settings.workspace)
 
     async def compare() -> checks.VerifyResult:

@@ -19,6 +19,7 @@ from migrate.webex.models import (
 
 MAX_REMOVE_PER_REQUEST = 5  # Webex refuses more in one DELETE
 MAX_ADD_PER_REQUEST = 100
+MAX_STATE_CHANGES_PER_REQUEST = 500  # numbers one activate / deactivate may name
 
 
 class CallingApi:
@@ -90,6 +91,25 @@ class CallingApi:
             item_key="phoneNumbers",
         ):
             yield PhoneNumber.from_wire(item)
+
+    async def set_numbers_state(
+        self, org_id: str, location_id: str, numbers: Sequence[str], *, active: bool
+    ) -> None:
+        """Activate or deactivate numbers of one location, in chunks Webex accepts.
+
+        Switching a number to the state it has already is harmless, so a repeat
+        after a lost answer is safe; callers still send only what differs.
+        """
+        for i in range(0, len(numbers), MAX_STATE_CHANGES_PER_REQUEST):
+            await self.client.request(
+                "PUT",
+                f"telephony/config/locations/{location_id}/numbers",
+                params={"orgId": org_id},
+                json={
+                    "phoneNumbers": list(numbers[i : i + MAX_STATE_CHANGES_PER_REQUEST]),
+                    "action": "ACTIVATE" if active else "DEACTIVATE",
+                },
+            )
 
     async def remove_numbers(self, org_id: str, location_id: str, numbers: Sequence[str]) -> None:
         for i in range(0, len(numbers), MAX_REMOVE_PER_REQUEST):

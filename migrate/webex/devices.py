@@ -166,5 +166,26 @@ class DevicesApi:
             await self.client.send_json("POST", "devices", body, params={"orgId": org_id})
         )
 
+    async def activation_code(
+        self,
+        org_id: str,
+        *,
+        person_id: str | None = None,
+        workspace_id: str | None = None,
+        model: str | None = None,
+    ) -> tuple[str, str]:
+        """``POST /devices/activationCode``: a code to type into a phone without a known
+        MAC, and when it expires. A phone needs its ``model`` (without one the code works
+        only on RoomOS devices). A repeat only issues another code."""
+        body: dict[str, Any] = (
+            {"personId": person_id} if person_id else {"workspaceId": workspace_id}
+        )
+        if model:
+            body["model"] = model
+        data = await self.client.send_json(
+            "POST", "devices/activationCode", body, params={"orgId": org_id}
+        )
+        return str(data.get("code", "")), str(data.get("expiryTime", ""))
+
     async def delete_device(self, device_id: str, *, org_id: str | None = None) -> None:
         await self.client.request("DELETE", f"devices/{device_id}", params={"orgId": org_id})

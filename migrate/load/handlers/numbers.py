@@ -32,10 +32,15 @@ async def add_numbers(ctx: Context, payload: dict[str, Any]) -> Result:
     async def add() -> bool:
         now = await _present(ctx, org_id, location_id)
         todo = [n for n in wanted if n not in now]  # after a lost answer: only the rest
-        if todo:
-            await ctx.webex.calling.add_numbers(
-                org_id, location_id, todo, state=payload["body"].get("state", "ACTIVE")
-            )
+        # Numbers inactive in BroadWorks go in inactive whatever the load's state.
+        dark = set(payload.get("inactive") or ())
+        state = payload["body"].get("state", "ACTIVE")
+        for group_state, group in (
+            (state, [n for n in todo if n not in dark]),
+            ("INACTIVE", [n for n in todo if n in dark]),
+        ):
+            if group:
+                await ctx.webex.calling.add_numbers(org_id, location_id, group, state=group_state)
         return True
 
     if missing:

@@ -8,10 +8,12 @@ exactly one of ``personId`` (a provisioned person with calling) / ``workspaceId`
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from migrate.sandbox import codes, validation
 from migrate.sandbox.app import SEGMENT, SandboxApp, bad_request, json_body, page
+from migrate.sandbox.clock import iso_ms
 from migrate.sandbox.devices import CUSTOMER_MANAGED, MAC, MODELS, colon_mac, model_named
 from migrate.sandbox.http import HttpError, SandboxRequest, SandboxResponse
 from migrate.sandbox.lifecycle import org_in_use
@@ -22,6 +24,7 @@ def register(app: SandboxApp) -> None:
     routes = DeviceRoutes(app)
     app.route("GET", "/devices", routes.list_devices)
     app.route("POST", "/devices", routes.create_device)
+    app.route("POST", "/devices/activationCode", routes.activation_code)
     app.route("GET", f"/devices/{SEGMENT}", routes.get_device)
     app.route("DELETE", f"/devices/{SEGMENT}", routes.delete_device)
 
@@ -130,6 +133,28 @@ class DeviceRoutes:
         )
         self.state.devices[device.id] = device
         return SandboxResponse.json(200, device_view(device))
+
+    def activation_code(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        """A code a person types into a phone whose MAC nobody knows (valid 7 days)."""
+        org_id = self._org(req)
+        body = json_body(req)
+        if not isinstance(body, dict):
+            raise bad_request("The request body must be a JSON object.", "body")
+        person_id, workspace_id = body.get("personId"), body.get("workspaceId")
+        if bool(person_id) == bool(workspace_id):
+            raise bad_request("Give exactly one of personId and workspaceId.", "personId")
+        name = body.get("model")
+        if name is not None and (not isinstance(name, str) or model_named(name) is None):
+            raise bad_request("Valid model is required.", "model")
+        if workspace_id:
+            ws = self.state.workspaces.get(workspace_id)
+            if ws is None or ws.org_id != org_id:
+                raise HttpError(404, "Workspace not found.", codes.NOT_FOUND)
+        else:
+            self._person(org_id, person_id)
+        code = f"{self.state.new_uuid().int % 10**16:016d}"
+        expiry = iso_ms(self.clock.now() + timedelta(days=7))
+        return SandboxResponse.json(200, {"code": code, "expiryTime": expiry})
 
     def list_devices(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         org_id = self._org(req)

@@ -1,4 +1,4 @@
-"""``/telephony/config/locations/{id}/numbers`` (add, remove) and
+"""``/telephony/config/locations/{id}/numbers`` (add, activate or deactivate, remove) and
 ``/telephony/config/numbers`` (list, with each number's owner: a person or a workspace)."""
 
 from __future__ import annotations
@@ -18,8 +18,13 @@ from migrate.sandbox.validation import Problem
 def register(app: SandboxApp) -> None:
     routes = NumberRoutes(app)
     app.route("POST", f"/telephony/config/locations/{SEGMENT}/numbers", routes.add_numbers)
+    app.route("PUT", f"/telephony/config/locations/{SEGMENT}/numbers", routes.set_state)
     app.route("DELETE", f"/telephony/config/locations/{SEGMENT}/numbers", routes.remove_numbers)
     app.route("GET", "/telephony/config/numbers", routes.list_numbers)
+
+
+MAX_STATE_CHANGES = 500  # numbers one activate / deactivate request may name
+STATE_ACTIONS = {"ACTIVATE": "ACTIVE", "DEACTIVATE": "INACTIVE"}
 
 
 def _phone_numbers(body: Any, limit: int) -> list[str]:
@@ -67,12 +72,70 @@ class NumberRoutes:
                 409, f"Numbers already in use: {', '.join(taken)}.", codes.NUMBER_IN_USE
             )
         state = body.get("state", "ACTIVE")
+        if state not in STATE_ACTIONS.values():
+            raise HttpError(
+                400,
+                f"Invalid state {state!r}: use ACTIVE or INACTIVE.",
+                codes.INVALID_PARAMETER_VALUE,
+            )
         number_type = body.get("numberType", "DID")
         for number in numbers:
             self.state.numbers[number] = Number(
                 number, location.org_id, location.id, state, number_type
             )
         return SandboxResponse(200)
+
+    def set_state(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        """Activate (the default) or deactivate numbers of this location, all or none.
+
+        Webex's rules: at most 500 numbers, all of this location; never mobile
+        numbers; only unassigned numbers can be deactivated.
+        """
+        location = location_in_request(self.state, req, m.group(1))
+        body = json_body(req)
+        numbers = _phone_numbers(body, MAX_STATE_CHANGES)
+        action = body.get("action", "ACTIVATE")
+        if action not in STATE_ACTIONS:
+            raise HttpError(
+                400,
+                f"Invalid action {action!r}: use ACTIVATE or DEACTIVATE.",
+                codes.INVALID_PARAMETER_VALUE,
+            )
+        elsewhere = [
+            n
+            for n in numbers
+            if (record := self.state.numbers.get(n)) is None or record.location_id != location.id
+        ]
+        if elsewhere:
+            raise HttpError(
+                400,
+                f"Numbers not in this location: {', '.join(elsewhere)}.",
+                codes.NUMBER_NOT_IN_LOCATION,
+            )
+        records = [self.state.numbers[n] for n in numbers]
+        mobile = [r.phone_number for r in records if r.number_type == "MOBILE"]
+        if mobile:
+            raise HttpError(
+                400,
+                f"Mobile numbers change state when assigned, not here: {', '.join(mobile)}.",
+                codes.INVALID_PARAMETER_VALUE,
+            )
+        # Webex deactivates only unassigned numbers (an assigned one is a user's line).
+        assigned = [r.phone_number for r in records if r.owner_id is not None]
+        if action == "DEACTIVATE" and assigned:
+            raise HttpError(
+                400,
+                f"Only unassigned numbers can be deactivated: {', '.join(assigned)}.",
+                codes.NUMBER_IN_USE,
+            )
+        for number in numbers:
+            record = self.state.numbers[number]
+            record.state = STATE_ACTIONS[action]
+            if action == "ACTIVATE":
+                record.activations += 1
+            else:
+                record.deactivations += 1
+        return SandboxResponse(204)
 
     def remove_numbers(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         location = location_in_request(self.state, req, m.group(1))
