@@ -238,6 +238,8 @@ async def dry_run(
     select: Iterable[str] = (),
     batch_size: int | None = None,
     options: LoadOptions | None = None,
+    prune: bool = False,
+    batch: int | None = None,
 ) -> DryRunResult:
     """Run the executor on a throw-away copy of the journal, through a DryRunTransport.
 
@@ -257,6 +259,8 @@ async def dry_run(
                 select=select,
                 batch_size=batch_size,
                 options=options,
+                prune=prune,
+                batch=batch,
             )
         keys = set(result.outcomes)
         with Journal(scratch_ws) as journal:

@@ -51,7 +51,8 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
-        return not any(self.counts.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED))
+        """Everything it took up is done: nothing failed, skipped, parked or in flight."""
+        return not any(self.counts.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -167,6 +168,11 @@ class Executor:
         self.results[action.key] = result
         self.journal.succeed(action.key, self.run_id, result, adopted=adopted)
         self.states[action.key] = jr.SUCCEEDED
+        removed = action.payload.get("removes")
+        if removed:
+            # The object is gone: a later plan creates it again if the model wants it.
+            self.journal.roll_back(str(removed), self.run_id)
+            self.states[str(removed)] = jr.ROLLED_BACK
         self._tick()
 
     # ------------------------------------------------------------ rollback

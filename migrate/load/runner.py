@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from migrate.errors import InputError
 from migrate.load import journal as jr
 from migrate.load.executor import Executor, LoadOptions, LoadResult, journal_actions
 from migrate.load.journal import Journal
+from migrate.plan.actions import REMOVE
 from migrate.plan.builder import Plan
 from migrate.webex import Webex
 
@@ -33,19 +35,34 @@ async def run_load(
     batch_size: int | None = None,
     options: LoadOptions | None = None,
     progress: Callable[[int], None] | None = None,
+    prune: bool = False,
+    batch: int | None = None,
 ) -> LoadResult:
-    """Run (``load``) or re-run (``retry``) the plan's actions for a batch of customers."""
+    """Run (``load``) or re-run (``retry``) the plan's actions for a batch of customers.
+
+    Removals (objects that left the model) run only with ``prune``. ``batch``
+    (retry only) keeps to the customers of that earlier batch.
+    """
     started = time.perf_counter()
+    if not prune:
+        plan = replace(plan, actions=[a for a in plan.actions if a.op != REMOVE])
     with Journal(workspace) as journal:
-        journal.record_plan(journal_actions(plan.actions))  # everything, before any request
+        planned = journal_actions(plan.actions)
+        journal.record_plan(planned)  # everything, before any request
+        journal.replan(planned)
         if command == "retry":
             # Failed, skipped and parked work, and whatever an interrupted run left
             # unfinished: a load killed before its first request leaves all pending.
-            customers = _customers_with_work(journal, plan, (*jr.RETRYABLE, jr.STARTED, jr.PENDING))
             rerun = frozenset((*jr.RETRYABLE, jr.STARTED, jr.PENDING))
         else:
-            customers = _customers_with_work(journal, plan, (jr.PENDING, jr.STARTED))
-            rerun = frozenset((jr.STARTED, jr.PENDING))
+            # Rolled back: the plan says it must exist again, so it is created again.
+            rerun = frozenset((jr.STARTED, jr.PENDING, jr.ROLLED_BACK))
+        customers = _customers_with_work(journal, plan, rerun)
+        if batch is not None:
+            in_batch = {a.customer for a in journal.actions() if a.batch == batch}
+            if not in_batch:
+                raise InputError(f"--batch: the journal has no batch {batch}")
+            customers = [c for c in customers if c in in_batch]
         chosen = set(select)
         if chosen:
             unknown = chosen - {a.customer for a in plan.actions}
@@ -55,8 +72,11 @@ async def run_load(
         if batch_size:
             customers = customers[:batch_size]
         actions = [a for a in plan.actions if a.customer in set(customers)]
-        batch = journal.next_batch()
-        journal.assign_batch((a.key for a in actions), batch)
+        if not actions:
+            # Nothing to do is no run: the journal, its runs and the reports stay as they are.
+            return LoadResult(0, 0, [], {s: 0 for s in jr.STATES}, time.perf_counter() - started, 0)
+        number = journal.next_batch() if batch is None else batch
+        journal.assign_batch((a.key for a in actions), number)
         run_id = journal.begin_run(command, plan.fingerprint)
         requests_before = webex.client.requests_sent
         throttled_before = webex.client.throttled
@@ -77,7 +97,7 @@ async def run_load(
         )
         return LoadResult(
             run_id=run_id,
-            batch=batch,
+            batch=number,
             customers=customers,
             counts=all_counts,
             seconds=time.perf_counter() - started,

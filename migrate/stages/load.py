@@ -36,6 +36,8 @@ class Batch:
     concurrency: int = 8
     fail_fast: bool = False
     poll_interval: float = 2.0
+    prune: bool = False  # also remove what left the model
+    batch: int | None = None  # retry: only the customers of this earlier batch
 
     def options(self) -> LoadOptions:
         return LoadOptions(
@@ -52,13 +54,18 @@ class LoadOutcome:
     report: Path
     devices_report: Path
     error: str | None = None
+    nothing_to_do: bool = False
 
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.OK if self.result.ok else ExitCode.ITEMS_FAILED
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.result.to_dict(), "report": str(self.report)}
+        return {
+            **self.result.to_dict(),
+            "report": None if self.nothing_to_do else str(self.report),
+            "nothing_to_do": self.nothing_to_do,
+        }
 
 
 @dataclass
@@ -113,10 +120,21 @@ def load(
                     batch_size=batch.batch_size,
                     options=batch.options(),
                     progress=advance,
+                    prune=batch.prune,
+                    batch=batch.batch,
                 )
 
     with workspace_lock(settings.workspace, command):
         result = run_async(execute())
+        if not result.run_id:
+            # Nothing to do: no run, and the last run's workbooks stay as they are.
+            return LoadOutcome(
+                command,
+                result,
+                settings.reports / REPORT,
+                settings.reports / DEVICES_REPORT,
+                nothing_to_do=True,
+            )
         with Journal(settings.workspace) as journal:
             actions, runs = journal.actions(), journal.runs()
         report = write_load_workbook(
@@ -162,6 +180,8 @@ def dry_run(
             select=batch.select,
             batch_size=batch.batch_size,
             options=batch.options(),
+            prune=batch.prune,
+            batch=batch.batch,
         )
     )
     report = write_dryrun_report(

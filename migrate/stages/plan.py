@@ -9,6 +9,7 @@ from typing import Any
 from migrate.errors import ExitCode
 from migrate.load.journal import Journal
 from migrate.plan import builder
+from migrate.plan.diff import Known, counts
 from migrate.reports.plan_report import write_plan_report
 from migrate.stages.settings import Settings
 
@@ -32,17 +33,40 @@ class PlanOutcome:
             "report": str(self.report),
             "fingerprint": self.plan.fingerprint,
             "counts": self.plan.counts,
+            "changes": counts(self.plan.changes),
         }
 
 
+def known(journal: Journal) -> list[Known]:
+    """The journal as the diff reads it: each action, its state, whether it is ours."""
+    ours = journal.created_keys()
+    when = journal.succeeded_at()
+    return [
+        Known(
+            a.key,
+            a.type,
+            a.customer,
+            a.ordinal,
+            a.payload,
+            a.state,
+            a.key in ours or not a.adopted,
+            when.get(a.key, ("", 0))[0],
+            a.inverse,
+        )
+        for a in journal.actions()
+    ]
+
+
 def plan(settings: Settings) -> PlanOutcome:
-    """Build the ordered actions of the load, with their dependencies, inverses and the
-    digest of every input; actions the journal already holds show their state."""
-    built = builder.build(settings.workspace, settings.config, settings.mappings)
-    path = builder.write(built, settings.workspace)
+    """The difference between the model and what the journal says exists: ordered
+    actions with their dependencies, inverses and the digest of every input."""
     done: dict[str, str] = {}
+    existing: list[Known] = []
     if settings.ws.has_journal():
         with Journal(settings.workspace) as journal:
             done = {a.key: a.state for a in journal.actions() if a.state != "pending"}
+            existing = known(journal)
+    built = builder.build(settings.workspace, settings.config, settings.mappings, existing)
+    path = builder.write(built, settings.workspace)
     report = write_plan_report(built, settings.reports / REPORT, done)
     return PlanOutcome(built, path, report)

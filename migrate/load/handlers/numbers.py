@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrate.load.handlers.base import Context, Handler, Result, look_create_look
-from migrate.plan.actions import ADD_NUMBERS, REMOVE_NUMBERS
+from migrate.plan.actions import ADD_NUMBERS, REMOVE_NUMBERS, UPDATE_NUMBERS
 from migrate.webex import WebexNotFound
 
 
@@ -66,3 +66,5 @@ async def remove_numbers(ctx: Context, inverse: dict[str, Any]) -> Result:
 
 ADD = Handler(ADD_NUMBERS, add_numbers, inverse=REMOVE_NUMBERS)
 REMOVE = Handler(REMOVE_NUMBERS, remove_numbers, requires=("orgId", "locationId"))
+# Numbers a later plan added to a location: the same look-add-look, only those numbers.
+UPDATE = Handler(UPDATE_NUMBERS, add_numbers, inverse=REMOVE_NUMBERS)
