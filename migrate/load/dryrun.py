@@ -160,6 +160,9 @@ class DryRunTransport(httpx.AsyncBaseTransport):
         if request.method == "DELETE":
             self._deleted.add(path)
             return httpx.Response(204, request=request)
+        if request.method == "PUT":
+            # An update answers with the object as it now is: its id and what was sent.
+            return _json(200, {"id": path.rsplit("/", 1)[-1], **body}, request)
         return _json(200, {}, request)
 
     # -- reads about made-up objects ---------------------------------------------
@@ -264,7 +267,10 @@ async def dry_run(
             )
         keys = set(result.outcomes)
         with Journal(scratch_ws) as journal:
-            actions = [a for a in journal.actions() if a.key in keys]
+            # What this rehearsal did: actions an earlier run finished are not its work.
+            actions = [
+                a for a in journal.actions() if a.key in keys and a.run_id == result.run_id
+            ]
     transport = wrap.transports[0]
     return DryRunResult(result, transport.recorded, transport.reads_sent, actions)
 
