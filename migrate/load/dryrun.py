@@ -268,9 +268,7 @@ async def dry_run(
         keys = set(result.outcomes)
         with Journal(scratch_ws) as journal:
             # What this rehearsal did: actions an earlier run finished are not its work.
-            actions = [
-                a for a in journal.actions() if a.key in keys and a.run_id == result.run_id
-            ]
+            actions = [a for a in journal.actions() if a.key in keys and a.run_id == result.run_id]
     transport = wrap.transports[0]
     return DryRunResult(result, transport.recorded, transport.reads_sent, actions)
 

@@ -19,7 +19,7 @@ ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
 CREATE_WORKSPACE = "create_workspace"  # a place → a Webex Calling workspace
 CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
-TYPES = (
+TYPES: tuple[str, ...] = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
     CREATE_LOCATION,

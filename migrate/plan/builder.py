@@ -258,12 +258,18 @@ def build(
         subs_by_customer[subscriber.customer_id].append(subscriber)
     numbers_by_location: dict[str, list[str]] = defaultdict(list)
     left: list[LeftAlone] = []
+    # A user's number lives in the user's location (Webex refuses any other), so a
+    # user moved in review takes the number along.
+    home = {s.id: s.location_id for s in subscribers}
     for number in numbers:
         reason = blocked.get(("number", number.id))
         if reason:
             left.append(LeftAlone(number.customer_id, "number", number.id, reason))
         else:
-            numbers_by_location[number.location_id].append(number.phone_number or number.id)
+            where = number.location_id
+            if number.assignment == "subscriber" and number.assigned_to in home:
+                where = home[number.assigned_to]
+            numbers_by_location[where].append(number.phone_number or number.id)
 
     actions: list[Action] = []
     device_planner = DevicePlanner(workspace, blocked)  # issue #7

@@ -20,8 +20,6 @@ The plan layer sits below the loader: the stage hands the journal over as
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +27,6 @@ from typing import Any
 
 from migrate.plan.actions import (
     ADD_NUMBERS,
-    AWAIT_CUSTOMER,
     CREATE,
     CREATE_CUSTOMER,
     CREATE_DEVICE,
@@ -38,18 +35,12 @@ from migrate.plan.actions import (
     CREATE_WORKSPACE,
     INVERSES,
     REMOVE,
-    REMOVE_NUMBERS,
     UNCHANGED,
     UPDATE,
-    UPDATE_CUSTOMER,
-    UPDATE_LOCATION,
-    UPDATE_NUMBERS,
-    UPDATE_SUBSCRIBER,
-    UPDATE_WORKSPACE,
     Action,
     action_key,
-    ref,
 )
+from migrate.plan.updates import Move, build_update, describe, numbers_actions, subject
 
 ENTITIES: dict[str, str] = {
     CREATE_CUSTOMER: "customer",
@@ -130,15 +121,6 @@ class Diff:
     changes: list[Change]
 
 
-def _subject(key: str) -> str:
-    return key.split(":", 1)[1]
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
-
-
 class _Journal:
     """The journal's view of each object: whether it exists, its fields, its history."""
 
@@ -146,14 +128,18 @@ class _Journal:
         self.by_key = {k.key: k for k in known}
         self.latest: dict[str, Known] = {}
         self.changes: dict[str, int] = defaultdict(int)
+        self.deltas: dict[str, list[tuple[str, dict[str, list[str]]]]] = defaultdict(list)
         for k in sorted(self.by_key.values(), key=lambda k: (k.at, k.ordinal)):
-            target = k.payload.get("object", k.key)
-            if k.type not in ENTITIES and "object" not in k.payload:
-                continue
             if "object" in k.payload:
-                self.changes[target] += 1
-            if k.state == SUCCEEDED and "fields" in k.payload:
-                self.latest[target] = k
+                self.changes[k.payload["object"]] += 1
+            elif k.type not in ENTITIES:
+                continue
+            if k.state != SUCCEEDED:
+                continue
+            if "fields" in k.payload:
+                self.latest[k.payload.get("object", k.key)] = k
+            for numbers, delta in (k.payload.get("delta") or {}).items():
+                self.deltas[numbers].append((k.at, delta))
 
     def exists(self, key: str) -> bool:
         found = self.by_key.get(key)
@@ -161,118 +147,167 @@ class _Journal:
 
     def fields(self, key: str) -> dict[str, Any] | None:
         latest = self.latest.get(key)
-        return dict(latest.payload["fields"]) if latest is not None else None
+        if latest is None:
+            return None
+        out = dict(latest.payload["fields"])
+        if latest.type == ADD_NUMBERS:
+            numbers = set(out["phoneNumbers"])
+            for at, delta in self.deltas.get(key, []):
+                if at >= latest.at:  # a change made before a re-create is gone with it
+                    numbers = (numbers | set(delta.get("add", []))) - set(delta.get("remove", []))
+            out["phoneNumbers"] = sorted(numbers)
+        return out
 
     def refs(self, key: str) -> dict[str, Any]:
         latest = self.latest.get(key)
         return dict(latest.payload.get("refs") or {}) if latest is not None else {}
 
 
+def _moves(desired: Sequence[Action], journal: _Journal) -> dict[str, list[Move]]:
+    """Numbers that move because their subscriber moved, by the subscriber's create key.
+
+    Only between locations whose numbers the journal has and where the model
+    puts the number: anything else is an ordinary add or removal.
+    """
+    wanted = {a.key: a for a in desired}
+    out: dict[str, list[Move]] = {}
+    for action in desired:
+        if action.type != CREATE_SUBSCRIBER or not journal.exists(action.key):
+            continue
+        old, new = journal.fields(action.key) or {}, action.payload.get("fields") or {}
+        number = new.get("phoneNumber")
+        if not number or number != old.get("phoneNumber"):
+            continue
+        if not old.get("location") or old.get("location") == new.get("location"):
+            continue
+        source = action_key(ADD_NUMBERS, str(old["location"]))
+        target = action_key(ADD_NUMBERS, str(new["location"]))
+        had = journal.fields(source) or {"phoneNumbers": []}
+        if not (journal.exists(source) and journal.exists(target) and target in wanted):
+            continue
+        target_fields = wanted[target].payload.get("fields") or {}
+        source_fields = (wanted[source].payload.get("fields") or {}) if source in wanted else {}
+        if number not in had["phoneNumbers"] or number not in target_fields["phoneNumbers"]:
+            continue
+        if number in source_fields.get("phoneNumbers", []):
+            continue
+        out.setdefault(action.key, []).append(
+            Move(
+                number,
+                action.key,
+                source,
+                target,
+                journal.by_key[source].payload["locationId"],
+                wanted[target].payload["locationId"],
+                str(wanted[target].payload["body"].get("state") or "ACTIVE"),
+            )
+        )
+    return out
+
+
+def _created(action: Action, entity: str) -> Change:
+    new = action.payload.get("fields") or {}
+    fields = {n: (None, v) for n, v in new.items() if v not in (None, [], {})}
+    return Change(action.customer, entity, subject(action.key), CREATE, fields, action.key)
+
+
 def diff(desired: Sequence[Action], known: Iterable[Known]) -> Diff:
     """The actions that bring what exists to ``desired``, and one Change per object."""
     journal = _Journal(known)
+    moves = _moves(desired, journal)
+    moved = [m for group in moves.values() for m in group]
     by_customer: dict[str, list[Action]] = defaultdict(list)
     changes: list[Change] = []
     numbers_key: dict[str, str] = {}  # location id → the action adding numbers to it now
-    planned = {a.key for a in desired}
+    customer_update: dict[str, str] = {}  # customer → its update (a new package first)
     for action in desired:
         entity = ENTITIES.get(action.type)
         if entity is None:  # await_customer goes with its customer
-            create = action_key(CREATE_CUSTOMER, _subject(action.key))
+            create = action_key(CREATE_CUSTOMER, subject(action.key))
             op = UNCHANGED if journal.exists(create) and journal.exists(action.key) else CREATE
             by_customer[action.customer].append(replace(action, op=op))
             continue
-        subject = _subject(action.key)
-        new = action.payload.get("fields")
+        name = subject(action.key)
         if not journal.exists(action.key):
             by_customer[action.customer].append(replace(action, op=CREATE))
-            changes.append(
-                Change(
-                    action.customer,
-                    entity,
-                    subject,
-                    CREATE,
-                    {n: (None, v) for n, v in (new or {}).items() if v not in (None, [], {})},
-                    action.key,
-                )
-            )
+            changes.append(_created(action, entity))
             if action.type == ADD_NUMBERS:
-                numbers_key[subject] = action.key
+                numbers_key[name] = action.key
             continue
         by_customer[action.customer].append(replace(action, op=UNCHANGED))
-        old = journal.fields(action.key)
+        old, new = journal.fields(action.key), action.payload.get("fields")
         if old is None or new is None or old == new:
-            changes.append(Change(action.customer, entity, subject, UNCHANGED, action=action.key))
+            changes.append(Change(action.customer, entity, name, UNCHANGED, action=action.key))
             continue
         changed = {
-            name: (old.get(name), new.get(name))
-            for name in sorted(set(old) | set(new))
-            if old.get(name) != new.get(name)
+            n: (old.get(n), new.get(n))
+            for n in sorted(set(old) | set(new))
+            if old.get(n) != new.get(n)
         }
-        made = _change(action, journal, old, new, changed, numbers_key)
-        by_customer[action.customer].extend(made)
+        generation = journal.changes[action.key] + 1
+        if action.type == ADD_NUMBERS:
+            before, after = set(old["phoneNumbers"]), set(new["phoneNumbers"])
+            moved_in = {m.number for m in moved if m.target == action.key}
+            moved_out = {m.number for m in moved if m.source == action.key}
+            added = sorted(after - before - moved_in)
+            gone = sorted(before - after - moved_out)
+            made = numbers_actions(action, generation, added, gone)
+            by_customer[action.customer].extend(made)
+            for item in made:
+                if item.op == UPDATE:
+                    numbers_key[name] = item.key
+            movers = sorted({m.subscriber for m in moved if action.key in (m.source, m.target)})
+            if added or moved_in or moved_out:
+                fields = {
+                    "phoneNumbers": (
+                        old["phoneNumbers"],
+                        sorted((before | set(added) | moved_in) - moved_out),
+                    )
+                }
+                doer = next((i.key for i in made if i.op == UPDATE), None)
+                note = f"moves with {', '.join(subject(k) for k in movers)}" if movers else ""
+                changes.append(Change(action.customer, entity, name, UPDATE, fields, doer, note))
+            if gone:
+                remover = next(i.key for i in made if i.op == REMOVE)
+                fields = {"phoneNumbers": (old["phoneNumbers"], new["phoneNumbers"])}
+                changes.append(Change(action.customer, entity, name, REMOVE, fields, remover))
+            continue
+        after_customer = (
+            (customer_update[action.customer],) if action.customer in customer_update else ()
+        )
+        update = build_update(
+            action,
+            generation,
+            old,
+            new,
+            journal.refs(action.key),
+            changed,
+            moves.get(action.key, []),
+            numbers_key,
+            after_customer,
+        )
         note = ""
         if action.type == CREATE_CUSTOMER and set(changed) & set(CUSTOMER_FIXED):
             fixed = ", ".join(n for n in CUSTOMER_FIXED if n in changed)
             note = f"{fixed}: the Wholesale API cannot change them; change them in Control Hub"
-        if not made:
-            changes.append(
-                Change(action.customer, entity, subject, UNCHANGED, changed, action.key, note)
-            )
+        if update is None:
+            changes.append(Change(action.customer, entity, name, UNCHANGED, changed, None, note))
             continue
-        for item in made:
-            op = REMOVE if item.op == REMOVE else UPDATE
-            fields = (
-                {
-                    "phoneNumbers": (
-                        changed["phoneNumbers"][0],
-                        item.payload["fields"]["phoneNumbers"],
-                    )
-                }
-                if action.type == ADD_NUMBERS
-                else changed
-            )
-            changes.append(Change(action.customer, entity, subject, op, fields, item.key, note))
-            if item.type == UPDATE_NUMBERS:
-                numbers_key[subject] = item.key
+        if action.type == CREATE_CUSTOMER:
+            customer_update[action.customer] = update.key
+        by_customer[action.customer].append(update)
+        changes.append(Change(action.customer, entity, name, UPDATE, changed, update.key, note))
+    planned = {a.key for a in desired}
     removals = [
         k
         for k in journal.by_key.values()
         if k.type in ENTITIES and k.key not in planned and journal.exists(k.key)
     ]
     for k in sorted(removals, key=lambda k: (_REMOVAL_ORDER[k.type], -k.ordinal)):
-        entity, subject = ENTITIES[k.type], _subject(k.key)
-        current = journal.fields(k.key) or {}
-        gone = {n: (v, None) for n, v in current.items() if v not in (None, [], {})}
-        if not k.ours:
-            changes.append(
-                Change(
-                    k.customer,
-                    entity,
-                    subject,
-                    UNCHANGED,
-                    gone,
-                    k.key,
-                    "left the model, but a load adopted it: never removed",
-                )
-            )
-            continue
-        inverse = INVERSES.get(k.type)
-        assert inverse is not None
-        gen = journal.changes[k.key] + 1
-        payload = {n: v for n, v in (k.inverse or {}).items() if n != "type"}
-        remove = Action(
-            f"{inverse}:{subject}#{gen}",
-            inverse,
-            k.customer,
-            0,
-            {**payload, "object": k.key, "removes": k.key},
-            inverse=None,
-            summary=f"remove {entity} {subject}, which left the model",
-            op=REMOVE,
-        )
-        by_customer[k.customer].append(remove)
-        changes.append(Change(k.customer, entity, subject, REMOVE, gone, remove.key))
+        change, remove = _removal(k, journal)
+        changes.append(change)
+        if remove is not None:
+            by_customer[k.customer].append(remove)
     actions: list[Action] = []
     for customer in sorted(by_customer):
         for ordinal, action in enumerate(by_customer[customer]):
@@ -280,177 +315,27 @@ def diff(desired: Sequence[Action], known: Iterable[Known]) -> Diff:
     return Diff(actions, changes)
 
 
-def _change(
-    create: Action,
-    journal: _Journal,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    changed: dict[str, tuple[Any, Any]],
-    numbers_key: dict[str, str],
-) -> list[Action]:
-    """The update (and, for numbers, the removal) that takes ``old`` to ``new``."""
-    gen = journal.changes[create.key] + 1
-    subject = _subject(create.key)
-    payload = create.payload
-    wait = action_key(AWAIT_CUSTOMER, create.customer)
-    old_refs, new_refs = journal.refs(create.key), dict(payload.get("refs") or {})
-
-    def update(kind: str, forward: dict[str, Any], back: dict[str, Any], summary: str) -> Action:
-        key = f"{kind}:{subject}#{gen}.{_digest(forward)}"
-        depends = [create.key, wait]
-        location = new_refs.get("location")
-        if location is not None and "location" in changed:
-            depends.append(location["$ref"])
-        if "phoneNumber" in changed and new.get("location") in numbers_key:
-            depends.append(numbers_key[str(new["location"])])
-        return Action(
-            key,
-            kind,
-            create.customer,
-            0,
-            {**forward, "fields": new, "refs": new_refs, "object": create.key},
-            depends_on=tuple(dict.fromkeys(depends)),
-            inverse={"type": INVERSES[kind], **back},
-            summary=summary,
-            op=UPDATE,
-        )
-
-    what = ", ".join(f"{n} {o!r} → {v!r}" for n, (o, v) in changed.items())
-    if create.type == CREATE_CUSTOMER:
-        if not {"packages", "address"} & set(changed):
-            return []
-        ids = {"customerId": ref(create.key, "customerId"), "params": payload["params"]}
-        return [
-            update(
-                UPDATE_CUSTOMER,
-                {**ids, "body": {"packages": new["packages"], "address": new["address"]}},
-                {**ids, "body": {"packages": old["packages"], "address": old["address"]}},
-                f"update customer {subject}: {what}",
-            )
-        ]
-    if create.type == CREATE_LOCATION:
-        ids = {"orgId": ref(wait, "orgId"), "locationId": ref(create.key, "locationId")}
-        return [
-            update(
-                UPDATE_LOCATION,
-                {**ids, "body": _location_wire(new)},
-                {**ids, "body": _location_wire(old)},
-                f"update location {subject}: {what}",
-            )
-        ]
-    if create.type == ADD_NUMBERS:
-        before, after = set(old["phoneNumbers"]), set(new["phoneNumbers"])
-        ids = {"orgId": payload["orgId"], "locationId": payload["locationId"]}
-        out: list[Action] = []
-        added, gone = sorted(after - before), sorted(before - after)
-        if added:
-            key = f"{UPDATE_NUMBERS}:{subject}#{gen}.{_digest(added)}"
-            out.append(
-                Action(
-                    key,
-                    UPDATE_NUMBERS,
-                    create.customer,
-                    0,
-                    {
-                        **ids,
-                        "body": {"phoneNumbers": added, "state": "ACTIVE"},
-                        "fields": {"phoneNumbers": sorted(before | after)},
-                        "object": create.key,
-                    },
-                    depends_on=(create.key, wait),
-                    inverse={"type": REMOVE_NUMBERS, **ids, "phoneNumbers": ref(key, "added")},
-                    summary=f"add {len(added)} numbers to location {subject}",
-                    op=UPDATE,
-                )
-            )
-        if gone:
-            key = f"{REMOVE_NUMBERS}:{subject}#{gen + len(out)}.{_digest(gone)}"
-            out.append(
-                Action(
-                    key,
-                    REMOVE_NUMBERS,
-                    create.customer,
-                    0,
-                    {
-                        **ids,
-                        "phoneNumbers": gone,
-                        "fields": {"phoneNumbers": sorted(after)},
-                        "object": create.key,
-                    },
-                    depends_on=(create.key, wait),
-                    summary=f"remove {len(gone)} numbers that left the model from {subject}",
-                    op=REMOVE,
-                )
-            )
-        return out
-    if create.type == CREATE_SUBSCRIBER:
-        ids = {
-            "subscriberId": ref(create.key, "subscriberId"),
-            "personId": ref(create.key, "personId"),
-            "orgId": ref(wait, "orgId"),
-            "params": payload["params"],
-        }
-        return [
-            update(
-                UPDATE_SUBSCRIBER,
-                {
-                    **ids,
-                    "before": _subscriber_wire(old, old_refs),
-                    "after": _subscriber_wire(new, new_refs),
-                },
-                {
-                    **ids,
-                    "before": _subscriber_wire(new, new_refs),
-                    "after": _subscriber_wire(old, old_refs),
-                },
-                f"update subscriber {subject}: {what}",
-            )
-        ]
-    if create.type == CREATE_WORKSPACE:
-        ids = {"orgId": ref(wait, "orgId"), "workspaceId": ref(create.key, "workspaceId")}
-        return [
-            update(
-                UPDATE_WORKSPACE,
-                {**ids, "body": _workspace_wire(new, new_refs)},
-                {**ids, "body": _workspace_wire(old, old_refs)},
-                f"update workspace {subject}: {what}",
-            )
-        ]
-    return []  # a device is fixed by its MAC, model and owner: it is replaced, not updated
-
-
-def _location_wire(fields: dict[str, Any]) -> dict[str, Any]:
-    # PUT /locations takes no announcementLanguage: that stays what the create set.
-    return {k: v for k, v in fields.items() if k != "announcementLanguage"}
-
-
-def _subscriber_wire(fields: dict[str, Any], refs: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "email": fields.get("email"),
-        "package": fields.get("package"),
-        "firstName": fields.get("firstName"),
-        "lastName": fields.get("lastName"),
-        "locationId": refs.get("location") if fields.get("location") else None,
-        "phoneNumber": fields.get("phoneNumber"),
-        "extension": fields.get("extension"),
-    }
-
-
-def _workspace_wire(fields: dict[str, Any], refs: dict[str, Any]) -> dict[str, Any]:
-    calling = {
-        k: v
-        for k, v in {
-            "phoneNumber": fields.get("phoneNumber"),
-            "extension": fields.get("extension"),
-            "locationId": refs.get("location"),
-        }.items()
-        if v
-    }
-    return {
-        "displayName": fields.get("displayName"),
-        "locationId": refs.get("location"),
-        "calling": {"type": "webexCalling", "webexCalling": calling},
-    }
+def _removal(k: Known, journal: _Journal) -> tuple[Change, Action | None]:
+    """An object that left the model: removed with ``--prune``, unless a load adopted it."""
+    entity, name = ENTITIES[k.type], subject(k.key)
+    current = journal.fields(k.key) or {}
+    gone = {n: (v, None) for n, v in current.items() if v not in (None, [], {})}
+    if not k.ours:
+        note = "left the model, but a load adopted it: never removed"
+        return Change(k.customer, entity, name, UNCHANGED, gone, k.key, note), None
+    inverse = INVERSES.get(k.type)
+    assert inverse is not None
+    payload = {n: v for n, v in (k.inverse or {}).items() if n != "type"}
+    remove = Action(
+        f"{inverse}:{name}#{journal.changes[k.key] + 1}",
+        inverse,
+        k.customer,
+        0,
+        {**payload, "object": k.key, "removes": k.key},
+        summary=f"remove {entity} {name}, which left the model",
+        op=REMOVE,
+    )
+    return Change(k.customer, entity, name, REMOVE, gone, remove.key), remove
 
 
 def counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
@@ -469,4 +354,4 @@ def counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
     return {entity: row for entity, row in out.items() if any(row.values())}
 
 
-__all__ = ["Change", "Diff", "Known", "counts", "diff"]
+__all__ = ["Change", "Diff", "Known", "counts", "describe", "diff"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from migrate.load import journal as jr
 from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
+from migrate.load.handlers.numbers import present_numbers
 from migrate.plan.actions import CREATE_SUBSCRIBER, REMOVE_SUBSCRIBER, UPDATE_SUBSCRIBER
 from migrate.webex import WebexNotFound
 from migrate.webex.models import Subscriber, SubscriberUpdateRequest
@@ -77,10 +78,30 @@ def _person_body(wire: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+async def _move_numbers(ctx: Context, payload: dict[str, Any]) -> None:
+    """The user lets go of its number, the number moves location, then the user takes it.
+
+    Each step looks first, so a run that died halfway picks up where it stopped.
+    """
+    org_id, person_id = payload["orgId"], payload["personId"]
+    released = {**payload["before"], "phoneNumber": None}
+    await ctx.webex.calling.update_person(org_id, person_id, _person_body(released))
+    for move in payload["moveNumbers"]:
+        number = move["number"]
+        if number in await present_numbers(ctx, org_id, move["from"]):
+            await ctx.webex.calling.remove_numbers(org_id, move["from"], [number])
+        if number not in await present_numbers(ctx, org_id, move["to"]):
+            await ctx.webex.calling.add_numbers(
+                org_id, move["to"], [number], state=move.get("state") or "ACTIVE"
+            )
+
+
 async def update_subscriber(ctx: Context, payload: dict[str, Any]) -> Result:
     before, after = payload["before"], payload["after"]
     on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
     becomes_calling = not before.get("locationId") and bool(after.get("locationId"))
+    if payload.get("moveNumbers"):
+        await _move_numbers(ctx, payload)
     if before["package"] != after["package"]:
         body: SubscriberUpdateRequest = {"packages": [after["package"]]}
         if becomes_calling:  # the Wholesale PUT places a user that had no calling
@@ -97,9 +118,8 @@ async def update_subscriber(ctx: Context, payload: dict[str, Any]) -> Result:
             payload["subscriberId"], body, on_behalf_of=on_behalf
         )
     changed = [name for name in _PERSON if before.get(name) != after.get(name)]
-    if changed and not (
-        becomes_calling and set(changed) <= {"locationId", "phoneNumber", "extension"}
-    ):
+    placed = becomes_calling and set(changed) <= {"locationId", "phoneNumber", "extension"}
+    if payload.get("moveNumbers") or (changed and not placed):
         await ctx.webex.calling.update_person(
             payload["orgId"], payload["personId"], _person_body(after)
         )
