@@ -18,11 +18,11 @@ from migrate.webex import Webex
 
 
 def _customers_with_work(journal: Journal, plan: Plan, states: Iterable[str]) -> list[str]:
+    """Customers with a planned action in one of ``states`` (other journaled work is not
+    this plan's: an update rolled back since is planned again under a new key)."""
     wanted = set(states)
-    return sorted(
-        {a.customer for a in journal.actions() if a.state in wanted}
-        & {a.customer for a in plan.actions}
-    )
+    state = {a.key: a.state for a in journal.actions()}
+    return sorted({a.customer for a in plan.actions if state.get(a.key, jr.PENDING) in wanted})
 
 
 async def run_load(

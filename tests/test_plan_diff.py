@@ -1,0 +1,272 @@
+"""The plan as a difference: review edits after a load become updates and removals,
+rollback puts the previous values back, a load after a rollback creates again."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from migrate.load.dryrun import dry_run
+from migrate.load.executor import LoadOptions
+from migrate.load.journal import Journal
+from migrate.load.runner import run_load
+from migrate.plan import builder
+from migrate.plan.diff import counts
+from migrate.sandbox import Sandbox
+from migrate.sandbox.state import SandboxState
+from migrate.stages import session
+from migrate.workspace import Workspace
+from tests.migration_helpers import SAMPLES, common, invoke, stage
+from tests.test_dryrun import Recorder, opener
+
+CUSTOMER = "acme-ent"
+ALICE, DAVE, CAROL, BOB = (
+    f"{name}@acme-corp.com"
+    for name in ("alice.johnson", "dave.okafor", "carol.nguyen", "bob.martinez")
+)
+HQ, MTL = "acme-ent/acme-hq", "acme-ent/acme-mtl"
+CAROL_NUMBER = "+12125550103"
+EDITS = {
+    (ALICE, "Package"): "webex_suite",
+    (DAVE, "Extension"): "4199",
+    (CAROL, "Location"): MTL,
+    (BOB, "Skip"): "yes",
+}
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The acme sample, extracted, mapped, planned and loaded into the workspace's sandbox."""
+    root = stage(tmp_path_factory.mktemp("loaded"), SAMPLES / "acme-enterprise")
+    code, out, err = invoke("load", *common(root), "--sandbox", "--poll-interval", "0.001")
+    assert code == 0, out + err
+    return root
+
+
+@pytest.fixture
+def case(loaded: Path, tmp_path: Path) -> Path:
+    shutil.copytree(loaded, tmp_path / "case")
+    return tmp_path / "case"
+
+
+def cli(root: Path, *args: str) -> tuple[int, str]:
+    code, out, err = invoke(args[0], *common(root), *args[1:])
+    return code, out + err
+
+
+def review(root: Path) -> None:
+    """Edit review.xlsx as the engineer does, then map again with it as overrides."""
+    book = openpyxl.load_workbook(root / "r" / "review.xlsx")
+    sheet = book["Subscribers"]
+    header = [c.value for c in sheet[1]]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for (user, column), value in EDITS.items():
+        sheet.cell(rows[user], header.index(column) + 1).value = value
+    book.save(root / "reviewed.xlsx")
+    code, out = cli(root, "map", "--overrides", str(root / "reviewed.xlsx"))
+    assert code == 0 and "overrides: 4 applied, 0 refused" in out, out
+
+
+def sandbox_state(root: Path) -> SandboxState:
+    return SandboxState.load(Workspace(root / "w").sandbox_state)
+
+
+def people(root: Path) -> dict[str, Any]:
+    state = sandbox_state(root)
+    return {s.email: s for s in state.subscribers.values() if not s.deleted}
+
+
+def location_names(root: Path) -> dict[str, str]:
+    return {loc.id: loc.name for loc in sandbox_state(root).locations.values()}
+
+
+def changes_sheet(root: Path) -> set[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(root / "r" / "plan.xlsx", read_only=True)
+    rows = list(book["Changes"].iter_rows(values_only=True))
+    header = rows[0]
+    pick = [header.index(c) for c in ("Key", "Change", "Field", "Old value", "New value")]
+    return {tuple(row[i] for i in pick) for row in rows[1:]}
+
+
+def test_review_edits_are_planned_as_exactly_their_changes_and_verify_after_load(
+    case: Path,
+) -> None:
+    review(case)
+    code, out = cli(case, "plan")
+    assert code == 0, out
+    plan = builder.read(case / "w")
+    assert counts(plan.changes) == {
+        # Alice's new package is a package the customer did not have yet.
+        "customer": {"create": 0, "update": 1, "remove": 0, "unchanged": 0},
+        "location": {"create": 0, "update": 0, "remove": 0, "unchanged": 2},
+        # Carol's number moves with her from New York to Montréal.
+        "numbers": {"create": 0, "update": 2, "remove": 0, "unchanged": 1},
+        "subscriber": {"create": 0, "update": 3, "remove": 1, "unchanged": 8},
+        "workspace": {"create": 0, "update": 0, "remove": 0, "unchanged": 1},
+        "device": {"create": 0, "update": 0, "remove": 1, "unchanged": 8},
+    }
+    assert "  subscriber  + 0 create  ~ 3 update  - 1 remove  = 8 unchanged" in out
+    rows = changes_sheet(case)
+    assert (ALICE, "update", "package", "webex_calling", "webex_suite") in rows
+    assert (DAVE, "update", "extension", "4104", "4199") in rows
+    assert (CAROL, "update", "location", HQ, MTL) in rows
+    assert (BOB, "remove", "package", "webex_voice", None) in rows
+    moved = {r for r in rows if r[0] in (HQ, MTL)}
+    assert {(r[0], r[1], r[2]) for r in moved} == {
+        (HQ, "update", "phoneNumbers"),
+        (MTL, "update", "phoneNumbers"),
+    }
+    hq_row = next(r for r in moved if r[0] == HQ)
+    assert CAROL_NUMBER in hq_row[3] and CAROL_NUMBER not in hq_row[4]
+
+    # Without --prune: the changes, and Bob (skipped) is left alone.
+    code, out = cli(case, "load", "--sandbox", "--poll-interval", "0.001")
+    assert code == 0, out
+    found, names = people(case), location_names(case)
+    assert found[ALICE].packages == ["webex_suite"]
+    assert found[DAVE].extension == "4199"
+    assert names[found[CAROL].location_id] == "Acme Montréal"
+    assert found[CAROL].primary_phone_number == CAROL_NUMBER
+    number = sandbox_state(case).numbers[CAROL_NUMBER]
+    assert names[number.location_id] == "Acme Montréal"
+    assert BOB in found
+    code, out = cli(case, "verify", "--sandbox")
+    assert code == 1, out
+    assert "2 differences (2 unexpected)" in out and f"unexpected subscriber {BOB}" in out
+
+    # The plan now holds only what --prune would do; with it, Bob and his phone go.
+    code, out = cli(case, "plan")
+    assert "  subscriber  + 0 create  ~ 0 update  - 1 remove  = 11 unchanged" in out, out
+    code, out = cli(case, "load", "--sandbox", "--prune", "--poll-interval", "0.001")
+    assert code == 0, out
+    assert BOB not in people(case)
+    code, out = cli(case, "plan")
+    assert "  subscriber  + 0 create  ~ 0 update  - 0 remove  = 11 unchanged" in out, out
+    code, out = cli(case, "verify", "--sandbox")
+    assert code == 0 and "; 0 differences" in out, out
+
+
+def test_rollback_of_an_update_puts_the_previous_values_back(case: Path) -> None:
+    before, names = people(case), location_names(case)
+    packages_before = next(iter(sandbox_state(case).customers.values())).packages
+    review(case)
+    assert cli(case, "plan")[0] == 0
+    code, out = cli(case, "load", "--sandbox", "--poll-interval", "0.001")
+    assert code == 0, out
+    with Journal(case / "w") as journal:
+        run = journal.runs()[-1]["run_id"]
+    assert people(case)[DAVE].extension == "4199"
+    code, out = cli(case, "rollback", "--sandbox", "--run", str(run), "--yes")
+    assert code == 0 and "4 undone, 0 failed" in out, out
+    after = people(case)
+    for email in (ALICE, DAVE, CAROL):
+        old, new = before[email], after[email]
+        assert (new.packages, new.extension, new.location_id, new.primary_phone_number) == (
+            old.packages,
+            old.extension,
+            old.location_id,
+            old.primary_phone_number,
+        ), email
+    assert names[after[CAROL].location_id] == "Acme HQ New York"
+    assert sandbox_state(case).numbers[CAROL_NUMBER].location_id == before[CAROL].location_id
+    assert next(iter(sandbox_state(case).customers.values())).packages == packages_before
+    # The rolled-back changes are planned again, under new keys.
+    code, out = cli(case, "plan")
+    assert "  subscriber  + 0 create  ~ 3 update  - 1 remove  = 8 unchanged" in out, out
+
+
+def test_a_load_after_a_rollback_creates_every_object_again_exactly_once(case: Path) -> None:
+    planned = builder.read(case / "w")
+    creates = [a for a in planned.actions if a.type.startswith(("create_", "add_"))]
+    code, out = cli(case, "rollback", "--sandbox", "--customer", CUSTOMER, "--yes")
+    assert code == 0, out
+    assert not people(case)
+    # Nothing failed: retry has nothing to do; what was rolled back is the plan's again.
+    code, out = cli(case, "retry", "--sandbox")
+    assert code == 0 and out.startswith("retry: nothing to do"), out
+    code, out = cli(case, "plan")
+    assert "  subscriber  + 12 create  ~ 0 update  - 0 remove  = 0 unchanged" in out, out
+    code, out = cli(case, "load", "--sandbox", "--poll-interval", "0.001")
+    assert code == 0, out
+    state = sandbox_state(case)
+    live = [c for c in state.customers.values() if c.status != "deleted"]
+    assert [c.external_id for c in live] == [CUSTOMER]
+    assert sorted(people(case)) == sorted(
+        str(a.payload["body"]["email"]) for a in creates if a.type == "create_subscriber"
+    )
+    assert len([w for w in state.workspaces.values()]) == 1
+    with Journal(case / "w") as journal:
+        states = {a.key: a.state for a in journal.actions()}
+        last = journal.runs()[-1]["run_id"]
+        recreated = {e["key"] for e in journal.events() if e["run_id"] == last}
+    assert {a.key for a in creates} <= recreated
+    assert all(states[a.key] == "succeeded" for a in creates)
+    # And only once: the next load has nothing to do.
+    code, out = cli(case, "load", "--sandbox")
+    assert (code, out.splitlines()[0]) == (0, "load: nothing to do"), out
+
+
+def test_the_dry_run_of_an_update_plan_lists_exactly_what_the_load_sends(case: Path) -> None:
+    review(case)
+    assert cli(case, "plan")[0] == 0
+    workspace = case / "w"
+    plan = builder.read(workspace)
+    sandbox = Sandbox(state_file=Workspace(workspace).sandbox_state)
+    options = LoadOptions(poll_interval=0.001, concurrency=1)
+    rehearsal = asyncio.run(dry_run(workspace, plan, opener(sandbox), options=options, prune=True))
+    recorder = Recorder(sandbox.transport())
+
+    async def real() -> None:
+        from_sandbox = opener(sandbox)(lambda _inner: recorder)
+        async with from_sandbox as webex:
+            await run_load(workspace, webex, plan, options=options, prune=True)
+
+    asyncio.run(real())
+    sent = [(method, path.split("/v1", 1)[1], body) for method, path, body in recorder.writes]
+    rehearsed = [(r.method, r.path.split("/v1", 1)[1], r.body) for r in rehearsal.recorded]
+    assert rehearsed == sent
+    assert {m for m, _p, _b in sent} == {"PUT", "DELETE", "POST"}  # POST: Carol's number moves
+    assert sum(1 for m, p, _b in sent if m == "DELETE" and "/wholesale/subscribers/" in p) == 1
+
+
+class _ReviewedSandbox(Sandbox):
+    """The workspace's sandbox, where Cisco's compliance review holds the customer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.faults.customer_state_by_external_id[CUSTOMER] = "pending_rpl_review"
+
+
+def test_a_load_whose_actions_all_end_parked_exits_1_and_says_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = stage(tmp_path, SAMPLES / "acme-enterprise")
+    monkeypatch.setattr(session, "Sandbox", _ReviewedSandbox)
+    code, out = cli(root, "load", "--sandbox", "--poll-interval", "0.001")
+    with Journal(root / "w") as journal:
+        states = {a.state for a in journal.actions()}
+        parked = len(journal.actions(states=["parked"]))
+    assert states == {"parked", "succeeded"}  # the create went out; the rest waits
+    assert code == 1, out
+    assert f"not done: {parked} parked" in out, out
+
+
+def test_retry_with_nothing_to_do_leaves_the_workbook_untouched(case: Path) -> None:
+    report = case / "r" / "load.xlsx"
+    digest = hashlib.sha256(report.read_bytes()).hexdigest()
+    with Journal(case / "w") as journal:
+        runs = len(journal.runs())
+    code, out = cli(case, "retry", "--sandbox")
+    assert code == 0 and "retry: nothing to do" in out, out
+    assert hashlib.sha256(report.read_bytes()).hexdigest() == digest
+    with Journal(case / "w") as journal:
+        assert len(journal.runs()) == runs
+    data = json.loads(invoke("retry", *common(case), "--sandbox", "--json")[1])
+    assert data["nothing_to_do"] is True and data["report"] is None
