@@ -23,7 +23,7 @@ from migrate.sandbox import Sandbox
 from migrate.sandbox.state import SandboxState
 from migrate.stages import session
 from migrate.workspace import Workspace
-from tests.migration_helpers import SAMPLES, common, invoke, stage
+from tests.migration_helpers import GROUP_CONFIG, SAMPLES, common, invoke, stage
 from tests.test_dryrun import Recorder, opener
 
 CUSTOMER = "acme-ent"
@@ -270,3 +270,46 @@ def test_retry_with_nothing_to_do_leaves_the_workbook_untouched(case: Path) -> N
         assert len(journal.runs()) == runs
     data = json.loads(invoke("retry", *common(case), "--sandbox", "--json")[1])
     assert data["nothing_to_do"] is True and data["report"] is None
+
+
+def test_status_shows_batches_and_retry_takes_up_one_batch_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = stage(tmp_path, SAMPLES / "metro-sp-group-mode", GROUP_CONFIG)
+    customers = sorted({a.customer for a in builder.read(root / "w").actions})
+    assert len(customers) >= 2, customers
+    first, second = customers[0], customers[1]
+
+    class Reviewed(Sandbox):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.faults.customer_state_by_external_id[second] = "pending_rpl_review"
+
+    monkeypatch.setattr(session, "Sandbox", Reviewed)
+    for customer in (first, second):
+        code, out = cli(root, "load", "--sandbox", "--select", customer, "--poll-interval", "0")
+        assert code == (0 if customer == first else 1), out
+    monkeypatch.undo()
+    data = json.loads(invoke("status", *common(root), "--json")[1])
+    assert data["batches"]["1"]["customers"] == [first]
+    assert data["batches"]["2"]["customers"] == [second]
+    assert set(data["batches"]["1"]["states"]) == {"succeeded"}
+    assert "parked" in data["batches"]["2"]["states"]
+    code, out = cli(root, "status")
+    assert f"batch 2: {second} (" in out, out
+
+    code, out = cli(root, "retry", "--sandbox", "--batch", "1")
+    assert code == 0 and out.startswith("retry: nothing to do"), out
+    sandbox = Sandbox(state_file=Workspace(root / "w").sandbox_state)
+    customer_id = next(c.id for c in sandbox.state.customers.values() if c.external_id == second)
+    sandbox.resolve_rpl_review(customer_id)
+    sandbox.save()
+    code, out = cli(root, "retry", "--sandbox", "--batch", "2", "--poll-interval", "0")
+    assert code == 0, out
+    with Journal(root / "w") as journal:
+        assert {a.state for a in journal.actions(customer=second)} == {"succeeded"}
+        last = journal.runs()[-1]
+    assert last["command"] == "retry"
+    assert "1 customers" in out
+    code, out = cli(root, "retry", "--sandbox", "--batch", "9")
+    assert code == 2 and "no batch 9" in out, out

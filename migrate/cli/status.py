@@ -18,6 +18,10 @@ def render(settings: Settings, outcome: StatusOutcome) -> None:
         f"runs: {len(runs)}"
         + (f" (last: {runs[-1]['command']} {runs[-1]['status']})" if runs else ""),
     ]
+    for number, batch in outcome.batches.items():
+        counted: dict[str, int] = batch["states"]
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counted.items()))
+        lines.append(f"batch {number}: {', '.join(batch['customers'])} ({summary})")
     for customer, states in sorted(outcome.customers.items()):
         lines.append(f"  {customer}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
     for a in outcome.attention[:50]:

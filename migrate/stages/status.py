@@ -17,6 +17,8 @@ class StatusOutcome:
     customers: dict[str, dict[str, int]]
     attention: list[JournalAction]
     runs: list[dict[str, Any]] = field(default_factory=list)
+    # Per batch (`rollback --batch N`, `retry --batch N`): its customers and states.
+    batches: dict[int, dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
 
     @property
@@ -38,6 +40,7 @@ class StatusOutcome:
                 for a in self.attention
             ],
             "runs": self.runs,
+            "batches": {str(n): b for n, b in self.batches.items()},
         }
 
 
@@ -50,9 +53,20 @@ def status(settings: Settings) -> StatusOutcome:
     for action in actions:
         per_customer[action.customer][action.state] += 1
     totals = Counter(a.state for a in actions)
+    batches: dict[int, dict[str, Any]] = {}
+    for action in actions:
+        if action.batch:
+            entry = batches.setdefault(action.batch, {"customers": [], "states": Counter()})
+            if action.customer not in entry["customers"]:
+                entry["customers"].append(action.customer)
+            entry["states"][action.state] += 1
     return StatusOutcome(
         counts={s: totals.get(s, 0) for s in STATES},
         customers={c: dict(n) for c, n in sorted(per_customer.items())},
         attention=[a for a in actions if a.state in (FAILED, PARKED)],
         runs=runs,
+        batches={
+            n: {"customers": sorted(b["customers"]), "states": dict(b["states"])}
+            for n, b in sorted(batches.items())
+        },
     )
