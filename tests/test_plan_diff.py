@@ -313,3 +313,87 @@ def test_status_shows_batches_and_retry_takes_up_one_batch_only(
     assert "1 customers" in out
     code, out = cli(root, "retry", "--sandbox", "--batch", "9")
     assert code == 2 and "no batch 9" in out, out
+
+
+def _rewrite(root: Path, entity: str, change: Any) -> None:
+    """Edit one model file in place, as a later `map` would have written it."""
+    path = root / "w" / "model" / f"{entity}.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records = change(records)
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+
+
+def test_locations_workspaces_numbers_and_customers_are_updated_and_rolled_back(
+    case: Path,
+) -> None:
+    new_number = "+15145550299"
+
+    def rename(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for r in records:
+            if r["id"] == MTL:
+                r["name"] = "Acme Montréal Centre"
+            if r["id"] == "lobby.phone@acme-corp.com":
+                r["name"] = "Front Lobby"
+            if r["id"] == CUSTOMER:
+                r["name"] = "Acme Renamed Inc."
+        return records
+
+    def add_number(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        extra = dict(next(r for r in records if r["location_id"] == MTL))
+        extra.update(
+            id=new_number,
+            phone_number=new_number,
+            assigned_to=None,
+            assignment="unassigned",
+            bw_key={"phone_number": new_number},
+        )
+        return [*records, extra]
+
+    for entity in ("locations", "workspaces", "customers"):
+        _rewrite(case, entity, rename)
+    _rewrite(case, "numbers", add_number)
+    code, out = cli(case, "plan")
+    assert code == 0, out
+    plan = builder.read(case / "w")
+    changed = {
+        entity: {op: n for op, n in row.items() if n and op != "unchanged"}
+        for entity, row in counts(plan.changes).items()
+    }
+    assert changed == {
+        "customer": {},  # its name is the Wholesale API's to keep: listed, not sent
+        "location": {"update": 1},
+        "numbers": {"update": 1},
+        "subscriber": {},
+        "workspace": {"update": 1},
+        "device": {},
+    }
+    customer = next(c for c in plan.changes if c.entity == "customer")
+    assert "Control Hub" in customer.note and customer.fields["name"][1] == "Acme Renamed Inc."
+    rows = changes_sheet(case)
+    assert (MTL, "update", "name", "Acme Montréal", "Acme Montréal Centre") in rows
+    assert (
+        "lobby.phone@acme-corp.com",
+        "update",
+        "displayName",
+        "Lobby Phone",
+        "Front Lobby",
+    ) in rows
+
+    code, out = cli(case, "load", "--sandbox", "--poll-interval", "0.001")
+    assert code == 0, out
+    state = sandbox_state(case)
+    assert "Acme Montréal Centre" in location_names(case).values()
+    assert [w.display_name for w in state.workspaces.values()] == ["Front Lobby"]
+    assert state.workspaces[next(iter(state.workspaces))].phone_number == "+12125550110"
+    assert location_names(case)[state.numbers[new_number].location_id] == "Acme Montréal Centre"
+
+    with Journal(case / "w") as journal:
+        run = journal.runs()[-1]["run_id"]
+    code, out = cli(case, "rollback", "--sandbox", "--run", str(run), "--yes")
+    assert code == 0 and "3 undone, 0 failed" in out, out
+    state = sandbox_state(case)
+    assert "Acme Montréal" in location_names(case).values()
+    assert [w.display_name for w in state.workspaces.values()] == ["Lobby Phone"]
+    assert new_number not in state.numbers
