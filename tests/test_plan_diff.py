@@ -18,7 +18,8 @@ from migrate.load.executor import LoadOptions
 from migrate.load.journal import Journal
 from migrate.load.runner import run_load
 from migrate.plan import builder
-from migrate.plan.diff import counts
+from migrate.plan.actions import Action, ref
+from migrate.plan.diff import Known, counts, diff
 from migrate.sandbox import Sandbox
 from migrate.sandbox.state import SandboxState
 from migrate.stages import session
@@ -397,3 +398,54 @@ def test_locations_workspaces_numbers_and_customers_are_updated_and_rolled_back(
     assert "Acme Montréal" in location_names(case).values()
     assert [w.display_name for w in state.workspaces.values()] == ["Lobby Phone"]
     assert new_number not in state.numbers
+
+
+def _subscriber_create(package: str) -> Action:
+    return Action(
+        "create_subscriber:u1",
+        "create_subscriber",
+        "c1",
+        0,
+        {"params": {}, "fields": {"package": package, "email": "u1@x"}, "refs": {}},
+        inverse={"type": "remove_subscriber", "subscriberId": ref("create_subscriber:u1", "x")},
+    )
+
+
+def _known(action: Action, state: str, at: str, ours: bool = True) -> Known:
+    return Known(
+        action.key, action.type, action.customer, 0, action.payload, state, ours, at, action.inverse
+    )
+
+
+def test_a_failed_change_keeps_its_key_a_done_one_is_unchanged_an_undone_one_comes_back() -> None:
+    created = _known(_subscriber_create("webex_calling"), "succeeded", "t1")
+    wanted = [_subscriber_create("webex_suite")]
+    first = [a for a in diff(wanted, [created]).actions if a.op == "update"]
+    assert len(first) == 1 and first[0].key.startswith("update_subscriber:u1#1.")
+    assert first[0].payload["before"]["package"] == "webex_calling"
+    assert first[0].inverse is not None and first[0].inverse["after"]["package"] == "webex_calling"
+    failed = _known(first[0], "failed", "")
+    assert [a.key for a in diff(wanted, [created, failed]).actions if a.op == "update"] == [
+        first[0].key
+    ]
+    done = _known(first[0], "succeeded", "t2")
+    again = diff(wanted, [created, done])
+    assert [a.op for a in again.actions] == ["unchanged"]
+    assert [c.op for c in again.changes] == ["unchanged"]
+    undone = _known(first[0], "rolled_back", "t2")
+    back = [a.key for a in diff(wanted, [created, undone]).actions if a.op == "update"]
+    assert len(back) == 1 and back[0].startswith("update_subscriber:u1#2.")
+
+
+def test_what_left_the_model_is_removed_only_if_ours() -> None:
+    ours = _known(_subscriber_create("webex_calling"), "succeeded", "t1")
+    result = diff([], [ours])
+    assert [(a.type, a.op, a.payload["removes"]) for a in result.actions] == [
+        ("remove_subscriber", "remove", "create_subscriber:u1")
+    ]
+    adopted = _known(_subscriber_create("webex_calling"), "succeeded", "t1", ours=False)
+    result = diff([], [adopted])
+    assert result.actions == []
+    assert [(c.op, "adopted" in c.note) for c in result.changes] == [("unchanged", True)]
+    gone = _known(_subscriber_create("webex_calling"), "rolled_back", "t1")
+    assert diff([], [gone]).changes == []

@@ -9,10 +9,11 @@ Terraform's four answers: ``create`` (never made, or rolled back), ``update``
 from the model; run only with ``load --prune``). Objects a load adopted are
 never removed.
 
-An update or removal is a new journaled action, keyed by the object and a
-generation (how many changes it has had) plus a digest of its values, so a
-second change of the same object is a new action and the journal's earlier
-one keeps its history. Its inverse puts the previous values back.
+An update or removal is a new journaled action, keyed by the object, a
+generation (how many changes were done to it, or undone) and a digest of its
+values: a second change of the same object is a new action and the
+journal's earlier one keeps its history, while a change that failed keeps
+its key, so `retry` takes it up. Its inverse puts the previous values back.
 
 The plan layer sits below the loader: the stage hands the journal over as
 :class:`Known` records.
@@ -62,6 +63,7 @@ _REMOVAL_ORDER = {
 # Fields of a customer the Wholesale API cannot change (Control Hub can).
 CUSTOMER_FIXED = ("name", "language", "primaryEmail")
 SUCCEEDED = "succeeded"
+ROLLED_BACK = "rolled_back"
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ class _Journal:
         self.deltas: dict[str, list[tuple[str, dict[str, list[str]]]]] = defaultdict(list)
         for k in sorted(self.by_key.values(), key=lambda k: (k.at, k.ordinal)):
             if "object" in k.payload:
-                self.changes[k.payload["object"]] += 1
+                if k.state in (SUCCEEDED, ROLLED_BACK):
+                    self.changes[k.payload["object"]] += 1
             elif k.type not in ENTITIES:
                 continue
             if k.state != SUCCEEDED:
