@@ -21,6 +21,7 @@ from migrate.plan import builder
 from migrate.plan.actions import Action, ref
 from migrate.plan.diff import Known, counts, diff
 from migrate.sandbox import Sandbox
+from migrate.sandbox.lifecycle import end_subscriber
 from migrate.sandbox.state import SandboxState
 from migrate.stages import session
 from migrate.workspace import Workspace
@@ -449,3 +450,27 @@ def test_what_left_the_model_is_removed_only_if_ours() -> None:
     assert [(c.op, "adopted" in c.note) for c in result.changes] == [("unchanged", True)]
     gone = _known(_subscriber_create("webex_calling"), "rolled_back", "t1")
     assert diff([], [gone]).changes == []
+
+
+def test_verify_differences_made_in_webex_are_fixed_by_plan_refresh_and_load(
+    case: Path,
+) -> None:
+    sandbox = Sandbox(state_file=Workspace(case / "w").sandbox_state)
+    found = {s.email: s for s in sandbox.state.subscribers.values() if not s.deleted}
+    found[DAVE].extension = "4555"  # changed in Control Hub
+    end_subscriber(sandbox.state, found[CAROL], sandbox.clock.time())  # deleted there
+    sandbox.save()
+    code, out = cli(case, "verify", "--sandbox")
+    assert code == 1 and f"missing subscriber {CAROL}" in out, out
+    code, out = cli(case, "plan")
+    assert "  subscriber  + 0 create  ~ 0 update  - 0 remove  = 12 unchanged" in out, out
+    code, out = cli(case, "plan", "--refresh", "--sandbox")
+    assert code == 0, out
+    assert "  subscriber  + 1 create  ~ 1 update  - 0 remove  = 10 unchanged" in out, out
+    assert (DAVE, "update", "extension", "4555", "4104") in changes_sheet(case)
+    code, out = cli(case, "load", "--sandbox", "--poll-interval", "0.001")
+    assert code == 0, out
+    code, out = cli(case, "verify", "--sandbox")
+    assert code == 0 and "; 0 differences" in out, out
+    assert people(case)[DAVE].extension == "4104"
+    assert cli(case, "load", "--sandbox")[1].startswith("load: nothing to do")

@@ -32,8 +32,14 @@ def render(settings: Settings, outcome: PlanOutcome) -> None:
 
 
 @click.command("plan")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Also read Webex (GET only) for what the journal says exists: changes made "
+    "there, and objects deleted there, are planned too.",
+)
 @common_options
-def command(settings: Settings) -> None:
+def command(refresh: bool, settings: Settings) -> None:
     """The difference between the model and what exists: create, update, remove.
 
     Each object is created, updated (changed fields, old → new), left
@@ -43,4 +49,4 @@ def command(settings: Settings) -> None:
     config, each mapping table); `migrate load` refuses it (exit 3) when any
     of them changed since.
     """
-    render(settings, plan(settings))
+    render(settings, plan(settings, refresh=refresh))

@@ -93,9 +93,11 @@ class Executor:
         progress: Callable[[int], None] | None = None,
         rerun: frozenset[str] = frozenset((jr.PENDING, jr.STARTED)),
         handlers: Mapping[str, Handler] = HANDLERS,
+        again: frozenset[str] = frozenset(),
     ) -> None:
         self.webex = webex
         self.rerun = rerun
+        self.again = again  # done before, but Webex lost the object: run whatever the state
         self.journal = journal
         self.run_id = run_id
         self.options = options or LoadOptions()
@@ -135,7 +137,7 @@ class Executor:
 
     async def _step(self, action: Action) -> None:
         state = self.states.get(action.key, jr.PENDING)
-        if state not in self.rerun:
+        if state not in self.rerun and action.key not in self.again:
             return  # done, or failed/parked work that only `retry` takes up again
         blocking = [d for d in action.depends_on if self.states.get(d) != jr.SUCCEEDED]
         if blocking:

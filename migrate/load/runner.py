@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from migrate.errors import InputError
@@ -17,12 +18,34 @@ from migrate.plan.builder import Plan
 from migrate.webex import Webex
 
 
-def _customers_with_work(journal: Journal, plan: Plan, states: Iterable[str]) -> list[str]:
+def _customers_with_work(
+    journal: Journal, plan: Plan, states: Iterable[str], again: frozenset[str]
+) -> list[str]:
     """Customers with a planned action in one of ``states`` (other journaled work is not
     this plan's: an update rolled back since is planned again under a new key)."""
     wanted = set(states)
     state = {a.key: a.state for a in journal.actions()}
-    return sorted({a.customer for a in plan.actions if state.get(a.key, jr.PENDING) in wanted})
+    return sorted(
+        {
+            a.customer
+            for a in plan.actions
+            if state.get(a.key, jr.PENDING) in wanted or a.key in again
+        }
+    )
+
+
+def _to_recreate(journal: Journal, plan: Plan) -> frozenset[str]:
+    """Actions ``plan --refresh`` found gone from Webex and no run made again since."""
+    made = datetime.fromisoformat(plan.created_at) if plan.created_at else None
+    when = journal.succeeded_at()
+    out = set()
+    for action in plan.actions:
+        if not action.payload.get("recreate") or made is None:
+            continue
+        done = when.get(action.key)
+        if done is None or datetime.fromisoformat(done[0]) < made:
+            out.add(action.key)
+    return frozenset(out)
 
 
 async def run_load(
@@ -57,7 +80,8 @@ async def run_load(
         else:
             # Rolled back: the plan says it must exist again, so it is created again.
             rerun = frozenset((jr.STARTED, jr.PENDING, jr.ROLLED_BACK))
-        customers = _customers_with_work(journal, plan, rerun)
+        again = _to_recreate(journal, plan)
+        customers = _customers_with_work(journal, plan, rerun, again)
         if batch is not None:
             in_batch = {a.customer for a in journal.actions() if a.batch == batch}
             if not in_batch:
@@ -80,7 +104,7 @@ async def run_load(
         run_id = journal.begin_run(command, plan.fingerprint)
         requests_before = webex.client.requests_sent
         throttled_before = webex.client.throttled
-        executor = Executor(webex, journal, run_id, options, progress, rerun=rerun)
+        executor = Executor(webex, journal, run_id, options, progress, rerun=rerun, again=again)
         finished = await executor.run(actions)
         counts = Counter(executor.states.get(a.key, jr.PENDING) for a in actions)
         all_counts = {state: counts.get(state, 0) for state in jr.STATES}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ from migrate.plan.actions import (
     ref,
 )
 from migrate.plan.devices import DevicePlanner
-from migrate.plan.diff import Change, Known, diff
+from migrate.plan.diff import Change, Known, Observed, diff
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
 from migrate.workspace import Workspace, staged_file
 
@@ -236,8 +236,10 @@ def build(
     config: Path | None,
     mappings: Path | None,
     known: Sequence[Known] = (),
+    observed: Mapping[str, Observed] | None = None,
 ) -> Plan:
-    """The plan: the model's actions, diffed against what the journal (``known``) holds."""
+    """The plan: the model's actions, diffed against what the journal (``known``) holds
+    and, with ``plan --refresh``, what Webex shows (``observed``)."""
     customers = list(wm.read(workspace, "customers"))
     if not customers and not wm.model_dir(workspace).is_dir():
         raise PreconditionError(f"{wm.model_dir(workspace)}: no model; run `migrate map` first")
@@ -398,7 +400,7 @@ def build(
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
         # -- end issue #7 ----------------------------------------------------------------
 
-    difference = diff(actions, known)
+    difference = diff(actions, known, observed or {})
     actions = difference.actions
     inputs = input_digests(workspace, config, mappings)
     counts: dict[str, int] = defaultdict(int)

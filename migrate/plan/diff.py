@@ -22,7 +22,7 @@ The plan layer sits below the loader: the stage hands the journal over as
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -63,6 +63,7 @@ _REMOVAL_ORDER = {
 # Fields of a customer the Wholesale API cannot change (Control Hub can).
 CUSTOMER_FIXED = ("name", "language", "primaryEmail")
 SUCCEEDED = "succeeded"
+Observed = dict[str, Any] | None
 ROLLED_BACK = "rolled_back"
 
 
@@ -126,7 +127,8 @@ class Diff:
 class _Journal:
     """The journal's view of each object: whether it exists, its fields, its history."""
 
-    def __init__(self, known: Iterable[Known]) -> None:
+    def __init__(self, known: Iterable[Known], observed: Mapping[str, Observed]) -> None:
+        self.observed = observed
         self.by_key = {k.key: k for k in known}
         self.latest: dict[str, Known] = {}
         self.changes: dict[str, int] = defaultdict(int)
@@ -146,19 +148,28 @@ class _Journal:
 
     def exists(self, key: str) -> bool:
         found = self.by_key.get(key)
-        return found is not None and found.state == SUCCEEDED
+        return found is not None and found.state == SUCCEEDED and not self.gone(key)
+
+    def gone(self, key: str) -> bool:
+        """The journal says it exists, but Webex (``--refresh``) no longer has it."""
+        return key in self.observed and self.observed[key] is None
 
     def fields(self, key: str) -> dict[str, Any] | None:
         latest = self.latest.get(key)
         if latest is None:
             return None
         out = dict(latest.payload["fields"])
+        seen = self.observed.get(key)
         if latest.type == ADD_NUMBERS:
             numbers = set(out["phoneNumbers"])
             for at, delta in self.deltas.get(key, []):
                 if at >= latest.at:  # a change made before a re-create is gone with it
                     numbers = (numbers | set(delta.get("add", []))) - set(delta.get("remove", []))
+            if seen is not None:  # of ours, those Webex still has (never others' numbers)
+                numbers &= set(seen.get("phoneNumbers", []))
             out["phoneNumbers"] = sorted(numbers)
+        elif seen is not None:
+            out.update(seen)
         return out
 
     def refs(self, key: str) -> dict[str, Any]:
@@ -214,9 +225,14 @@ def _created(action: Action, entity: str) -> Change:
     return Change(action.customer, entity, subject(action.key), CREATE, fields, action.key)
 
 
-def diff(desired: Sequence[Action], known: Iterable[Known]) -> Diff:
-    """The actions that bring what exists to ``desired``, and one Change per object."""
-    journal = _Journal(known)
+def diff(
+    desired: Sequence[Action], known: Iterable[Known], observed: Mapping[str, Observed] = {}
+) -> Diff:
+    """The actions that bring what exists to ``desired``, and one Change per object.
+
+    ``observed`` (``plan --refresh``): what Webex shows, by create key; None: gone.
+    """
+    journal = _Journal(known, observed)
     moves = _moves(desired, journal)
     moved = [m for group in moves.values() for m in group]
     by_customer: dict[str, list[Action]] = defaultdict(list)
@@ -228,11 +244,11 @@ def diff(desired: Sequence[Action], known: Iterable[Known]) -> Diff:
         if entity is None:  # await_customer goes with its customer
             create = action_key(CREATE_CUSTOMER, subject(action.key))
             op = UNCHANGED if journal.exists(create) and journal.exists(action.key) else CREATE
-            by_customer[action.customer].append(replace(action, op=op))
+            by_customer[action.customer].append(_again(action, op, journal.gone(create)))
             continue
         name = subject(action.key)
         if not journal.exists(action.key):
-            by_customer[action.customer].append(replace(action, op=CREATE))
+            by_customer[action.customer].append(_again(action, CREATE, journal.gone(action.key)))
             changes.append(_created(action, entity))
             if action.type == ADD_NUMBERS:
                 numbers_key[name] = action.key
@@ -318,6 +334,13 @@ def diff(desired: Sequence[Action], known: Iterable[Known]) -> Diff:
     return Diff(actions, changes)
 
 
+def _again(action: Action, op: str, gone: bool) -> Action:
+    """``recreate``: the journal says done, but Webex lost it; the load makes it again."""
+    if not gone:
+        return replace(action, op=op)
+    return replace(action, op=op, payload={**action.payload, "recreate": True})
+
+
 def _removal(k: Known, journal: _Journal) -> tuple[Change, Action | None]:
     """An object that left the model: removed with ``--prune``, unless a load adopted it."""
     entity, name = ENTITIES[k.type], subject(k.key)
@@ -357,4 +380,4 @@ def counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
     return {entity: row for entity, row in out.items() if any(row.values())}
 
 
-__all__ = ["Change", "Diff", "Known", "counts", "describe", "diff"]
+__all__ = ["Change", "Diff", "Known", "Observed", "counts", "describe", "diff"]

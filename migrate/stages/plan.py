@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from migrate.errors import ExitCode
-from migrate.load.journal import Journal
+from migrate.load.journal import Journal, JournalAction
+from migrate.load.refresh import Observations, observe
 from migrate.plan import builder
 from migrate.plan.diff import Known, counts
 from migrate.reports.plan_report import write_plan_report
+from migrate.stages.aio import run_async
+from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
 
 REPORT = "plan.xlsx"
@@ -37,6 +40,11 @@ class PlanOutcome:
         }
 
 
+async def _observe(settings: Settings, actions: list[JournalAction]) -> Observations:
+    async with open_webex(settings) as webex:
+        return await observe(webex, actions)
+
+
 def known(journal: Journal) -> list[Known]:
     """The journal as the diff reads it: each action, its state, whether it is ours."""
     ours = journal.created_keys()
@@ -57,16 +65,23 @@ def known(journal: Journal) -> list[Known]:
     ]
 
 
-def plan(settings: Settings) -> PlanOutcome:
-    """The difference between the model and what the journal says exists: ordered
-    actions with their dependencies, inverses and the digest of every input."""
+def plan(settings: Settings, *, refresh: bool = False) -> PlanOutcome:
+    """The difference between the model and what the journal (and, with ``refresh``,
+    Webex, read only) says exists: ordered actions with their dependencies, inverses
+    and the digest of every input."""
     done: dict[str, str] = {}
     existing: list[Known] = []
+    observed: Observations = {}
     if settings.ws.has_journal():
         with Journal(settings.workspace) as journal:
-            done = {a.key: a.state for a in journal.actions() if a.state != "pending"}
+            actions = journal.actions()
+            done = {a.key: a.state for a in actions if a.state != "pending"}
             existing = known(journal)
-    built = builder.build(settings.workspace, settings.config, settings.mappings, existing)
+        if refresh:
+            observed = run_async(_observe(settings, actions))
+    built = builder.build(
+        settings.workspace, settings.config, settings.mappings, existing, observed
+    )
     path = builder.write(built, settings.workspace)
     report = write_plan_report(built, settings.reports / REPORT, done)
     return PlanOutcome(built, path, report)

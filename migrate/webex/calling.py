@@ -54,6 +54,13 @@ class CallingApi:
             "PUT", f"locations/{location_id}", json=body, params={"orgId": org_id}
         )
 
+    async def get_person(self, org_id: str, person_id: str) -> dict[str, Any]:
+        """``GET /people/{id}?callingData=true``: names, emails, number, extension, location."""
+        data: dict[str, Any] = await self.client.get_json(
+            f"people/{person_id}", {"orgId": org_id, "callingData": "true"}
+        )
+        return data
+
     async def update_person(self, org_id: str, person_id: str, body: dict[str, Any]) -> None:
         """``PUT /people/{id}?callingData=true``: names, email, number, extension, location.
 
