@@ -474,3 +474,17 @@ def test_verify_differences_made_in_webex_are_fixed_by_plan_refresh_and_load(
     assert code == 0 and "; 0 differences" in out, out
     assert people(case)[DAVE].extension == "4104"
     assert cli(case, "load", "--sandbox")[1].startswith("load: nothing to do")
+
+
+def test_a_location_that_left_the_model_is_listed_never_sent() -> None:
+    location = Action(
+        "create_location:c1/l2",
+        "create_location",
+        "c1",
+        0,
+        {"fields": {"name": "Branch"}},
+        inverse={"type": "delete_location"},
+    )
+    result = diff([], [_known(location, "succeeded", "t1")])
+    assert result.actions == []
+    assert [(c.op, "Control Hub" in c.note) for c in result.changes] == [("unchanged", True)]

@@ -60,6 +60,11 @@ _REMOVAL_ORDER = {
     CREATE_LOCATION: 4,
     CREATE_CUSTOMER: 5,
 }
+# Objects that left the model but that no API call this toolkit makes can remove.
+NOT_REMOVABLE = {
+    CREATE_LOCATION: "left the model; Webex offers no location delete this toolkit relies on: "
+    "remove it in Control Hub (it goes with its customer's removal)",
+}
 # Fields of a customer the Wholesale API cannot change (Control Hub can).
 CUSTOMER_FIXED = ("name", "language", "primaryEmail")
 SUCCEEDED = "succeeded"
@@ -349,6 +354,8 @@ def _removal(k: Known, journal: _Journal) -> tuple[Change, Action | None]:
     if not k.ours:
         note = "left the model, but a load adopted it: never removed"
         return Change(k.customer, entity, name, UNCHANGED, gone, k.key, note), None
+    if k.type in NOT_REMOVABLE:
+        return Change(k.customer, entity, name, UNCHANGED, gone, k.key, NOT_REMOVABLE[k.type]), None
     inverse = INVERSES.get(k.type)
     assert inverse is not None
     payload = {n: v for n, v in (k.inverse or {}).items() if n != "type"}
