@@ -488,3 +488,35 @@ def test_a_location_that_left_the_model_is_listed_never_sent() -> None:
     result = diff([], [_known(location, "succeeded", "t1")])
     assert result.actions == []
     assert [(c.op, "Control Hub" in c.note) for c in result.changes] == [("unchanged", True)]
+
+
+def test_a_phone_whose_mac_changed_is_replaced_with_prune(case: Path) -> None:
+    phone, old_mac, new_mac = "acme-ent/acme-hq/hq-alice-8851", "6C710D8A51F2", "6C710D8A51F3"
+
+    def new_phone(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for r in records:
+            if r["id"] == phone:
+                r["mac"] = r["mac_raw"] = new_mac
+        return records
+
+    _rewrite(case, "devices", new_phone)
+    code, out = cli(case, "plan")
+    assert "  device      + 0 create  ~ 1 update  - 0 remove  = 8 unchanged" in out, out
+    assert (phone, "update", "mac", old_mac, new_mac) in changes_sheet(case)
+
+    def macs() -> set[str]:
+        return {d.mac for d in sandbox_state(case).devices.values()}
+
+    code, out = cli(case, "load", "--sandbox")
+    assert code == 0 and out.startswith("load: nothing to do"), out
+    assert "1 removals wait for `migrate load --prune`" in out, out
+    assert old_mac in macs() and new_mac not in macs()
+    code, out = cli(case, "load", "--sandbox", "--prune", "--poll-interval", "0.001")
+    assert code == 0, out
+    assert new_mac in macs() and old_mac not in macs()
+    alice = people(case)[ALICE]
+    assert {d.person_id for d in sandbox_state(case).devices.values() if d.mac == new_mac} == {
+        alice.person_id
+    }
+    code, out = cli(case, "plan")
+    assert "  device      + 0 create  ~ 0 update  - 0 remove  = 9 unchanged" in out, out

@@ -61,11 +61,17 @@ def load_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def render(settings: Settings, outcome: LoadOutcome) -> None:
     result = outcome.result
     counts = ", ".join(f"{n} {state}" for state, n in result.counts.items() if n)
+    pruning = (
+        [f"  {result.held_back} removals wait for `migrate load --prune` (see plan.xlsx)"]
+        if result.held_back
+        else []
+    )
     if outcome.nothing_to_do:
         lines = [
             f"{outcome.command}: nothing to do; the previous report is left as it was"
             if outcome.command == "retry"
-            else f"{outcome.command}: nothing to do"
+            else f"{outcome.command}: nothing to do",
+            *pruning,
         ]
         emit(settings, outcome.to_dict(), lines)
         return
@@ -84,6 +90,7 @@ def render(settings: Settings, outcome: LoadOutcome) -> None:
         lines.append(
             f"  not done: {', '.join(unfinished)} (see the report; `migrate retry` takes them up)"
         )
+    lines += pruning
     lines.append(f"report: {outcome.report}")
     emit(settings, outcome.to_dict(), lines)
 

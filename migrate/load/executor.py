@@ -48,6 +48,7 @@ class LoadResult:
     stopped_early: bool = False
     throttled: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)
+    held_back: int = 0  # removals the plan lists, left for `load --prune`
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,7 @@ class LoadResult:
             "requests": self.requests,
             "throttled": self.throttled,
             "stopped_early": self.stopped_early,
+            "held_back_for_prune": self.held_back,
         }
 
 
@@ -154,6 +156,9 @@ class Executor:
             return
         if self._stop:
             return
+        if state == jr.ROLLED_BACK:
+            # Made again (a phone replaced in this run): the journal keeps what it is now.
+            self.journal.replan(journal_actions([action]))
         # Every handler looks its object up before creating it, which is also how an
         # action a crash left `started`, or a parked one, is reconciled.
         self.journal.start(action.key, self.run_id)

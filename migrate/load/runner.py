@@ -67,8 +67,11 @@ async def run_load(
     (retry only) keeps to the customers of that earlier batch.
     """
     started = time.perf_counter()
+    held_back = 0
     if not prune:
-        plan = replace(plan, actions=[a for a in plan.actions if a.op != REMOVE])
+        kept = [a for a in plan.actions if a.op != REMOVE]
+        held_back = len(plan.actions) - len(kept)
+        plan = replace(plan, actions=kept)
     with Journal(workspace) as journal:
         planned = journal_actions(plan.actions)
         journal.record_plan(planned)  # everything, before any request
@@ -98,7 +101,15 @@ async def run_load(
         actions = [a for a in plan.actions if a.customer in set(customers)]
         if not actions:
             # Nothing to do is no run: the journal, its runs and the reports stay as they are.
-            return LoadResult(0, 0, [], {s: 0 for s in jr.STATES}, time.perf_counter() - started, 0)
+            return LoadResult(
+                0,
+                0,
+                [],
+                {s: 0 for s in jr.STATES},
+                time.perf_counter() - started,
+                0,
+                held_back=held_back,
+            )
         number = journal.next_batch() if batch is None else batch
         journal.assign_batch((a.key for a in actions), number)
         run_id = journal.begin_run(command, plan.fingerprint)
@@ -129,4 +140,5 @@ async def run_load(
             stopped_early=not finished,
             throttled=webex.client.throttled - throttled_before,
             outcomes={a.key: executor.states.get(a.key, jr.PENDING) for a in actions},
+            held_back=held_back,
         )

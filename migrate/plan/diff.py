@@ -296,6 +296,9 @@ def diff(
                 fields = {"phoneNumbers": (old["phoneNumbers"], new["phoneNumbers"])}
                 changes.append(Change(action.customer, entity, name, REMOVE, fields, remover))
             continue
+        if action.type == CREATE_DEVICE:
+            changes.append(_replace_device(action, journal, changed, by_customer[action.customer]))
+            continue
         after_customer = (
             (customer_update[action.customer],) if action.customer in customer_update else ()
         )
@@ -337,6 +340,23 @@ def diff(
         for ordinal, action in enumerate(by_customer[customer]):
             actions.append(replace(action, ordinal=ordinal))
     return Diff(actions, changes)
+
+
+def _replace_device(
+    create: Action, journal: _Journal, changed: dict[str, tuple[Any, Any]], queue: list[Action]
+) -> Change:
+    """Webex cannot change a phone's MAC, model or owner: it is removed and added again.
+
+    The removal (``--prune``) goes right before the device's create, which then runs
+    again in the same load: a rolled-back create is the plan's to make.
+    """
+    name = subject(create.key)
+    change, remove = _removal(journal.by_key[create.key], journal)
+    if remove is None:
+        return Change(create.customer, "device", name, UNCHANGED, changed, None, change.note)
+    queue.insert(len(queue) - 1, remove)
+    note = "replaced: removed and added again, with `load --prune`"
+    return Change(create.customer, "device", name, UPDATE, changed, remove.key, note)
 
 
 def _again(action: Action, op: str, gone: bool) -> Action:
