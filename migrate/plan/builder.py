@@ -400,7 +400,7 @@ def build(
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
         # -- end issue #7 ----------------------------------------------------------------
 
-    difference = diff(actions, known, observed or {})
+    difference = diff(actions, known, observed)
     actions = difference.actions
     inputs = input_digests(workspace, config, mappings)
     counts: dict[str, int] = defaultdict(int)

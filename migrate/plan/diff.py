@@ -41,7 +41,7 @@ from migrate.plan.actions import (
     Action,
     action_key,
 )
-from migrate.plan.updates import Move, build_update, describe, numbers_actions, subject
+from migrate.plan.updates import Move, build_update, numbers_actions, subject
 
 ENTITIES: dict[str, str] = {
     CREATE_CUSTOMER: "customer",
@@ -231,13 +231,15 @@ def _created(action: Action, entity: str) -> Change:
 
 
 def diff(
-    desired: Sequence[Action], known: Iterable[Known], observed: Mapping[str, Observed] = {}
+    desired: Sequence[Action],
+    known: Iterable[Known],
+    observed: Mapping[str, Observed] | None = None,
 ) -> Diff:
     """The actions that bring what exists to ``desired``, and one Change per object.
 
     ``observed`` (``plan --refresh``): what Webex shows, by create key; None: gone.
     """
-    journal = _Journal(known, observed)
+    journal = _Journal(known, observed or {})
     moves = _moves(desired, journal)
     moved = [m for group in moves.values() for m in group]
     by_customer: dict[str, list[Action]] = defaultdict(list)
@@ -281,19 +283,15 @@ def diff(
                 if item.op == UPDATE:
                     numbers_key[name] = item.key
             movers = sorted({m.subscriber for m in moved if action.key in (m.source, m.target)})
+            # A location holds many numbers: the sheet shows those that go and come.
             if added or moved_in or moved_out:
-                fields = {
-                    "phoneNumbers": (
-                        old["phoneNumbers"],
-                        sorted((before | set(added) | moved_in) - moved_out),
-                    )
-                }
+                fields = {"phoneNumbers": (sorted(moved_out), sorted(set(added) | moved_in))}
                 doer = next((i.key for i in made if i.op == UPDATE), None)
                 note = f"moves with {', '.join(subject(k) for k in movers)}" if movers else ""
                 changes.append(Change(action.customer, entity, name, UPDATE, fields, doer, note))
             if gone:
                 remover = next(i.key for i in made if i.op == REMOVE)
-                fields = {"phoneNumbers": (old["phoneNumbers"], new["phoneNumbers"])}
+                fields = {"phoneNumbers": (gone, [])}
                 changes.append(Change(action.customer, entity, name, REMOVE, fields, remover))
             continue
         if action.type == CREATE_DEVICE:
@@ -407,4 +405,4 @@ def counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
     return {entity: row for entity, row in out.items() if any(row.values())}
 
 
-__all__ = ["Change", "Diff", "Known", "Observed", "counts", "describe", "diff"]
+__all__ = ["Change", "Diff", "Known", "Observed", "counts", "diff"]
