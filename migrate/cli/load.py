@@ -61,15 +61,36 @@ def load_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def render(settings: Settings, outcome: LoadOutcome) -> None:
     result = outcome.result
     counts = ", ".join(f"{n} {state}" for state, n in result.counts.items() if n)
-    if not result.customers:
-        lines = [f"{outcome.command}: nothing to do"]
-    else:
+    pruning = (
+        [f"  {result.held_back} removals wait for `migrate load --prune` (see plan.xlsx)"]
+        if result.held_back
+        else []
+    )
+    if outcome.nothing_to_do:
         lines = [
-            f"{outcome.command}: run {result.run_id}, batch {result.batch}, "
-            f"{len(result.customers)} customers, {result.requests} requests in "
-            f"{result.seconds:.1f}s",
-            f"  actions: {counts}",
+            f"{outcome.command}: nothing to do; the previous report is left as it was"
+            if outcome.command == "retry"
+            else f"{outcome.command}: nothing to do",
+            *pruning,
         ]
+        emit(settings, outcome.to_dict(), lines)
+        return
+    lines = [
+        f"{outcome.command}: run {result.run_id}, batch {result.batch}, "
+        f"{len(result.customers)} customers, {result.requests} requests in "
+        f"{result.seconds:.1f}s",
+        f"  actions: {counts}",
+    ]
+    unfinished = [
+        f"{result.counts.get(state, 0)} {state}"
+        for state in ("failed", "skipped", "parked")
+        if result.counts.get(state)
+    ]
+    if unfinished:
+        lines.append(
+            f"  not done: {', '.join(unfinished)} (see the report; `migrate retry` takes them up)"
+        )
+    lines += pruning
     lines.append(f"report: {outcome.report}")
     emit(settings, outcome.to_dict(), lines)
 
@@ -103,6 +124,11 @@ def execute(settings: Settings, command_name: str, batch: Batch, rehearse: bool)
 
 @click.command("load")
 @load_options
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also remove what the plan lists as removed (it left the model); never adopted objects.",
+)
 @common_options
 def command(
     select: tuple[str, ...],
@@ -111,13 +137,14 @@ def command(
     fail_fast: bool,
     dry_run: bool,
     poll_interval: float,
+    prune: bool,
     settings: Settings,
 ) -> None:
-    """Provision the plan in Webex: customers, locations, numbers, subscribers.
+    """Apply the plan in Webex: create, update and (with --prune) remove.
 
     Refuses (exit 3) a plan whose inputs changed and a workspace another
-    load holds. Exits 1 when an action failed or was skipped; parked actions
-    (Cisco compliance review, user consent) are taken up by `migrate retry`.
+    load holds. Exits 1 when an action failed, was skipped or is parked
+    (Cisco compliance review, user consent); `migrate retry` takes them up.
     """
-    batch = Batch(select, batch_size, concurrency, fail_fast, poll_interval)
+    batch = Batch(select, batch_size, concurrency, fail_fast, poll_interval, prune)
     execute(settings, "load", batch, dry_run)

@@ -28,6 +28,14 @@ def render_consent(settings: Settings, outcome: LoadOutcome) -> None:
     is_flag=True,
     help="Afterwards, mail again every user whose account move still waits for consent.",
 )
+@click.option(
+    "--batch",
+    "batch_number",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Only the customers of batch N (see `migrate status`).",
+)
 @common_options
 def command(
     select: tuple[str, ...],
@@ -37,6 +45,7 @@ def command(
     dry_run: bool,
     poll_interval: float,
     resend_consent: bool,
+    batch_number: int | None,
     settings: Settings,
 ) -> None:
     """Re-run what failed, was skipped or is parked; re-poll parked customers.
@@ -48,7 +57,7 @@ def command(
     waiting for their user to accept an account move get the email again
     (journaled).
     """
-    batch = Batch(select, batch_size, concurrency, fail_fast, poll_interval)
+    batch = Batch(select, batch_size, concurrency, fail_fast, poll_interval, batch=batch_number)
     if not resend_consent:
         execute(settings, "retry", batch, dry_run)
         return

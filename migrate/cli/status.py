@@ -24,6 +24,10 @@ def render(settings: Settings, outcome: StatusOutcome) -> None:
             "interrupted runs (the process died; `migrate retry` reconciles them): "
             + ", ".join(f"{r['run_id']} ({r['command']}, {r['started_at']})" for r in interrupted)
         )
+    for number, batch in outcome.batches.items():
+        counted: dict[str, int] = batch["states"]
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counted.items()))
+        lines.append(f"batch {number}: {', '.join(batch['customers'])} ({summary})")
     for customer, states in sorted(outcome.customers.items()):
         counts = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
         switch = outcome.cutover.get(customer, {})

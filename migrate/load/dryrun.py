@@ -160,6 +160,9 @@ class DryRunTransport(httpx.AsyncBaseTransport):
         if request.method == "DELETE":
             self._deleted.add(path)
             return httpx.Response(204, request=request)
+        if request.method == "PUT":
+            # An update answers with the object as it now is: its id and what was sent.
+            return _json(200, {"id": path.rsplit("/", 1)[-1], **body}, request)
         return _json(200, {}, request)
 
     # -- reads about made-up objects ---------------------------------------------
@@ -238,6 +241,8 @@ async def dry_run(
     select: Iterable[str] = (),
     batch_size: int | None = None,
     options: LoadOptions | None = None,
+    prune: bool = False,
+    batch: int | None = None,
 ) -> DryRunResult:
     """Run the executor on a throw-away copy of the journal, through a DryRunTransport.
 
@@ -257,10 +262,13 @@ async def dry_run(
                 select=select,
                 batch_size=batch_size,
                 options=options,
+                prune=prune,
+                batch=batch,
             )
         keys = set(result.outcomes)
         with Journal(scratch_ws) as journal:
-            actions = [a for a in journal.actions() if a.key in keys]
+            # What this rehearsal did: actions an earlier run finished are not its work.
+            actions = [a for a in journal.actions() if a.key in keys and a.run_id == result.run_id]
     transport = wrap.transports[0]
     return DryRunResult(result, transport.recorded, transport.reads_sent, actions)
 

@@ -48,10 +48,12 @@ class LoadResult:
     stopped_early: bool = False
     throttled: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)
+    held_back: int = 0  # removals the plan lists, left for `load --prune`
 
     @property
     def ok(self) -> bool:
-        return not any(self.counts.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED))
+        """Everything it took up is done: nothing failed, skipped, parked or in flight."""
+        return not any(self.counts.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class LoadResult:
             "requests": self.requests,
             "throttled": self.throttled,
             "stopped_early": self.stopped_early,
+            "held_back_for_prune": self.held_back,
         }
 
 
@@ -92,9 +95,11 @@ class Executor:
         progress: Callable[[int], None] | None = None,
         rerun: frozenset[str] = frozenset((jr.PENDING, jr.STARTED)),
         handlers: Mapping[str, Handler] = HANDLERS,
+        again: frozenset[str] = frozenset(),
     ) -> None:
         self.webex = webex
         self.rerun = rerun
+        self.again = again  # done before, but Webex lost the object: run whatever the state
         self.journal = journal
         self.run_id = run_id
         self.options = options or LoadOptions()
@@ -134,7 +139,7 @@ class Executor:
 
     async def _step(self, action: Action) -> None:
         state = self.states.get(action.key, jr.PENDING)
-        if state not in self.rerun:
+        if state not in self.rerun and action.key not in self.again:
             return  # done, or failed/parked work that only `retry` takes up again
         blocking = [d for d in action.depends_on if self.states.get(d) != jr.SUCCEEDED]
         if blocking:
@@ -151,6 +156,9 @@ class Executor:
             return
         if self._stop:
             return
+        if state == jr.ROLLED_BACK:
+            # Made again (a phone replaced in this run): the journal keeps what it is now.
+            self.journal.replan(journal_actions([action]))
         # Every handler looks its object up before creating it, which is also how an
         # action a crash left `started`, or a parked one, is reconciled.
         self.journal.start(action.key, self.run_id)
@@ -167,6 +175,11 @@ class Executor:
         self.results[action.key] = result
         self.journal.succeed(action.key, self.run_id, result, adopted=adopted)
         self.states[action.key] = jr.SUCCEEDED
+        removed = action.payload.get("removes")
+        if removed:
+            # The object is gone: a later plan creates it again if the model wants it.
+            self.journal.roll_back(str(removed), self.run_id)
+            self.states[str(removed)] = jr.ROLLED_BACK
         self._tick()
 
     # ------------------------------------------------------------ rollback

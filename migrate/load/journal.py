@@ -274,6 +274,30 @@ class Journal:
             )
             return self._db.total_changes - before
 
+    def replan(self, actions: Iterable[JournalAction]) -> None:
+        """Give actions not done yet the plan's current payload (a later plan may differ).
+
+        What succeeded keeps the payload it was done with: the plan diff reads
+        the fields an object was created with from it.
+        """
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE actions SET payload = ?, depends_on = ?, inverse = ?, ordinal = ? "
+                "WHERE key = ? AND state NOT IN (?, ?)",
+                [
+                    (
+                        _dumps(a.payload),
+                        _dumps(list(a.depends_on)),
+                        _dumps(a.inverse) if a.inverse is not None else None,
+                        a.ordinal,
+                        a.key,
+                        SUCCEEDED,
+                        STARTED,
+                    )
+                    for a in actions
+                ],
+            )
+
     def assign_batch(self, keys: Iterable[str], batch: int) -> None:
         """Actions first run in this batch get its number (rollback --batch uses it)."""
         with self._transaction():

@@ -10,7 +10,7 @@ the action becomes ``rolled_back``, or keeps ``succeeded`` with a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from migrate.errors import InputError
@@ -110,5 +110,29 @@ async def execute(
         [Undo(step.key, step.inverse_type, inverses[step.key]) for step in steps]
     )
     result.done, result.failed, result.left = undone.done, undone.failed, undone.left
+    _went_with(journal, run_id)
     journal.end_run(run_id, "partial" if result.failed else "done")
     return result
+
+
+def _went_with(journal: Journal, run_id: int) -> None:
+    """Mark rolled back what went with an object rollback removed.
+
+    Waiting for a customer has nothing to undo, and a location goes with its
+    customer, but neither exists once the customer is gone: left ``succeeded``
+    they would keep a load from making them again, with stale ids.
+    """
+    actions = {a.key: a for a in journal.actions()}
+    changed = True
+    while changed:
+        changed = False
+        for action in actions.values():
+            if action.state != jr.SUCCEEDED:
+                continue
+            inverse = (action.inverse or {}).get("type")
+            if inverse is not None and not _left_in_place(inverse):
+                continue  # it has its own inverse step
+            if any(actions[d].state == jr.ROLLED_BACK for d in action.depends_on if d in actions):
+                journal.roll_back(action.key, run_id)
+                actions[action.key] = replace(action, state=jr.ROLLED_BACK)
+                changed = True

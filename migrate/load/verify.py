@@ -36,6 +36,8 @@ from migrate.plan.actions import (
     CREATE_LOCATION,
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
+    REMOVE,
+    UPDATE,
     Action,
     is_ref,
 )
@@ -779,7 +781,10 @@ def _not_compared(
         | {t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
     )
     notes: list[tuple[str, str]] = []
-    per_type = Counter(a.type for a in plan.actions if a.type not in covered)
+    # Updates and removals change objects a create kind compares: nothing of their own.
+    per_type = Counter(
+        a.type for a in plan.actions if a.type not in covered and a.op not in (UPDATE, REMOVE)
+    )
     for kind_type, n in sorted(per_type.items()):
         notes.append(
             (

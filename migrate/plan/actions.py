@@ -22,8 +22,8 @@ CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
 # Run by `cutover`, not by `load`: the journal holds them, the plan does not, and
 # `retry` finishes one a crash left unfinished.
 ACTIVATE_NUMBERS = "activate_numbers"
-FOLLOW_UP_TYPES = (ACTIVATE_NUMBERS,)
-TYPES = (
+FOLLOW_UP_TYPES: tuple[str, ...] = (ACTIVATE_NUMBERS,)
+TYPES: tuple[str, ...] = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
     CREATE_LOCATION,
@@ -33,6 +33,21 @@ TYPES = (
     CREATE_DEVICE,
     ACTIVATE_NUMBERS,
 )
+
+# Updates: the object's fields changed in the model since it was created (DESIGN §6).
+UPDATE_CUSTOMER = "update_customer"
+UPDATE_LOCATION = "update_location"
+UPDATE_NUMBERS = "update_numbers"  # numbers the model added to a location
+UPDATE_SUBSCRIBER = "update_subscriber"
+UPDATE_WORKSPACE = "update_workspace"
+UPDATES: dict[str, str] = {
+    CREATE_CUSTOMER: UPDATE_CUSTOMER,
+    CREATE_LOCATION: UPDATE_LOCATION,
+    ADD_NUMBERS: UPDATE_NUMBERS,
+    CREATE_SUBSCRIBER: UPDATE_SUBSCRIBER,
+    CREATE_WORKSPACE: UPDATE_WORKSPACE,
+}  # a device is fixed by its MAC, model and owner: Webex offers no update of those
+TYPES = (*TYPES, *UPDATES.values())
 
 REMOVE_CUSTOMER = "remove_customer"
 DELETE_LOCATION = "delete_location"
@@ -52,7 +67,18 @@ INVERSES: dict[str, str | None] = {
     CREATE_WORKSPACE: DELETE_WORKSPACE,
     CREATE_DEVICE: DELETE_DEVICE,
     ACTIVATE_NUMBERS: DEACTIVATE_NUMBERS,
+    # An update's inverse is the same update with the previous values; numbers a
+    # plan added to a location are removed again.
+    **{update: update for update in UPDATES.values()},
+    UPDATE_NUMBERS: REMOVE_NUMBERS,
 }
+
+# What a plan entry does to its object, as `plan` shows it (Terraform's + ~ - =).
+CREATE = "create"
+UPDATE = "update"
+REMOVE = "remove"
+UNCHANGED = "unchanged"
+OPS = (CREATE, UPDATE, REMOVE, UNCHANGED)
 
 
 def ref(action_key: str, result_field: str) -> dict[str, str]:
@@ -80,6 +106,8 @@ class Action:
     # How the executor finds an object that may already exist (idempotency by lookup).
     lookup: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
+    # create | update | remove | unchanged; a remove runs only with `load --prune`.
+    op: str = CREATE
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +120,7 @@ class Action:
             "inverse": self.inverse,
             "lookup": self.lookup,
             "summary": self.summary,
+            "op": self.op,
         }
 
     @classmethod
@@ -106,4 +135,5 @@ class Action:
             inverse=data.get("inverse"),
             lookup=data.get("lookup") or {},
             summary=data.get("summary") or "",
+            op=data.get("op") or CREATE,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from migrate.plan.actions import (
     ref,
 )
 from migrate.plan.devices import DevicePlanner
+from migrate.plan.diff import Change, Known, Observed, diff
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
 from migrate.workspace import Workspace, read_json, staged_file
 
@@ -58,6 +60,8 @@ class Plan:
     fingerprint: str
     created_at: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    # One line per object: create, update (old → new), unchanged or remove.
+    changes: list[Change] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +72,7 @@ class Plan:
             "counts": self.counts,
             "actions": [a.to_dict() for a in self.actions],
             "left_alone": [vars(item) for item in self.left_alone],
+            "changes": [c.to_dict() for c in self.changes],
         }
 
 
@@ -138,13 +143,20 @@ def _customer_actions(
         if customer.sub_partner_org_id
         else {}
     )
+    fields = {
+        "name": customer.name,
+        "language": customer.language,
+        "primaryEmail": customer.primary_email,
+        "packages": body["packages"],
+        "address": body["address"],
+    }
     return [
         Action(
             create,
             CREATE_CUSTOMER,
             customer.id,
             ordinal,
-            {"body": body, "params": params},
+            {"body": body, "params": params, "fields": fields},
             inverse={"type": INVERSES[CREATE_CUSTOMER], "customerId": ref(create, "customerId")},
             lookup={"externalId": body["externalId"]},
             summary=f"provision customer {customer.name} ({customer.id})",
@@ -180,7 +192,7 @@ def _location_actions(location: wm.Location, wait: str, ordinal: int) -> Action:
         CREATE_LOCATION,
         location.customer_id,
         ordinal,
-        {"orgId": ref(wait, "orgId"), "body": body},
+        {"orgId": ref(wait, "orgId"), "body": body, "fields": dict(body)},
         depends_on=(wait,),
         inverse={
             "type": INVERSES[CREATE_LOCATION],
@@ -200,7 +212,33 @@ def _location_ref(location: wm.Location, wait: str) -> tuple[str, dict[str, str]
     return key, ref(key, "locationId")
 
 
-def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
+def subscriber_fields(
+    subscriber: wm.Subscriber, location_id: str, location_ref: dict[str, str], calling: bool
+) -> dict[str, Any]:
+    """What a later plan compares: the subscriber as sent, with its location by model id."""
+    return {
+        "fields": {
+            "email": subscriber.email,
+            "package": subscriber.package,
+            "firstName": subscriber.first_name,
+            "lastName": subscriber.last_name,
+            "location": location_id if calling else None,
+            "phoneNumber": subscriber.phone_number if calling else None,
+            "extension": subscriber.extension if calling else None,
+        },
+        "refs": {"location": location_ref},
+    }
+
+
+def build(
+    workspace: Path,
+    config: Path | None,
+    mappings: Path | None,
+    known: Sequence[Known] = (),
+    observed: Mapping[str, Observed] | None = None,
+) -> Plan:
+    """The plan: the model's actions, diffed against what the journal (``known``) holds
+    and, with ``plan --refresh``, what Webex shows (``observed``)."""
     customers = list(wm.read(workspace, "customers"))
     if not customers and not wm.model_dir(workspace).is_dir():
         raise PreconditionError(f"{wm.model_dir(workspace)}: no model; run `migrate map` first")
@@ -225,12 +263,18 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
         subs_by_customer[subscriber.customer_id].append(subscriber)
     numbers_by_location: dict[str, list[str]] = defaultdict(list)
     left: list[LeftAlone] = []
+    # A user's number lives in the user's location (Webex refuses any other), so a
+    # user moved in review takes the number along.
+    home = {s.id: s.location_id for s in subscribers}
     for number in numbers:
         reason = blocked.get(("number", number.id))
         if reason:
             left.append(LeftAlone(number.customer_id, "number", number.id, reason))
         else:
-            numbers_by_location[number.location_id].append(number.phone_number or number.id)
+            where = number.location_id
+            if number.assignment == "subscriber" and number.assigned_to in home:
+                where = home[number.assigned_to]
+            numbers_by_location[where].append(number.phone_number or number.id)
 
     actions: list[Action] = []
     device_planner = DevicePlanner(workspace, blocked)  # issue #7
@@ -298,6 +342,7 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
                             if dark & set(phone_numbers)
                             else {}
                         ),
+                        "fields": {"phoneNumbers": phone_numbers},
                     },
                     depends_on=tuple(dict.fromkeys((wait, source))),
                     inverse={
@@ -360,6 +405,7 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
                         "params": {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
                         if customer.sub_partner_org_id
                         else {},
+                        **subscriber_fields(subscriber, location.id, location_ref, calling),
                     },
                     depends_on=tuple(dict.fromkeys(depends)),
                     inverse={
@@ -382,6 +428,8 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
         # -- end issue #7 ----------------------------------------------------------------
 
+    difference = diff(actions, known, observed)
+    actions = difference.actions
     inputs = input_digests(workspace, config, mappings)
     counts: dict[str, int] = defaultdict(int)
     for action in actions:
@@ -394,6 +442,7 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
         combine(inputs),
         datetime.now(UTC).isoformat(timespec="seconds"),
         dict(counts),
+        difference.changes,
     )
 
 
@@ -419,6 +468,7 @@ def read(workspace: Path) -> Plan:
         fingerprint=data["fingerprint"],
         created_at=data.get("created_at", ""),
         counts=data.get("counts", {}),
+        changes=[Change.from_dict(c) for c in data.get("changes", [])],
     )
 
 

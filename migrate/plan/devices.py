@@ -165,6 +165,13 @@ def _workspace_action(
             "params": params,
             "licensePackage": COMMON_AREA_PACKAGE,
             "body": body,
+            "fields": {
+                "displayName": ws.name,
+                "location": location.id,
+                "phoneNumber": ws.phone_number,
+                "extension": ws.extension,
+            },
+            "refs": {"location": location_ref},
         },
         depends_on=tuple(dict.fromkeys(depends)),
         inverse={
@@ -187,7 +194,11 @@ def _device_action(device: wm.Device, owner_key: str, wait: str, ordinal: int) -
         CREATE_DEVICE,
         device.customer_id,
         ordinal,
-        {"orgId": ref(wait, "orgId"), "body": body},
+        {
+            "orgId": ref(wait, "orgId"),
+            "body": body,
+            "fields": {"mac": device.mac, "model": device.model, "owner": owner_key},
+        },
         depends_on=(wait, owner_key),
         inverse={
             "type": INVERSES[CREATE_DEVICE],

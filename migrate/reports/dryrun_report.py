@@ -17,6 +17,10 @@ def outcome(action: JournalAction) -> str:
     if action.state == "rolled_back":
         return "would undo"
     if action.state == "succeeded":
+        if "removes" in action.payload or action.type == "remove_numbers":
+            return "would remove"
+        if "object" in action.payload:  # a later plan's change to an object
+            return "would update"
         return "would adopt" if action.adopted else "would create"
     return f"would be {action.state}"
 

@@ -1,4 +1,5 @@
-"""``reports/plan.xlsx``: per customer, what will be created, adopted or left alone."""
+"""``reports/plan.xlsx``: what the plan changes, object by object and field by field
+(old → new), its actions in order, and what it leaves alone."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from migrate.plan.actions import REMOVE, UNCHANGED, UPDATE
 from migrate.plan.builder import Plan
+from migrate.plan.diff import counts
 from migrate.reports.xlsx import Column, ReportWriter
 
 
@@ -16,15 +19,56 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
     done = done or {}
     with ReportWriter(path) as book:
         per_type = Counter(action.type for action in plan.actions)
+        per_entity = counts(plan.changes)
         summary: list[tuple[str, Any]] = [
             ("Plan fingerprint", plan.fingerprint),
             ("Created at (UTC)", plan.created_at),
+            *[
+                (
+                    f"Objects: {entity}",
+                    f"+ {n['create']} create  ~ {n['update']} update  "
+                    f"- {n['remove']} remove  = {n['unchanged']} unchanged",
+                )
+                for entity, n in per_entity.items()
+            ],
+            ("Removals run only with `migrate load --prune`", "yes"),
             ("Actions", len(plan.actions)),
             *[(f"Actions: {kind}", n) for kind, n in sorted(per_type.items())],
             ("Left alone", len(plan.left_alone)),
             *[(f"Input: {name}", digest[:16]) for name, digest in sorted(plan.inputs.items())],
         ]
         book.key_values("Summary", summary)
+        changes = book.sheet(
+            "Changes",
+            [
+                Column("Customer", width=24),
+                Column("Object", width=12),
+                Column("Key", width=40),
+                Column("Change", width=10, note="create, update, remove (with --prune only)"),
+                Column("Field", width=18),
+                Column("Old value", width=40),
+                Column("New value", width=40),
+                Column("Action", width=56),
+                Column("Note", width=60),
+            ],
+        )
+        for change in plan.changes:
+            if change.op == UNCHANGED and not change.note:
+                continue  # the Plan sheet lists every action; this sheet is the difference
+            for name, (old, new) in change.fields.items() or {"": (None, None)}.items():
+                changes.append(
+                    [
+                        change.customer,
+                        change.entity,
+                        change.key,
+                        change.op,
+                        name,
+                        _cell(old),
+                        _cell(new),
+                        change.action,
+                        change.note,
+                    ]
+                )
         sheet = book.sheet(
             "Plan",
             [
@@ -47,9 +91,13 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
         for action in plan.actions:
             state = done.get(action.key)
             outcome = (
-                f"done ({state})"
+                "prune only (load --prune)"
+                if action.op == REMOVE
+                else f"done ({state})"
                 if state in ("succeeded",)
-                else (f"retry ({state})" if state else "create or adopt")
+                else action.op
+                if action.op == UPDATE
+                else (f"retry ({state})" if state and state != "rolled_back" else "create or adopt")
             )
             sheet.append(
                 [
@@ -76,3 +124,11 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
         for item in plan.left_alone:
             left.append([item.customer, item.entity, item.key, item.reason])
     return path
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

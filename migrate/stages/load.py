@@ -38,6 +38,8 @@ class Batch:
     concurrency: int = 8
     fail_fast: bool = False
     poll_interval: float = 2.0
+    prune: bool = False  # also remove what left the model
+    batch: int | None = None  # retry: only the customers of this earlier batch
 
     def options(self) -> LoadOptions:
         return LoadOptions(
@@ -55,6 +57,7 @@ class LoadOutcome:
     devices_report: Path
     error: str | None = None
     consent: ConsentResult | None = None  # retry --resend-consent
+    nothing_to_do: bool = False
 
     @property
     def exit_code(self) -> ExitCode:
@@ -62,7 +65,12 @@ class LoadOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         consent = {} if self.consent is None else {"consent": self.consent.to_dict()}
-        return {**self.result.to_dict(), "report": str(self.report), **consent}
+        return {
+            **self.result.to_dict(),
+            "report": None if self.nothing_to_do else str(self.report),
+            "nothing_to_do": self.nothing_to_do,
+            **consent,
+        }
 
 
 @dataclass
@@ -123,6 +131,8 @@ def load(
                     batch_size=batch.batch_size,
                     options=batch.options(),
                     progress=advance,
+                    prune=batch.prune,
+                    batch=batch.batch,
                 )
             if resend_consent_mail:
                 with Journal(settings.workspace) as journal:
@@ -131,6 +141,16 @@ def load(
 
     with workspace_lock(settings.workspace, command):
         result = run_async(execute())
+        if not result.run_id:
+            # Nothing to do: no run, and the last run's workbooks stay as they are.
+            return LoadOutcome(
+                command,
+                result,
+                settings.reports / REPORT,
+                settings.reports / DEVICES_REPORT,
+                nothing_to_do=True,
+                consent=consent,
+            )
         with Journal(settings.workspace) as journal:
             actions, runs, since = journal.actions(), journal.runs(), journal.parked_since()
         report = write_load_workbook(
@@ -183,6 +203,8 @@ def dry_run(
             select=batch.select,
             batch_size=batch.batch_size,
             options=batch.options(),
+            prune=batch.prune,
+            batch=batch.batch,
         )
     )
     report = write_dryrun_report(

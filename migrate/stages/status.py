@@ -32,6 +32,8 @@ class StatusOutcome:
     holds: list[Hold] = field(default_factory=list)
     # customer → staged | cut over | rolled back (with when), from the journal
     cutover: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Per batch (`rollback --batch N`, `retry --batch N`): its customers and states.
+    batches: dict[int, dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
 
     @property
@@ -60,6 +62,7 @@ class StatusOutcome:
             "runs": self.runs,
             "holds": [h.to_dict() for h in self.holds],
             "cutover": self.cutover,
+            "batches": {str(n): b for n, b in self.batches.items()},
         }
 
 
@@ -78,6 +81,13 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
     for action in actions:
         per_customer[action.customer][action.state] += 1
     totals = Counter(a.state for a in actions)
+    batches: dict[int, dict[str, Any]] = {}
+    for action in actions:
+        if action.batch:
+            entry = batches.setdefault(action.batch, {"customers": [], "states": Counter()})
+            if action.customer not in entry["customers"]:
+                entry["customers"].append(action.customer)
+            entry["states"][action.state] += 1
     return StatusOutcome(
         counts={s: totals.get(s, 0) for s in STATES},
         customers={c: dict(n) for c, n in sorted(per_customer.items())},
@@ -85,4 +95,8 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
         runs=runs,
         holds=holds(actions, since, now),
         cutover={c: vars(s) for c, s in customer_states(actions).items()},
+        batches={
+            n: {"customers": sorted(b["customers"]), "states": dict(b["states"])}
+            for n, b in sorted(batches.items())
+        },
     )

@@ -7,6 +7,7 @@ A partner token acts on a customer's org through ``?orgId=``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from migrate.webex.client import WebexClient
 from migrate.webex.models import (
@@ -47,6 +48,32 @@ class CallingApi:
         look it up by name (``list_locations(name=...)``) first."""
         data = await self.client.send_json("POST", "locations", body, params={"orgId": org_id})
         return str(data["id"])
+
+    async def update_location(self, org_id: str, location_id: str, body: dict[str, Any]) -> None:
+        """``PUT /locations/{id}``: name, time zone, languages, address. Safe to repeat."""
+        await self.client.request(
+            "PUT", f"locations/{location_id}", json=body, params={"orgId": org_id}
+        )
+
+    async def get_person(self, org_id: str, person_id: str) -> dict[str, Any]:
+        """``GET /people/{id}?callingData=true``: names, emails, number, extension, location."""
+        data: dict[str, Any] = await self.client.get_json(
+            f"people/{person_id}", {"orgId": org_id, "callingData": "true"}
+        )
+        return data
+
+    async def update_person(self, org_id: str, person_id: str, body: dict[str, Any]) -> None:
+        """``PUT /people/{id}?callingData=true``: names, email, number, extension, location.
+
+        Webex replaces the person with the body, so it carries every field the
+        toolkit manages. Safe to repeat.
+        """
+        await self.client.request(
+            "PUT",
+            f"people/{person_id}",
+            json=body,
+            params={"orgId": org_id, "callingData": "true"},
+        )
 
     async def list_calling_locations(self, org_id: str) -> AsyncIterator[Location]:
         """Locations already enabled for Webex Calling (``GET /telephony/config/locations``)."""

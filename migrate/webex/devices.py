@@ -122,6 +122,12 @@ class DevicesApi:
         """201 + the workspace. Not repeated on a lost answer: ``find_workspace`` first."""
         return Workspace.from_wire(await self.client.send_json("POST", "workspaces", body))
 
+    async def update_workspace(self, workspace_id: str, body: dict[str, Any]) -> Workspace:
+        """``PUT /workspaces/{id}``: name, location and calling. Safe to repeat."""
+        return Workspace.from_wire(
+            await self.client.send_json("PUT", f"workspaces/{workspace_id}", body)
+        )
+
     async def delete_workspace(self, workspace_id: str) -> None:
         """Also deletes the workspace's devices (Webex)."""
         await self.client.request("DELETE", f"workspaces/{workspace_id}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from migrate.load import journal as jr
 from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
-from migrate.plan.actions import AWAIT_CUSTOMER, CREATE_CUSTOMER, REMOVE_CUSTOMER
+from migrate.plan.actions import AWAIT_CUSTOMER, CREATE_CUSTOMER, REMOVE_CUSTOMER, UPDATE_CUSTOMER
 from migrate.webex import WebexNotFound
 
 PARKED_CUSTOMER = "pending_rpl_review"
@@ -108,6 +108,30 @@ async def remove_customer(ctx: Context, inverse: dict[str, Any]) -> Result:
     return {}, False
 
 
+async def update_customer(ctx: Context, payload: dict[str, Any]) -> Result:
+    """Packages and address (the Wholesale PUT); Webex applies it asynchronously."""
+    customer_id = payload["customerId"]
+    on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
+    wholesale = ctx.webex.wholesale
+    await wholesale.update_customer(customer_id, payload["body"], on_behalf_of=on_behalf)
+    opts = ctx.options
+    customer = await wholesale.wait_for_customer(
+        customer_id,
+        timeout=opts.poll_timeout,
+        interval=opts.poll_interval,
+        max_interval=opts.poll_max_interval,
+        on_behalf_of=on_behalf,
+    )
+    if customer.status != "provisioned":
+        raise Outcome(
+            jr.FAILED, f"customer update ended {customer.status}", customer.status, "terminal"
+        )
+    return {"customerId": customer_id}, False
+
+
 CREATE = Handler(CREATE_CUSTOMER, create_customer, inverse=REMOVE_CUSTOMER)
 AWAIT = Handler(AWAIT_CUSTOMER, await_customer)
 REMOVE = Handler(REMOVE_CUSTOMER, remove_customer, requires=("customerId",))
+UPDATE = Handler(
+    UPDATE_CUSTOMER, update_customer, inverse=UPDATE_CUSTOMER, requires=("customerId",)
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrate.load.handlers.base import Context, Handler, Result, look_create_look, not_offered
-from migrate.plan.actions import CREATE_LOCATION, DELETE_LOCATION
+from migrate.plan.actions import CREATE_LOCATION, DELETE_LOCATION, UPDATE_LOCATION
 from migrate.webex import WebexError
 
 
@@ -48,9 +48,18 @@ async def create_location(ctx: Context, payload: dict[str, Any]) -> Result:
     return {"locationId": location_id, "orgId": org_id}, adopted
 
 
+async def update_location(ctx: Context, payload: dict[str, Any]) -> Result:
+    org_id, location_id = payload["orgId"], payload["locationId"]
+    await ctx.webex.calling.update_location(org_id, location_id, payload["body"])
+    return {"locationId": location_id, "orgId": org_id}, False
+
+
 CREATE = Handler(CREATE_LOCATION, create_location, inverse=DELETE_LOCATION)
 DELETE = not_offered(
     DELETE_LOCATION,
     "Webex offers no location delete this toolkit relies on; the location "
     "goes with its customer's removal",
+)
+UPDATE = Handler(
+    UPDATE_LOCATION, update_location, inverse=UPDATE_LOCATION, requires=("orgId", "locationId")
 )

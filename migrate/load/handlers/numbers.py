@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from migrate.load.handlers.base import Context, Handler, Result, look_create_look
-from migrate.plan.actions import ADD_NUMBERS, REMOVE_NUMBERS
+from migrate.plan.actions import ADD_NUMBERS, REMOVE_NUMBERS, UPDATE_NUMBERS
 from migrate.webex import WebexNotFound
 
 
-async def _present(ctx: Context, org_id: str, location_id: str) -> set[str]:
+async def present_numbers(ctx: Context, org_id: str, location_id: str) -> set[str]:
     calling = ctx.webex.calling
     return {n.phone_number async for n in calling.list_numbers(org_id, location_id=location_id)}
 
@@ -23,14 +23,14 @@ async def add_numbers(ctx: Context, payload: dict[str, Any]) -> Result:
     org_id, location_id = payload["orgId"], payload["locationId"]
     wanted = list(payload["body"]["phoneNumbers"])
     sent_before = {n for numbers in ctx.sent for n in (numbers or [])}
-    before = await _present(ctx, org_id, location_id)
+    before = await present_numbers(ctx, org_id, location_id)
     missing = [n for n in wanted if n not in before]
 
     async def all_there() -> bool | None:
-        return True if set(wanted) <= await _present(ctx, org_id, location_id) else None
+        return True if set(wanted) <= await present_numbers(ctx, org_id, location_id) else None
 
     async def add() -> bool:
-        now = await _present(ctx, org_id, location_id)
+        now = await present_numbers(ctx, org_id, location_id)
         todo = [n for n in wanted if n not in now]  # after a lost answer: only the rest
         # Numbers inactive in BroadWorks go in inactive whatever the load's state.
         dark = set(payload.get("inactive") or ())
@@ -62,7 +62,7 @@ async def remove_numbers(ctx: Context, inverse: dict[str, Any]) -> Result:
         await ctx.webex.calling.remove_numbers(org_id, location_id, numbers)
     except WebexNotFound:
         # Some are gone already (a repeat of a removal whose answer was lost): the rest.
-        left = await _present(ctx, org_id, location_id)
+        left = await present_numbers(ctx, org_id, location_id)
         rest = [n for n in numbers if n in left]
         if rest:
             await ctx.webex.calling.remove_numbers(org_id, location_id, rest)
@@ -71,3 +71,5 @@ async def remove_numbers(ctx: Context, inverse: dict[str, Any]) -> Result:
 
 ADD = Handler(ADD_NUMBERS, add_numbers, inverse=REMOVE_NUMBERS)
 REMOVE = Handler(REMOVE_NUMBERS, remove_numbers, requires=("orgId", "locationId"))
+# Numbers a later plan added to a location: the same look-add-look, only those numbers.
+UPDATE = Handler(UPDATE_NUMBERS, add_numbers, inverse=REMOVE_NUMBERS)

@@ -1,4 +1,8 @@
-"""Subscribers: looked up by customer and email, provisioned, removed on rollback.
+"""Subscribers: looked up by customer and email, provisioned, updated, removed on rollback.
+
+An update changes the package through the Wholesale API and the person's
+names, email, location, number and extension through the People API
+(``callingData=true``); its inverse is the same update back.
 
 A subscriber whose existing Webex account must first be moved waits for the
 user's consent (``pending_user_migration``): the action is parked.
@@ -11,9 +15,10 @@ from typing import Any
 
 from migrate.load import journal as jr
 from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
-from migrate.plan.actions import CREATE_SUBSCRIBER, REMOVE_SUBSCRIBER
+from migrate.load.handlers.numbers import present_numbers
+from migrate.plan.actions import CREATE_SUBSCRIBER, REMOVE_SUBSCRIBER, UPDATE_SUBSCRIBER
 from migrate.webex import WebexNotFound
-from migrate.webex.models import Subscriber
+from migrate.webex.models import Subscriber, SubscriberUpdateRequest
 
 PARKED_SUBSCRIBER = "pending_user_migration"
 
@@ -54,5 +59,78 @@ async def remove_subscriber(ctx: Context, inverse: dict[str, Any]) -> Result:
     return {}, False
 
 
+_PERSON = ("email", "firstName", "lastName", "locationId", "phoneNumber", "extension")
+
+
+def _person_body(wire: dict[str, Any]) -> dict[str, Any]:
+    first, last = wire.get("firstName") or "", wire.get("lastName") or ""
+    body: dict[str, Any] = {
+        "emails": [wire["email"]],
+        "firstName": first,
+        "lastName": last,
+        "displayName": f"{first} {last}".strip() or wire["email"],
+    }
+    if wire.get("locationId"):  # a calling user: Webex replaces the calling data too
+        body["locationId"] = wire["locationId"]
+        body["extension"] = wire.get("extension")
+        number = wire.get("phoneNumber")
+        body["phoneNumbers"] = [{"type": "work", "value": number}] if number else []
+    return body
+
+
+async def _move_numbers(ctx: Context, payload: dict[str, Any]) -> None:
+    """The user lets go of its number, the number moves location, then the user takes it.
+
+    Each step looks first, so a run that died halfway picks up where it stopped.
+    """
+    org_id, person_id = payload["orgId"], payload["personId"]
+    released = {**payload["before"], "phoneNumber": None}
+    await ctx.webex.calling.update_person(org_id, person_id, _person_body(released))
+    for move in payload["moveNumbers"]:
+        number = move["number"]
+        if number in await present_numbers(ctx, org_id, move["from"]):
+            await ctx.webex.calling.remove_numbers(org_id, move["from"], [number])
+        if number not in await present_numbers(ctx, org_id, move["to"]):
+            await ctx.webex.calling.add_numbers(
+                org_id, move["to"], [number], state=move.get("state") or "ACTIVE"
+            )
+
+
+async def update_subscriber(ctx: Context, payload: dict[str, Any]) -> Result:
+    before, after = payload["before"], payload["after"]
+    on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
+    becomes_calling = not before.get("locationId") and bool(after.get("locationId"))
+    if payload.get("moveNumbers"):
+        await _move_numbers(ctx, payload)
+    if before["package"] != after["package"]:
+        body: SubscriberUpdateRequest = {"packages": [after["package"]]}
+        if becomes_calling:  # the Wholesale PUT places a user that had no calling
+            body["provisioningParameters"] = {  # type: ignore[typeddict-item]
+                k: v
+                for k, v in {
+                    "locationId": after["locationId"],
+                    "primaryPhoneNumber": after.get("phoneNumber"),
+                    "extension": after.get("extension"),
+                }.items()
+                if v
+            }
+        await ctx.webex.wholesale.update_subscriber(
+            payload["subscriberId"], body, on_behalf_of=on_behalf
+        )
+    changed = [name for name in _PERSON if before.get(name) != after.get(name)]
+    placed = becomes_calling and set(changed) <= {"locationId", "phoneNumber", "extension"}
+    if payload.get("moveNumbers") or (changed and not placed):
+        await ctx.webex.calling.update_person(
+            payload["orgId"], payload["personId"], _person_body(after)
+        )
+    return {"subscriberId": payload["subscriberId"], "personId": payload["personId"]}, False
+
+
 CREATE = Handler(CREATE_SUBSCRIBER, create_subscriber, inverse=REMOVE_SUBSCRIBER)
 REMOVE = Handler(REMOVE_SUBSCRIBER, remove_subscriber, requires=("subscriberId",))
+UPDATE = Handler(
+    UPDATE_SUBSCRIBER,
+    update_subscriber,
+    inverse=UPDATE_SUBSCRIBER,
+    requires=("subscriberId", "personId", "orgId"),
+)

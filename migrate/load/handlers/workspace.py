@@ -11,7 +11,7 @@ import contextlib
 from typing import Any
 
 from migrate.load.handlers.base import Context, Handler, Result, failure, look_create_look
-from migrate.plan.actions import CREATE_WORKSPACE, DELETE_WORKSPACE
+from migrate.plan.actions import CREATE_WORKSPACE, DELETE_WORKSPACE, UPDATE_WORKSPACE
 from migrate.webex import WebexNotFound
 from migrate.webex.devices import Workspace
 
@@ -54,5 +54,14 @@ async def delete_workspace(ctx: Context, inverse: dict[str, Any]) -> Result:
     return {}, False
 
 
+async def update_workspace(ctx: Context, payload: dict[str, Any]) -> Result:
+    """Name, location, number and extension; the licence stays what the create gave it."""
+    found = await ctx.webex.devices.update_workspace(payload["workspaceId"], payload["body"])
+    return {"workspaceId": found.id, "orgId": payload["orgId"]}, False
+
+
 CREATE = Handler(CREATE_WORKSPACE, create_workspace, inverse=DELETE_WORKSPACE)
 DELETE = Handler(DELETE_WORKSPACE, delete_workspace, requires=("workspaceId",))
+UPDATE = Handler(
+    UPDATE_WORKSPACE, update_workspace, inverse=UPDATE_WORKSPACE, requires=("workspaceId",)
+)

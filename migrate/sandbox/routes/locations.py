@@ -19,6 +19,7 @@ def register(app: SandboxApp) -> None:
     app.route("GET", "/locations", routes.list_locations)
     app.route("POST", "/locations", routes.create_location)
     app.route("GET", f"/locations/{SEGMENT}", routes.get_location)
+    app.route("PUT", f"/locations/{SEGMENT}", routes.update_location)
     app.route("GET", "/telephony/config/locations", routes.list_calling_locations)
     app.route("POST", "/telephony/config/locations", routes.enable_calling)
     app.route("GET", f"/telephony/config/locations/{SEGMENT}", routes.get_calling_location)
@@ -81,6 +82,39 @@ class LocationRoutes:
         return SandboxResponse.json(
             200, location_view(location_in_request(self.state, req, m.group(1)))
         )
+
+    def update_location(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        """``PUT /locations/{id}`` (204): the fields given replace the location's."""
+        location = location_in_request(self.state, req, m.group(1))
+        body = json_body(req)
+        if not isinstance(body, dict):
+            raise HttpError(
+                400, "The request body must be a JSON object.", codes.INVALID_PARAMETER_VALUE
+            )
+        merged = {
+            "name": location.name,
+            "timeZone": location.time_zone,
+            "preferredLanguage": location.preferred_language,
+            "announcementLanguage": location.announcement_language,
+            "address": location.address,
+            **{k: v for k, v in body.items() if k != "announcementLanguage"},
+        }
+        check(validation.check_location(merged, with_id=False))
+        name = merged["name"]
+        if any(
+            loc.org_id == location.org_id and loc.name == name and loc.id != location.id
+            for loc in self.state.locations.values()
+        ):
+            raise HttpError(409, f"A location named {name!r} already exists.", codes.DUPLICATE_NAME)
+        addr = merged["address"]
+        location.name = name
+        location.time_zone = merged["timeZone"]
+        location.preferred_language = merged["preferredLanguage"]
+        location.address = {
+            k: addr.get(k, "")
+            for k in ("address1", "address2", "city", "state", "postalCode", "country")
+        }
+        return SandboxResponse(204)
 
     def create_location(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         org_id = self._org(req)

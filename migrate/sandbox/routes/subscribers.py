@@ -12,6 +12,7 @@ from migrate.sandbox.app import API_PREFIX, SEGMENT, SandboxApp, check, json_bod
 from migrate.sandbox.http import HttpError, SandboxRequest, SandboxResponse
 from migrate.sandbox.lifecycle import end_subscriber, settle
 from migrate.sandbox.routes.customers import precheck_ok
+from migrate.sandbox.routes.people import person_view
 from migrate.sandbox.routes.sub_partners import scope
 from migrate.sandbox.state import Activation, Customer, Location, Subscriber
 from migrate.sandbox.validation import Problem
@@ -38,6 +39,8 @@ def register(app: SandboxApp) -> None:
     app.route("PUT", f"/wholesale/subscribers/{SEGMENT}", routes.update_subscriber)
     app.route("DELETE", f"/wholesale/subscribers/{SEGMENT}", routes.remove_subscriber)
     app.route("POST", f"/subscribers/{SEGMENT}/emails/consentMove", routes.consent_move)
+    # The People update of a wholesale subscriber: names, email and calling data.
+    app.route("PUT", f"/people/{SEGMENT}", routes.update_person)
 
 
 def _parse_iso(text: str) -> float:
@@ -312,6 +315,51 @@ class SubscriberRoutes:
             self.subscriber_view(sub),
             [("Location", req.url(f"{API_PREFIX}/wholesale/subscribers/{sub.id}"))],
         )
+
+    def update_person(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        """``PUT /people/{id}?callingData=true``: Webex replaces the person with the body."""
+        person_id = m.group(1)
+        sub = next(
+            (
+                s
+                for s in self.state.subscribers.values()
+                if s.person_id == person_id and not s.deleted and s.status == "provisioned"
+            ),
+            None,
+        )
+        if sub is None:
+            raise HttpError(404, "Person not found.", codes.NOT_FOUND)
+        body = json_body(req)
+        emails = body.get("emails") if isinstance(body, dict) else None
+        if not isinstance(emails, list) or not emails or not isinstance(emails[0], str):
+            raise HttpError(400, "Mandatory parameter 'emails' is missing.", codes.NULL_PARAMETER)
+        customer = self.state.customers[sub.customer_id]
+        email = emails[0]
+        holder = self.state.active_subscriber_by_email(email)
+        if holder is not None and holder.id != sub.id:
+            raise HttpError(
+                409, "The email address belongs to an existing user.", codes.EMAIL_EXISTS
+            )
+        if (req.param("callingData") or "").lower() == "true" and body.get("locationId"):
+            location = self._calling_location(customer, body["locationId"])
+            numbers = body.get("phoneNumbers") or []
+            number = numbers[0].get("value") if numbers and isinstance(numbers[0], dict) else None
+            extension = body.get("extension") or None
+            previous = sub.primary_phone_number
+            self._claim_number_and_extension(customer, location, number, extension, sub.id)
+            if previous and previous != number and previous in self.state.numbers:
+                self.state.numbers[previous].owner_id = None
+            sub.location_id, sub.primary_phone_number, sub.extension = (
+                location.id,
+                number,
+                extension,
+            )
+        self.state.unindex_subscriber_email(sub)
+        sub.email = email
+        self.state.index_subscriber(sub)
+        sub.first_name = body.get("firstName") or None
+        sub.last_name = body.get("lastName") or None
+        return SandboxResponse.json(200, person_view(self.state, sub, calling=True))
 
     def remove_subscriber(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         sub = self._subscriber(req, m.group(1), for_delete=True)

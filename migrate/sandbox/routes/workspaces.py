@@ -36,6 +36,7 @@ def register(app: SandboxApp) -> None:
     app.route("GET", "/workspaces", routes.list_workspaces)
     app.route("POST", "/workspaces", routes.create_workspace)
     app.route("GET", f"/workspaces/{SEGMENT}", routes.get_workspace)
+    app.route("PUT", f"/workspaces/{SEGMENT}", routes.update_workspace)
     app.route("DELETE", f"/workspaces/{SEGMENT}", routes.delete_workspace)
 
 
@@ -231,6 +232,53 @@ class WorkspaceRoutes:
 
     def get_workspace(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         return SandboxResponse.json(200, workspace_view(self._workspace(m.group(1))))
+
+    def update_workspace(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        """``PUT /workspaces/{id}`` (200): name, location and the Webex Calling number and
+        extension; the licence stays unless the body names one."""
+        ws = self._workspace(m.group(1))
+        body = json_body(req)
+        if not isinstance(body, dict):
+            raise bad_request("The request body must be a JSON object.", "body")
+        name = body.get("displayName", ws.display_name)
+        if not isinstance(name, str) or not name.strip():
+            raise bad_request("displayName must not be empty.", "displayName")
+        if any(
+            w.org_id == ws.org_id and w.display_name == name and w.id != ws.id
+            for w in self.state.workspaces.values()
+        ):
+            raise HttpError(
+                409, f"A workspace named {name!r} already exists.", codes.DUPLICATE_NAME
+            )
+        location_id = body.get("locationId", ws.location_id)
+        if location_id is not None:
+            self._location_in_org(ws.org_id, location_id)
+        calling = body.get("calling")
+        if isinstance(calling, dict) and calling.get("type") == "webexCalling":
+            if ws.calling_type != "webexCalling":
+                raise bad_request("calling.type cannot change with an update.", "calling.type")
+            saved = (ws.phone_number, ws.extension, ws.calling_location_id, ws.location_id)
+            held = self.state.numbers.get(ws.phone_number or "")
+            if held is not None and held.owner_id == ws.id:
+                held.owner_id = None  # its own number and extension are free for it
+            ws.phone_number = ws.extension = None
+            ws.location_id = location_id
+            params = dict(calling.get("webexCalling") or {})
+            params.setdefault("licenses", list(ws.licenses))
+            try:
+                self._webex_calling(ws, params)
+            except HttpError:
+                ws.phone_number, ws.extension, ws.calling_location_id, ws.location_id = saved
+                if held is not None:
+                    held.owner_id = ws.id
+                raise
+            self._hold_number(ws)
+        ws.display_name, ws.location_id = name, location_id
+        return SandboxResponse.json(200, workspace_view(ws))
+
+    def _hold_number(self, ws: Workspace) -> None:
+        if ws.phone_number:
+            self.state.numbers[ws.phone_number].owner_id = ws.id
 
     def delete_workspace(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         ws = self._workspace(m.group(1))
