@@ -94,6 +94,16 @@ async def run_load(
             rerun = frozenset((jr.STARTED, jr.PENDING, jr.ROLLED_BACK))
         again = _to_recreate(journal, plan)
         customers = _customers_with_work(journal, plan, rerun, again)
+        if command == "retry":
+            # A cutover a crash left unfinished is a customer's work too.
+            customers = sorted(
+                {*customers}
+                | {
+                    a.customer
+                    for a in journal.actions()
+                    if a.type in FOLLOW_UP_TYPES and a.state in rerun
+                }
+            )
         if batch is not None:
             in_batch = {a.customer for a in journal.actions() if a.batch == batch}
             if not in_batch:
