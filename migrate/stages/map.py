@@ -64,6 +64,8 @@ def _entity_rows(model: Model, entity: str) -> list[Any]:
         return [model.workspaces[k] for k in sorted(model.workspaces)]
     if entity == "not_migrated":
         return model.sorted_not_migrated()
+    if entity == "person_settings":
+        return [model.person_settings[k] for k in sorted(model.person_settings)]
     return model.sorted_issues()
 
 
