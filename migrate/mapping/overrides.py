@@ -20,6 +20,8 @@ from python_calamine import CalamineWorkbook
 
 from migrate.errors import ConfigError
 from migrate.mapping import email as email_rules
+from migrate.mapping.call_settings import refresh_not_migrated
+from migrate.mapping.call_settings_table import DECISIONS, MIGRATE
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
 from migrate.mapping.rules import CALLING_PACKAGES, PACKAGES
 from migrate.mapping.xlsx_formulas import UnreadableWorkbook, formula_cells
@@ -355,3 +357,84 @@ def _apply(
         extensions[(sub.location_id, new)] = sub.id
     sub.extension = new
     return None
+
+
+# -- call settings: the Decision column of the "Call settings" sheet -----------------
+
+CALL_SETTINGS_SHEET = "Call settings"
+CALL_SETTING_KEY = "Setting ID"
+CALL_SETTING_DECISION = "Decision"
+
+
+def read_call_setting_decisions(path: Path, model: Model) -> list[Edit]:
+    """Decisions the reviewer changed; a workbook without the sheet has none."""
+    book = _open(path)
+    try:
+        if CALL_SETTINGS_SHEET not in list(book.sheet_names):
+            return []
+        rows = _rows(path, book, CALL_SETTINGS_SHEET)
+    finally:
+        close = getattr(book, "close", None)
+        if close is not None:
+            close()
+    if not rows:
+        return []
+    header = [_cell(h) or "" for h in rows[0]]
+    where: dict[str, int] = {}
+    for column in (CALL_SETTING_KEY, CALL_SETTING_DECISION):
+        if column not in header:
+            raise ConfigError(
+                f"{path}: sheet {CALL_SETTINGS_SHEET}: row 1: column {column}: "
+                "missing column (renamed or deleted?)"
+            )
+        where[column] = header.index(column)
+    _refuse_formulas(path, {_column_letter(where[CALL_SETTING_DECISION])})
+    edits: list[Edit] = []
+    for index, values in enumerate(rows[1:], start=2):
+        cells = {c: _cell(values[i]) if i < len(values) else None for c, i in where.items()}
+        key, decision = cells[CALL_SETTING_KEY], (cells[CALL_SETTING_DECISION] or "").lower()
+        if key is None:
+            continue
+        setting = model.person_settings.get(key)
+        if setting is None:
+            raise ConfigError(
+                f"{path}: sheet {CALL_SETTINGS_SHEET}: row {index}: column {CALL_SETTING_KEY}: "
+                f"unknown setting {key!r} (a workbook from another run?)"
+            )
+        if decision not in DECISIONS:
+            raise ConfigError(
+                f"{path}: sheet {CALL_SETTINGS_SHEET}: row {index}: column "
+                f"{CALL_SETTING_DECISION}: {decision!r}: use one of {', '.join(DECISIONS)}"
+            )
+        if decision != setting.decision:
+            edits.append(Edit(key, CALL_SETTING_DECISION, setting.decision, decision, index))
+    return edits
+
+
+def apply_call_setting_decisions(model: Model, edits: list[Edit]) -> list[OverrideResult]:
+    """Switch features between migrate and list; a listed value with no Webex field stays."""
+    results: list[OverrideResult] = []
+    for edit in edits:
+        setting = model.person_settings[edit.user_id]
+        sub = model.subscribers.get(setting.subscriber_id)
+        reason = None
+        if edit.reviewed == MIGRATE and not setting.webex:
+            reason = "no Webex person feature carries these values (call_settings.csv says list)"
+        elif sub is None or sub.skipped or sub.is_place:
+            reason = "the user is not migrated as a Webex person"
+        if reason is None:
+            setting.decision = str(edit.reviewed)
+            setting.overridden = True
+            refresh_not_migrated(model, setting.subscriber_id)
+        results.append(
+            OverrideResult(
+                edit.user_id,
+                edit.column,
+                edit.mapped,
+                edit.reviewed,
+                edit.row,
+                "applied" if reason is None else "refused",
+                reason or "",
+            )
+        )
+    return results
