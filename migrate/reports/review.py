@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate.mapping.mapper import Model
 from migrate.mapping.call_settings_table import DECISIONS
+from migrate.mapping.mapper import Model
 from migrate.mapping.overrides import (
     CALL_SETTING_DECISION,
     CALL_SETTING_KEY,
