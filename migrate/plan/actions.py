@@ -19,6 +19,7 @@ ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
 CREATE_WORKSPACE = "create_workspace"  # a place → a Webex Calling workspace
 CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
+APPLY_PERSON_SETTINGS = "apply_person_settings"  # one Calling feature of a new person
 TYPES = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
@@ -27,6 +28,7 @@ TYPES = (
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
     CREATE_DEVICE,
+    APPLY_PERSON_SETTINGS,
 )
 
 REMOVE_CUSTOMER = "remove_customer"
@@ -35,6 +37,7 @@ REMOVE_NUMBERS = "remove_numbers"
 REMOVE_SUBSCRIBER = "remove_subscriber"
 DELETE_WORKSPACE = "delete_workspace"
 DELETE_DEVICE = "delete_device"
+RESTORE_PERSON_SETTINGS = "restore_person_settings"  # PUT back what was read before
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES: dict[str, str | None] = {
@@ -45,6 +48,7 @@ INVERSES: dict[str, str | None] = {
     CREATE_SUBSCRIBER: REMOVE_SUBSCRIBER,
     CREATE_WORKSPACE: DELETE_WORKSPACE,
     CREATE_DEVICE: DELETE_DEVICE,
+    APPLY_PERSON_SETTINGS: RESTORE_PERSON_SETTINGS,
 }
 
 

@@ -35,6 +35,7 @@ from migrate.plan.actions import (
 )
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
+from migrate.plan.settings import by_subscriber, settings_actions
 from migrate.workspace import Workspace, staged_file
 
 PLACE_PACKAGE = "common_area_calling"
@@ -209,6 +210,7 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
     subscribers = list(wm.read(workspace, "subscribers"))
     numbers = list(wm.read(workspace, "numbers"))
     issues = [i for i in wm.read(workspace, "issues") if i.severity == wm.BLOCKER]
+    person_settings = by_subscriber(wm.read(workspace, "person_settings"))
 
     blocked: dict[tuple[str, str], str] = {}
     for issue in issues:
@@ -346,6 +348,21 @@ def build(workspace: Path, config: Path | None, mappings: Path | None) -> Plan:
             ordinal += 1
             if subscriber.is_admin:
                 admin_key = key
+            if calling:  # the person's Calling features, once it exists
+                extra = settings_actions(
+                    person_settings.get(subscriber.id, []), customer.id, key, wait, ordinal
+                )
+                actions.extend(extra)
+                ordinal += len(extra)
+            elif subscriber.id in person_settings:
+                left.append(
+                    LeftAlone(
+                        customer.id,
+                        "person_settings",
+                        subscriber.id,
+                        f"package {subscriber.package} has no Webex Calling person settings",
+                    )
+                )
         # -- issue #7: workspaces and devices, after the people they belong to ------------
         extra, extra_left = device_planner.actions_for(
             customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal

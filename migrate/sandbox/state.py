@@ -119,6 +119,7 @@ class Subscriber:
     last_status_change: str
     activations: list[Activation] = field(default_factory=list)
     deleted: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)  # person feature → what was PUT
 
 
 @dataclass

@@ -25,6 +25,7 @@ from migrate.webex.errors import (
     WebexServerError,
     WebexTimeout,
 )
+from migrate.webex.person_settings import PersonSettingsApi
 from migrate.webex.retry import RetryPolicy
 from migrate.webex.wholesale import WholesaleApi
 
@@ -35,6 +36,7 @@ __all__ = [
     "DevicesApi",
     "ErrorItem",
     "MissingTokenError",
+    "PersonSettingsApi",
     "RetryPolicy",
     "Webex",
     "WebexAuthError",
@@ -57,6 +59,7 @@ class Webex:
         self.wholesale = WholesaleApi(self.client)
         self.calling = CallingApi(self.client)
         self.devices = DevicesApi(self.client)  # workspaces and devices (issue #7)
+        self.person_settings = PersonSettingsApi(self.client)  # forwarding, voicemail, ...
 
     async def aclose(self) -> None:
         await self.client.aclose()

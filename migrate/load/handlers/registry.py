@@ -5,7 +5,15 @@ A new action type is one module in this package and one line here.
 
 from __future__ import annotations
 
-from migrate.load.handlers import customer, device, location, numbers, subscriber, workspace
+from migrate.load.handlers import (
+    customer,
+    device,
+    location,
+    numbers,
+    settings,
+    subscriber,
+    workspace,
+)
 from migrate.load.handlers.base import Handler
 
 HANDLERS: dict[str, Handler] = {
@@ -24,5 +32,7 @@ HANDLERS: dict[str, Handler] = {
         workspace.DELETE,
         device.CREATE,
         device.DELETE,
+        settings.APPLY,
+        settings.RESTORE,
     )
 }
