@@ -54,6 +54,7 @@ def settings_actions(
                     "personId": person,
                     "feature": setting.feature,
                     "previous": ref(key, "previous"),
+                    "applied": setting.webex,
                 },
                 summary=f"set {setting.feature} of {setting.subscriber_id}",
             )

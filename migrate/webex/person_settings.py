@@ -120,6 +120,18 @@ def update_body(feature: str, current: dict[str, Any], wanted: dict[str, Any]) -
     return body
 
 
+def restore_body(previous: dict[str, Any], applied: dict[str, Any]) -> dict[str, Any]:
+    """``previous`` again, with ``None`` for what ``applied`` added (a destination the
+    person did not have): Webex keeps a field a PUT leaves out, so it is cleared by name."""
+    body = dict(previous)
+    for name, value in applied.items():
+        if name not in previous:
+            body[name] = None
+        elif isinstance(value, dict) and isinstance(previous[name], dict):
+            body[name] = restore_body(previous[name], value)
+    return body
+
+
 class PersonSettingsApi:
     def __init__(self, client: WebexClient) -> None:
         self.client = client

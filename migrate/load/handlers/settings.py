@@ -14,7 +14,7 @@ from typing import Any
 from migrate.load.handlers.base import Context, Handler, Result
 from migrate.plan.actions import APPLY_PERSON_SETTINGS, RESTORE_PERSON_SETTINGS
 from migrate.webex import WebexNotFound
-from migrate.webex.person_settings import update_body
+from migrate.webex.person_settings import restore_body, update_body
 
 
 async def apply_settings(ctx: Context, payload: dict[str, Any]) -> Result:
@@ -36,7 +36,10 @@ async def apply_settings(ctx: Context, payload: dict[str, Any]) -> Result:
 async def restore_settings(ctx: Context, inverse: dict[str, Any]) -> Result:
     with contextlib.suppress(WebexNotFound):  # the person is gone: nothing left to restore
         await ctx.webex.person_settings.update(
-            inverse["orgId"], inverse["personId"], inverse["feature"], inverse["previous"]
+            inverse["orgId"],
+            inverse["personId"],
+            inverse["feature"],
+            restore_body(inverse["previous"], inverse.get("applied") or {}),
         )
     return {}, False
 

@@ -6,7 +6,7 @@ models them: 2 to 20 rings (``systemMaxNumberOfRings`` 20), a destination for
 every forwarding that is enabled, at most 10 simultaneous-ring numbers,
 external voicemail storage only with an address. A PUT names only fields of
 the feature (unknown and read-only fields are refused) and changes only the
-fields it names. The person is a provisioned subscriber of the ``orgId``'s
+fields it names; ``null`` clears a text field (a forwarding destination). The person is a provisioned subscriber of the ``orgId``'s
 customer; its settings go with it.
 """
 
@@ -120,7 +120,9 @@ def register(app: SandboxApp) -> None:
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for name, value in change.items():
-        if isinstance(value, dict) and isinstance(out.get(name), dict):
+        if value is None:  # a field cleared by name
+            out.pop(name, None)
+        elif isinstance(value, dict) and isinstance(out.get(name), dict):
             out[name] = _merge(out[name], value)
         else:
             out[name] = copy.deepcopy(value)
@@ -147,7 +149,7 @@ def _check_shape(value: Any, schema: Any, where: str) -> None:
     elif schema is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad_request(f"Invalid value for '{where}': a number is expected.", where)
-    elif not isinstance(value, str):
+    elif value is not None and not isinstance(value, str):  # null clears a text field
         raise bad_request(f"Invalid value for '{where}': a string is expected.", where)
 
 
