@@ -6,8 +6,9 @@ models them: 2 to 20 rings (``systemMaxNumberOfRings`` 20), a destination for
 every forwarding that is enabled, at most 10 simultaneous-ring numbers,
 external voicemail storage only with an address. A PUT names only fields of
 the feature (unknown and read-only fields are refused) and changes only the
-fields it names; ``null`` clears a text field (a forwarding destination). The person is a provisioned subscriber of the ``orgId``'s
-customer; its settings go with it.
+fields it names; ``null`` clears a text field (a forwarding destination). The
+person is a provisioned subscriber of the ``orgId``'s customer; its settings go
+with it.
 """
 
 from __future__ import annotations
