@@ -169,8 +169,10 @@ def test_rollback_of_a_settings_change_puts_back_what_was_there(case: Path) -> N
     assert not result.failed
     assert {f: read(sandbox, ALICE, f) for f in PATHS} == before
     with Journal(case / "w") as journal:
-        states = {a.key: a.state for a in journal.actions() if a.type == APPLY}
-        assert set(states.values()) == {jr.ROLLED_BACK}
+        applies = [a for a in journal.actions() if a.type == APPLY]
+    # Undone, or adopted: the feature already held the values, nothing was changed.
+    assert all(a.state == jr.ROLLED_BACK or a.adopted for a in applies)
+    assert sum(a.state == jr.ROLLED_BACK for a in applies) >= len(applies) - 2
 
 
 def test_a_second_apply_keeps_the_settings_read_before_the_first(case: Path) -> None:
