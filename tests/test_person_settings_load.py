@@ -54,15 +54,21 @@ def loaded(staged: Path, tmp_path_factory: pytest.TempPathFactory) -> Sandbox:
 
 
 class Recording(httpx.AsyncBaseTransport):
-    """Passes everything on; keeps each person-settings PUT (path, body)."""
+    """Passes everything on; keeps each person-settings PUT (path, body) and every
+    write under a person (method, path, body)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.puts: list[tuple[str, Any]] = []
+        self.writes: list[tuple[str, str, Any]] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "PUT" and feature_of(request.url.path):
-            self.puts.append((request.url.path, json.loads(request.content)))
+        path = request.url.path
+        body = json.loads(request.content) if request.content else None
+        if request.method == "PUT" and feature_of(path):
+            self.puts.append((path, body))
+        if request.method in ("PUT", "POST", "DELETE") and "/people/" in path:
+            self.writes.append((request.method, path, body))
         return await self.inner.handle_async_request(request)
 
 
@@ -237,6 +243,7 @@ def test_dry_run_lists_exactly_the_puts_the_load_sends(case: Path) -> None:
             "phoneNumbers",
         ),
         ("doNotDisturb", {"enabled": "yes"}, "enabled"),
+        ("singleNumberReach", {"numbers": []}, "numbers"),
         ("callWaiting", {"enabled": True, "systemMaxNumberOfRings": 5}, "systemMaxNumberOfRings"),
     ],
 )

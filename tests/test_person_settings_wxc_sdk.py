@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -19,6 +18,10 @@ from wxc_sdk import WebexSimpleApi
 from wxc_sdk.person_settings.dnd import DND
 from wxc_sdk.person_settings.forwarding import PersonForwardingSetting
 from wxc_sdk.person_settings.sim_ring import SimRing
+from wxc_sdk.person_settings.single_number_reach import (
+    SingleNumberReach,
+    SingleNumberReachNumber,
+)
 from wxc_sdk.person_settings.voicemail import VoicemailSettings
 
 from migrate.load import rollback
@@ -36,6 +39,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "doNotDisturb": DND,
     "voicemail": VoicemailSettings,
     "simultaneousRing": SimRing,
+    "singleNumberReach": SingleNumberReach,
 }
 # wxc_sdk takes these as one ``enabled: bool`` argument and sends {"enabled": ...}.
 ENABLED_ONLY = {"callWaiting", "anonymousCallReject"}
@@ -44,7 +48,7 @@ ENABLED_ONLY = {"callWaiting", "anonymousCallReject"}
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Sandbox, ServedSandbox, list[tuple[str, Any]]]]:
+) -> Iterator[tuple[Sandbox, ServedSandbox, Recording]]:
     root = tmp_path_factory.mktemp("wxc-settings")
     acme_with_settings(root / "export", SAMPLES)
     stage(root, root / "export", CONFIG)
@@ -66,15 +70,15 @@ def served(
 
     with_webex(sandbox, undo, recording)
     with sandbox.serve(0) as server:
-        yield sandbox, server, recording.puts
+        yield sandbox, server, recording
 
 
 def test_every_body_we_put_parses_into_wxc_sdk(
-    served: tuple[Sandbox, ServedSandbox, list[tuple[str, Any]]],
+    served: tuple[Sandbox, ServedSandbox, Recording],
 ) -> None:
-    _sandbox, _server, puts = served
+    _sandbox, _server, recording = served
     features = set()
-    for path, body in puts:
+    for path, body in recording.puts:
         feature = feature_of(path)
         assert feature is not None
         features.add(feature)
@@ -84,6 +88,16 @@ def test_every_body_we_put_parses_into_wxc_sdk(
         model = MODELS[feature].model_validate(body)  # raises on a missing required field
         assert unknown_fields(model) == [], (feature, body)
     assert features == set(MODELS) | ENABLED_ONLY
+    # Single number reach numbers: added (POST), changed back (PUT), removed (DELETE).
+    methods = set()
+    for method, path, body in recording.writes:
+        if "/singleNumberReach/numbers" not in path:
+            continue
+        methods.add(method)
+        if method != "DELETE":
+            number = SingleNumberReachNumber.model_validate(body)
+            assert unknown_fields(number) == [] and number.phone_number, body
+    assert {"POST", "DELETE"} <= methods
 
 
 def _people(sandbox: Sandbox) -> list[tuple[str, str]]:
@@ -95,7 +109,7 @@ def _people(sandbox: Sandbox) -> list[tuple[str, str]]:
 
 
 def test_wxc_sdk_reads_every_person_feature(
-    served: tuple[Sandbox, ServedSandbox, list[tuple[str, Any]]],
+    served: tuple[Sandbox, ServedSandbox, Recording],
 ) -> None:
     sandbox, server, _puts = served
     people = _people(sandbox)
@@ -112,10 +126,16 @@ def test_wxc_sdk_reads_every_person_feature(
                 assert unknown_fields(model) == [], model
             assert isinstance(settings.call_waiting.read(person, org_id=org), bool)
             assert isinstance(settings.anon_calls.read(person, org_id=org), bool)
+            # wxc_sdk's single_number_reach.read takes no org: its session, with the org.
+            url = settings.single_number_reach.ep(f"people/{person}/singleNumberReach")
+            reach = SingleNumberReach.model_validate(
+                api.session.rest_get(url, params={"orgId": org})
+            )
+            assert unknown_fields(reach) == [], reach
 
 
 def test_the_sandbox_takes_wxc_sdk_writes(
-    served: tuple[Sandbox, ServedSandbox, list[tuple[str, Any]]],
+    served: tuple[Sandbox, ServedSandbox, Recording],
 ) -> None:
     sandbox, server, _puts = served
     person, org = _people(sandbox)[0]

@@ -126,6 +126,22 @@ def test_values_are_normalised_with_issues_for_what_webex_bounds(mapped: Path) -
         {"phoneNumber": "+19175550133", "answerConfirmationRequiredEnabled": True},
         {"phoneNumber": "4102", "answerConfirmationRequiredEnabled": False},
     ]
+    reach = by_id[f"{ALICE}/singleNumberReach"]["webex"]
+    assert reach == {
+        "enabled": True,
+        "alertAllNumbersForClickToDialCallsEnabled": False,
+        "numbers": [
+            {
+                "phoneNumber": "+19175550144",
+                "enabled": True,
+                "name": "Mobile",
+                "answerConfirmationEnabled": False,
+                "doNotForwardCallsEnabled": False,
+            }
+        ],
+    }
+    codes = {i["code"] for i in model(mapped, "issues") if i["key"] == ALICE}
+    assert "reach_detail_not_migrated" in codes  # the outbound alternate number
     (issue,) = [
         i
         for i in model(mapped, "issues")

@@ -797,6 +797,21 @@ def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _same(wanted: Any, found: Any) -> bool:
+    """``found`` holds ``wanted``: Webex adds ids and defaults to list entries."""
+    if isinstance(wanted, dict):
+        return isinstance(found, dict) and all(_same(v, found.get(k)) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        if not isinstance(found, list) or len(found) != len(wanted):
+            return False
+        keyed = all(isinstance(w, dict) and "phoneNumber" in w for w in wanted)
+        if keyed:
+            by_number = {f.get("phoneNumber"): f for f in found if isinstance(f, dict)}
+            return all(_same(w, by_number.get(w["phoneNumber"])) for w in wanted)
+        return all(_same(w, f) for w, f in zip(wanted, found, strict=True))
+    return bool(wanted == found)
+
+
 def _resolved(value: Any, results: dict[str, dict[str, Any]]) -> Any:
     if is_ref(value):
         return (results.get(value["$ref"]) or {}).get(value["field"])
@@ -846,7 +861,7 @@ async def verify_person_settings(
         same = True
         for name, wanted in sorted(_leaves(action.payload["body"]).items()):
             found = actual.get(name)
-            if found != wanted:
+            if not _same(wanted, found):
                 same = False
                 out.append(
                     diff(

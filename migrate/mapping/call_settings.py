@@ -97,6 +97,9 @@ def _map_user(
             target.bw_values[bw_name] = value
             converted = _convert(ctx.issues, sub, rule, value, cc, prefix)
             _put(target.webex, rule.webex_field, converted)
+    reach = records.get(f"{sub.id}/singleNumberReach")
+    if reach is not None and reach.webex.get("numbers"):
+        reach.webex.setdefault("enabled", True)  # assigned BroadWorks Anywhere is on
     if sub.is_place:
         for item in records.values():
             item.decision, item.reason = LIST, NOT_A_PERSON
@@ -121,6 +124,8 @@ def _convert(
         return STORAGE.get(str(value), "INTERNAL")
     if leaf == "phoneNumbers":
         return _sim_ring_numbers(issues, sub, rule, value, cc, prefix)
+    if leaf == "numbers":
+        return _reach_numbers(issues, sub, rule, value, cc, prefix)
     if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     return value
@@ -217,10 +222,74 @@ def _sim_ring_numbers(
     return out
 
 
+# BroadWorks Anywhere location details with no Webex single-number-reach field.
+_REACH_DROPPED = ("broadworksCallControl", "outboundAlternateNumber")
+
+
+def _reach_numbers(
+    issues: Issues,
+    sub: Subscriber,
+    rule: CallSettingRule,
+    value: Any,
+    cc: str | None,
+    prefix: str | None,
+) -> list[dict[str, Any]]:
+    """Single-number-reach numbers from the location table or the locations' details."""
+    if isinstance(value, dict):  # {phone: details} from the per-location responses
+        rows = [{"phoneNumber": phone, **details} for phone, details in sorted(value.items())]
+    else:  # phoneNumberTable rows
+        rows = [
+            {
+                "phoneNumber": row.get("Phone Number"),
+                "description": row.get("Description"),
+                "isActive": row.get("Activated"),
+            }
+            for row in (value if isinstance(value, list) else [value])
+            if isinstance(row, dict)
+        ]
+    out = []
+    for row in rows:
+        if not row.get("phoneNumber"):
+            continue
+        number = _number(issues, sub, rule, row["phoneNumber"], cc, prefix)
+        entry: dict[str, Any] = {
+            "phoneNumber": number,
+            "enabled": row.get("isActive") == "true",
+            "name": row.get("description") or str(number),
+        }
+        for bw_name, webex_name in (
+            ("answerConfirmationRequired", "answerConfirmationEnabled"),
+            ("useDiversionInhibitor", "doNotForwardCallsEnabled"),
+        ):
+            if row.get(bw_name) is not None:
+                entry[webex_name] = row[bw_name] == "true"
+        dropped = {k: row[k] for k in _REACH_DROPPED if row.get(k) not in (None, "false")}
+        if dropped:
+            issues.warning(
+                "reach_detail_not_migrated",
+                entity="subscriber",
+                key=sub.id,
+                customer_id=sub.customer_id,
+                message=f"BroadWorks Anywhere {row['phoneNumber']}: "
+                f"{_text(dropped)} has no Webex single-number-reach field",
+                field=rule.webex_field,
+                value=_text(dropped),
+            )
+        out.append(entry)
+    return out
+
+
 def _put(body: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     for part in parts[:-1]:
         body = body.setdefault(part, {})
+    existing = body.get(parts[-1])
+    if parts[-1] == "numbers" and isinstance(existing, list) and isinstance(value, list):
+        # The location table and the locations' details describe the same numbers.
+        merged = {e["phoneNumber"]: e for e in existing}
+        for entry in value:
+            merged[entry["phoneNumber"]] = {**merged.get(entry["phoneNumber"], {}), **entry}
+        value = [merged[k] for k in sorted(merged, key=str)]
     body[parts[-1]] = value
 
 

@@ -54,6 +54,7 @@ LOADABLE: dict[str, frozenset[str]] = {
     ),
     "anonymousCallReject": frozenset({"enabled"}),
     "simultaneousRing": frozenset({"enabled", "doNotRingIfOnCallEnabled", "phoneNumbers"}),
+    "singleNumberReach": frozenset({"alertAllNumbersForClickToDialCallsEnabled", "numbers"}),
 }
 
 

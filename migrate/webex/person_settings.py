@@ -21,7 +21,18 @@ PATHS: dict[str, str] = {
     "voicemail": "people/{person}/features/voicemail",
     "anonymousCallReject": "telephony/config/people/{person}/anonymousCallReject",
     "simultaneousRing": "telephony/config/people/{person}/simultaneousRing",
+    "singleNumberReach": "telephony/config/people/{person}/singleNumberReach",
 }
+SNR = "singleNumberReach"
+# The PUT on singleNumberReach takes these; its numbers are a sub-resource of their own.
+SNR_SETTINGS = ("enabled", "alertAllNumbersForClickToDialCallsEnabled")
+SNR_NUMBER_FIELDS = (
+    "phoneNumber",
+    "enabled",
+    "name",
+    "doNotForwardCallsEnabled",
+    "answerConfirmationEnabled",
+)
 
 # Answers carry these, PUT bodies must not (wxc_sdk's ``update()`` excludes them).
 READ_ONLY: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -35,6 +46,7 @@ READ_ONLY: dict[str, tuple[tuple[str, ...], ...]] = {
         ("faxMessage",),
     ),
     "simultaneousRing": (("criteria",),),
+    SNR: (("numbers",),),
 }
 
 
@@ -78,6 +90,7 @@ NEW_PERSON: dict[str, dict[str, Any]] = {
         "criteriasEnabled": False,
         "criteria": [],
     },
+    SNR: {"enabled": False, "alertAllNumbersForClickToDialCallsEnabled": False, "numbers": []},
 }
 
 
@@ -144,4 +157,26 @@ class PersonSettingsApi:
         """PUT the whole feature (an idempotent replace: safe to repeat)."""
         await self.client.request(
             "PUT", path_of(feature, person_id), params={"orgId": org_id}, json=body
+        )
+
+    async def add_number(self, org_id: str, person_id: str, body: dict[str, Any]) -> str | None:
+        """A single-number-reach number (POST: not repeated on a lost answer; read first)."""
+        data = await self.client.send_json(
+            "POST", f"{path_of(SNR, person_id)}/numbers", body, params={"orgId": org_id}
+        )
+        return str(data["id"]) if isinstance(data, dict) and data.get("id") else None
+
+    async def update_number(
+        self, org_id: str, person_id: str, number_id: str, body: dict[str, Any]
+    ) -> None:
+        await self.client.request(
+            "PUT",
+            f"{path_of(SNR, person_id)}/numbers/{number_id}",
+            params={"orgId": org_id},
+            json=body,
+        )
+
+    async def delete_number(self, org_id: str, person_id: str, number_id: str) -> None:
+        await self.client.request(
+            "DELETE", f"{path_of(SNR, person_id)}/numbers/{number_id}", params={"orgId": org_id}
         )

@@ -58,7 +58,18 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "criteriasEnabled": bool,
         "phoneNumbers": [{"phoneNumber": str, "answerConfirmationRequiredEnabled": bool}],
     },
+    "singleNumberReach": {"enabled": bool, "alertAllNumbersForClickToDialCallsEnabled": bool},
 }
+# A single-number-reach number (POST and PUT on .../singleNumberReach/numbers).
+SNR_NUMBER = {
+    "phoneNumber": str,
+    "enabled": bool,
+    "name": str,
+    "doNotForwardCallsEnabled": bool,
+    "answerConfirmationEnabled": bool,
+}
+SNR_NUMBER_REQUIRED = ("phoneNumber", "enabled", "name")
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 _OFF = {"enabled": False, "destinationVoicemailEnabled": False}
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -98,6 +109,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "criteriasEnabled": False,
         "criteria": [],
     },
+    "singleNumberReach": {
+        "enabled": False,
+        "alertAllNumbersForClickToDialCallsEnabled": False,
+        "numbers": [],
+    },
 }
 
 ROUTES = {
@@ -107,6 +123,7 @@ ROUTES = {
     "voicemail": "/people/{}/features/voicemail",
     "anonymousCallReject": "/telephony/config/people/{}/anonymousCallReject",
     "simultaneousRing": "/telephony/config/people/{}/simultaneousRing",
+    "singleNumberReach": "/telephony/config/people/{}/singleNumberReach",
 }
 
 
@@ -116,6 +133,10 @@ def register(app: SandboxApp) -> None:
         path = pattern.format(SEGMENT)
         app.route("GET", path, routes.reader(feature))
         app.route("PUT", path, routes.writer(feature))
+    numbers = ROUTES["singleNumberReach"].format(SEGMENT) + "/numbers"
+    app.route("POST", numbers, routes.add_number)
+    app.route("PUT", f"{numbers}/{SEGMENT}", routes.update_number)
+    app.route("DELETE", f"{numbers}/{SEGMENT}", routes.delete_number)
 
 
 def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
@@ -255,3 +276,52 @@ class PersonSettingsRoutes:
             return SandboxResponse(204)
 
         return put
+
+    # -- single number reach: its numbers are a sub-resource with ids of their own
+
+    def _numbers(self, sub: Subscriber) -> list[dict[str, Any]]:
+        stored = sub.settings.setdefault("singleNumberReach", {})
+        numbers: list[dict[str, Any]] = stored.setdefault("numbers", [])
+        return numbers
+
+    def _check_number(self, body: Any, numbers: list[dict[str, Any]], own: str | None) -> None:
+        _check_shape(body, SNR_NUMBER, "")
+        phone = body.get("phoneNumber")
+        if phone is not None and not _E164.match(phone):
+            raise bad_request("phoneNumber must be an E.164 number.", "phoneNumber")
+        if any(n["phoneNumber"] == phone and n["id"] != own for n in numbers):
+            raise bad_request(f"{phone} is already a single number reach number.", "phoneNumber")
+
+    def add_number(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        sub = self._person(req, m.group(1))
+        body = json_body(req)
+        numbers = self._numbers(sub)
+        self._check_number(body, numbers, None)
+        for name in SNR_NUMBER_REQUIRED:
+            if body.get(name) is None:
+                raise bad_request(f"Mandatory parameter '{name}' is missing.", name)
+        entry = {"id": self.state.new_id("SINGLE_NUMBER_REACH"), **body}
+        entry.setdefault("doNotForwardCallsEnabled", False)
+        entry.setdefault("answerConfirmationEnabled", False)
+        numbers.append(entry)
+        return SandboxResponse.json(201, {"id": entry["id"]})
+
+    def _entry(self, sub: Subscriber, number_id: str) -> dict[str, Any]:
+        for entry in self._numbers(sub):
+            if entry["id"] == number_id:
+                return entry
+        raise HttpError(404, "Single number reach number not found.", codes.NOT_FOUND)
+
+    def update_number(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        sub = self._person(req, m.group(1))
+        entry = self._entry(sub, m.group(2))
+        body = json_body(req)
+        self._check_number(body, self._numbers(sub), entry["id"])
+        entry.update({k: v for k, v in body.items() if v is not None})
+        return SandboxResponse.json(200, {"id": entry["id"]})
+
+    def delete_number(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        sub = self._person(req, m.group(1))
+        entry = self._entry(sub, m.group(2))
+        self._numbers(sub).remove(entry)
+        return SandboxResponse(204)
