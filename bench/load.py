@@ -15,7 +15,9 @@
 
 The loader runs as the real command (`migrate load`) in its own process; the
 sandbox is `migrate sandbox serve` in another. The model is written directly
-(100 customers of 20 users each), so the figures measure the loader alone.
+(100 customers of 20 users each, each user with three person features:
+forwarding, do not disturb, call waiting; ``--settings 0`` for none), so the
+figures measure the loader alone.
 
     python bench/load.py [--customers 100] [--users 20] [--concurrency 20] [--faulted-runs 3]
 """
@@ -42,8 +44,20 @@ from migrate.plan import model as wm
 TOKEN = "bench-token"  # noqa: S105 - the sandbox accepts any token
 
 
-def write_model(workspace: Path, customers: int, users: int) -> None:
-    """A model of ``customers`` single-site customers with ``users`` subscribers each."""
+# Person features a bench user carries (BroadWorks forwarding, DND, call waiting).
+SETTINGS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "callForwarding",
+        {"callForwarding": {"always": {"enabled": True, "destination": "+14085550100"}}},
+    ),
+    ("doNotDisturb", {"enabled": False, "ringSplashEnabled": True}),
+    ("callWaiting", {"enabled": False}),
+]
+
+
+def write_model(workspace: Path, customers: int, users: int, settings: int = 0) -> None:
+    """A model of ``customers`` single-site customers with ``users`` subscribers each,
+    each with its first ``settings`` person features."""
     folder = wm.model_dir(workspace)
     folder.mkdir(parents=True)
     rows: dict[str, list[dict[str, Any]]] = {e: [] for e in wm.ENTITIES}
@@ -102,6 +116,19 @@ def write_model(workspace: Path, customers: int, users: int) -> None:
                     )
                 )
             )
+            for feature, body in SETTINGS[:settings]:
+                rows["person_settings"].append(
+                    wm.to_record(
+                        wm.PersonSetting(
+                            id=f"u{u}@{cid}/{feature}",
+                            subscriber_id=f"u{u}@{cid}",
+                            customer_id=cid,
+                            feature=feature,
+                            decision="migrate",
+                            webex=body,
+                        )
+                    )
+                )
             rows["numbers"].append(
                 wm.to_record(
                     wm.Number(
@@ -209,10 +236,13 @@ def main() -> None:
         "--faulted-rate-limit", action="store_true", help="(c) with (b)'s rate limit too"
     )
     parser.add_argument("--only", choices=("a", "b", "c"), default=None)
+    parser.add_argument(
+        "--settings", type=int, default=len(SETTINGS), help="person features per user (0-3)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
         base = Path(scratch)
-        write_model(base / "template", args.customers, args.users)
+        write_model(base / "template", args.customers, args.users, args.settings)
         plan = migrate(
             "plan", "-w", str(base / "template"), "--reports", str(base / "plan-reports")
         )
@@ -220,6 +250,7 @@ def main() -> None:
         out: dict[str, Any] = {
             "bench": "load",
             "actions": sum(v for k, v in plan["counts"].items() if k != "left_alone"),
+            "settings_actions": plan["counts"].get("apply_person_settings", 0),
         }
         targets: dict[str, float] = {}
 
@@ -237,6 +268,7 @@ def main() -> None:
                 "a_concurrency": args.concurrency,
                 "a_latency_ms": args.latency_ms,
                 "a_requests": fast["requests"],
+                "a_requests_per_user": round(fast["requests"] / (args.customers * args.users), 2),
                 "a_seconds": round(fast["seconds"], 2),
                 "a_req_per_s": round(rate_a, 1),
                 "a_ideal_req_per_s": round(args.concurrency / latency, 1),

@@ -227,6 +227,20 @@ class TimeZone:
 
 
 @dataclass
+class UserSetting:
+    """One user's settings of one service, values under their OCI-P names.
+
+    Key: ``(user_id, service)``.
+    """
+
+    user_id: str
+    service: str
+    values: dict[str, Any] = field(default_factory=dict)
+    commands: list[str] = field(default_factory=list)  # the responses read, with versions
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Warning:
     """Something the extractor could not use, with where it was."""
 
@@ -249,6 +263,7 @@ ENTITIES: dict[str, type[Any]] = {
     "service_instances": ServiceInstance,
     "languages": Language,
     "time_zones": TimeZone,
+    "user_settings": UserSetting,
     "warnings": Warning,
 }
 

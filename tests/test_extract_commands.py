@@ -679,17 +679,19 @@ def test_error_responses_and_unknown_commands(tmp_path: Path) -> None:
         "err",
         [
             command("UserGetRequest22V5", el("userId", "gone@x")),
-            command("UserCallForwardingAlwaysGetRequest", el("userId", "zoe@x")),
+            command("UserCommPilotExpressGetRequest", el("userId", "zoe@x")),
             command("GroupGetRequest22V5", el("serviceProviderId", "e") + el("groupId", "g")),
         ],
         [
             error_response("[Error 4008] User not found: gone@x"),
-            command("UserCallForwardingAlwaysGetResponse", el("isActive", "false")),
+            command("UserCommPilotExpressGetResponse", el("profileSetting", "Available In Office")),
             error_response("[Error 4962] whatever", code=4400, kind="Warning"),
         ],
     )
     result = run(tmp_path / "x", tmp_path / "w")
-    first, second = records(tmp_path / "w", "warnings")
+    warnings = records(tmp_path / "w", "warnings")
+    (unknown,) = [w for w in warnings if w["code"] == "not-understood"]
+    first, second = [w for w in warnings if w["code"] != "not-understood"]
     assert (first["code"], first["oci_error_code"], first["severity"]) == (
         "oci-error",
         4008,
@@ -697,7 +699,10 @@ def test_error_responses_and_unknown_commands(tmp_path: Path) -> None:
     )
     assert "UserGetRequest22V5" in first["message"] and "User not found" in first["message"]
     assert (second["oci_error_code"], second["severity"]) == (4400, "info")
-    assert result.unknown_commands == {"UserCallForwardingAlwaysGetResponse": 1}
+    # An unknown per-user read is still not understood, and names its user.
+    assert result.unknown_commands == {"UserCommPilotExpressGetResponse": 1}
+    assert (unknown["code"], unknown["severity"]) == ("not-understood", "info")
+    assert "zoe@x" in unknown["message"] and "UserCommPilotExpressGetResponse" in unknown["message"]
     assert result.command_types["ErrorResponse"] == 2
     assert int(result.exit_code) == 0  # BroadWorks said no; nothing of ours failed
 

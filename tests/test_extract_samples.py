@@ -29,7 +29,8 @@ EXPECTED = {
         "languages": 4,
         "time_zones": 7,
         "warnings": 1,
-        "unknown": 1,
+        "unknown": 0,  # its one call-forwarding response is understood since user_settings
+        "user_settings": 1,
     },
     "metro-sp-group-mode": {
         "enterprises": 0,
@@ -44,6 +45,7 @@ EXPECTED = {
         "time_zones": 0,
         "warnings": 1,
         "unknown": 0,
+        "user_settings": 0,
     },
 }
 
@@ -72,6 +74,7 @@ def test_sample_counts(sample: str, tmp_path: Path) -> None:
         "languages",
         "time_zones",
         "warnings",
+        "user_settings",
     ):
         assert payload["counts"][entity] == expected[entity], entity
     enterprises = [sp for sp in records(workspace, "service_providers") if sp["is_enterprise"]]
@@ -144,7 +147,7 @@ def test_extract_workbook(tmp_path: Path) -> None:
     }
     assert names["francois.lefevre@acme-corp.com"][header.index("first_name")] == "François"
     commands = {row[0]: row for row in book["Command types"].iter_rows(min_row=2, values_only=True)}
-    assert commands["UserCallForwardingAlwaysGetResponse"][2] is False
+    assert commands["UserCallForwardingAlwaysGetResponse"][2] is True
     assert commands["UserGetResponse21"][2] is True
     warnings = list(book["Warnings"].iter_rows(min_row=2, values_only=True))
     assert len(warnings) == 1

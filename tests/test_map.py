@@ -318,6 +318,7 @@ def test_review_workbook(tmp_path: Path) -> None:
         "Numbers",
         "Devices",
         "Not migrated",
+        "Call settings",
         "Issues",
         "Lists",
     ]

@@ -110,6 +110,15 @@ def iter_commands(export: Path) -> Iterator[Cmd]:
             yield Cmd(path, index, response, req)
 
 
+# Per-user service settings: one inventory record per user and service.
+USER_SETTINGS = {
+    "UserCallForwardingAlwaysGetResponse",
+    "UserCallForwardingBusyGetResponse",
+    "UserCallForwardingNoAnswerGetResponse",
+    "UserDoNotDisturbGetResponse",
+    "UserCallWaitingGetResponse",
+    "UserVoiceMessagingUserGetVoiceManagementResponse",
+}
 KNOWN_SILENT = {
     "UserServiceGetAssignmentListResponse",
     "UserAssignedServicesGetListResponse",
@@ -128,6 +137,7 @@ def census(export: Path) -> dict[str, int]:
     packs: set[tuple[str, str]] = set()
     languages: set[str] = set()
     zones: set[str] = set()
+    settings: set[tuple[str, str]] = set()
     counts: Counter[str] = Counter()
     for cmd in iter_commands(export):
         kind, base, found = cmd.kind, chain(cmd.kind), tables(cmd.response)
@@ -184,8 +194,12 @@ def census(export: Path) -> dict[str, int]:
             languages.update(r["Language"] for r in table_rows(found["languageTable"]))
         elif base == "SystemTimeZoneGetListResponse":
             zones.update(r["Key"] for r in table_rows(found["timeZoneTable"]))
+        elif base in USER_SETTINGS:
+            settings.add((cmd.key("userId"), base))
         elif kind not in KNOWN_SILENT:
             counts["unknown_commands"] += 1
+            if base.startswith("User") and "Get" in base:
+                counts["warnings"] += 1  # an unknown per-user read names its user
     return {
         "service_providers": len(sps),
         "groups": len(groups),
@@ -198,6 +212,7 @@ def census(export: Path) -> dict[str, int]:
         "time_zones": len(zones),
         "warnings": counts["warnings"],
         "unknown_commands": counts["unknown_commands"],
+        "user_settings": len(settings),
     }
 
 

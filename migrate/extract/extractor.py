@@ -31,6 +31,7 @@ from migrate.errors import ExitCode, where
 from migrate.extract.envelope import CommandType, command_type, error_code, text, to_data
 from migrate.extract.numbers import DEFAULT_MAX_RANGE
 from migrate.extract.parsers import PARSERS, Context, MissingKey
+from migrate.extract.parsers.user_settings import is_user_get, not_understood_message
 from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
 from migrate.extract.store import Conflict, Store, split_key
@@ -48,6 +49,7 @@ DUMP_ORDER = (
     "service_instances",
     "languages",
     "time_zones",
+    "user_settings",
 )
 REQUEST_KEYS = frozenset(
     (
@@ -58,6 +60,7 @@ REQUEST_KEYS = frozenset(
         "deviceName",
         "serviceUserId",
         "servicePackName",
+        "phoneNumber",  # a BroadWorks Anywhere location's number
     )
 )
 # RuntimeError and NotImplementedError are how zipfile says an entry is
@@ -448,6 +451,13 @@ def _dispatch(
     parser = PARSERS.get(ctype.base)
     if parser is None:
         unknown[ctype.name] += 1
+        if is_user_get(ctype.base):
+            sink.warning(
+                "info",
+                "not-understood",
+                not_understood_message(ctx),
+                record=f"user {ctx.keys.get('userId') or '?'}",
+            )
         return
     data = to_data(element)
     if not isinstance(data, dict):

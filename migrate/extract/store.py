@@ -19,6 +19,7 @@ from typing import Any
 
 from migrate import inventory
 from migrate.extract.parsers.base import KEY_SEP
+from migrate.extract.parsers.user_settings import ADDITIVE_KINDS as SETTING_ADDITIVE_KINDS
 
 # Which record kinds make an object exist; the others only add to it.
 PRIMARY_KINDS: dict[str, frozenset[str]] = {
@@ -41,8 +42,15 @@ KIND_ORDER: dict[str, tuple[str, ...]] = {
 }
 # Kinds that many records legitimately contribute to (every user of a shared
 # phone adds a line): never a conflict.
-ADDITIVE_KINDS = frozenset({"endpoint", "registration", "services", "assigned", "dn_instance"})
-UNION_FIELDS = frozenset({"services", "group_services", "service_packs", "user_agents", "agents"})
+ADDITIVE_KINDS = frozenset(
+    {"endpoint", "registration", "services", "assigned", "dn_instance", *SETTING_ADDITIVE_KINDS}
+)
+UNION_FIELDS = frozenset(
+    {"services", "group_services", "service_packs", "user_agents", "agents", "commands"}
+)
+# A user's service settings come from several responses (voice management, greeting,
+# one per BroadWorks Anywhere location): their values are merged, nested dicts too.
+MERGED_FIELDS = frozenset({"values"})
 # Fields two records may legitimately disagree on: provenance and raw forms.
 IGNORED_IN_CONFLICTS = frozenset({"sources", "response_type", "lines", "user_agents"})
 
@@ -189,6 +197,8 @@ def merge(
                     lines[ident] = {**lines.get(ident, {}), **line}
             elif name in UNION_FIELDS:
                 record[name] = sorted(set(record.get(name) or []) | set(value))
+            elif name in MERGED_FIELDS and isinstance(record.get(name), dict):
+                record[name] = _merged(record[name], value)
             else:
                 record[name] = value
     if lines:
@@ -204,6 +214,16 @@ def merge(
     if "sources" in record:
         record["sources"] = sorted(sources)
     return record
+
+
+def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    out = dict(old)
+    for name, value in new.items():
+        if isinstance(value, dict) and isinstance(out.get(name), dict):
+            out[name] = _merged(out[name], value)
+        else:
+            out[name] = value
+    return out
 
 
 def _clash(first: dict[str, Any], second: dict[str, Any]) -> str | None:

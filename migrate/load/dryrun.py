@@ -30,6 +30,7 @@ from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction
 from migrate.load.runner import run_load
 from migrate.plan.builder import Plan
 from migrate.webex import Webex
+from migrate.webex.person_settings import NEW_PERSON, feature_of
 
 DRY = "dryrun-"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -189,6 +190,9 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             return _json(200, {"phoneNumbers": []}, request)
         if path.endswith("/wholesale/subscribers"):
             return _json(200, {"items": []}, request)
+        feature = feature_of(path)
+        if feature is not None:  # a person made up here has Webex's defaults
+            return _json(200, NEW_PERSON[feature], request)
         return _json(200, {"items": []}, request)
 
 

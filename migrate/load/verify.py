@@ -14,6 +14,8 @@ a listing Webex refused to give are each reported: never a silent pass.
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -30,6 +32,7 @@ from migrate.load.journal import Journal, JournalAction
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
+    APPLY_PERSON_SETTINGS,
     AWAIT_CUSTOMER,
     CREATE_CUSTOMER,
     CREATE_DEVICE,
@@ -781,6 +784,7 @@ def _not_compared(
         | {t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
     )
     notes: list[tuple[str, str]] = []
+    covered = covered | {APPLY_PERSON_SETTINGS}  # verify_person_settings reads them
     # Updates and removals change objects a create kind compares: nothing of their own.
     per_type = Counter(
         a.type for a in plan.actions if a.type not in covered and a.op not in (UPDATE, REMOVE)
@@ -871,16 +875,120 @@ async def verify(
         differences += diffs
         checked.update(seen)
         matched.update(same)
+    settings = await asyncio.gather(
+        *(
+            verify_person_settings(webex, c, by_customer[c], states, journal_results)
+            for c in customers
+        )
+    )
+    for diffs, seen, same in settings:
+        differences += diffs
+        checked.update(seen)
+        matched.update(same)
     order = {UNREAD: 0, MISSING: 1, DIFFERENT: 2, UNEXPECTED: 3}
     differences.sort(key=lambda d: (d.customer, order[d.problem], d.kind, d.key, d.field or ""))
     return VerifyResult(
         customers=customers,
         not_loaded=not_loaded,
         differences=differences,
-        checked={k.name: checked.get(k.name, 0) for k in kinds},
-        matched={k.name: matched.get(k.name, 0) for k in kinds},
+        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)},
+        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)},
         not_compared=_not_compared(plan, workspace, kinds, unreadable),
         requests=webex.client.requests_sent - before,
         seconds=time.perf_counter() - started,
         verified_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+# ---------------------------------------------------------------- person settings
+
+PERSON_SETTING = "person_setting"
+
+
+def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"a.b": leaf}`` for every leaf of a JSON object (lists are leaves)."""
+    if not isinstance(value, dict):
+        return {prefix: value}
+    out: dict[str, Any] = {}
+    for name, item in value.items():
+        out.update(_leaves(item, f"{prefix}.{name}" if prefix else name))
+    return out
+
+
+def _same(wanted: Any, found: Any) -> bool:
+    """``found`` holds ``wanted``: Webex adds ids and defaults to list entries."""
+    if isinstance(wanted, dict):
+        return isinstance(found, dict) and all(_same(v, found.get(k)) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        if not isinstance(found, list) or len(found) != len(wanted):
+            return False
+        keyed = all(isinstance(w, dict) and "phoneNumber" in w for w in wanted)
+        if keyed:
+            by_number = {f.get("phoneNumber"): f for f in found if isinstance(f, dict)}
+            return all(_same(w, by_number.get(w["phoneNumber"])) for w in wanted)
+        return all(_same(w, f) for w, f in zip(wanted, found, strict=True))
+    return bool(wanted == found)
+
+
+def _resolved(value: Any, results: dict[str, dict[str, Any]]) -> Any:
+    if is_ref(value):
+        return (results.get(value["$ref"]) or {}).get(value["field"])
+    return value
+
+
+async def verify_person_settings(
+    webex: Webex,
+    customer: str,
+    actions: dict[str, Action],
+    states: dict[str, str],
+    results: dict[str, dict[str, Any]],
+) -> tuple[list[Difference], Counter[str], Counter[str]]:
+    """Read every applied person feature back; each planned value must be there."""
+    out: list[Difference] = []
+    checked: Counter[str] = Counter()
+    matched: Counter[str] = Counter()
+    for action in sorted(actions.values(), key=lambda a: a.key):
+        if action.type != APPLY_PERSON_SETTINGS:
+            continue
+        state = states.get(action.key, jr.PENDING)
+        if state == jr.ROLLED_BACK:
+            continue  # the person's earlier settings are back: nothing of ours to find
+        key = action.key.split(":", 1)[1]
+        checked[PERSON_SETTING] += 1
+        org_id = _resolved(action.payload["orgId"], results)
+        person_id = _resolved(action.payload["personId"], results)
+        feature = str(action.payload["feature"])
+
+        diff = functools.partial(
+            Difference,
+            customer,
+            PERSON_SETTING,
+            key,
+            action=action.key,
+            journal_state=state,
+            webex_id=person_id,
+        )
+        if state != jr.SUCCEEDED or not org_id or not person_id:
+            out.append(diff(MISSING, message=f"{feature} was not applied (journal: {state})"))
+            continue
+        try:
+            actual = _leaves(await webex.person_settings.read(org_id, person_id, feature))
+        except WebexError as err:
+            out.append(diff(UNREAD, message=f"could not read {feature} back: {err}"))
+            continue
+        same = True
+        for name, wanted in sorted(_leaves(action.payload["body"]).items()):
+            found = actual.get(name)
+            if not _same(wanted, found):
+                same = False
+                out.append(
+                    diff(
+                        DIFFERENT,
+                        message=f"{feature}.{name} is not what the load set",
+                        field=name,
+                        expected=json.dumps(wanted),
+                        actual=json.dumps(found),
+                    )
+                )
+        matched[PERSON_SETTING] += same
+    return out, checked, matched

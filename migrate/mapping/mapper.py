@@ -21,6 +21,7 @@ from migrate.config import Config
 from migrate.errors import InputError
 from migrate.mapping.addresses import check_address, infer_country
 from migrate.mapping.administrators import choose_admin
+from migrate.mapping.call_settings import map_call_settings
 from migrate.mapping.context import BuildContext
 from migrate.mapping.devices import map_devices
 from migrate.mapping.languages import derive_languages
@@ -58,6 +59,7 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
         ensure_location(ctx, *key)
     for user in inv.read(workspace, "users"):
         map_user(ctx, user)
+    map_call_settings(ctx)
     generate_emails(ctx)
     for number in inv.read(workspace, "numbers"):
         map_number(ctx, number)

@@ -16,6 +16,7 @@ from migrate.plan.model import (
     Location,
     NotMigrated,
     Number,
+    PersonSetting,
     Subscriber,
     Workspace,
 )
@@ -30,6 +31,7 @@ class Model:
     devices: dict[str, Device] = field(default_factory=dict)
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     not_migrated: dict[str, NotMigrated] = field(default_factory=dict)
+    person_settings: dict[str, PersonSetting] = field(default_factory=dict)
     issues: Issues = field(default_factory=Issues)
     inventory_fingerprint: str = ""
     # Context finalize needs but the model files do not carry.

@@ -19,6 +19,8 @@ from pathlib import Path
 from migrate.errors import ConfigError
 from migrate.mapping import email as email_rules
 from migrate.mapping.address_overrides import apply_address_edits, read_address_edits
+from migrate.mapping.call_settings import refresh_not_migrated
+from migrate.mapping.call_settings_table import DECISIONS, MIGRATE
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
 from migrate.mapping.review_workbook import (
     SUBSCRIBERS_SHEET,
@@ -251,3 +253,85 @@ def _apply(
         extensions[(sub.location_id, new)] = sub.id
     sub.extension = new
     return None
+
+
+# -- call settings: the Decision column of the "Call settings" sheet -----------------
+
+CALL_SETTINGS_SHEET = "Call settings"
+CALL_SETTING_KEY = "Setting ID"
+CALL_SETTING_DECISION = "Decision"
+
+
+def read_call_setting_decisions(path: Path, model: Model) -> list[Edit]:
+    """Decisions the reviewer changed; a workbook without the sheet has none."""
+    book = open_book(path)
+    try:
+        if CALL_SETTINGS_SHEET not in list(book.sheet_names):
+            return []
+        rows = sheet_rows(path, book, CALL_SETTINGS_SHEET)
+    finally:
+        close = getattr(book, "close", None)
+        if close is not None:
+            close()
+    if not rows:
+        return []
+    where = header_positions(
+        path, CALL_SETTINGS_SHEET, rows, (CALL_SETTING_KEY, CALL_SETTING_DECISION)
+    )
+    edits: list[Edit] = []
+    for index, values in enumerate(rows[1:], start=2):
+        cells = row_cells(values, where)
+        key, decision = cells[CALL_SETTING_KEY], (cells[CALL_SETTING_DECISION] or "").lower()
+        if key is None:
+            continue
+        setting = model.person_settings.get(key)
+        if setting is None:
+            fail(
+                path,
+                CALL_SETTINGS_SHEET,
+                index,
+                where,
+                CALL_SETTING_KEY,
+                f"unknown setting {key!r} (a workbook from another run?)",
+            )
+            continue
+        if decision not in DECISIONS:
+            fail(
+                path,
+                CALL_SETTINGS_SHEET,
+                index,
+                where,
+                CALL_SETTING_DECISION,
+                f"{decision!r}: use one of {', '.join(DECISIONS)}",
+            )
+        if decision != setting.decision:
+            edits.append(
+                Edit(
+                    key,
+                    CALL_SETTING_DECISION,
+                    setting.decision,
+                    decision,
+                    index,
+                    CALL_SETTINGS_SHEET,
+                )
+            )
+    return edits
+
+
+def apply_call_setting_decisions(model: Model, edits: list[Edit]) -> list[OverrideResult]:
+    """Switch features between migrate and list; a listed value with no Webex field stays."""
+    results: list[OverrideResult] = []
+    for edit in edits:
+        setting = model.person_settings[edit.key]
+        sub = model.subscribers.get(setting.subscriber_id)
+        reason = None
+        if edit.reviewed == MIGRATE and not setting.webex:
+            reason = "no Webex person feature carries these values (call_settings.csv says list)"
+        elif sub is None or sub.skipped or sub.is_place:
+            reason = "the user is not migrated as a Webex person"
+        if reason is None:
+            setting.decision = str(edit.reviewed)
+            setting.overridden = True
+            refresh_not_migrated(model, setting.subscriber_id)
+        results.append(OverrideResult.of(edit, reason))
+    return results

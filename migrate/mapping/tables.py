@@ -17,6 +17,7 @@ from typing import NoReturn
 
 import migrate
 from migrate.errors import ConfigError
+from migrate.mapping.call_settings_table import CallSettingRules, load_rules
 from migrate.mapping.geo import Countries, States
 from migrate.mapping.rules import (
     DEVICE_KINDS,
@@ -40,6 +41,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "languages.csv": (("language", "iso639_1"), ("country", "note")),
     "countries.csv": (("name", "code"), ("note",)),
     "states.csv": (("country", "name", "code"), ("note",)),
+    "call_settings.csv": (("service", "field", "feature", "webex_field", "decision"), ("note",)),
 }
 
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
@@ -71,6 +73,7 @@ class Tables:
     states: States
     sources: dict[str, str] = field(default_factory=dict)  # table → path it came from
     digest: str = ""
+    call_settings: CallSettingRules = field(default_factory=CallSettingRules)
 
     def language(self, name: str | None) -> Language | None:
         if not name:
@@ -414,6 +417,7 @@ def load_tables(user_dir: Path | None = None) -> Tables:
         languages=_load_languages(readers["languages.csv"]),
         countries=_load_countries(readers["countries.csv"]),
         states=_load_states(readers["states.csv"]),
+        call_settings=load_rules(readers["call_settings.csv"], readers["call_settings.csv"].fail),
         sources={name: str(r.path) for name, r in readers.items()},
         digest=digest.hexdigest(),
     )

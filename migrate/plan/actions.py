@@ -23,6 +23,7 @@ CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
 # `retry` finishes one a crash left unfinished.
 ACTIVATE_NUMBERS = "activate_numbers"
 FOLLOW_UP_TYPES: tuple[str, ...] = (ACTIVATE_NUMBERS,)
+APPLY_PERSON_SETTINGS = "apply_person_settings"  # one Calling feature of a new person
 TYPES: tuple[str, ...] = (
     CREATE_CUSTOMER,
     AWAIT_CUSTOMER,
@@ -32,6 +33,7 @@ TYPES: tuple[str, ...] = (
     CREATE_WORKSPACE,
     CREATE_DEVICE,
     ACTIVATE_NUMBERS,
+    APPLY_PERSON_SETTINGS,
 )
 
 # Updates: the object's fields changed in the model since it was created (DESIGN §6).
@@ -56,6 +58,7 @@ REMOVE_SUBSCRIBER = "remove_subscriber"
 DELETE_WORKSPACE = "delete_workspace"
 DELETE_DEVICE = "delete_device"
 DEACTIVATE_NUMBERS = "deactivate_numbers"
+RESTORE_PERSON_SETTINGS = "restore_person_settings"  # PUT back what was read before
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES: dict[str, str | None] = {
@@ -71,6 +74,7 @@ INVERSES: dict[str, str | None] = {
     # plan added to a location are removed again.
     **{update: update for update in UPDATES.values()},
     UPDATE_NUMBERS: REMOVE_NUMBERS,
+    APPLY_PERSON_SETTINGS: RESTORE_PERSON_SETTINGS,
 }
 
 # What a plan entry does to its object, as `plan` shows it (Terraform's + ~ - =).

@@ -39,6 +39,7 @@ from migrate.plan.actions import (
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.diff import Change, Known, Observed, diff
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
+from migrate.plan.settings import by_subscriber, settings_actions
 from migrate.workspace import Workspace, read_json, staged_file
 
 PLACE_PACKAGE = WORKSPACE_PACKAGE
@@ -250,6 +251,7 @@ def build(
     # a number inactive in BroadWorks stays inactive either way (cutover decides).
     numbers_state = "ACTIVE" if load_config(config).numbers_active_at_load else "INACTIVE"
     dark = {n.phone_number or n.id for n in numbers if n.activated is False}
+    person_settings = by_subscriber(wm.read(workspace, "person_settings"))
 
     blocked: dict[tuple[str, str], str] = {}
     for issue in issues:
@@ -420,6 +422,21 @@ def build(
             ordinal += 1
             if subscriber.is_admin:
                 admin_key = key
+            if calling:  # the person's Calling features, once it exists
+                extra = settings_actions(
+                    person_settings.get(subscriber.id, []), customer.id, key, wait, ordinal
+                )
+                actions.extend(extra)
+                ordinal += len(extra)
+            elif subscriber.id in person_settings:
+                left.append(
+                    LeftAlone(
+                        customer.id,
+                        "person_settings",
+                        subscriber.id,
+                        f"package {subscriber.package} has no Webex Calling person settings",
+                    )
+                )
         # -- issue #7: workspaces and devices, after the people they belong to ------------
         extra, extra_left = device_planner.actions_for(
             customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal

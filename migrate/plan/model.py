@@ -164,6 +164,25 @@ class NotMigrated:
 
 
 @dataclass(slots=True)
+class PersonSetting:
+    """One subscriber's settings of one Webex person feature (or one listed service).
+
+    ``bw_values``: ``"service.field"`` → the BroadWorks value; ``webex``: the body the
+    loader PUTs (empty when listed). ``decision`` is the review's override column.
+    """
+
+    id: str  # "user_id/feature"
+    subscriber_id: str
+    customer_id: str
+    feature: str
+    decision: str  # migrate | list
+    bw_values: dict[str, Any] = field(default_factory=dict)
+    webex: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    overridden: bool = False
+
+
+@dataclass(slots=True)
 class Issue:
     id: str
     severity: str  # blocker | warning
@@ -186,6 +205,7 @@ ENTITIES: dict[str, type[Any]] = {
     "workspaces": Workspace,
     "not_migrated": NotMigrated,
     "issues": Issue,
+    "person_settings": PersonSetting,
 }
 
 _NAMES: dict[type[Any], tuple[str, ...]] = {

@@ -9,13 +9,21 @@ carries the inventory fingerprint that ``--overrides`` checks.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate.mapping.call_settings_table import DECISIONS
 from migrate.mapping.mapper import Model
-from migrate.mapping.overrides import FINGERPRINT_ITEM, OverrideResult
+from migrate.mapping.overrides import (
+    CALL_SETTING_DECISION,
+    CALL_SETTING_KEY,
+    CALL_SETTINGS_SHEET,
+    FINGERPRINT_ITEM,
+    OverrideResult,
+)
 from migrate.mapping.rules import PACKAGES
 from migrate.plan.model import Address
 from migrate.reports.xlsx import Column, ReportWriter
@@ -419,8 +427,49 @@ def review_sheets(
                 override_rows,
             )
         )
+    after = next(i for i, spec in enumerate(specs) if spec.name == "Not migrated") + 1
+    specs.insert(after, call_settings_sheet(model))
     specs.append(SheetSpec("Lists", _cols("Locations", "Packages"), lists))
     return specs
+
+
+def call_settings_sheet(model: Model) -> SheetSpec:
+    """One row per subscriber and person feature; Decision is the reviewer's override."""
+
+    def rows() -> Iterator[list[Any]]:
+        for setting in sorted(model.person_settings.values(), key=lambda s: s.id):
+            yield [
+                setting.id,
+                setting.subscriber_id,
+                setting.customer_id,
+                setting.feature,
+                json.dumps(setting.bw_values, sort_keys=True, ensure_ascii=False),
+                json.dumps(setting.webex, sort_keys=True, ensure_ascii=False)
+                if setting.webex
+                else None,
+                setting.decision,
+                setting.reason,
+            ]
+
+    return SheetSpec(
+        CALL_SETTINGS_SHEET,
+        [
+            Column(CALL_SETTING_KEY, note="subscriber/feature: the key of the row. Do not edit."),
+            Column("User ID"),
+            Column("Customer ID"),
+            Column("Feature"),
+            Column("BroadWorks value", width=60),
+            Column("Webex value", width=60),
+            Column(
+                CALL_SETTING_DECISION,
+                editable=True,
+                note="migrate: applied after the subscriber exists; list: on Not migrated",
+                choices=DECISIONS,
+            ),
+            Column("Reason", width=40),
+        ],
+        rows,
+    )
 
 
 def write_review(

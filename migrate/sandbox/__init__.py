@@ -22,6 +22,7 @@ from migrate.sandbox.routes import licenses as license_routes
 from migrate.sandbox.routes import locations as location_routes
 from migrate.sandbox.routes import numbers as number_routes
 from migrate.sandbox.routes import people as people_routes
+from migrate.sandbox.routes import person_settings as person_settings_routes
 from migrate.sandbox.routes import sub_partners as sub_partner_routes
 from migrate.sandbox.routes import subscribers as subscriber_routes
 from migrate.sandbox.routes import workspaces as workspace_routes
@@ -63,6 +64,7 @@ RESOURCES = (
     location_routes,
     number_routes,
     people_routes,
+    person_settings_routes,
     license_routes,
     workspace_routes,
     device_routes,

@@ -125,6 +125,7 @@ class Subscriber:
     deleted: bool = False
     # Its person deleted through /people while the Wholesale record stays.
     person_deleted: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)  # person feature → what was PUT
 
 
 @dataclass

@@ -15,7 +15,13 @@ from migrate.errors import ExitCode
 from migrate.load.lock import workspace_lock
 from migrate.mapping import workspaces
 from migrate.mapping.mapper import Model, build, finalize
-from migrate.mapping.overrides import OverrideResult, apply_overrides, read_review
+from migrate.mapping.overrides import (
+    OverrideResult,
+    apply_call_setting_decisions,
+    apply_overrides,
+    read_call_setting_decisions,
+    read_review,
+)
 from migrate.mapping.tables import load_tables
 from migrate.plan.model import ENTITIES, to_record
 from migrate.reports.review import write_review
@@ -66,6 +72,8 @@ def _entity_rows(model: Model, entity: str) -> list[Any]:
         return [model.workspaces[k] for k in sorted(model.workspaces)]
     if entity == "not_migrated":
         return model.sorted_not_migrated()
+    if entity == "person_settings":
+        return [model.person_settings[k] for k in sorted(model.person_settings)]
     return model.sorted_issues()
 
 
@@ -93,6 +101,8 @@ def run_map(
     if overrides_path is not None:
         edits = read_review(overrides_path, model)
         log = apply_overrides(model, edits)
+        decisions = read_call_setting_decisions(overrides_path, model)
+        log += apply_call_setting_decisions(model, decisions)
         overrides_digest = hashlib.sha256(
             json.dumps([o.to_record() for o in log], sort_keys=True).encode()
         ).hexdigest()

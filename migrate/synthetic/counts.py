@@ -20,6 +20,7 @@ COUNT_KEYS = (
     "time_zones",
     "warnings",
     "unknown_commands",
+    "user_settings",
 )
 
 
@@ -46,8 +47,9 @@ COUNTING_RULES = (
     "UserGetResponse*; numbers: distinct E.164 in DN tables (ranges expanded) + users' "
     "and service instances' phoneNumber; devices: distinct (sp, group, deviceName); "
     "service_instances: hunt groups + call centers + auto attendants; service_packs: "
-    "distinct (sp, pack); warnings: one per ErrorResponse; unknown_commands: responses "
-    "of a type the extractor does not know"
+    "distinct (sp, pack); warnings: one per ErrorResponse and one per unknown "
+    "User*Get*Response; unknown_commands: responses of a type the extractor does not "
+    "know; user_settings: distinct (userId, service) in per-user service responses"
 )
 
 

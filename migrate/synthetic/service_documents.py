@@ -125,14 +125,33 @@ def write_service_documents(
         u = users[0]
         pairs.append(
             (
-                req("UserCallForwardingAlwaysGetRequest", f"<userId>{u.user_id}</userId>"),
+                req("UserCommPilotExpressGetRequest", f"<userId>{u.user_id}</userId>"),
                 resp(
-                    "UserCallForwardingAlwaysGetResponse",
-                    "<isActive>false</isActive><isRingSplashActive>false</isRingSplashActive>",
+                    "UserCommPilotExpressGetResponse",
+                    "<profileSetting>Available In Office</profileSetting>",
                 ),
             )
         )
         out.counts["unknown_commands"] += 1
+        out.counts["warnings"] += 1  # and names its user
+        # The same user's phone behaviour: forwarding, do not disturb, call waiting.
+        for command, body in (
+            (
+                "UserCallForwardingAlwaysGet",
+                "<isActive>true</isActive><forwardToPhoneNumber>2125550199</forwardToPhoneNumber>"
+                "<isRingSplashActive>false</isRingSplashActive>",
+            ),
+            ("UserDoNotDisturbGet", "<isActive>false</isActive><ringSplash>true</ringSplash>"),
+            ("UserCallWaitingGet", "<isActive>true</isActive>"),
+        ):
+            version = "17sp4" if command == "UserCallWaitingGet" else ""
+            pairs.append(
+                (
+                    req(f"{command}Request{version}", f"<userId>{u.user_id}</userId>"),
+                    resp(f"{command}Response{version}", body),
+                )
+            )
+            out.counts["user_settings"] += 1
     if failure:
         # A user removed between the list and the get: the server answers with an error.
         out.user_seq += 1

@@ -26,6 +26,7 @@ from migrate.webex.errors import (
     WebexTimeout,
 )
 from migrate.webex.people import PeopleApi, Person
+from migrate.webex.person_settings import PersonSettingsApi
 from migrate.webex.retry import RetryPolicy
 from migrate.webex.wholesale import WholesaleApi
 
@@ -38,6 +39,7 @@ __all__ = [
     "MissingTokenError",
     "PeopleApi",
     "Person",
+    "PersonSettingsApi",
     "RetryPolicy",
     "Webex",
     "WebexAuthError",
@@ -61,6 +63,7 @@ class Webex:
         self.calling = CallingApi(self.client)
         self.devices = DevicesApi(self.client)  # workspaces and devices (issue #7)
         self.people = PeopleApi(self.client)
+        self.person_settings = PersonSettingsApi(self.client)  # forwarding, voicemail, ...
 
     async def aclose(self) -> None:
         await self.client.aclose()

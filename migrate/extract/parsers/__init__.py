@@ -10,6 +10,7 @@ from migrate.extract.parsers import (
     service_instance,
     system,
     user,
+    user_settings,
 )
 from migrate.extract.parsers.base import Context, MissingKey, Parser, Sink, join_key
 
@@ -47,6 +48,7 @@ PARSERS: dict[str, Parser] = {
     "GroupAutoAttendantGetInstanceListResponse": service_instance.auto_attendant_list,
     "SystemLanguageGetListResponse": system.languages,
     "SystemTimeZoneGetListResponse": system.time_zones,
+    **user_settings.PARSERS,
 }
 
 __all__ = ["PARSERS", "Context", "MissingKey", "Parser", "Sink", "join_key"]

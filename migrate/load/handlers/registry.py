@@ -11,6 +11,7 @@ from migrate.load.handlers import (
     device,
     location,
     numbers,
+    settings,
     subscriber,
     workspace,
 )
@@ -39,5 +40,7 @@ HANDLERS: dict[str, Handler] = {
         device.DELETE,
         activation.ACTIVATE,
         activation.DEACTIVATE,
+        settings.APPLY,
+        settings.RESTORE,
     )
 }

@@ -1,0 +1,332 @@
+"""A user's service settings → the Webex person features that carry them, or the list.
+
+Every extracted value ends in exactly one place: in the body of a person feature the
+loader applies (``decision`` migrate), or on the user's "Not migrated" row with its
+BroadWorks value (``decision`` list). ``call_settings.csv`` says which; the review's
+"Call settings" sheet can switch a feature to list (or back).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from migrate import inventory as inv
+from migrate.mapping.call_settings_table import LIST, MIGRATE, CallSettingRule
+from migrate.mapping.context import BuildContext
+from migrate.mapping.e164 import NumberError, is_digits, to_e164
+from migrate.mapping.issues import Issues
+from migrate.mapping.model import Model
+from migrate.plan.model import NotMigrated, PersonSetting, Subscriber
+
+KIND = "call_settings"
+# Webex's bounds on rings (callForwarding.noAnswer, voicemail.sendUnansweredCalls).
+MIN_RINGS, MAX_RINGS, DEFAULT_RINGS = 2, 20, 3
+MAX_SIM_RING_NUMBERS = 10
+MAX_EXTENSION_DIGITS = 6
+STORAGE = {
+    "Unified Voice and Email Messaging": "INTERNAL",
+    "Deliver To Email Address Only": "EXTERNAL",
+}
+NOT_A_PERSON = "not migrated as a Webex person: its person settings cannot be applied"
+
+
+def map_call_settings(ctx: BuildContext) -> None:
+    """Phase one, after the users: one PersonSetting per subscriber and feature."""
+    by_user: dict[str, list[inv.UserSetting]] = defaultdict(list)
+    for setting in inv.read(ctx.workspace, "user_settings"):
+        by_user[setting.user_id].append(setting)
+    if not by_user:
+        return
+    dialling = {
+        u.user_id: (u.country_code, u.national_prefix)
+        for u in inv.read(ctx.workspace, "users")
+        if u.user_id in by_user
+    }
+    for user_id in sorted(by_user):
+        sub = ctx.model.subscribers.get(user_id)
+        if sub is None:
+            _orphan(ctx.issues, user_id, by_user[user_id])
+            continue
+        cc, prefix = dialling.get(user_id, (None, None))
+        _map_user(ctx, sub, by_user[user_id], cc, prefix)
+        refresh_not_migrated(ctx.model, user_id)
+
+
+def _orphan(issues: Issues, user_id: str, settings: list[inv.UserSetting]) -> None:
+    values = "; ".join(f"{s.service}: {_text(s.values)}" for s in settings)
+    issues.warning(
+        "settings_without_subscriber",
+        entity="subscriber",
+        key=user_id,
+        customer_id=None,
+        message=f"user is not migrated as a subscriber; its settings are not migrated: {values}",
+        field="call_settings",
+    )
+
+
+def _map_user(
+    ctx: BuildContext,
+    sub: Subscriber,
+    settings: list[inv.UserSetting],
+    cc: str | None,
+    prefix: str | None,
+) -> None:
+    rules = ctx.tables.call_settings
+    records: dict[str, PersonSetting] = {}
+
+    def record(label: str, decision: str) -> PersonSetting:
+        key = f"{sub.id}/{label}"
+        if key not in records:
+            records[key] = PersonSetting(key, sub.id, sub.customer_id, label, decision)
+        return records[key]
+
+    for setting in sorted(settings, key=lambda s: s.service):
+        for name, value in sorted(setting.values.items()):
+            bw_name = f"{setting.service}.{name}"
+            rule = rules.rule(setting.service, name)
+            if rule is None or rule.decision == LIST:
+                listed = record(setting.service, LIST)
+                listed.bw_values[bw_name] = value
+                note = rule.note if rule else "not in call_settings.csv"
+                if note and note not in listed.reason:
+                    listed.reason = "; ".join(p for p in (listed.reason, note) if p)
+                continue
+            target = record(rule.feature, MIGRATE)
+            target.bw_values[bw_name] = value
+            converted = _convert(ctx.issues, sub, rule, value, cc, prefix)
+            _put(target.webex, rule.webex_field, converted)
+    reach = records.get(f"{sub.id}/singleNumberReach")
+    if reach is not None and reach.webex.get("numbers"):
+        reach.webex.setdefault("enabled", True)  # assigned BroadWorks Anywhere is on
+    if sub.is_place:
+        for item in records.values():
+            item.decision, item.reason = LIST, NOT_A_PERSON
+    for key, item in records.items():
+        ctx.model.person_settings[key] = item
+
+
+def _convert(
+    issues: Issues,
+    sub: Subscriber,
+    rule: CallSettingRule,
+    value: Any,
+    cc: str | None,
+    prefix: str | None,
+) -> Any:
+    leaf = rule.webex_field.rsplit(".", 1)[-1]
+    if leaf == "numberOfRings":
+        return _rings(issues, sub, rule, value)
+    if leaf == "destination" and rule.webex_field != "notifications.destination":
+        return _number(issues, sub, rule, value, cc, prefix)
+    if leaf == "storageType":
+        return STORAGE.get(str(value), "INTERNAL")
+    if leaf == "phoneNumbers":
+        return _sim_ring_numbers(issues, sub, rule, value, cc, prefix)
+    if leaf == "numbers":
+        return _reach_numbers(issues, sub, rule, value, cc, prefix)
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+def _rings(issues: Issues, sub: Subscriber, rule: CallSettingRule, value: Any) -> int:
+    try:
+        rings = int(str(value))
+    except ValueError:
+        rings = -1
+    if MIN_RINGS <= rings <= MAX_RINGS:
+        return rings
+    proposed = DEFAULT_RINGS if rings <= 0 else min(max(rings, MIN_RINGS), MAX_RINGS)
+    issues.warning(
+        "rings_out_of_range",
+        entity="subscriber",
+        key=sub.id,
+        customer_id=sub.customer_id,
+        message=f"{rule.service}.{rule.field}: Webex takes {MIN_RINGS} to {MAX_RINGS} rings",
+        field=rule.webex_field,
+        value=str(value),
+        proposed=str(proposed),
+    )
+    return proposed
+
+
+def normalise_number(raw: str, cc: str | None, prefix: str | None) -> str:
+    """E.164, or the digits of an extension; raises NumberError."""
+    text = raw.strip()
+    if is_digits(text) and len(text) <= MAX_EXTENSION_DIGITS:
+        return text
+    return to_e164(text, cc, prefix)
+
+
+def _number(
+    issues: Issues,
+    sub: Subscriber,
+    rule: CallSettingRule,
+    value: Any,
+    cc: str | None,
+    prefix: str | None,
+) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return normalise_number(str(value), cc, prefix)
+    except NumberError as err:
+        issues.warning(
+            "setting_number",
+            entity="subscriber",
+            key=sub.id,
+            customer_id=sub.customer_id,
+            message=f"{rule.service}.{rule.field}: {err}; sent as found",
+            field=rule.webex_field,
+            value=str(value),
+        )
+        return str(value)
+
+
+def _sim_ring_numbers(
+    issues: Issues,
+    sub: Subscriber,
+    rule: CallSettingRule,
+    value: Any,
+    cc: str | None,
+    prefix: str | None,
+) -> list[dict[str, Any]]:
+    entries = value if isinstance(value, list) else [value]
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("phoneNumber"):
+            continue
+        number = _number(issues, sub, rule, entry["phoneNumber"], cc, prefix)
+        out.append(
+            {
+                "phoneNumber": number,
+                "answerConfirmationRequiredEnabled": entry.get("answerConfirmationRequired")
+                == "true",
+            }
+        )
+    if len(out) > MAX_SIM_RING_NUMBERS:
+        issues.warning(
+            "too_many_destinations",
+            entity="subscriber",
+            key=sub.id,
+            customer_id=sub.customer_id,
+            message=f"Webex rings at most {MAX_SIM_RING_NUMBERS} numbers at once; "
+            "the first ones are kept",
+            field=rule.webex_field,
+            value=str(len(out)),
+            proposed=str(MAX_SIM_RING_NUMBERS),
+        )
+        out = out[:MAX_SIM_RING_NUMBERS]
+    return out
+
+
+# BroadWorks Anywhere location details with no Webex single-number-reach field.
+_REACH_DROPPED = ("broadworksCallControl", "outboundAlternateNumber")
+
+
+def _reach_numbers(
+    issues: Issues,
+    sub: Subscriber,
+    rule: CallSettingRule,
+    value: Any,
+    cc: str | None,
+    prefix: str | None,
+) -> list[dict[str, Any]]:
+    """Single-number-reach numbers from the location table or the locations' details."""
+    if isinstance(value, dict):  # {phone: details} from the per-location responses
+        rows = [{"phoneNumber": phone, **details} for phone, details in sorted(value.items())]
+    else:  # phoneNumberTable rows
+        rows = [
+            {
+                "phoneNumber": row.get("Phone Number"),
+                "description": row.get("Description"),
+                "isActive": row.get("Activated"),
+            }
+            for row in (value if isinstance(value, list) else [value])
+            if isinstance(row, dict)
+        ]
+    out = []
+    for row in rows:
+        if not row.get("phoneNumber"):
+            continue
+        number = _number(issues, sub, rule, row["phoneNumber"], cc, prefix)
+        entry: dict[str, Any] = {
+            "phoneNumber": number,
+            "enabled": row.get("isActive") == "true",
+            "name": row.get("description") or str(number),
+        }
+        for bw_name, webex_name in (
+            ("answerConfirmationRequired", "answerConfirmationEnabled"),
+            ("useDiversionInhibitor", "doNotForwardCallsEnabled"),
+        ):
+            if row.get(bw_name) is not None:
+                entry[webex_name] = row[bw_name] == "true"
+        dropped = {k: row[k] for k in _REACH_DROPPED if row.get(k) not in (None, "false")}
+        if dropped:
+            issues.warning(
+                "reach_detail_not_migrated",
+                entity="subscriber",
+                key=sub.id,
+                customer_id=sub.customer_id,
+                message=f"BroadWorks Anywhere {row['phoneNumber']}: "
+                f"{_text(dropped)} has no Webex single-number-reach field",
+                field=rule.webex_field,
+                value=_text(dropped),
+            )
+        out.append(entry)
+    return out
+
+
+def _put(body: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        body = body.setdefault(part, {})
+    existing = body.get(parts[-1])
+    if parts[-1] == "numbers" and isinstance(existing, list) and isinstance(value, list):
+        # The location table and the locations' details describe the same numbers.
+        merged = {e["phoneNumber"]: e for e in existing}
+        for entry in value:
+            merged[entry["phoneNumber"]] = {**merged.get(entry["phoneNumber"], {}), **entry}
+        value = [merged[k] for k in sorted(merged, key=str)]
+    body[parts[-1]] = value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_text(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return "[" + "; ".join(_text(v) for v in value) + "]"
+    return str(value)
+
+
+def refresh_not_migrated(model: Model, user_id: str) -> None:
+    """The user's "Not migrated" call-settings row from its listed features."""
+    listed = [
+        s
+        for s in sorted(model.person_settings.values(), key=lambda s: s.id)
+        if s.subscriber_id == user_id and s.decision == LIST
+    ]
+    nid = f"{KIND}:{user_id}"
+    sub = model.subscribers.get(user_id)
+    if not listed or sub is None:
+        model.not_migrated.pop(nid, None)
+        return
+    model.not_migrated[nid] = NotMigrated(
+        nid,
+        KIND,
+        sub.customer_id,
+        sub.location_id,
+        {"user_id": user_id},
+        " ".join(p for p in (sub.first_name, sub.last_name) if p) or None,
+        [f"{name}={_text(value)}" for s in listed for name, value in sorted(s.bw_values.items())],
+        "call settings with no Webex person feature, or set to list",
+        "; ".join(f"{s.feature}: {s.reason}" for s in listed if s.reason)
+        or "rebuild in Control Hub",
+    )
+
+
+def settings_of(model: Model, user_ids: Iterable[str]) -> list[PersonSetting]:
+    wanted = set(user_ids)
+    return [s for s in model.person_settings.values() if s.subscriber_id in wanted]
