@@ -128,6 +128,20 @@ def test_unreadable_zip_entry_is_a_one_line_input_error(
     assert snapshot(workspace) == before
 
 
+def test_a_zip_newer_than_python_reads_is_a_one_line_input_error(tmp_path: Path) -> None:
+    workspace, before = prepared(tmp_path)
+    archive = zip_with(tmp_path / "export.zip", [("a/good.xml", document(GOOD_USER))])
+    data = bytearray(archive.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (64).to_bytes(2, "little")  # "version needed": 6.4
+    archive.write_bytes(bytes(data))
+    code, _out, err = cli_extract("-w", str(workspace), str(archive))
+    assert code == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "internal error" not in err
+    assert err.startswith(f"error: {archive}: a zip this Python cannot read (zip file version 6.4)")
+    assert snapshot(workspace) == before
+
+
 def test_duplicate_entry_names_are_refused(tmp_path: Path) -> None:
     workspace, before = prepared(tmp_path)
     other = GOOD_USER.replace("ok@x", "hidden@x")

@@ -140,6 +140,13 @@ class Export:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
                 raise InputError(f"{path}: not a readable zip ({err})") from err
+            except (
+                NotImplementedError
+            ) as err:  # e.g. "zip file version 6.4": newer than Python reads
+                raise InputError(
+                    f"{path}: a zip this Python cannot read ({err}); re-zip the export with "
+                    "standard Deflate or pass the unzipped folder"
+                ) from err
             try:
                 check_entries(path, self._zip.infolist())
             except InputError:

@@ -77,6 +77,39 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "SystemTimeZoneGetListRequest": ("20", ""),
 }
 
+# Each user's service settings, asked for every user (an unassigned service is an
+# ErrorResponse the walk notes as declined), newest version first.
+USER_SETTINGS: dict[str, tuple[str, ...]] = {
+    "UserCallForwardingAlwaysGetRequest": ("",),
+    "UserCallForwardingBusyGetRequest": ("",),
+    "UserCallForwardingNoAnswerGetRequest": ("13mp16", ""),
+    "UserCallForwardingNotReachableGetRequest": ("",),
+    "UserCallForwardingSelectiveGetRequest": ("16", ""),
+    "UserDoNotDisturbGetRequest": ("",),
+    "UserCallWaitingGetRequest": ("17sp4", ""),
+    "UserVoiceMessagingUserGetVoiceManagementRequest": ("23", "17", ""),
+    "UserVoiceMessagingUserGetGreetingRequest": ("20", ""),
+    "UserVoiceMessagingUserGetAdvancedVoiceManagementRequest": ("14sp3", ""),
+    "UserCallingLineIDDeliveryBlockingGetRequest": ("",),
+    "UserAnonymousCallRejectionGetRequest": ("",),
+    "UserSimultaneousRingPersonalGetRequest": ("17", ""),
+    "UserBroadWorksAnywhereGetRequest": ("16sp2", ""),
+    "UserRemoteOfficeGetRequest": ("",),
+    "UserSequentialRingGetRequest": ("14sp4", ""),
+    "UserSpeedDial8GetListRequest": ("",),
+    "UserSpeedDial100GetListRequest": ("17sp1", ""),
+    "UserExecutiveGetAssistantsRequest": ("",),
+    "UserExecutiveGetFilteringRequest": ("",),
+    "UserExecutiveGetAlertingRequest": ("",),
+    "UserExecutiveGetScreeningRequest": ("",),
+    "UserExecutiveAssistantGetRequest": ("",),
+    "UserCallRecordingGetRequest": ("22V3", "20", ""),
+}
+# Asked per BroadWorks Anywhere location the user's answer lists.
+ANYWHERE_LOCATION = "UserBroadWorksAnywhereGetPhoneNumberRequest"
+CHAINS.update(USER_SETTINGS)
+CHAINS[ANYWHERE_LOCATION] = ("",)
+
 
 # Asked only to find what to walk next; no parser reads them, and extract
 # counts them among the unknown command types.

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from migrate.extract.envelope import text
 from migrate.extract.oci.answers import column, leaves, names_type, rows, type_of
-from migrate.extract.oci.chains import VERSIONS
+from migrate.extract.oci.chains import ANYWHERE_LOCATION, USER_SETTINGS, VERSIONS
 from migrate.extract.oci.saved import SavedExport
 from migrate.extract.oci.session import Pool
 from migrate.extract.oci.wire import Answer, command_xml
@@ -335,6 +335,31 @@ class Walker:
         )
         for name in column(services, "Service Pack Name"):
             self.service_packs.setdefault(name)
+        await self._user_settings(here, user_id)
+
+    async def _user_settings(self, here: tuple[str, ...], user_id: str) -> None:
+        keys: Fields = [("userId", user_id)]
+        answers = await asyncio.gather(
+            *(
+                self.get(base, keys, here, base.removesuffix("Request"), optional=True)
+                for base in USER_SETTINGS
+            )
+        )
+        anywhere = dict(zip(USER_SETTINGS, answers, strict=True))[
+            "UserBroadWorksAnywhereGetRequest"
+        ]
+        await asyncio.gather(
+            *(
+                self.get(
+                    ANYWHERE_LOCATION,
+                    [*keys, ("phoneNumber", number)],
+                    here,
+                    f"UserBroadWorksAnywhereGetPhoneNumber-{number}",
+                    optional=True,
+                )
+                for number in column(anywhere, "Phone Number")
+            )
+        )
 
     async def _device(self, sp: str, group: str, name: str) -> None:
         here = ("provider", sp, "groups", group, "devices", name)
