@@ -21,6 +21,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from migrate.load import journal as jr
 from migrate.load.billing import activities_from_journal
 from migrate.load.journal import Journal
@@ -59,6 +61,7 @@ def live(sandbox: Sandbox) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 def test_nothing_the_load_made_is_adopted_and_rollback_empties_the_sandbox(
     tmp_path: Path,
 ) -> None:

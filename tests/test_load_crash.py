@@ -128,6 +128,7 @@ def run_until_answered(sandbox: Sandbox, loader: subprocess.Popen[bytes], count:
     raise AssertionError(f"the loader made fewer than {count} requests in 120 s")
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> None:
     rng = random.Random(20261128)
     deadline = time.monotonic() + 240

@@ -40,6 +40,7 @@ async def _no_wait(seconds: float) -> None:
     return None
 
 
+@pytest.mark.slow
 def test_faults_are_survived_and_the_three_are_reported(prepared: Path, tmp_path: Path) -> None:
     shutil.copytree(prepared, tmp_path / "case")
     ws = tmp_path / "case" / "w"
