@@ -1,4 +1,4 @@
-"""Extract benchmark: one JSON line of figures (issue #2).
+"""Extract benchmark: one JSON line of figures.
 
 Generates (or reuses) synthetic exports of 50,000 and 200,000 users, then in
 separate processes, so each peak RSS is its own:

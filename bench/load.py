@@ -1,4 +1,4 @@
-"""Load benchmark (issue #6): one JSON line with two runs on the served sandbox.
+"""Load benchmark: one JSON line with two runs on the served sandbox.
 
 (a) 50 ms latency, no rate limit, 2,000 subscribers in 100 customers: the
     loader's request throughput as a fraction of the ideal

@@ -1,4 +1,4 @@
-"""Map benchmark: one JSON line of figures (issue #3).
+"""Map benchmark: one JSON line of figures.
 
 Generates (or reuses) a synthetic export of 100,000 users with
 ``migrate.synthetic.generator.generate`` (what ``migrate synthetic`` runs),

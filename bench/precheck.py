@@ -1,4 +1,4 @@
-"""Precheck benchmark (issue #5): 10,000 subscribers validated against the served sandbox
+"""Precheck benchmark: 10,000 subscribers validated against the served sandbox
 with 50 ms latency; prints one JSON line (target: under 60 s).
 
     python bench/precheck.py [--customers 500] [--users 20] [--latency-ms 50]

@@ -30,7 +30,7 @@ missing = "{first}.{last}@{domain}"
 T = TypeVar("T")
 
 
-# The subscriber-side objects. Devices and workspaces (issue #7) have their own loaders;
+# The subscriber-side objects. Devices and workspaces have their own loaders;
 # tests that are not about them keep to these, so that work on those loaders never shows
 # up here as a verify, billing or summary failure.
 COMPARED_TYPES = (

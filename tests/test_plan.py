@@ -52,7 +52,7 @@ def test_actions_are_ordered_and_every_subscriber_is_accounted_for(
     assert all(f"create_subscriber:{admins[0]}" in s.depends_on for s in subscribers[1:])
     planned = {a.key.split(":", 1)[1] for a in subscribers}
     left = {item.key for item in plan.left_alone if item.entity == "subscriber"}
-    # Places become workspaces (issue #7), not subscribers.
+    # Places become workspaces, not subscribers.
     model_ids = {s.id for s in wm.read(workspace, "subscribers") if not is_workspace(s)}
     assert planned | left == model_ids and not planned & left
     blockers = {

@@ -319,7 +319,7 @@ def test_planned_kinds_without_a_reader_are_listed_as_not_compared(case: Path) -
             {"body": {"mac": "AABBCCDDEEFF"}},
         )
     )
-    # Without the device and workspace entries of the table (as before issue #7):
+    # Without the device and workspace entries of the table:
     without = tuple(k for k in KINDS if k.name not in ("device", "workspace"))
     result = with_webex(sandbox, lambda webex: verify(case / "w", webex, plan, kinds=without))
     notes = dict(result.not_compared)

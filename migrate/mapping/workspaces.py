@@ -1,4 +1,4 @@
-"""Places become workspaces; each migrated device gets the owner Webex will know (issue #7).
+"""Places become workspaces; each migrated device gets the owner Webex will know.
 
 Runs after the reviewer's overrides and ``finalize``: a place stays an
 editable subscriber row in review.xlsx (skip, extension, location and package

@@ -279,7 +279,7 @@ def build(
             numbers_by_location[where].append(number.phone_number or number.id)
 
     actions: list[Action] = []
-    device_planner = DevicePlanner(workspace, blocked)  # issue #7
+    device_planner = DevicePlanner(workspace, blocked)
     for customer in sorted(customers, key=lambda c: c.id):
         reason = blocked.get(("customer", customer.id))
         if reason:
@@ -437,13 +437,13 @@ def build(
                         f"package {subscriber.package} has no Webex Calling person settings",
                     )
                 )
-        # -- issue #7: workspaces and devices, after the people they belong to ------------
+        # -- workspaces and devices, after the people they belong to ---------------------
         extra, extra_left = device_planner.actions_for(
             customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal
         )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
-        # -- end issue #7 ----------------------------------------------------------------
+        # -- end of workspaces and devices -----------------------------------------------
 
     difference = diff(actions, known, observed)
     actions = difference.actions

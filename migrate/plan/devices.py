@@ -1,4 +1,4 @@
-"""Plan the hardware: workspaces for places, then devices by MAC (issue #7).
+"""Plan the hardware: workspaces for places, then devices by MAC.
 
 Per customer, after its subscribers: one ``create_workspace`` per workspace
 (``POST /workspaces``: Webex Calling in its location, with its number and/or

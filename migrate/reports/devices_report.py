@@ -1,4 +1,4 @@
-"""``reports/devices.xlsx``: the device move sheet (issue #7).
+"""``reports/devices.xlsx``: the device move sheet.
 
 One row per BroadWorks access device: its MAC, BroadWorks name and type, the
 Webex model, the owner, the Webex device id and status, and what the

@@ -61,7 +61,7 @@ class Webex:
         self.client = WebexClient(base_url, **kwargs)
         self.wholesale = WholesaleApi(self.client)
         self.calling = CallingApi(self.client)
-        self.devices = DevicesApi(self.client)  # workspaces and devices (issue #7)
+        self.devices = DevicesApi(self.client)  # workspaces and devices
         self.people = PeopleApi(self.client)
         self.person_settings = PersonSettingsApi(self.client)  # forwarding, voicemail, ...
 
