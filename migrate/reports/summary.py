@@ -24,11 +24,12 @@ import jinja2
 from migrate import __version__
 from migrate.load import journal as jr
 from migrate.load.holds import holds
-from migrate.load.verify import VerifyResult
 from migrate.plan import model as wm
-from migrate.plan.actions import CREATE_CUSTOMER, CREATE_SUBSCRIBER
+from migrate.plan.actions import CREATE_SUBSCRIBER
 from migrate.precheck.rules import Finding, from_map_issues
 from migrate.reports.saved import SavedResults, read_saved
+from migrate.reports.summary_charts import Chart, chart
+from migrate.reports.summary_customers import CustomerStatus, customer_rows
 from migrate.workspace import Workspace, publish_mode
 
 SUMMARY_FILE = "summary.html"
@@ -67,32 +68,8 @@ class Stage:
     report: str | None  # workbook file name in the reports folder
 
 
-@dataclass(frozen=True)
-class CustomerStatus:
-    id: str
-    name: str
-    status: str
-    subscribers_planned: int
-    subscribers_loaded: int
-    actions: str
-    verify: str
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    width: float
-    y: int
-    tone: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    bars: list[Bar]
-    height: int
+# A page a browser opens quickly: the workbooks hold every row.
+MAX_ROWS = 2000
 
 
 @dataclass
@@ -110,37 +87,6 @@ class Summary:
     # What stays behind, by kind ("hunt group", "subscriber left alone"…): each is listed
     # under attention too, since it is rebuilt by hand or fixed and loaded again.
     not_migrated: dict[str, int] = field(default_factory=dict)
-
-
-_TONES = {
-    "succeeded": "ok",
-    "loaded": "ok",
-    "failed": "bad",
-    "skipped": "bad",
-    "started": "bad",
-    "blocked": "bad",
-    "parked": "warn",
-    "rolled_back": "muted",
-    "rolled back": "muted",
-    "pending": "muted",
-    "not loaded": "muted",
-    "partial": "warn",
-    "differs": "bad",
-}
-
-MAX_ROWS = 2000
-BAR_AREA = 320.0
-ROW = 26
-
-
-def chart(chart_id: str, title: str, values: list[tuple[str, int]]) -> Chart:
-    """A horizontal bar chart; geometry computed here so the template only draws it."""
-    top = max((v for _, v in values), default=0) or 1
-    bars = [
-        Bar(label, value, round(BAR_AREA * value / top, 1), i * ROW, _TONES.get(label, "info"))
-        for i, (label, value) in enumerate(values)
-    ]
-    return Chart(chart_id, title, bars, max(len(bars), 1) * ROW + 4)
 
 
 def _count_lines(path: Path) -> int:
@@ -461,78 +407,6 @@ def _gather_billing(summary: Summary, reports: Path, saved: SavedResults) -> Non
         )
 
 
-def _customer_status(
-    customer_id: str,
-    found: Counter[str],
-    left_alone: dict[str, str],
-    create_state: dict[str, str],
-    diffs: Counter[str],
-) -> str:
-    """One customer's status from the states of its load actions."""
-    if customer_id in left_alone:
-        return "blocked"
-    if not found or set(found) == {jr.PENDING}:
-        return "not loaded"
-    if found.get(jr.FAILED) or found.get(jr.SKIPPED) or found.get(jr.STARTED):
-        return "failed"
-    if found.get(jr.PARKED):
-        return "parked"
-    if create_state.get(customer_id) == jr.ROLLED_BACK:
-        return "rolled back"
-    if set(found) == {jr.SUCCEEDED}:
-        return "differs" if diffs.get(customer_id) else "loaded"
-    return "partial"
-
-
-def _verify_text(customer_id: str, verified: VerifyResult | None, diffs: Counter[str]) -> str:
-    if verified is None or customer_id not in verified.customers:
-        return "not verified"
-    if diffs.get(customer_id):
-        return f"{diffs[customer_id]} differences"
-    return "no differences"
-
-
-_URGENT = ("blocked", "failed", "differs", "parked", "partial")
-
-
-def _customer_rows(
-    ws: Workspace,
-    saved: SavedResults,
-    left_alone: dict[str, str],
-    planned_subs: Counter[str],
-    loaded_subs: Counter[str],
-    diffs: Counter[str],
-) -> list[CustomerStatus]:
-    """One row per customer of the model, those needing attention first."""
-    by_customer: dict[str, Counter[str]] = {}
-    for a in saved.actions:
-        by_customer.setdefault(a.customer, Counter())[a.state] += 1
-    create_state = {a.customer: a.state for a in saved.actions if a.type == CREATE_CUSTOMER}
-    rows = []
-    for customer in sorted(wm.read(ws.root, "customers"), key=lambda c: c.id):
-        found = by_customer.get(customer.id, Counter())
-        rows.append(
-            CustomerStatus(
-                customer.id,
-                customer.name,
-                _customer_status(customer.id, found, left_alone, create_state, diffs),
-                planned_subs.get(customer.id, 0),
-                loaded_subs.get(customer.id, 0),
-                ", ".join(f"{n} {s}" for s, n in sorted(found.items()))
-                or (left_alone.get(customer.id, "") if customer.id in left_alone else "none"),
-                _verify_text(customer.id, saved.verified, diffs),
-            )
-        )
-    rows.sort(
-        key=lambda r: (
-            r.status not in _URGENT,
-            _URGENT.index(r.status) if r.status in _URGENT else 0,
-            r.id,
-        )
-    )
-    return rows
-
-
 def _finish(summary: Summary) -> None:
     """The totals, attention in severity order, and both lists cut to what a browser opens
     quickly (the workbooks hold every row)."""
@@ -601,7 +475,7 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
     states, loaded_subs = _gather_load(summary, reports, saved)
     diffs = _gather_verify(summary, reports, saved)
     _gather_billing(summary, reports, saved)
-    summary.customers = _customer_rows(ws, saved, left_alone, planned_subs, loaded_subs, diffs)
+    summary.customers = customer_rows(ws, saved, left_alone, planned_subs, loaded_subs, diffs)
     _finish(summary)
     summary.charts = _charts(summary, states)
     return summary
