@@ -164,6 +164,212 @@ def extension_findings(subscribers: list[wm.Subscriber]) -> Iterator[Finding]:
             )
 
 
+def _config_findings(
+    customers: list[wm.Customer],
+    *,
+    provisioning_id: str | None,
+    needs_token: bool,
+    token_present: bool,
+) -> Iterator[Finding]:
+    """What migrate.toml and the environment must give before any customer is created."""
+    if not provisioning_id and not all(c.provisioning_id for c in customers):
+        yield Finding(
+            "blocker",
+            "no_provisioning_id",
+            "config",
+            "provisioning_id",
+            None,
+            "no Customer Template provisioning_id is set",
+            "set provisioning_id in migrate.toml (Partner Hub > Customer templates)",
+        )
+    if needs_token and not token_present:
+        yield Finding(
+            "blocker",
+            "no_token",
+            "config",
+            "WEBEX_ACCESS_TOKEN",
+            None,
+            "WEBEX_ACCESS_TOKEN is not set",
+            "export a partner admin token, or use --sandbox to rehearse",
+        )
+
+
+def _customer_findings(customer: wm.Customer) -> Iterator[Finding]:
+    if "%" in customer.name:
+        yield Finding(
+            "blocker",
+            "percent_in_name",
+            "customer",
+            customer.id,
+            customer.id,
+            f"customer name {customer.name!r} contains '%'",
+            "rename it without '%' (Webex refuses it)",
+        )
+    if not customer.primary_email:
+        yield Finding(
+            "blocker",
+            "no_primary_email",
+            "customer",
+            customer.id,
+            customer.id,
+            "the customer has no primary (administrator) email",
+            "choose an administrator in migrate.toml [administrator]",
+        )
+    yield from _address_findings(customer.address, "customer", customer.id, customer.id)
+    yield from _customer_package_findings(customer)
+
+
+def _location_findings(location: wm.Location) -> Iterator[Finding]:
+    yield from _address_findings(location.address, "location", location.id, location.customer_id)
+    if not location.time_zone:
+        yield Finding(
+            "blocker",
+            "no_time_zone",
+            "location",
+            location.id,
+            location.customer_id,
+            "the location has no time zone",
+            "set the group's time zone in BroadWorks",
+        )
+
+
+def _first_holders(subscribers: list[wm.Subscriber]) -> tuple[dict[str, str], dict[str, str]]:
+    """Who keeps each email (lower case) and each primary number: the first holder by id.
+
+    As in `map`, only the later holders are blocked, so precheck and plan agree
+    on who is left alone.
+    """
+    email_owner: dict[str, str] = {}
+    number_owner: dict[str, str] = {}
+    for sub in sorted(subscribers, key=lambda s: s.id):
+        if sub.email:
+            email_owner.setdefault(sub.email.lower(), sub.id)
+        if sub.phone_number:
+            number_owner.setdefault(sub.phone_number, sub.id)
+    return email_owner, number_owner
+
+
+def _email_findings(sub: wm.Subscriber, email_owner: dict[str, str]) -> Iterator[Finding]:
+    if is_workspace(sub):
+        return  # a place becomes a workspace, which has no email
+    if not sub.email:
+        yield Finding(
+            "blocker",
+            "missing_email",
+            "subscriber",
+            sub.id,
+            sub.customer_id,
+            "no email",
+            "fill the Email column in review.xlsx",
+        )
+    elif not _EMAIL.match(sub.email):
+        yield Finding(
+            "blocker",
+            "invalid_email",
+            "subscriber",
+            sub.id,
+            sub.customer_id,
+            f"email {sub.email!r} is not an address",
+            "correct it in review.xlsx",
+        )
+    elif email_owner[sub.email.lower()] != sub.id:
+        yield Finding(
+            "blocker",
+            "duplicate_email",
+            "subscriber",
+            sub.id,
+            sub.customer_id,
+            f"email {sub.email} is also {email_owner[sub.email.lower()]}'s",
+            "give each subscriber its own email in review.xlsx",
+        )
+
+
+def _package_findings(sub: wm.Subscriber, held: dict[str, set[str]]) -> Iterator[Finding]:
+    """The subscriber's package: a Wholesale one, among its customer's ``held`` packages."""
+    owner = sub.customer_id
+    if sub.package not in PACKAGES:
+        yield Finding(
+            "blocker",
+            "package",
+            "subscriber",
+            sub.id,
+            owner,
+            f"package {sub.package!r} is not a Wholesale subscriber package",
+            "pick one in the Package column of review.xlsx",
+        )
+    elif owner in held and sub.package not in held[owner]:
+        yield Finding(
+            "blocker",
+            "package_not_on_customer",
+            "subscriber",
+            sub.id,
+            owner,
+            f"package {sub.package} is not in customer {owner}'s packages "
+            f"({', '.join(sorted(held[owner])) or 'none'}); Webex refuses the subscriber",
+            "run migrate map again: a customer's packages follow its subscribers'",
+        )
+
+
+def _number_findings(sub: wm.Subscriber, number_owner: dict[str, str]) -> Iterator[Finding]:
+    """A calling package needs a number or an extension; a primary number has one holder."""
+    if sub.package in CALLING_PACKAGES and not (sub.phone_number or sub.extension):
+        yield Finding(
+            "blocker",
+            "no_number_or_extension",
+            "subscriber",
+            sub.id,
+            sub.customer_id,
+            f"{sub.package} needs a phone number or an extension",
+            "give the user an extension in review.xlsx",
+        )
+    if sub.phone_number and number_owner[sub.phone_number] != sub.id:
+        yield Finding(
+            "blocker",
+            "duplicate_number",
+            "subscriber",
+            sub.id,
+            sub.customer_id,
+            f"number {sub.phone_number} is also the primary number of "
+            f"{number_owner[sub.phone_number]}",
+            "keep it on one user; give the others an extension",
+        )
+
+
+def _subscriber_findings(
+    customers: list[wm.Customer], subscribers: list[wm.Subscriber]
+) -> Iterator[Finding]:
+    """Each subscriber's email, package and number, in the subscribers' order."""
+    held = {c.id: set(c.packages) for c in customers}
+    email_owner, number_owner = _first_holders(subscribers)
+    for sub in subscribers:
+        yield from _email_findings(sub, email_owner)
+        yield from _package_findings(sub, held)
+        yield from _number_findings(sub, number_owner)
+
+
+def _administrator_findings(
+    customers: list[wm.Customer], subscribers: list[wm.Subscriber]
+) -> Iterator[Finding]:
+    """Every customer needs exactly one administrator among its subscribers."""
+    admins: dict[str, list[str]] = defaultdict(list)
+    for sub in subscribers:
+        if sub.is_admin:
+            admins[sub.customer_id].append(sub.id)
+    for customer in customers:
+        found = admins.get(customer.id, [])
+        if len(found) != 1:
+            yield Finding(
+                "blocker",
+                "administrator_count",
+                "customer",
+                customer.id,
+                customer.id,
+                f"{len(found)} administrators (exactly one is needed: the first "
+                "subscriber of a new customer becomes its administrator)",
+                "set [administrator] in migrate.toml",
+            )
+
+
 def check_model(
     customers: list[wm.Customer],
     locations: list[wm.Location],
@@ -173,195 +379,21 @@ def check_model(
     needs_token: bool,
     token_present: bool,
 ) -> list[Finding]:
-    findings: list[Finding] = []
-    add = findings.append
-    if not provisioning_id and not all(c.provisioning_id for c in customers):
-        add(
-            Finding(
-                "blocker",
-                "no_provisioning_id",
-                "config",
-                "provisioning_id",
-                None,
-                "no Customer Template provisioning_id is set",
-                "set provisioning_id in migrate.toml (Partner Hub > Customer templates)",
-            )
-        )
-    if needs_token and not token_present:
-        add(
-            Finding(
-                "blocker",
-                "no_token",
-                "config",
-                "WEBEX_ACCESS_TOKEN",
-                None,
-                "WEBEX_ACCESS_TOKEN is not set",
-                "export a partner admin token, or use --sandbox to rehearse",
-            )
-        )
-    for customer in customers:
-        if "%" in customer.name:
-            add(
-                Finding(
-                    "blocker",
-                    "percent_in_name",
-                    "customer",
-                    customer.id,
-                    customer.id,
-                    f"customer name {customer.name!r} contains '%'",
-                    "rename it without '%' (Webex refuses it)",
-                )
-            )
-        if not customer.primary_email:
-            add(
-                Finding(
-                    "blocker",
-                    "no_primary_email",
-                    "customer",
-                    customer.id,
-                    customer.id,
-                    "the customer has no primary (administrator) email",
-                    "choose an administrator in migrate.toml [administrator]",
-                )
-            )
-        findings.extend(_address_findings(customer.address, "customer", customer.id, customer.id))
-        findings.extend(_customer_package_findings(customer))
-    for location in locations:
-        findings.extend(
-            _address_findings(location.address, "location", location.id, location.customer_id)
-        )
-        if not location.time_zone:
-            add(
-                Finding(
-                    "blocker",
-                    "no_time_zone",
-                    "location",
-                    location.id,
-                    location.customer_id,
-                    "the location has no time zone",
-                    "set the group's time zone in BroadWorks",
-                )
-            )
-    admins: dict[str, list[str]] = defaultdict(list)
-    held = {c.id: set(c.packages) for c in customers}
-    # The first holder (by id) keeps a shared email or number, as in `map`: only
-    # the later ones are blocked, so precheck and plan agree on who is left alone.
-    email_owner: dict[str, str] = {}
-    number_owner: dict[str, str] = {}
-    for sub in sorted(subscribers, key=lambda s: s.id):
-        if sub.email:
-            email_owner.setdefault(sub.email.lower(), sub.id)
-        if sub.phone_number:
-            number_owner.setdefault(sub.phone_number, sub.id)
-    for sub in subscribers:
-        owner = sub.customer_id
-        if sub.is_admin:
-            admins[owner].append(sub.id)
-        if is_workspace(sub):
-            pass  # issue #7: a place becomes a workspace, which has no email
-        elif not sub.email:
-            add(
-                Finding(
-                    "blocker",
-                    "missing_email",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    "no email",
-                    "fill the Email column in review.xlsx",
-                )
-            )
-        elif not _EMAIL.match(sub.email):
-            add(
-                Finding(
-                    "blocker",
-                    "invalid_email",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    f"email {sub.email!r} is not an address",
-                    "correct it in review.xlsx",
-                )
-            )
-        elif email_owner[sub.email.lower()] != sub.id:
-            add(
-                Finding(
-                    "blocker",
-                    "duplicate_email",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    f"email {sub.email} is also {email_owner[sub.email.lower()]}'s",
-                    "give each subscriber its own email in review.xlsx",
-                )
-            )
-        if sub.package not in PACKAGES:
-            add(
-                Finding(
-                    "blocker",
-                    "package",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    f"package {sub.package!r} is not a Wholesale subscriber package",
-                    "pick one in the Package column of review.xlsx",
-                )
-            )
-        elif owner in held and sub.package not in held[owner]:
-            add(
-                Finding(
-                    "blocker",
-                    "package_not_on_customer",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    f"package {sub.package} is not in customer {owner}'s packages "
-                    f"({', '.join(sorted(held[owner])) or 'none'}); Webex refuses the subscriber",
-                    "run migrate map again: a customer's packages follow its subscribers'",
-                )
-            )
-        if sub.package in CALLING_PACKAGES and not (sub.phone_number or sub.extension):
-            add(
-                Finding(
-                    "blocker",
-                    "no_number_or_extension",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    f"{sub.package} needs a phone number or an extension",
-                    "give the user an extension in review.xlsx",
-                )
-            )
-        if sub.phone_number and number_owner[sub.phone_number] != sub.id:
-            add(
-                Finding(
-                    "blocker",
-                    "duplicate_number",
-                    "subscriber",
-                    sub.id,
-                    owner,
-                    f"number {sub.phone_number} is also the primary number of "
-                    f"{number_owner[sub.phone_number]}",
-                    "keep it on one user; give the others an extension",
-                )
-            )
-    findings.extend(extension_findings(subscribers))
-    for customer in customers:
-        found = admins.get(customer.id, [])
-        if len(found) != 1:
-            add(
-                Finding(
-                    "blocker",
-                    "administrator_count",
-                    "customer",
-                    customer.id,
-                    customer.id,
-                    f"{len(found)} administrators (exactly one is needed: the first "
-                    "subscriber of a new customer becomes its administrator)",
-                    "set [administrator] in migrate.toml",
-                )
-            )
-    return findings
+    """Every local rule over the model, in a fixed order: config, customers, locations,
+    subscribers, extensions, administrators."""
+    return [
+        *_config_findings(
+            customers,
+            provisioning_id=provisioning_id,
+            needs_token=needs_token,
+            token_present=token_present,
+        ),
+        *(f for customer in customers for f in _customer_findings(customer)),
+        *(f for location in locations for f in _location_findings(location)),
+        *_subscriber_findings(customers, subscribers),
+        *extension_findings(subscribers),
+        *_administrator_findings(customers, subscribers),
+    ]
 
 
 def _customer_package_findings(customer: wm.Customer) -> Iterator[Finding]:

@@ -25,7 +25,7 @@ from migrate.mapping.overrides import (
     OverrideResult,
 )
 from migrate.mapping.rules import PACKAGES
-from migrate.plan.model import Address
+from migrate.plan import model as wm
 from migrate.reports.xlsx import Column, ReportWriter
 
 SHEETS = (
@@ -46,7 +46,7 @@ def _key(bw_key: dict[str, str]) -> str:
     return "/".join(bw_key.values())
 
 
-def _address(address: Address) -> list[Any]:
+def _address(address: wm.Address) -> list[Any]:
     return [
         address.address_line1,
         address.address_line2,
@@ -92,345 +92,357 @@ def _cols(*headers: str) -> list[Column]:
     return [Column(h) for h in headers]
 
 
-def review_sheets(
-    model: Model, summary: Sequence[tuple[str, Any]], overrides: Iterable[OverrideResult] | None
-) -> list[SheetSpec]:
-    """The workbook as data: each sheet's columns and a generator of its rows."""
-    locations = sorted(model.locations)
+def _summary_sheet(model: Model, summary: Sequence[tuple[str, Any]]) -> SheetSpec:
+    """The run's summary, then the inventory fingerprint that ``--overrides`` checks."""
 
-    def summary_rows() -> Iterator[list[Any]]:
+    def rows() -> Iterator[list[Any]]:
         for key, value in [*summary, (FINGERPRINT_ITEM, model.inventory_fingerprint)]:
             yield [key, value]
 
-    def customers() -> Iterator[list[Any]]:
-        for c in model.sorted_customers():
-            yield [
-                c.id,
-                _key(c.bw_key),
-                c.name,
-                c.name_raw,
-                c.administrator,
-                c.primary_email,
-                c.language,
-                *_address(c.address),
-                c.packages,
-                c.primary_location,
-                c.call_in_country_code,
-                c.provisioning_id,
-                c.sub_partner_org_id,
-                c.contact_email,
-            ]
+    return SheetSpec("Summary", [Column("Item", width=36), Column("Value", width=60)], rows)
 
-    def location_rows() -> Iterator[list[Any]]:
-        for loc in model.sorted_locations():
-            yield [
-                loc.id,
-                loc.customer_id,
-                _key(loc.bw_key),
-                loc.name,
-                loc.name_raw,
-                "yes" if loc.is_primary else "",
-                *_address(loc.address),
-                loc.time_zone,
-                loc.time_zone_raw,
-                loc.language,
-                loc.emergency_location_identifier,
-                loc.calling_line_id_number,
-            ]
 
-    def subscribers() -> Iterator[list[Any]]:
-        for s in model.sorted_subscribers(include_skipped=True):
-            yield [
-                s.id,
-                s.customer_id,
-                s.first_name,
-                s.last_name,
-                s.email,
-                s.email_source,
-                s.package,
-                s.package_rule,
-                s.location_id,
-                s.phone_number,
-                s.phone_number_raw,
-                s.extension,
-                s.extension_raw,
-                s.language,
-                s.time_zone,
-                "yes" if s.is_admin else "",
-                "yes" if s.skipped else "",
-                s.lost_services,
-                s.overridden,
-            ]
+def _customer_row(c: wm.Customer) -> list[Any]:
+    return [
+        c.id,
+        _key(c.bw_key),
+        c.name,
+        c.name_raw,
+        c.administrator,
+        c.primary_email,
+        c.language,
+        *_address(c.address),
+        c.packages,
+        c.primary_location,
+        c.call_in_country_code,
+        c.provisioning_id,
+        c.sub_partner_org_id,
+        c.contact_email,
+    ]
 
-    def numbers() -> Iterator[list[Any]]:
-        for n in model.sorted_numbers():
-            yield [
-                n.phone_number,
-                n.customer_id,
-                n.location_id,
-                n.phone_number_raw,
-                n.assigned_to,
-                n.assignment,
-                n.activated,
-            ]
 
-    def devices() -> Iterator[list[Any]]:
-        for d in model.sorted_devices():
-            yield [
-                d.id,
-                d.customer_id,
-                d.location_id,
-                d.device_name,
-                d.device_type,
-                d.model,
-                d.kind,
-                "yes" if d.migrate else "no",
-                d.reason,
-                d.mac,
-                d.mac_raw,
-                d.evidence,
-                d.owner,
-                d.lines,
-                d.owner_kind,
-                d.shared_lines,
-            ]
+def _customers_sheet(model: Model) -> SheetSpec:
+    columns = [
+        *_cols(
+            "Customer ID",
+            "BroadWorks key",
+            "Name",
+            "Name (BroadWorks)",
+            "Administrator",
+            "Primary email",
+            "Language",
+        ),
+        *_address_columns("customer (billing)"),
+        *_cols(
+            "Packages",
+            "Primary location",
+            "Meetings call-in",
+            "Provisioning ID",
+            "Sub-partner org",
+            "Contact email",
+        ),
+    ]
+    return SheetSpec("Customers", columns, lambda: map(_customer_row, model.sorted_customers()))
 
-    def not_migrated() -> Iterator[list[Any]]:
-        for nm in model.sorted_not_migrated():
-            yield [
-                nm.id,
-                nm.kind,
-                nm.customer_id,
-                nm.location_id,
-                _key(nm.bw_key),
-                nm.name,
-                nm.items,
-                nm.reason,
-                nm.rebuild,
-            ]
 
-    def issues() -> Iterator[list[Any]]:
-        for i in model.sorted_issues():
-            yield [
-                i.severity,
-                i.code,
-                i.entity,
-                i.key,
-                i.customer_id,
-                i.field,
-                i.value,
-                i.proposed,
-                i.message,
-            ]
+def _location_row(loc: wm.Location) -> list[Any]:
+    return [
+        loc.id,
+        loc.customer_id,
+        _key(loc.bw_key),
+        loc.name,
+        loc.name_raw,
+        "yes" if loc.is_primary else "",
+        *_address(loc.address),
+        loc.time_zone,
+        loc.time_zone_raw,
+        loc.language,
+        loc.emergency_location_identifier,
+        loc.calling_line_id_number,
+    ]
 
-    def lists() -> Iterator[list[Any]]:
+
+def _locations_sheet(model: Model) -> SheetSpec:
+    columns = [
+        *_cols(
+            "Location ID",
+            "Customer ID",
+            "BroadWorks key",
+            "Name",
+            "Name (BroadWorks)",
+            "Primary",
+        ),
+        *_address_columns("location (emergency)"),
+        *_cols(
+            "Time zone",
+            "Time zone (BroadWorks)",
+            "Language",
+            "Emergency location id",
+            "CLID number",
+        ),
+    ]
+    return SheetSpec("Locations", columns, lambda: map(_location_row, model.sorted_locations()))
+
+
+def _subscriber_row(s: wm.Subscriber) -> list[Any]:
+    return [
+        s.id,
+        s.customer_id,
+        s.first_name,
+        s.last_name,
+        s.email,
+        s.email_source,
+        s.package,
+        s.package_rule,
+        s.location_id,
+        s.phone_number,
+        s.phone_number_raw,
+        s.extension,
+        s.extension_raw,
+        s.language,
+        s.time_zone,
+        "yes" if s.is_admin else "",
+        "yes" if s.skipped else "",
+        s.lost_services,
+        s.overridden,
+    ]
+
+
+def _subscriber_columns(location_count: int) -> list[Column]:
+    """The Subscribers sheet's columns; Location's drop-down lists the Lists sheet's
+    ``location_count`` locations."""
+    return [
+        Column("User ID", note="BroadWorks user id: the key of the row. Do not edit."),
+        Column("Customer ID"),
+        Column("First name"),
+        Column("Last name"),
+        Column(
+            "Email",
+            editable=True,
+            width=34,
+            note="Editable. Required and unique; becomes the Webex login.",
+        ),
+        Column("Email source"),
+        Column(
+            "Package",
+            editable=True,
+            width=22,
+            choices=list(PACKAGES),
+            note="Editable. One Wholesale package per subscriber.",
+        ),
+        Column("Package rule"),
+        Column(
+            "Location",
+            editable=True,
+            width=28,
+            choices_ref=f"=Lists!$A$2:$A${max(location_count, 1) + 1}",
+            note="Editable. A location of the same customer.",
+        ),
+        Column("Phone number"),
+        Column("Phone number (BroadWorks)"),
+        Column("Extension", editable=True, note="Editable. 2-10 digits, unique in the location."),
+        Column("Extension (BroadWorks)"),
+        Column("Language"),
+        Column("Time zone"),
+        Column("Administrator"),
+        Column(
+            "Skip",
+            editable=True,
+            choices=["yes", "no"],
+            note="Editable. yes = do not migrate this user.",
+        ),
+        Column("Lost services"),
+        Column("Overridden"),
+    ]
+
+
+def _subscribers_sheet(model: Model) -> SheetSpec:
+    return SheetSpec(
+        "Subscribers",
+        _subscriber_columns(len(model.locations)),
+        lambda: map(_subscriber_row, model.sorted_subscribers(include_skipped=True)),
+    )
+
+
+def _number_row(n: wm.Number) -> list[Any]:
+    return [
+        n.phone_number,
+        n.customer_id,
+        n.location_id,
+        n.phone_number_raw,
+        n.assigned_to,
+        n.assignment,
+        n.activated,
+    ]
+
+
+def _numbers_sheet(model: Model) -> SheetSpec:
+    columns = _cols(
+        "Phone number",
+        "Customer ID",
+        "Location ID",
+        "BroadWorks number",
+        "Assigned to",
+        "Assignment",
+        "Activated",
+    )
+    return SheetSpec("Numbers", columns, lambda: map(_number_row, model.sorted_numbers()))
+
+
+def _device_row(d: wm.Device) -> list[Any]:
+    return [
+        d.id,
+        d.customer_id,
+        d.location_id,
+        d.device_name,
+        d.device_type,
+        d.model,
+        d.kind,
+        "yes" if d.migrate else "no",
+        d.reason,
+        d.mac,
+        d.mac_raw,
+        d.evidence,
+        d.owner,
+        d.lines,
+        d.owner_kind,
+        d.shared_lines,
+    ]
+
+
+def _devices_sheet(model: Model) -> SheetSpec:
+    columns = _cols(
+        "Device ID",
+        "Customer ID",
+        "Location ID",
+        "Device name",
+        "Device type",
+        "Webex model",
+        "Kind",
+        "Migrate",
+        "Reason",
+        "MAC",
+        "MAC (BroadWorks)",
+        "Evidence",
+        "Owner",
+        "Lines",
+        "Owner kind",
+        "Shared lines (not migrated)",
+    )
+    return SheetSpec("Devices", columns, lambda: map(_device_row, model.sorted_devices()))
+
+
+def _not_migrated_row(nm: wm.NotMigrated) -> list[Any]:
+    return [
+        nm.id,
+        nm.kind,
+        nm.customer_id,
+        nm.location_id,
+        _key(nm.bw_key),
+        nm.name,
+        nm.items,
+        nm.reason,
+        nm.rebuild,
+    ]
+
+
+def _not_migrated_sheet(model: Model) -> SheetSpec:
+    columns = _cols(
+        "ID",
+        "Kind",
+        "Customer ID",
+        "Location ID",
+        "BroadWorks key",
+        "Name",
+        "Items",
+        "Reason",
+        "Rebuild",
+    )
+    return SheetSpec(
+        "Not migrated", columns, lambda: map(_not_migrated_row, model.sorted_not_migrated())
+    )
+
+
+def _issue_row(i: wm.Issue) -> list[Any]:
+    return [
+        i.severity,
+        i.code,
+        i.entity,
+        i.key,
+        i.customer_id,
+        i.field,
+        i.value,
+        i.proposed,
+        i.message,
+    ]
+
+
+def _issues_sheet(model: Model) -> SheetSpec:
+    columns = _cols(
+        "Severity",
+        "Code",
+        "Entity",
+        "Key",
+        "Customer ID",
+        "Field",
+        "Value",
+        "Proposed",
+        "Message",
+    )
+    return SheetSpec("Issues", columns, lambda: map(_issue_row, model.sorted_issues()))
+
+
+def _override_row(o: OverrideResult) -> list[Any]:
+    return [o.key, o.column, o.mapped, o.reviewed, o.row, o.result, o.reason, o.sheet]
+
+
+def _overrides_sheet(overrides: Iterable[OverrideResult]) -> SheetSpec:
+    """What ``--overrides`` did with each reviewed cell (read once, here)."""
+    logged = list(overrides)
+    columns = _cols(
+        "Key",
+        "Column",
+        "Mapped value",
+        "Reviewed value",
+        "Review row",
+        "Result",
+        "Reason",
+        "Sheet",
+    )
+    return SheetSpec("Overrides", columns, lambda: map(_override_row, logged))
+
+
+def _lists_sheet(model: Model) -> SheetSpec:
+    """The drop-down lists' values: locations and packages side by side."""
+    locations = sorted(model.locations)
+
+    def rows() -> Iterator[list[Any]]:
         for index in range(max(len(locations), len(PACKAGES))):
             yield [
                 locations[index] if index < len(locations) else None,
                 PACKAGES[index] if index < len(PACKAGES) else None,
             ]
 
-    specs = [
-        SheetSpec("Summary", [Column("Item", width=36), Column("Value", width=60)], summary_rows),
-        SheetSpec(
-            "Customers",
-            [
-                *_cols(
-                    "Customer ID",
-                    "BroadWorks key",
-                    "Name",
-                    "Name (BroadWorks)",
-                    "Administrator",
-                    "Primary email",
-                    "Language",
-                ),
-                *_address_columns("customer (billing)"),
-                *_cols(
-                    "Packages",
-                    "Primary location",
-                    "Meetings call-in",
-                    "Provisioning ID",
-                    "Sub-partner org",
-                    "Contact email",
-                ),
-            ],
-            customers,
-        ),
-        SheetSpec(
-            "Locations",
-            [
-                *_cols(
-                    "Location ID",
-                    "Customer ID",
-                    "BroadWorks key",
-                    "Name",
-                    "Name (BroadWorks)",
-                    "Primary",
-                ),
-                *_address_columns("location (emergency)"),
-                *_cols(
-                    "Time zone",
-                    "Time zone (BroadWorks)",
-                    "Language",
-                    "Emergency location id",
-                    "CLID number",
-                ),
-            ],
-            location_rows,
-        ),
-        SheetSpec(
-            "Subscribers",
-            [
-                Column("User ID", note="BroadWorks user id: the key of the row. Do not edit."),
-                Column("Customer ID"),
-                Column("First name"),
-                Column("Last name"),
-                Column(
-                    "Email",
-                    editable=True,
-                    width=34,
-                    note="Editable. Required and unique; becomes the Webex login.",
-                ),
-                Column("Email source"),
-                Column(
-                    "Package",
-                    editable=True,
-                    width=22,
-                    choices=list(PACKAGES),
-                    note="Editable. One Wholesale package per subscriber.",
-                ),
-                Column("Package rule"),
-                Column(
-                    "Location",
-                    editable=True,
-                    width=28,
-                    choices_ref=f"=Lists!$A$2:$A${max(len(locations), 1) + 1}",
-                    note="Editable. A location of the same customer.",
-                ),
-                Column("Phone number"),
-                Column("Phone number (BroadWorks)"),
-                Column(
-                    "Extension",
-                    editable=True,
-                    note="Editable. 2-10 digits, unique in the location.",
-                ),
-                Column("Extension (BroadWorks)"),
-                Column("Language"),
-                Column("Time zone"),
-                Column("Administrator"),
-                Column(
-                    "Skip",
-                    editable=True,
-                    choices=["yes", "no"],
-                    note="Editable. yes = do not migrate this user.",
-                ),
-                Column("Lost services"),
-                Column("Overridden"),
-            ],
-            subscribers,
-        ),
-        SheetSpec(
-            "Numbers",
-            _cols(
-                "Phone number",
-                "Customer ID",
-                "Location ID",
-                "BroadWorks number",
-                "Assigned to",
-                "Assignment",
-                "Activated",
-            ),
-            numbers,
-        ),
-        SheetSpec(
-            "Devices",
-            _cols(
-                "Device ID",
-                "Customer ID",
-                "Location ID",
-                "Device name",
-                "Device type",
-                "Webex model",
-                "Kind",
-                "Migrate",
-                "Reason",
-                "MAC",
-                "MAC (BroadWorks)",
-                "Evidence",
-                "Owner",
-                "Lines",
-                "Owner kind",
-                "Shared lines (not migrated)",
-            ),
-            devices,
-        ),
-        SheetSpec(
-            "Not migrated",
-            _cols(
-                "ID",
-                "Kind",
-                "Customer ID",
-                "Location ID",
-                "BroadWorks key",
-                "Name",
-                "Items",
-                "Reason",
-                "Rebuild",
-            ),
-            not_migrated,
-        ),
-        SheetSpec(
-            "Issues",
-            _cols(
-                "Severity",
-                "Code",
-                "Entity",
-                "Key",
-                "Customer ID",
-                "Field",
-                "Value",
-                "Proposed",
-                "Message",
-            ),
-            issues,
-        ),
+    return SheetSpec("Lists", _cols("Locations", "Packages"), rows)
+
+
+def review_sheets(
+    model: Model, summary: Sequence[tuple[str, Any]], overrides: Iterable[OverrideResult] | None
+) -> list[SheetSpec]:
+    """The workbook as data: each sheet's columns and a generator of its rows."""
+    return [
+        _summary_sheet(model, summary),
+        _customers_sheet(model),
+        _locations_sheet(model),
+        _subscribers_sheet(model),
+        _numbers_sheet(model),
+        _devices_sheet(model),
+        _not_migrated_sheet(model),
+        call_settings_sheet(model),
+        _issues_sheet(model),
+        *([] if overrides is None else [_overrides_sheet(overrides)]),
+        _lists_sheet(model),
     ]
-    if overrides is not None:
-        logged = list(overrides)
-
-        def override_rows() -> Iterator[list[Any]]:
-            for o in logged:
-                yield [
-                    o.key,
-                    o.column,
-                    o.mapped,
-                    o.reviewed,
-                    o.row,
-                    o.result,
-                    o.reason,
-                    o.sheet,
-                ]
-
-        specs.append(
-            SheetSpec(
-                "Overrides",
-                _cols(
-                    "Key",
-                    "Column",
-                    "Mapped value",
-                    "Reviewed value",
-                    "Review row",
-                    "Result",
-                    "Reason",
-                    "Sheet",
-                ),
-                override_rows,
-            )
-        )
-    after = next(i for i, spec in enumerate(specs) if spec.name == "Not migrated") + 1
-    specs.insert(after, call_settings_sheet(model))
-    specs.append(SheetSpec("Lists", _cols("Locations", "Packages"), lists))
-    return specs
 
 
 def call_settings_sheet(model: Model) -> SheetSpec:

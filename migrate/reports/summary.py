@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -24,9 +25,11 @@ from migrate import __version__
 from migrate.load import journal as jr
 from migrate.load.holds import holds
 from migrate.plan import model as wm
-from migrate.plan.actions import CREATE_CUSTOMER, CREATE_SUBSCRIBER
-from migrate.precheck.rules import from_map_issues
+from migrate.plan.actions import CREATE_SUBSCRIBER
+from migrate.precheck.rules import Finding, from_map_issues
 from migrate.reports.saved import SavedResults, read_saved
+from migrate.reports.summary_charts import Chart, chart
+from migrate.reports.summary_customers import CustomerStatus, customer_rows
 from migrate.workspace import Workspace, publish_mode
 
 SUMMARY_FILE = "summary.html"
@@ -65,32 +68,8 @@ class Stage:
     report: str | None  # workbook file name in the reports folder
 
 
-@dataclass(frozen=True)
-class CustomerStatus:
-    id: str
-    name: str
-    status: str
-    subscribers_planned: int
-    subscribers_loaded: int
-    actions: str
-    verify: str
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    width: float
-    y: int
-    tone: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    bars: list[Bar]
-    height: int
+# A page a browser opens quickly: the workbooks hold every row.
+MAX_ROWS = 2000
 
 
 @dataclass
@@ -110,37 +89,6 @@ class Summary:
     not_migrated: dict[str, int] = field(default_factory=dict)
 
 
-_TONES = {
-    "succeeded": "ok",
-    "loaded": "ok",
-    "failed": "bad",
-    "skipped": "bad",
-    "started": "bad",
-    "blocked": "bad",
-    "parked": "warn",
-    "rolled_back": "muted",
-    "rolled back": "muted",
-    "pending": "muted",
-    "not loaded": "muted",
-    "partial": "warn",
-    "differs": "bad",
-}
-
-MAX_ROWS = 2000
-BAR_AREA = 320.0
-ROW = 26
-
-
-def chart(chart_id: str, title: str, values: list[tuple[str, int]]) -> Chart:
-    """A horizontal bar chart; geometry computed here so the template only draws it."""
-    top = max((v for _, v in values), default=0) or 1
-    bars = [
-        Bar(label, value, round(BAR_AREA * value / top, 1), i * ROW, _TONES.get(label, "info"))
-        for i, (label, value) in enumerate(values)
-    ]
-    return Chart(chart_id, title, bars, max(len(bars), 1) * ROW + 4)
-
-
 def _count_lines(path: Path) -> int:
     if not path.is_file():
         return 0
@@ -148,48 +96,50 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> Summary:
-    """Everything the page shows, from the results the stages kept in the workspace
-    (``saved``, read here when the caller does not hold them) and nothing from Webex."""
-    if saved is None:
-        saved = read_saved(ws)
-    workspace = ws.root
-    summary = Summary(
-        workspace=str(workspace),
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        tool=f"bw2wholesale {__version__}",
-        key_counts={},
-    )
-    keys = summary.key_counts
+def _report_name(reports: Path, name: str) -> str | None:
+    """The workbook's name when it is in the reports folder, for the stage to link to it."""
+    return name if (reports / name).is_file() else None
 
-    def report_name(name: str) -> str | None:
-        return name if (reports / name).is_file() else None
 
-    # -- extract
+def _not_run(summary: Summary, *stages: str) -> None:
+    summary.stages += [Stage(name, "not run", [], None) for name in stages]
+
+
+def _count_not_migrated(summary: Summary, kind: str) -> None:
+    summary.not_migrated[kind] = summary.not_migrated.get(kind, 0) + 1
+
+
+def _gather_extract(summary: Summary, ws: Workspace, reports: Path) -> None:
     inv_counts = {p.stem: _count_lines(p) for p in sorted(ws.inventory_dir.glob("*.jsonl"))}
-    keys["users"] = inv_counts.get("users", 0)
-    if inv_counts:
-        warnings = inv_counts.pop("warnings", 0)
-        summary.stages.append(
-            Stage(
-                "extract",
-                "attention" if warnings else "done",
-                [
-                    *[(name.replace("_", " "), n) for name, n in inv_counts.items()],
-                    ("warnings", warnings),
-                ],
-                report_name("extract.xlsx"),
-            )
+    summary.key_counts["users"] = inv_counts.get("users", 0)
+    if not inv_counts:
+        _not_run(summary, "extract")
+        return
+    warnings = inv_counts.pop("warnings", 0)
+    summary.stages.append(
+        Stage(
+            "extract",
+            "attention" if warnings else "done",
+            [
+                *[(name.replace("_", " "), n) for name, n in inv_counts.items()],
+                ("warnings", warnings),
+            ],
+            _report_name(reports, "extract.xlsx"),
         )
-    else:
-        summary.stages.append(Stage("extract", "not run", [], None))
+    )
 
-    # -- map + precheck (the findings precheck kept; map's issues when it has not run)
-    manifest = wm.read_manifest(workspace)
+
+def _gather_map_and_precheck(
+    summary: Summary, ws: Workspace, reports: Path, saved: SavedResults
+) -> list[Finding]:
+    """The map and precheck stages; the blockers (precheck's, or map's issues when it has
+    not run), which are listed under attention."""
+    keys = summary.key_counts
+    manifest = wm.read_manifest(ws.root)
     findings = (
         saved.precheck
         if saved.precheck is not None
-        else from_map_issues(list(wm.read(workspace, "issues")))
+        else from_map_issues(list(wm.read(ws.root, "issues")))
     )
     blockers = [f for f in findings if f.severity == "blocker"]
     keys["blockers"] = len(blockers)
@@ -198,57 +148,76 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
     keys["customers"] = int(model_counts.get("customers", 0))
     keys["subscribers_mapped"] = int(model_counts.get("subscribers", 0))
     if manifest:
-        summary.stages.append(
-            Stage(
-                "map",
-                "done",
-                [
-                    *[
-                        (name.replace("_", " "), int(n))
-                        for name, n in model_counts.items()
-                        if name != "issues"
-                    ],
-                    ("blockers", int(manifest.get("issues", {}).get("blocker", 0))),
-                    ("warnings", int(manifest.get("issues", {}).get("warning", 0))),
-                ],
-                report_name("review.xlsx"),
-            )
-        )
-        if saved.precheck is not None:
-            summary.stages.append(
-                Stage(
-                    "precheck",
-                    "attention" if blockers else "done",
-                    [
-                        ("blockers (map issues, rules, Webex)", len(blockers)),
-                        ("warnings", len(findings) - len(blockers)),
-                    ],
-                    report_name("precheck.xlsx"),
-                )
-            )
-            if saved.precheck_stale:
-                summary.notes.append(
-                    "`migrate map` ran after the last `migrate precheck`: its findings "
-                    "may be out of date; run precheck again."
-                )
-        else:
-            summary.stages.append(Stage("precheck", "not run", [], None))
-            summary.notes.append(
-                "`migrate precheck` has not run: the blockers shown are map's issues only."
-            )
+        summary.stages.append(_map_stage(manifest, reports))
+        _precheck_stage(summary, reports, saved, findings, blockers)
     else:
-        summary.stages.append(Stage("map", "not run", [], None))
-        summary.stages.append(Stage("precheck", "not run", [], None))
+        _not_run(summary, "map", "precheck")
     for f in blockers:
         summary.attention.append(
             Attention(
                 "blocker", f.source, f.customer or "", f"{f.entity} {f.key}", f.rule, f.message
             )
         )
+    return blockers
 
-    for item in wm.read(workspace, "not_migrated"):
+
+def _map_stage(manifest: dict[str, Any], reports: Path) -> Stage:
+    model_counts = manifest.get("counts", {})
+    issues = manifest.get("issues", {})
+    return Stage(
+        "map",
+        "done",
+        [
+            *[
+                (name.replace("_", " "), int(n))
+                for name, n in model_counts.items()
+                if name != "issues"
+            ],
+            ("blockers", int(issues.get("blocker", 0))),
+            ("warnings", int(issues.get("warning", 0))),
+        ],
+        _report_name(reports, "review.xlsx"),
+    )
+
+
+def _precheck_stage(
+    summary: Summary,
+    reports: Path,
+    saved: SavedResults,
+    findings: list[Finding],
+    blockers: list[Finding],
+) -> None:
+    """The precheck stage once map has run, with a note when its findings may be old or
+    absent."""
+    if saved.precheck is None:
+        _not_run(summary, "precheck")
+        summary.notes.append(
+            "`migrate precheck` has not run: the blockers shown are map's issues only."
+        )
+        return
+    summary.stages.append(
+        Stage(
+            "precheck",
+            "attention" if blockers else "done",
+            [
+                ("blockers (map issues, rules, Webex)", len(blockers)),
+                ("warnings", len(findings) - len(blockers)),
+            ],
+            _report_name(reports, "precheck.xlsx"),
+        )
+    )
+    if saved.precheck_stale:
+        summary.notes.append(
+            "`migrate map` ran after the last `migrate precheck`: its findings "
+            "may be out of date; run precheck again."
+        )
+
+
+def _gather_not_migrated(summary: Summary, ws: Workspace) -> None:
+    """What map leaves behind, to be rebuilt by hand."""
+    for item in wm.read(ws.root, "not_migrated"):
         kind = item.kind.replace("_", " ")
-        summary.not_migrated[kind] = summary.not_migrated.get(kind, 0) + 1
+        _count_not_migrated(summary, kind)
         summary.attention.append(
             Attention(
                 "not_migrated",
@@ -260,47 +229,60 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
             )
         )
 
-    # -- plan
-    plan = saved.plan
-    left_alone: dict[str, str] = {}
-    planned_subs: Counter[str] = Counter()
-    if plan is not None:
-        per_type = Counter(a.type for a in plan.actions)
-        planned_subs = Counter(a.customer for a in plan.actions if a.type == CREATE_SUBSCRIBER)
-        keys["actions_planned"] = len(plan.actions)
-        keys["left_alone"] = len(plan.left_alone)
-        summary.stages.append(
-            Stage(
-                "plan",
-                "done",
-                [
-                    ("actions", len(plan.actions)),
-                    *sorted(per_type.items()),
-                    ("left alone", len(plan.left_alone)),
-                ],
-                report_name("plan.xlsx"),
-            )
-        )
-        left_alone = {i.key: i.reason for i in plan.left_alone if i.entity == "customer"}
-        # A blocker is listed already; what is left alone for another reason (its
-        # location or primary location is blocked) is not, yet it will not be migrated.
-        listed = {f"{f.entity} {f.key}" for f in blockers}
-        for item in plan.left_alone:
-            subject = f"{item.entity} {item.key}"
-            if subject in listed:
-                continue
-            kind = f"{item.entity} left alone"
-            summary.not_migrated[kind] = summary.not_migrated.get(kind, 0) + 1
-            summary.attention.append(
-                Attention("not_migrated", "plan", item.customer, subject, "left_alone", item.reason)
-            )
-    else:
-        summary.stages.append(Stage("plan", "not run", [], None))
-    keys["subscribers_planned"] = sum(planned_subs.values())
 
-    # -- load
-    actions, runs = saved.actions, saved.runs
-    held = {h.key: h for h in holds(actions, saved.parked_since)}
+def _gather_plan(
+    summary: Summary, reports: Path, saved: SavedResults, blockers: list[Finding]
+) -> tuple[dict[str, str], Counter[str]]:
+    """The plan stage; the customers it leaves alone (with why) and the subscribers it
+    plans per customer."""
+    plan = saved.plan
+    if plan is None:
+        _not_run(summary, "plan")
+        summary.key_counts["subscribers_planned"] = 0
+        return {}, Counter()
+    keys = summary.key_counts
+    per_type = Counter(a.type for a in plan.actions)
+    planned_subs = Counter(a.customer for a in plan.actions if a.type == CREATE_SUBSCRIBER)
+    keys["actions_planned"] = len(plan.actions)
+    keys["left_alone"] = len(plan.left_alone)
+    summary.stages.append(
+        Stage(
+            "plan",
+            "done",
+            [
+                ("actions", len(plan.actions)),
+                *sorted(per_type.items()),
+                ("left alone", len(plan.left_alone)),
+            ],
+            _report_name(reports, "plan.xlsx"),
+        )
+    )
+    # A blocker is listed already; what is left alone for another reason (its
+    # location or primary location is blocked) is not, yet it will not be migrated.
+    listed = {f"{f.entity} {f.key}" for f in blockers}
+    for item in plan.left_alone:
+        subject = f"{item.entity} {item.key}"
+        if subject in listed:
+            continue
+        _count_not_migrated(summary, f"{item.entity} left alone")
+        summary.attention.append(
+            Attention("not_migrated", "plan", item.customer, subject, "left_alone", item.reason)
+        )
+    keys["subscribers_planned"] = sum(planned_subs.values())
+    left_alone = {i.key: i.reason for i in plan.left_alone if i.entity == "customer"}
+    return left_alone, planned_subs
+
+
+_UNFINISHED = (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED)
+
+
+def _gather_load(
+    summary: Summary, reports: Path, saved: SavedResults
+) -> tuple[Counter[str], Counter[str]]:
+    """The load stage and its unfinished actions; the actions per state and the subscribers
+    loaded per customer."""
+    keys = summary.key_counts
+    actions = saved.actions
     states = Counter(a.state for a in actions)
     for state in jr.STATES:
         keys[f"actions_{state}"] = states.get(state, 0)
@@ -309,167 +291,134 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
     )
     keys["subscribers_loaded"] = sum(loaded_subs.values())
     if actions:
-        bad = any(states.get(s) for s in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED))
+        bad = any(states.get(s) for s in _UNFINISHED)
         summary.stages.append(
             Stage(
                 "load",
                 "attention" if bad else "done",
-                [*[(s, states.get(s, 0)) for s in jr.STATES], ("runs", len(runs))],
-                report_name("load.xlsx"),
+                [*[(s, states.get(s, 0)) for s in jr.STATES], ("runs", len(saved.runs))],
+                _report_name(reports, "load.xlsx"),
             )
         )
     else:
-        summary.stages.append(Stage("load", "not run", [], None))
+        _not_run(summary, "load")
+    summary.attention += _unfinished_actions(saved)
+    return states, loaded_subs
+
+
+def _unfinished_actions(saved: SavedResults) -> list[Attention]:
+    """Failed, skipped, started and parked actions, with since when Webex holds them."""
+    held = {h.key: h for h in holds(saved.actions, saved.parked_since)}
+    found = []
     for a in sorted(
-        actions,
+        saved.actions,
         key=lambda a: (
             _ATTENTION_ORDER.index(a.state) if a.state in _ATTENTION_ORDER else 99,
             a.customer,
             a.ordinal,
         ),
     ):
-        if a.state in (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED):
-            hold = held.get(a.key)
-            summary.attention.append(
-                Attention(
-                    a.state,
-                    "load",
-                    a.customer,
-                    a.key,
-                    a.error_code or "",
-                    a.error_message
-                    or (
-                        "in flight when the run stopped; `migrate retry` reconciles it"
-                        if a.state == jr.STARTED
-                        else ""
-                    ),
-                    ""
-                    if hold is None or hold.since is None
-                    else f"{hold.since[:16].replace('T', ' ')} UTC"
-                    + (" — OVERDUE (over 72 h): ask Cisco Ops" if hold.overdue else ""),
-                )
+        if a.state not in _UNFINISHED:
+            continue
+        hold = held.get(a.key)
+        found.append(
+            Attention(
+                a.state,
+                "load",
+                a.customer,
+                a.key,
+                a.error_code or "",
+                a.error_message
+                or (
+                    "in flight when the run stopped; `migrate retry` reconciles it"
+                    if a.state == jr.STARTED
+                    else ""
+                ),
+                ""
+                if hold is None or hold.since is None
+                else f"{hold.since[:16].replace('T', ' ')} UTC"
+                + (" — OVERDUE (over 72 h): ask Cisco Ops" if hold.overdue else ""),
             )
+        )
+    return found
 
-    # -- verify
+
+def _gather_verify(summary: Summary, reports: Path, saved: SavedResults) -> Counter[str]:
+    """The verify stage and its differences; the differences per customer."""
     verified = saved.verified
-    per_customer_diffs: Counter[str] = Counter()
-    if verified is not None:
-        counts = verified.counts()
-        keys["differences"] = len(verified.differences)
-        per_customer_diffs = Counter(d.customer for d in verified.differences)
-        summary.stages.append(
-            Stage(
-                "verify",
-                "done" if verified.ok else "attention",
-                [
-                    ("customers verified", len(verified.customers)),
-                    *[(f"{k}s compared", n) for k, n in verified.checked.items()],
-                    *counts.items(),
-                    ("not compared", len(verified.not_compared)),
-                ],
-                report_name("verify.xlsx"),
-            )
-        )
-        for d in verified.differences:
-            summary.attention.append(
-                Attention("verify", "verify", d.customer, f"{d.kind} {d.key}", d.problem, d.message)
-            )
-        summary.notes += [
-            f"Not compared by verify: {what}: {why}" for what, why in verified.not_compared
-        ]
-    else:
-        keys["differences"] = 0
-        summary.stages.append(Stage("verify", "not run", [], None))
-
-    # -- billing
-    billed = saved.billed
-    if billed is not None:
-        keys["billing_differences"] = len(billed.differences)
-        summary.stages.append(
-            Stage(
-                "billing",
-                "done" if billed.ok else "attention",
-                [
-                    ("period", f"{billed.start} – {billed.end}"),
-                    ("report type", billed.report_type),
-                    ("rows compared", len(billed.rows)),
-                    ("differences", len(billed.differences)),
-                ],
-                report_name("billing.xlsx"),
-            )
-        )
-        for row in billed.differences:
-            summary.attention.append(
-                Attention(
-                    "billing",
-                    "billing",
-                    row.customer,
-                    f"{row.level} {row.subject} {row.service}",
-                    row.status,
-                    f"Webex billed {row.billed:g}, the journal gives {row.expected:g}",
-                )
-            )
-    else:
-        keys["billing_differences"] = 0
-        summary.stages.append(Stage("billing", "not run", [], None))
-
-    # -- customers
-    by_customer: dict[str, Counter[str]] = {}
-    for a in actions:
-        by_customer.setdefault(a.customer, Counter())[a.state] += 1
-    create_state = {a.customer: a.state for a in actions if a.type == CREATE_CUSTOMER}
-    rows = []
-    for customer in sorted(wm.read(workspace, "customers"), key=lambda c: c.id):
-        found = by_customer.get(customer.id, Counter())
-        if customer.id in left_alone:
-            status = "blocked"
-        elif not found or set(found) == {jr.PENDING}:
-            status = "not loaded"
-        elif found.get(jr.FAILED) or found.get(jr.SKIPPED) or found.get(jr.STARTED):
-            status = "failed"
-        elif found.get(jr.PARKED):
-            status = "parked"
-        elif create_state.get(customer.id) == jr.ROLLED_BACK:
-            status = "rolled back"
-        elif set(found) == {jr.SUCCEEDED}:
-            status = "differs" if per_customer_diffs.get(customer.id) else "loaded"
-        else:
-            status = "partial"
-        verify_text = (
-            "not verified"
-            if verified is None or customer.id not in verified.customers
-            else f"{per_customer_diffs[customer.id]} differences"
-            if per_customer_diffs.get(customer.id)
-            else "no differences"
-        )
-        rows.append(
-            CustomerStatus(
-                customer.id,
-                customer.name,
-                status,
-                planned_subs.get(customer.id, 0),
-                loaded_subs.get(customer.id, 0),
-                ", ".join(f"{n} {s}" for s, n in sorted(found.items()))
-                or (left_alone.get(customer.id, "") if customer.id in left_alone else "none"),
-                verify_text,
-            )
-        )
-    urgent = ("blocked", "failed", "differs", "parked", "partial")
-    rows.sort(
-        key=lambda r: (
-            r.status not in urgent,
-            urgent.index(r.status) if r.status in urgent else 0,
-            r.id,
+    if verified is None:
+        summary.key_counts["differences"] = 0
+        _not_run(summary, "verify")
+        return Counter()
+    summary.key_counts["differences"] = len(verified.differences)
+    summary.stages.append(
+        Stage(
+            "verify",
+            "done" if verified.ok else "attention",
+            [
+                ("customers verified", len(verified.customers)),
+                *[(f"{k}s compared", n) for k, n in verified.checked.items()],
+                *verified.counts().items(),
+                ("not compared", len(verified.not_compared)),
+            ],
+            _report_name(reports, "verify.xlsx"),
         )
     )
-    summary.customers = rows
-    summary.customer_statuses = dict(Counter(r.status for r in rows).most_common())
-    keys["customers_loaded"] = sum(1 for r in rows if r.status in ("loaded", "differs"))
+    for d in verified.differences:
+        summary.attention.append(
+            Attention("verify", "verify", d.customer, f"{d.kind} {d.key}", d.problem, d.message)
+        )
+    summary.notes += [
+        f"Not compared by verify: {what}: {why}" for what, why in verified.not_compared
+    ]
+    return Counter(d.customer for d in verified.differences)
+
+
+def _gather_billing(summary: Summary, reports: Path, saved: SavedResults) -> None:
+    billed = saved.billed
+    if billed is None:
+        summary.key_counts["billing_differences"] = 0
+        _not_run(summary, "billing")
+        return
+    summary.key_counts["billing_differences"] = len(billed.differences)
+    summary.stages.append(
+        Stage(
+            "billing",
+            "done" if billed.ok else "attention",
+            [
+                ("period", f"{billed.start} – {billed.end}"),
+                ("report type", billed.report_type),
+                ("rows compared", len(billed.rows)),
+                ("differences", len(billed.differences)),
+            ],
+            _report_name(reports, "billing.xlsx"),
+        )
+    )
+    for row in billed.differences:
+        summary.attention.append(
+            Attention(
+                "billing",
+                "billing",
+                row.customer,
+                f"{row.level} {row.subject} {row.service}",
+                row.status,
+                f"Webex billed {row.billed:g}, the journal gives {row.expected:g}",
+            )
+        )
+
+
+def _finish(summary: Summary) -> None:
+    """The totals, attention in severity order, and both lists cut to what a browser opens
+    quickly (the workbooks hold every row)."""
+    keys = summary.key_counts
+    summary.customer_statuses = dict(Counter(r.status for r in summary.customers).most_common())
+    keys["customers_loaded"] = sum(
+        1 for r in summary.customers if r.status in ("loaded", "differs")
+    )
     keys["attention"] = len(summary.attention)
     keys["not_migrated"] = sum(summary.not_migrated.values())
     summary.not_migrated = dict(sorted(summary.not_migrated.items()))
     summary.attention.sort(key=lambda a: (_ATTENTION_ORDER.index(a.kind), a.customer, a.subject))
-    # A page a browser opens quickly: the workbooks hold every row.
     if len(summary.attention) > MAX_ROWS:
         summary.notes.insert(
             0,
@@ -485,8 +434,10 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
         )
         summary.customers = summary.customers[:MAX_ROWS]
 
-    # -- charts
-    summary.charts = [
+
+def _charts(summary: Summary, states: Counter[str]) -> list[Chart]:
+    keys = summary.key_counts
+    return [
         chart(
             "chart-actions",
             "Load actions by state",
@@ -504,6 +455,29 @@ def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> S
             ],
         ),
     ]
+
+
+def gather(ws: Workspace, reports: Path, saved: SavedResults | None = None) -> Summary:
+    """Everything the page shows, from the results the stages kept in the workspace
+    (``saved``, read here when the caller does not hold them) and nothing from Webex."""
+    if saved is None:
+        saved = read_saved(ws)
+    summary = Summary(
+        workspace=str(ws.root),
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        tool=f"bw2wholesale {__version__}",
+        key_counts={},
+    )
+    _gather_extract(summary, ws, reports)
+    blockers = _gather_map_and_precheck(summary, ws, reports, saved)
+    _gather_not_migrated(summary, ws)
+    left_alone, planned_subs = _gather_plan(summary, reports, saved, blockers)
+    states, loaded_subs = _gather_load(summary, reports, saved)
+    diffs = _gather_verify(summary, reports, saved)
+    _gather_billing(summary, reports, saved)
+    summary.customers = customer_rows(ws, saved, left_alone, planned_subs, loaded_subs, diffs)
+    _finish(summary)
+    summary.charts = _charts(summary, states)
     return summary
 
 

@@ -1,0 +1,97 @@
+"""The Customers table of ``summary.html``: one row per customer, its status read from
+the states of its load actions, those needing attention first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from migrate.load import journal as jr
+from migrate.load.verify import VerifyResult
+from migrate.plan import model as wm
+from migrate.plan.actions import CREATE_CUSTOMER
+from migrate.reports.saved import SavedResults
+from migrate.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class CustomerStatus:
+    id: str
+    name: str
+    status: str
+    subscribers_planned: int
+    subscribers_loaded: int
+    actions: str
+    verify: str
+
+
+def _customer_status(
+    customer_id: str,
+    found: Counter[str],
+    left_alone: dict[str, str],
+    create_state: dict[str, str],
+    diffs: Counter[str],
+) -> str:
+    """One customer's status from the states of its load actions."""
+    if customer_id in left_alone:
+        return "blocked"
+    if not found or set(found) == {jr.PENDING}:
+        return "not loaded"
+    if found.get(jr.FAILED) or found.get(jr.SKIPPED) or found.get(jr.STARTED):
+        return "failed"
+    if found.get(jr.PARKED):
+        return "parked"
+    if create_state.get(customer_id) == jr.ROLLED_BACK:
+        return "rolled back"
+    if set(found) == {jr.SUCCEEDED}:
+        return "differs" if diffs.get(customer_id) else "loaded"
+    return "partial"
+
+
+def _verify_text(customer_id: str, verified: VerifyResult | None, diffs: Counter[str]) -> str:
+    if verified is None or customer_id not in verified.customers:
+        return "not verified"
+    if diffs.get(customer_id):
+        return f"{diffs[customer_id]} differences"
+    return "no differences"
+
+
+_URGENT = ("blocked", "failed", "differs", "parked", "partial")
+
+
+def customer_rows(
+    ws: Workspace,
+    saved: SavedResults,
+    left_alone: dict[str, str],
+    planned_subs: Counter[str],
+    loaded_subs: Counter[str],
+    diffs: Counter[str],
+) -> list[CustomerStatus]:
+    """One row per customer of the model, those needing attention first."""
+    by_customer: dict[str, Counter[str]] = {}
+    for a in saved.actions:
+        by_customer.setdefault(a.customer, Counter())[a.state] += 1
+    create_state = {a.customer: a.state for a in saved.actions if a.type == CREATE_CUSTOMER}
+    rows = []
+    for customer in sorted(wm.read(ws.root, "customers"), key=lambda c: c.id):
+        found = by_customer.get(customer.id, Counter())
+        rows.append(
+            CustomerStatus(
+                customer.id,
+                customer.name,
+                _customer_status(customer.id, found, left_alone, create_state, diffs),
+                planned_subs.get(customer.id, 0),
+                loaded_subs.get(customer.id, 0),
+                ", ".join(f"{n} {s}" for s, n in sorted(found.items()))
+                or (left_alone.get(customer.id, "") if customer.id in left_alone else "none"),
+                _verify_text(customer.id, saved.verified, diffs),
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.status not in _URGENT,
+            _URGENT.index(r.status) if r.status in _URGENT else 0,
+            r.id,
+        )
+    )
+    return rows
