@@ -140,9 +140,8 @@ class Export:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
                 raise InputError(f"{path}: not a readable zip ({err})") from err
-            except (
-                NotImplementedError
-            ) as err:  # e.g. "zip file version 6.4": newer than Python reads
+            # "zip file version 6.4": a zip made by a tool newer than Python's reader.
+            except NotImplementedError as err:
                 raise InputError(
                     f"{path}: a zip this Python cannot read ({err}); re-zip the export with "
                     "standard Deflate or pass the unzipped folder"
