@@ -241,6 +241,27 @@ class UserSetting:
 
 
 @dataclass
+class GroupFeature:
+    """One group service's configuration: a hunt group, call center, auto attendant,
+    schedule, call park, call pickup or paging group, values under their OCI-P names.
+
+    Key: ``id`` (the service user id, or ``sp/group/kind/name`` for services that have
+    none). ``members`` are user ids in BroadWorks order (agents, targets, parkers);
+    tables keep their rows as lists of column → value dicts inside ``values``.
+    """
+
+    id: str
+    kind: str  # hunt_group | call_center | auto_attendant | schedule | call_park | ...
+    sp_id: str
+    group_id: str | None = None  # None for an enterprise-level schedule
+    name: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    members: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)  # the responses read, with versions
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Warning:
     """Something the extractor could not use, with where it was."""
 
@@ -264,6 +285,7 @@ ENTITIES: dict[str, type[Any]] = {
     "languages": Language,
     "time_zones": TimeZone,
     "user_settings": UserSetting,
+    "group_features": GroupFeature,
     "warnings": Warning,
 }
 

@@ -27,8 +27,20 @@ from typing import Any
 from migrate import workspace as layout
 from migrate.errors import InputError
 from migrate.load import journal as jr
+from migrate.load.compare import (
+    DIFFERENT,
+    MISSING,
+    UNEXPECTED,
+    UNREAD,
+    Difference,
+    leaves,
+    resolved,
+    same,
+)
 from migrate.load.cutover import activation_key
 from migrate.load.journal import Journal, JournalAction
+from migrate.load.verify_features import CALL_FEATURE, verify_call_features
+from migrate.load.verify_features import READERS as FEATURE_READERS
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
@@ -49,11 +61,6 @@ from migrate.webex import Webex, WebexError
 from migrate.webex.devices import Device, Workspace, normalise_mac
 from migrate.webex.models import Customer, Location, PhoneNumber, Subscriber, SubscriberStatus
 from migrate.webex.people import Person
-
-MISSING = "missing"
-UNEXPECTED = "unexpected"
-DIFFERENT = "different"
-UNREAD = "unread"  # Webex refused or failed the read: nothing could be compared
 
 
 class Unreadable:
@@ -82,21 +89,6 @@ class Actual:
     key: str
     fields: dict[str, Value]
     webex_id: str | None
-
-
-@dataclass(frozen=True)
-class Difference:
-    customer: str
-    kind: str
-    key: str
-    problem: str  # missing | unexpected | different | unread
-    field: str | None = None
-    expected: str | None = None
-    actual: str | None = None
-    action: str | None = None
-    journal_state: str | None = None
-    webex_id: str | None = None
-    message: str = ""
 
 
 @dataclass
@@ -651,14 +643,14 @@ def compare(
                 )
             )
             continue
-        same = True
+        alike = True
         for name in kind.fields:
             want, have = exp.fields.get(name), act.fields.get(name)
             if isinstance(have, Unreadable):
                 unreadable[f"{kind.name}.{name}"] += 1
                 continue
             if (want or None) != (have or None):
-                same = False
+                alike = False
                 out.append(
                     Difference(
                         customer,
@@ -674,7 +666,7 @@ def compare(
                         f"{name}: planned {want or '(none)'}, Webex has {have or '(none)'}",
                     )
                 )
-        matched += same
+        matched += alike
     for key in sorted(set(found) - set(wanted)):
         act = found[key]
         why = (
@@ -767,11 +759,11 @@ async def _verify_customer(
         if skip:
             wanted = [e for e in wanted if e.key not in skip]
             actual = [a for a in actual if a.key not in skip]
-        diffs, same = compare(plan.id, kind, wanted, actual, unreadable)
+        diffs, alike = compare(plan.id, kind, wanted, actual, unreadable)
         out += diffs
         absent[kind.name] = {d.key for d in diffs if d.problem in (MISSING, UNEXPECTED)}
         checked[kind.name] += len({e.key for e in wanted} | {a.key for a in actual})
-        matched[kind.name] += same
+        matched[kind.name] += alike
     return out, checked, matched
 
 
@@ -784,7 +776,8 @@ def _not_compared(
         | {t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
     )
     notes: list[tuple[str, str]] = []
-    covered = covered | {APPLY_PERSON_SETTINGS}  # verify_person_settings reads them
+    # verify_person_settings and verify_call_features read these
+    covered = covered | {APPLY_PERSON_SETTINGS} | set(FEATURE_READERS)
     # Updates and removals change objects a create kind compares: nothing of their own.
     per_type = Counter(
         a.type for a in plan.actions if a.type not in covered and a.op not in (UPDATE, REMOVE)
@@ -871,28 +864,34 @@ async def verify(
     differences: list[Difference] = []
     checked: Counter[str] = Counter()
     matched: Counter[str] = Counter()
-    for diffs, seen, same in results:
+    for diffs, seen, alike in results:
         differences += diffs
         checked.update(seen)
-        matched.update(same)
+        matched.update(alike)
     settings = await asyncio.gather(
         *(
             verify_person_settings(webex, c, by_customer[c], states, journal_results)
             for c in customers
-        )
+        ),
+        *(
+            verify_call_features(webex, c, by_customer[c], states, journal_results)
+            for c in customers
+        ),
     )
-    for diffs, seen, same in settings:
+    for diffs, seen, alike in settings:
         differences += diffs
         checked.update(seen)
-        matched.update(same)
+        matched.update(alike)
     order = {UNREAD: 0, MISSING: 1, DIFFERENT: 2, UNEXPECTED: 3}
     differences.sort(key=lambda d: (d.customer, order[d.problem], d.kind, d.key, d.field or ""))
     return VerifyResult(
         customers=customers,
         not_loaded=not_loaded,
         differences=differences,
-        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)},
-        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)},
+        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)}
+        | ({CALL_FEATURE: checked[CALL_FEATURE]} if checked[CALL_FEATURE] else {}),
+        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)}
+        | ({CALL_FEATURE: matched[CALL_FEATURE]} if checked[CALL_FEATURE] else {}),
         not_compared=_not_compared(plan, workspace, kinds, unreadable),
         requests=webex.client.requests_sent - before,
         seconds=time.perf_counter() - started,
@@ -903,37 +902,6 @@ async def verify(
 # ---------------------------------------------------------------- person settings
 
 PERSON_SETTING = "person_setting"
-
-
-def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
-    """``{"a.b": leaf}`` for every leaf of a JSON object (lists are leaves)."""
-    if not isinstance(value, dict):
-        return {prefix: value}
-    out: dict[str, Any] = {}
-    for name, item in value.items():
-        out.update(_leaves(item, f"{prefix}.{name}" if prefix else name))
-    return out
-
-
-def _same(wanted: Any, found: Any) -> bool:
-    """``found`` holds ``wanted``: Webex adds ids and defaults to list entries."""
-    if isinstance(wanted, dict):
-        return isinstance(found, dict) and all(_same(v, found.get(k)) for k, v in wanted.items())
-    if isinstance(wanted, list):
-        if not isinstance(found, list) or len(found) != len(wanted):
-            return False
-        keyed = all(isinstance(w, dict) and "phoneNumber" in w for w in wanted)
-        if keyed:
-            by_number = {f.get("phoneNumber"): f for f in found if isinstance(f, dict)}
-            return all(_same(w, by_number.get(w["phoneNumber"])) for w in wanted)
-        return all(_same(w, f) for w, f in zip(wanted, found, strict=True))
-    return bool(wanted == found)
-
-
-def _resolved(value: Any, results: dict[str, dict[str, Any]]) -> Any:
-    if is_ref(value):
-        return (results.get(value["$ref"]) or {}).get(value["field"])
-    return value
 
 
 async def verify_person_settings(
@@ -955,8 +923,8 @@ async def verify_person_settings(
             continue  # the person's earlier settings are back: nothing of ours to find
         key = action.key.split(":", 1)[1]
         checked[PERSON_SETTING] += 1
-        org_id = _resolved(action.payload["orgId"], results)
-        person_id = _resolved(action.payload["personId"], results)
+        org_id = resolved(action.payload["orgId"], results)
+        person_id = resolved(action.payload["personId"], results)
         feature = str(action.payload["feature"])
 
         diff = functools.partial(
@@ -972,15 +940,15 @@ async def verify_person_settings(
             out.append(diff(MISSING, message=f"{feature} was not applied (journal: {state})"))
             continue
         try:
-            actual = _leaves(await webex.person_settings.read(org_id, person_id, feature))
+            actual = leaves(await webex.person_settings.read(org_id, person_id, feature))
         except WebexError as err:
             out.append(diff(UNREAD, message=f"could not read {feature} back: {err}"))
             continue
-        same = True
-        for name, wanted in sorted(_leaves(action.payload["body"]).items()):
+        alike = True
+        for name, wanted in sorted(leaves(action.payload["body"]).items()):
             found = actual.get(name)
-            if not _same(wanted, found):
-                same = False
+            if not same(wanted, found):
+                alike = False
                 out.append(
                     diff(
                         DIFFERENT,
@@ -990,5 +958,5 @@ async def verify_person_settings(
                         actual=json.dumps(found),
                     )
                 )
-        matched[PERSON_SETTING] += same
+        matched[PERSON_SETTING] += alike
     return out, checked, matched

@@ -24,6 +24,7 @@ from migrate.mapping.administrators import choose_admin
 from migrate.mapping.call_settings import map_call_settings
 from migrate.mapping.context import BuildContext
 from migrate.mapping.devices import map_devices
+from migrate.mapping.features import map_group_features
 from migrate.mapping.languages import derive_languages
 from migrate.mapping.locale import CALL_IN_COUNTRY_CODE
 from migrate.mapping.locations import ensure_location
@@ -65,8 +66,10 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
         map_number(ctx, number)
     add_subscriber_numbers(ctx)
     map_devices(ctx, inv.read(workspace, "devices"))
+    mapped = map_group_features(ctx)
     for instance in inv.read(workspace, "service_instances"):
-        map_service_instance(ctx, instance)
+        if instance.service_user_id not in mapped:  # a mapped feature is not "Not migrated"
+            map_service_instance(ctx, instance)
     _extract_warnings(ctx)
     return ctx.model
 

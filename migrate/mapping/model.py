@@ -10,6 +10,7 @@ from pathlib import Path
 from migrate import inventory as inv
 from migrate.mapping.issues import SEVERITY_ORDER, Issues
 from migrate.plan.model import (
+    CallFeature,
     Customer,
     Device,
     Issue,
@@ -32,6 +33,7 @@ class Model:
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     not_migrated: dict[str, NotMigrated] = field(default_factory=dict)
     person_settings: dict[str, PersonSetting] = field(default_factory=dict)
+    features: dict[str, CallFeature] = field(default_factory=dict)  # id → location feature
     issues: Issues = field(default_factory=Issues)
     inventory_fingerprint: str = ""
     # Context finalize needs but the model files do not carry.

@@ -36,6 +36,26 @@ TYPES: tuple[str, ...] = (
     APPLY_PERSON_SETTINGS,
 )
 
+# A location's call features, one create type per kind (after the people they name).
+CREATE_SCHEDULE = "create_schedule"
+CREATE_HUNT_GROUP = "create_hunt_group"
+CREATE_CALL_QUEUE = "create_call_queue"
+CREATE_AUTO_ATTENDANT = "create_auto_attendant"
+CREATE_CALL_PARK = "create_call_park"
+CREATE_CALL_PICKUP = "create_call_pickup"
+CREATE_PAGING_GROUP = "create_paging_group"
+# CallFeature.kind → its create action type.
+FEATURE_CREATES: dict[str, str] = {
+    "schedule": CREATE_SCHEDULE,
+    "hunt_group": CREATE_HUNT_GROUP,
+    "call_queue": CREATE_CALL_QUEUE,
+    "auto_attendant": CREATE_AUTO_ATTENDANT,
+    "call_park": CREATE_CALL_PARK,
+    "call_pickup": CREATE_CALL_PICKUP,
+    "paging_group": CREATE_PAGING_GROUP,
+}
+TYPES = (*TYPES, *FEATURE_CREATES.values())
+
 # Updates: the object's fields changed in the model since it was created (DESIGN §6).
 UPDATE_CUSTOMER = "update_customer"
 UPDATE_LOCATION = "update_location"
@@ -59,6 +79,10 @@ DELETE_WORKSPACE = "delete_workspace"
 DELETE_DEVICE = "delete_device"
 DEACTIVATE_NUMBERS = "deactivate_numbers"
 RESTORE_PERSON_SETTINGS = "restore_person_settings"  # PUT back what was read before
+# CallFeature.kind → the delete that undoes its create.
+FEATURE_DELETES: dict[str, str] = {
+    kind: create.replace("create_", "delete_", 1) for kind, create in FEATURE_CREATES.items()
+}
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES: dict[str, str | None] = {
@@ -75,6 +99,7 @@ INVERSES: dict[str, str | None] = {
     **{update: update for update in UPDATES.values()},
     UPDATE_NUMBERS: REMOVE_NUMBERS,
     APPLY_PERSON_SETTINGS: RESTORE_PERSON_SETTINGS,
+    **{FEATURE_CREATES[kind]: delete for kind, delete in FEATURE_DELETES.items()},
 }
 
 # What a plan entry does to its object, as `plan` shows it (Terraform's + ~ - =).

@@ -12,6 +12,7 @@ engineer sees every BroadWorks object in exactly one place.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,7 @@ from migrate.plan.actions import (
 )
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.diff import Change, Known, Observed, diff
+from migrate.plan.features import feature_actions
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
 from migrate.plan.settings import by_subscriber, settings_actions
 from migrate.workspace import Workspace, read_json, staged_file
@@ -252,6 +254,9 @@ def build(
     numbers_state = "ACTIVE" if load_config(config).numbers_active_at_load else "INACTIVE"
     dark = {n.phone_number or n.id for n in numbers if n.activated is False}
     person_settings = by_subscriber(wm.read(workspace, "person_settings"))
+    features_by_customer: dict[str, list[wm.CallFeature]] = defaultdict(list)
+    for feature in wm.read(workspace, "call_features"):
+        features_by_customer[feature.customer_id].append(feature)
 
     blocked: dict[tuple[str, str], str] = {}
     for issue in issues:
@@ -443,7 +448,20 @@ def build(
         )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
+        ordinal += len(extra)
         # -- end of workspaces and devices -----------------------------------------------
+        # -- location call features, after everyone they name ------------------------------
+        extra, extra_left = feature_actions(
+            features_by_customer.get(customer.id, []),
+            customer.id,
+            usable,
+            wait,
+            functools.partial(_location_ref, wait=wait),
+            {a.key for a in actions},
+            ordinal,
+        )
+        actions.extend(extra)
+        left.extend(LeftAlone(customer.id, *item) for item in extra_left)
 
     difference = diff(actions, known, observed)
     actions = difference.actions

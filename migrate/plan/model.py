@@ -183,6 +183,30 @@ class PersonSetting:
 
 
 @dataclass(slots=True)
+class CallFeature:
+    """A location's Webex Calling feature that a BroadWorks group service became.
+
+    ``webex`` is the create body in Webex's field names. Members and other features
+    are references the planner turns into ids: ``{"$subscriber": id}``,
+    ``{"$workspace": id}``, ``{"$feature": id}``. ``bw_values`` keeps what BroadWorks
+    had, for the review sheets and "Not migrated".
+    """
+
+    id: str  # "kind:bw id"
+    kind: str  # schedule | hunt_group | call_queue | auto_attendant | call_park | ...
+    customer_id: str
+    location_id: str
+    name: str
+    bw_key: dict[str, str]
+    webex: dict[str, Any] = field(default_factory=dict)
+    phone_number: str | None = None
+    extension: str | None = None
+    members: list[str] = field(default_factory=list)  # subscriber/workspace ids, in order
+    depends_on: list[str] = field(default_factory=list)  # other CallFeature ids
+    bw_values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Issue:
     id: str
     severity: str  # blocker | warning
@@ -206,6 +230,7 @@ ENTITIES: dict[str, type[Any]] = {
     "not_migrated": NotMigrated,
     "issues": Issue,
     "person_settings": PersonSetting,
+    "call_features": CallFeature,
 }
 
 _NAMES: dict[type[Any], tuple[str, ...]] = {

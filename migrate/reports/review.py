@@ -10,8 +10,7 @@ carries the inventory fingerprint that ``--overrides`` checks.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,8 @@ from migrate.mapping.overrides import (
 )
 from migrate.mapping.rules import PACKAGES
 from migrate.plan import model as wm
-from migrate.reports.xlsx import Column, ReportWriter
+from migrate.reports.features import feature_sheets
+from migrate.reports.xlsx import Column, ReportWriter, SheetSpec
 
 SHEETS = (
     "Summary",
@@ -79,13 +79,6 @@ def _address_columns(what: str) -> list[Column]:
         )
         for header, note in _ADDRESS_NOTES.items()
     ]
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    name: str
-    columns: list[Column]
-    rows: Callable[[], Iterator[list[Any]]]
 
 
 def _cols(*headers: str) -> list[Column]:
@@ -439,6 +432,7 @@ def review_sheets(
         _devices_sheet(model),
         _not_migrated_sheet(model),
         call_settings_sheet(model),
+        *feature_sheets(model),
         _issues_sheet(model),
         *([] if overrides is None else [_overrides_sheet(overrides)]),
         _lists_sheet(model),

@@ -21,7 +21,7 @@ import gc
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +48,15 @@ class Column:
     note: str | None = None
     choices: Sequence[str] | None = None  # drop-down validation
     choices_ref: str | None = None  # validation from a range, e.g. "=Lists!$A$2:$A$40"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A sheet as data: its columns and a generator of its rows."""
+
+    name: str
+    columns: list[Column]
+    rows: Callable[[], Iterator[list[Any]]]
 
 
 def is_formula_like(text: str) -> bool:

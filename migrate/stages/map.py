@@ -74,6 +74,8 @@ def _entity_rows(model: Model, entity: str) -> list[Any]:
         return model.sorted_not_migrated()
     if entity == "person_settings":
         return [model.person_settings[k] for k in sorted(model.person_settings)]
+    if entity == "call_features":
+        return [model.features[k] for k in sorted(model.features)]
     return model.sorted_issues()
 
 

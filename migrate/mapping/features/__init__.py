@@ -1,0 +1,35 @@
+"""Group services → the Webex Calling features of the location the group became.
+
+One module per BroadWorks service kind, each with ``map_feature(ctx, feature)``; a
+new kind is one module and one line in ``MAPPERS``. A kind without a mapper stays
+with ``mapping.services``: listed in "Not migrated" to rebuild by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from migrate import inventory as inv
+from migrate.mapping.context import BuildContext
+
+FeatureMapper = Callable[[BuildContext, inv.GroupFeature], None]
+
+# BroadWorks kind (inventory ``group_features.kind``) → its mapper.
+MAPPERS: dict[str, FeatureMapper] = {}
+
+
+def map_group_features(ctx: BuildContext) -> set[str]:
+    """Map every group feature whose kind has a mapper; the BroadWorks ids it mapped.
+
+    Schedules go first: the features that use them look them up by name.
+    """
+    mapped: set[str] = set()
+    features = sorted(
+        inv.read(ctx.workspace, "group_features"), key=lambda f: (f.kind != "schedule", f.id)
+    )
+    for feature in features:
+        mapper = MAPPERS.get(feature.kind)
+        if mapper is not None:
+            mapper(ctx, feature)
+            mapped.add(feature.id)
+    return mapped

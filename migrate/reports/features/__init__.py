@@ -1,0 +1,22 @@
+"""review.xlsx's sheets for location call features, one module per kind.
+
+Each module has ``sheet(model)``; a sheet is written only when the model holds
+features of its kinds, so a customer without them keeps the workbook it had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from migrate.mapping.model import Model
+from migrate.reports.xlsx import SheetSpec
+
+# (the CallFeature kinds the sheet shows, the sheet)
+FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = []
+
+
+def feature_sheets(model: Model) -> Iterator[SheetSpec]:
+    present = {feature.kind for feature in model.features.values()}
+    for kinds, sheet in FEATURE_SHEETS:
+        if kinds & present:
+            yield sheet(model)
