@@ -102,35 +102,51 @@ def test_load_stages_dark_and_cutover_switches_on_then_undo_off(ws: Path) -> Non
     assert saved["state"] == "cut over" and saved["at"] and saved["forced"] is False
     code, out, _err = cli(ws, "status")
     assert f"[cut over at {saved['at']}]" in out
+    assert cli(ws, "report")[0] == 0
+    html = (ws / "r" / "summary.html").read_text(encoding="utf-8")
+    row = next(line for line in html.splitlines() if f"<tr><td>{PIZZA}</td>" in line)
+    assert f'<td class="cutover">cut over at {saved["at"]}</td>' in row
+    other = next(line for line in html.splitlines() if f"<tr><td>{SMILE}</td>" in line)
+    assert '<td class="cutover">staged</td>' in other
 
     # Again: nothing more is sent.
     code, _out, err = cli(ws, "cutover", "--customer", PIZZA, "--yes")
     assert code == 0, err
     assert {sandbox_state(ws).numbers[n].activations for n in on[PIZZA]} == {1}
 
-    # Undo: Webex deactivates only unassigned numbers; the rest are named, exit 1.
+    # Undo: Webex deactivates only unassigned numbers, so each owner lets its number go,
+    # the number goes off, and the owner takes it back: staged again, nothing lost.
     state = sandbox_state(ws)
-    assigned = {n for n in on[PIZZA] if state.numbers[n].owner_id}
+    owners = {n: state.numbers[n].owner_id for n in on[PIZZA]}
+    assigned = {n for n, owner in owners.items() if owner}
     free = on[PIZZA] - assigned
     assert assigned and free, "the sample has numbers of users and spare ones"
     code, out, err = cli(ws, "cutover", "--customer", PIZZA, "--undo", "--yes")
-    assert code == 1
-    assert "deactivates only unassigned numbers" in out and sorted(assigned)[0] in out
+    assert code == 0, out + err
     state = sandbox_state(ws)
-    assert states(state, free | dark[PIZZA]) == {"INACTIVE"}
-    assert states(state, assigned) == {"ACTIVE"}
-    assert {state.numbers[n].deactivations for n in free} == {1}
-    assert {state.numbers[n].deactivations for n in assigned | dark[PIZZA]} == {0}
+    assert states(state, on[PIZZA] | dark[PIZZA]) == {"INACTIVE"}
+    assert {state.route_call(n) for n in on[PIZZA]} == {"not routed: number inactive"}
+    assert {n: state.numbers[n].owner_id for n in on[PIZZA]} == owners
+    assert {state.numbers[n].deactivations for n in on[PIZZA]} == {1}
+    assert {state.numbers[n].deactivations for n in dark[PIZZA]} == {0}
+    code, out, _err = cli(ws, "status")
+    assert f"{PIZZA}: " in out and "[rolled back at" in out
+
+    # Again: an undo already done sends nothing.
+    code, _out, err = cli(ws, "cutover", "--customer", PIZZA, "--undo", "--yes")
+    assert code == 0, err
+    assert {sandbox_state(ws).numbers[n].deactivations for n in on[PIZZA]} == {1}
 
     # Cut over again after an undo: what is off goes on, once more; nothing else is sent.
     code, _out, err = cli(ws, "cutover", "--customer", PIZZA, "--yes")
     assert code == 0, err
     state = sandbox_state(ws)
     assert states(state, on[PIZZA]) == {"ACTIVE"}
-    assert {state.numbers[n].activations for n in free} == {2}
-    assert {state.numbers[n].activations for n in assigned} == {1}
+    assert {state.numbers[n].activations for n in on[PIZZA]} == {2}
+    assert {n: state.numbers[n].owner_id for n in on[PIZZA]} == owners
     saved_again = json.loads((ws / "w" / "cutover.json").read_text())["customers"][PIZZA]
-    assert saved_again["at"] == saved["at"]  # the first cutover's time stays
+    # Cut over anew: the record says when the numbers went on this time.
+    assert saved_again["state"] == "cut over" and saved_again["at"] > saved["at"]
 
     # A rollback removes the owners, then switches off and removes the numbers.
     code, _out, err = cli(ws, "rollback", "--customer", PIZZA, "--yes")
@@ -264,11 +280,9 @@ def test_verify_expects_the_numbers_cutover_switched(ws: Path) -> None:
     assert verify_differences(ws) == 0
     assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0
-    state = sandbox_state(ws)
-    free = {n for n, x in state.numbers.items() if x.state == "ACTIVE" and not x.owner_id}
-    assert cli(ws, "cutover", "--batch", "1", "--undo", "--yes")[0] == 1
-    # Partly undone: the journal says cut over, and verify names the numbers now off.
-    assert verify_differences(ws) == len(free) > 0
+    assert cli(ws, "cutover", "--batch", "1", "--undo", "--yes")[0] == 0
+    # Undone: staged again, numbers off and still their owners'.
+    assert verify_differences(ws) == 0
     assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0
 
@@ -344,11 +358,14 @@ def test_dry_run_lists_exactly_the_requests_the_cutover_then_sends(ws: Path, und
                 return await co.switch_on(webex, journal, customers)
 
     done = asyncio.run(real())
-    # Webex deactivates only unassigned numbers: the undo names the others.
-    assert done.ok != undo and all("unassigned" in why for why in done.failed.values())
+    assert done.ok, done.failed
     dry = [(r.method, r.path, r.query, r.body) for r in rehearsal.recorded]
     assert dry == recorder.writes
     assert {r[0] for r in dry} == {"PUT"}
+    if undo:  # owners let go, numbers off, owners take them back
+        paths = [r[1] for r in dry]
+        assert any("/people/" in p for p in paths) and any("/numbers" in p for p in paths)
+        assert {x.state for x in sandbox.state.numbers.values()} == {"INACTIVE"}
 
 
 async def on(sandbox: Sandbox, journal: Journal, customers: list[str]) -> co.CutoverRun:

@@ -6,8 +6,8 @@ process and kills it after the sandbox has answered a number of requests
 drawn from a seeded RNG (aimed by progress, never by the clock). `retry`
 then finishes what the journal holds; a kill before the cutover journaled
 anything leaves nothing to retry, and running the cutover again is the
-recovery. Then `--undo` switches off, once, every number Webex lets it
-(the unassigned ones). Bounded: 6 trials,
+recovery. Then `--undo` switches every number off, once, and leaves each with
+its owner, also when killed halfway and run again. Bounded: 6 trials,
 a time limit on every process and on the whole.
 """
 
@@ -91,6 +91,7 @@ def test_sigkill_cutover_at_random_points_then_retry(loaded: Path, tmp_path: Pat
     rng = random.Random(20261130)
     deadline = time.monotonic() + 240
     per_cutover: int | None = None
+    per_undo: int | None = None
     kills_mid_run = finished_by_retry = 0
     for trial in range(TRIALS):
         assert time.monotonic() < deadline, f"crash test over its time budget at {trial}"
@@ -133,12 +134,29 @@ def test_sigkill_cutover_at_random_points_then_retry(loaded: Path, tmp_path: Pat
             assert set(switches(root)) == {SUCCEEDED}
 
             if trial in (0, TRIALS - 1):  # each process costs seconds on a busy machine
-                # Webex deactivates only unassigned numbers: those go off, once; exit 1.
-                free = {n for n in wanted if not numbers[n].owner_id}
-                finish(root, server.url, "cutover", "--batch", "1", "--undo", "--yes", code=1)
-                assert {numbers[n].state for n in free | left} == {"INACTIVE"}
-                assert {numbers[n].deactivations for n in free} == {1}
-                assert {numbers[n].state for n in wanted - free} == {"ACTIVE"}
-    print(f"{per_cutover} requests a cutover; {kills_mid_run} kills mid-run, {finished_by_retry}")
+                # Undo: every number off once, and still its owner's. The last trial kills
+                # the undo halfway (aimed by progress); running it again finishes it.
+                owners = {n: numbers[n].owner_id for n in wanted | left}
+                assert any(owners.values()), "the sample has numbers of users"
+                if trial == TRIALS - 1:
+                    start = sandbox.app.answered
+                    undo = migrate(root, server.url, "cutover", "--batch", "1", "--undo", "--yes")
+                    assert per_undo is not None and per_undo > 4, per_undo
+                    aim = start + rng.randint(2, per_undo - 2)
+                    until = time.monotonic() + 120
+                    while not sandbox.app.wait_answered(aim, timeout=0.05):
+                        assert undo.poll() is None, "the undo ended before its aim"
+                        assert time.monotonic() < until
+                    undo.send_signal(signal.SIGKILL)
+                    undo.wait(timeout=30)
+                start = sandbox.app.answered
+                finish(root, server.url, "cutover", "--batch", "1", "--undo", "--yes")
+                if per_undo is None:  # trial 0: count an undo's requests to aim the kill
+                    per_undo = sandbox.app.answered - start
+                assert {numbers[n].state for n in wanted | left} == {"INACTIVE"}
+                assert {numbers[n].deactivations for n in wanted} == {1}
+                assert {numbers[n].deactivations for n in left} == {0}
+                assert {n: numbers[n].owner_id for n in wanted | left} == owners
+    print(f"{per_cutover} requests a cutover, {per_undo} an undo; {kills_mid_run} kills mid-run, {finished_by_retry}")
     assert kills_mid_run == TRIALS - 1, f"only {kills_mid_run} kills landed mid-run"
     assert finished_by_retry >= TRIALS // 2, f"only {finished_by_retry} finished by retry"

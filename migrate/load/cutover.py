@@ -243,15 +243,53 @@ async def switch_on(
     return result
 
 
+def number_owners(actions: Iterable[JournalAction]) -> dict[str, dict[str, Any]]:
+    """Each loaded number's owner, from the journal: ``{"kind", "id"}`` of the person, or
+    of the workspace with what its update needs (name, location, extension)."""
+    owners: dict[str, dict[str, Any]] = {}
+    for action in sorted(actions, key=lambda a: a.ordinal):
+        result = action.result or {}
+        if action.state != jr.SUCCEEDED:
+            continue
+        if action.type == CREATE_SUBSCRIBER and result.get("personId"):
+            params = action.payload["body"].get("provisioningParameters") or {}
+            if params.get("primaryPhoneNumber"):
+                owners[params["primaryPhoneNumber"]] = {"kind": "person", "id": result["personId"]}
+        elif action.type == CREATE_WORKSPACE and result.get("workspaceId"):
+            body = action.payload["body"]
+            calling = (body.get("calling") or {}).get("webexCalling") or {}
+            if calling.get("phoneNumber"):
+                owners[calling["phoneNumber"]] = {
+                    "kind": "workspace",
+                    "id": result["workspaceId"],
+                    "displayName": body.get("displayName"),
+                    "locationId": result.get("locationId"),
+                    "extension": calling.get("extension"),
+                }
+    return owners
+
+
 async def switch_off(
     webex: Webex, journal: Journal, customers: list[str], options: LoadOptions | None = None
 ) -> CutoverRun:
-    """``cutover --undo``: deactivate what the customers' cutovers activated."""
+    """``cutover --undo``: the customers back to staged, their numbers off and still theirs."""
     chosen = set(customers)
+    owners = number_owners(a for a in journal.actions() if a.customer in chosen)
     steps = [
-        Undo(a.key, DEACTIVATE_NUMBERS, {**a.inverse, "assigned": "fail"})
+        Undo(
+            a.key,
+            DEACTIVATE_NUMBERS,
+            {
+                **a.inverse,
+                "assigned": "fail",
+                "owners": {n: owners[n] for n in a.result.get("activated", []) if n in owners},
+            },
+        )
         for a in journal.actions(states=[jr.SUCCEEDED])
-        if a.type == ACTIVATE_NUMBERS and a.customer in chosen and a.inverse is not None
+        if a.type == ACTIVATE_NUMBERS
+        and a.customer in chosen
+        and a.inverse is not None
+        and a.result is not None
     ]
     run_id = journal.begin_run("cutover --undo", None)
     before = webex.client.requests_sent

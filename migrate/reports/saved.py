@@ -16,7 +16,13 @@ from migrate.load.verify import VerifyResult
 from migrate.plan import builder
 from migrate.precheck.rules import Finding
 from migrate.precheck.runner import saved_findings
-from migrate.workspace import BILLING_RESULT, PRECHECK_RESULT, VERIFY_RESULT, Workspace
+from migrate.workspace import (
+    BILLING_RESULT,
+    CUTOVER_RESULT,
+    PRECHECK_RESULT,
+    VERIFY_RESULT,
+    Workspace,
+)
 
 
 @dataclass
@@ -30,6 +36,7 @@ class SavedResults:
     precheck_stale: bool = False  # the model changed after precheck ran
     verified: VerifyResult | None = None
     billed: BillingResult | None = None
+    cutover: dict[str, dict[str, Any]] = field(default_factory=dict)  # customer → its record
 
 
 def read_saved(ws: Workspace) -> SavedResults:
@@ -50,4 +57,5 @@ def read_saved(ws: Workspace) -> SavedResults:
     saved.verified = None if verified is None else VerifyResult.from_dict(verified)
     billed = ws.load_result(BILLING_RESULT)
     saved.billed = None if billed is None else BillingResult.from_dict(billed)
+    saved.cutover = dict((ws.load_result(CUTOVER_RESULT) or {}).get("customers") or {})
     return saved

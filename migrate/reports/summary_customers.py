@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from migrate.load import journal as jr
+from migrate.load.cutover import LOADING, customer_states
 from migrate.load.verify import VerifyResult
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_CUSTOMER
@@ -23,6 +24,7 @@ class CustomerStatus:
     subscribers_loaded: int
     actions: str
     verify: str
+    cutover: str = ""  # staged | cut over at … | rolled back at … | cutover unfinished
 
 
 def _customer_status(
@@ -46,6 +48,13 @@ def _customer_status(
     if set(found) == {jr.SUCCEEDED}:
         return "differs" if diffs.get(customer_id) else "loaded"
     return "partial"
+
+
+def _cutover_text(state: str, at: str, record: dict[str, object]) -> str:
+    if state == LOADING:
+        return ""  # not staged yet: the status column says why
+    text = f"{state} at {at}" if at else state
+    return f"{text} (forced)" if record.get("forced") and record.get("state") == state else text
 
 
 def _verify_text(customer_id: str, verified: VerifyResult | None, diffs: Counter[str]) -> str:
@@ -72,6 +81,7 @@ def customer_rows(
     for a in saved.actions:
         by_customer.setdefault(a.customer, Counter())[a.state] += 1
     create_state = {a.customer: a.state for a in saved.actions if a.type == CREATE_CUSTOMER}
+    switched = customer_states(saved.actions)
     rows = []
     for customer in sorted(wm.read(ws.root, "customers"), key=lambda c: c.id):
         found = by_customer.get(customer.id, Counter())
@@ -85,6 +95,11 @@ def customer_rows(
                 ", ".join(f"{n} {s}" for s, n in sorted(found.items()))
                 or (left_alone.get(customer.id, "") if customer.id in left_alone else "none"),
                 _verify_text(customer.id, saved.verified, diffs),
+                _cutover_text(
+                    switched[customer.id].state if customer.id in switched else LOADING,
+                    switched[customer.id].at if customer.id in switched else "",
+                    saved.cutover.get(customer.id) or {},
+                ),
             )
         )
     rows.sort(
