@@ -28,7 +28,8 @@ from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.sandbox.state import SandboxState
 from migrate.webex import Webex
-from tests.migration_helpers import GROUP_CONFIG, SAMPLES, common, invoke, load, stage
+from tests.migration_helpers import CONFIG, GROUP_CONFIG, SAMPLES, common, invoke, load, stage
+from tests.settings_fixtures import acme_with_settings
 
 METRO = "metro-sp-group-mode"
 PIZZA = "metro-voip/joes-pizza"
@@ -469,3 +470,25 @@ def test_config_switch_and_overrides_are_checked(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             load_config(path)
         assert str(caught.value).startswith(str(path)) and expected in str(caught.value)
+
+
+def test_the_users_list_names_each_call_setting_and_whether_it_was_applied(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "settings"
+    acme_with_settings(root / "export", SAMPLES)
+    stage(root, root / "export", CONFIG)
+    sandbox = Sandbox()
+    assert load(root, sandbox).ok
+    with Journal(root / "w") as journal:
+        customers = sorted({a.customer for a in journal.actions()})
+        _phones, users = co.move_lists(root / "w", journal, customers)
+        applied = {
+            (a.key.split(":", 1)[1].rsplit("/", 1)[0], f"call setting {a.payload['feature']}")
+            for a in journal.actions()
+            if a.type == "apply_person_settings"
+        }
+    listed = {(u.user, u.what) for u in users if u.what.startswith("call setting ")}
+    assert applied and listed == applied
+    assert {u.result for u in users if u.what.startswith("call setting ")} == {"applied"}
+    assert all(u.email for u in users if u.what.startswith("call setting "))

@@ -33,6 +33,7 @@ from migrate.plan import model as wm
 from migrate.plan.actions import (
     ACTIVATE_NUMBERS,
     ADD_NUMBERS,
+    APPLY_PERSON_SETTINGS,
     AWAIT_CUSTOMER,
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
@@ -442,6 +443,7 @@ def move_lists(
             )
         )
     users = []
+    people: dict[str, tuple[str, str]] = {}  # user id → (name, email)
     for sub in wm.read(workspace, "subscribers"):
         if sub.customer_id not in chosen:
             continue
@@ -454,6 +456,24 @@ def move_lists(
         state = done.state if done else "not planned"
         result = "applied" if state == jr.SUCCEEDED else state
         users.append(UserLine(sub.customer_id, sub.id, name, sub.email or "", what, result))
+        people[sub.id] = (name, sub.email or "")
+    # Each call setting applied (or not) per user; the listed ones follow as not migrated.
+    for setting in wm.read(workspace, "person_settings"):
+        if setting.customer_id not in chosen or setting.decision != "migrate":
+            continue
+        applied = journal.get(action_key(APPLY_PERSON_SETTINGS, setting.id))
+        state = applied.state if applied else "not planned"
+        name, email = people.get(setting.subscriber_id, ("", ""))
+        users.append(
+            UserLine(
+                setting.customer_id,
+                setting.subscriber_id,
+                name,
+                email,
+                f"call setting {setting.feature}",
+                "applied" if state == jr.SUCCEEDED else state,
+            )
+        )
     for item in wm.read(workspace, "not_migrated"):
         if item.customer_id in chosen:
             users.append(
