@@ -21,6 +21,7 @@ from migrate.mapping import email as email_rules
 from migrate.mapping.address_overrides import apply_address_edits, read_address_edits
 from migrate.mapping.call_settings import refresh_not_migrated
 from migrate.mapping.call_settings_table import DECISIONS, MIGRATE
+from migrate.mapping.e164 import is_digits
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
 from migrate.mapping.review_workbook import (
     SUBSCRIBERS_SHEET,
@@ -133,7 +134,7 @@ def _row_edits(
         out.append(Edit(sub.id, "Location", sub.location_id, location, row))
     extension = cells["Extension"]
     if extension is not None and (
-        not extension.isdigit() or not EXTENSION_MIN <= len(extension) <= EXTENSION_MAX
+        not is_digits(extension) or not EXTENSION_MIN <= len(extension) <= EXTENSION_MAX
     ):
         _fail(
             path,

@@ -101,7 +101,7 @@ def free_extension(extension: str, taken: set[str]) -> str | None:
     longer value only when every same-length one is taken.
     """
     width = len(extension)
-    start = int(extension) + 1 if extension.isdigit() else 0
+    start = int(extension) + 1 if extension.isascii() and extension.isdigit() else 0
     while width <= EXTENSION_MAX_DIGITS:
         size = 10**width
         for step in range(size):

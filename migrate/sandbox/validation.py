@@ -64,11 +64,11 @@ PACKAGE_DEPENDENCIES = {
     "attendant_console": frozenset({"webex_calling", "webex_suite", "cx_essentials"}),
 }
 MAX_ADDRESS_LINE = 50
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-EXTENSION = re.compile(r"^\d{2,10}$")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+EXTENSION = re.compile(r"^[0-9]{2,10}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2}(_[a-zA-Z]{2})?$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def check_calling_location(location: Any) -> list[Problem]:
     if _is_text(tz) and tz not in time_zones():
         problems.append(_invalid(f"{prefix}.timezone", "unknown time zone"))
     lang = location.get("language")
-    if _is_text(lang) and not LANGUAGE.match(lang):
+    if _is_text(lang) and not LANGUAGE.fullmatch(lang):
         problems.append(_invalid(f"{prefix}.language", "expected a locale such as en_us"))
     return problems
 
@@ -177,10 +177,10 @@ def check_customer_info(info: Any, *, name_required: bool) -> list[Problem]:
     email = info.get("primaryEmail")
     if not _is_text(email):
         problems.append(_missing("customerInfo.primaryEmail"))
-    elif not EMAIL.match(email):
+    elif not EMAIL.fullmatch(email):
         problems.append(_invalid("customerInfo.primaryEmail", "not an email address"))
     lang = info.get("language")
-    if lang is not None and not (isinstance(lang, str) and LANGUAGE.match(lang)):
+    if lang is not None and not (isinstance(lang, str) and LANGUAGE.fullmatch(lang)):
         problems.append(_invalid("customerInfo.language", "expected ISO-639-1 or ll_CC"))
     return problems
 
@@ -271,9 +271,9 @@ def subscriber_packages(body: dict[str, Any]) -> tuple[list[str], list[Problem]]
 def check_number_and_extension(params: dict[str, Any], package: str | None) -> list[Problem]:
     problems: list[Problem] = []
     number, ext = params.get("primaryPhoneNumber"), params.get("extension")
-    if number is not None and not (isinstance(number, str) and E164.match(number)):
+    if number is not None and not (isinstance(number, str) and E164.fullmatch(number)):
         problems.append(_invalid("provisioningParameters.primaryPhoneNumber", "expected E.164"))
-    if ext is not None and not (isinstance(ext, str) and EXTENSION.match(ext)):
+    if ext is not None and not (isinstance(ext, str) and EXTENSION.fullmatch(ext)):
         problems.append(_invalid("provisioningParameters.extension", "expected 2-10 digits"))
     if package is not None and package not in NON_CALLING and not number and not ext:
         problems.append(
@@ -298,7 +298,7 @@ def check_subscriber_provision(body: Any) -> tuple[list[str], list[Problem]]:
     email = body.get("email")
     if not _is_text(email):
         problems.append(_missing("email"))
-    elif not EMAIL.match(email):
+    elif not EMAIL.fullmatch(email):
         problems.append(_invalid("email", "not an email address"))
     packages, package_problems = subscriber_packages(body)
     problems += package_problems

@@ -31,7 +31,7 @@ def register(app: SandboxApp) -> None:
 
 def _date(body: dict[str, Any], name: str) -> date:
     value = body.get(name)
-    if not isinstance(value, str) or not DATE.match(value):
+    if not isinstance(value, str) or not DATE.fullmatch(value):
         raise HttpError(
             400,
             [Problem(f"'{name}' must be a date YYYY-MM-DD.", codes.INVALID_PARAMETER_VALUE, name)],

@@ -42,7 +42,7 @@ def _phone_numbers(body: Any, limit: int) -> list[str]:
         )
     if len(numbers) > limit:
         raise HttpError(400, f"At most {limit} numbers per request.", codes.INVALID_PARAMETER_SIZE)
-    bad = [n for n in numbers if not (isinstance(n, str) and validation.E164.match(n))]
+    bad = [n for n in numbers if not (isinstance(n, str) and validation.E164.fullmatch(n))]
     if bad:
         raise HttpError(
             400,

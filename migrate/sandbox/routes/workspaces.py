@@ -171,7 +171,7 @@ class WorkspaceRoutes:
                 codes.NUMBER_OR_EXTENSION_REQUIRED,
             )
         if number is not None:
-            if not isinstance(number, str) or not validation.E164.match(number):
+            if not isinstance(number, str) or not validation.E164.fullmatch(number):
                 raise bad_request(f"{number} is not an E.164 number.", "phoneNumber")
             record = self.state.numbers.get(number)
             if record is None or record.location_id != location.id:
@@ -183,7 +183,7 @@ class WorkspaceRoutes:
             if record.owner_id is not None:
                 raise HttpError(409, f"{number} is already assigned.", codes.NUMBER_IN_USE)
         if extension is not None:
-            if not isinstance(extension, str) or not validation.EXTENSION.match(extension):
+            if not isinstance(extension, str) or not validation.EXTENSION.fullmatch(extension):
                 raise bad_request("extension must be 2-10 digits.", "extension")
             customer = self.state.customer_by_org(ws.org_id)
             people = self.state.subscribers_of(customer.id) if customer else []
