@@ -54,7 +54,7 @@ def map_call_settings(ctx: BuildContext) -> None:
 
 
 def _orphan(issues: Issues, user_id: str, settings: list[inv.UserSetting]) -> None:
-    values = "; ".join(f"{s.service}: {_text(s.values)}" for s in settings)
+    values = "; ".join(f"{s.service}: {value_text(s.values)}" for s in settings)
     issues.warning(
         "settings_without_subscriber",
         entity="subscriber",
@@ -147,10 +147,10 @@ def _warn_reach_details(
             entity="subscriber",
             key=sub.id,
             customer_id=sub.customer_id,
-            message=f"BroadWorks Anywhere {_text(used)}: no Webex single-number-reach field; "
+            message=f"BroadWorks Anywhere {value_text(used)}: no Webex single-number-reach field; "
             "listed as not migrated",
             field=rule.webex_field,
-            value=_text(used),
+            value=value_text(used),
         )
 
 
@@ -274,7 +274,9 @@ ENTRY_FIELDS: dict[tuple[str, str], dict[str, str]] = {
 MAX_ENTRIES = {("simultaneousRing", "phoneNumbers"): 10, ("sequentialRing", "phoneNumbers"): 5}
 
 
-def _rows(value: Any) -> list[Any]:
+def entry_rows(value: Any) -> list[Any]:
+    """The entries of a list-valued setting: repeated elements, table rows, or the
+    ``{phone: details}`` of BroadWorks Anywhere locations (the phone made a field)."""
     if isinstance(value, dict):
         if (
             value
@@ -299,7 +301,7 @@ def _entries(
     left: dict[str, Any] = {}
     limit = MAX_ENTRIES.get((rule.feature, rule.webex_field))
     over = 0
-    for index, row in enumerate(_rows(value)):
+    for index, row in enumerate(entry_rows(value)):
         phone = row.get("phoneNumber") or row.get("Phone Number") if isinstance(row, dict) else None
         if not phone or not isinstance(row, dict):
             left[str(index)] = row
@@ -345,11 +347,12 @@ def _put(body: dict[str, Any], path: str, value: Any) -> None:
     body[parts[-1]] = value
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A BroadWorks value as the "Not migrated" sheet shows it."""
     if isinstance(value, dict):
-        return ", ".join(f"{k}={_text(v)}" for k, v in sorted(value.items()))
+        return ", ".join(f"{k}={value_text(v)}" for k, v in sorted(value.items()))
     if isinstance(value, list):
-        return "[" + "; ".join(_text(v) for v in value) + "]"
+        return "[" + "; ".join(value_text(v) for v in value) + "]"
     return str(value)
 
 
@@ -372,7 +375,11 @@ def refresh_not_migrated(model: Model, user_id: str) -> None:
         sub.location_id,
         {"user_id": user_id},
         " ".join(p for p in (sub.first_name, sub.last_name) if p) or None,
-        [f"{name}={_text(value)}" for s in listed for name, value in sorted(s.bw_values.items())],
+        [
+            f"{name}={value_text(value)}"
+            for s in listed
+            for name, value in sorted(s.bw_values.items())
+        ],
         "call settings with no Webex person feature, or set to list",
         "; ".join(f"{s.feature}: {s.reason}" for s in listed if s.reason)
         or "rebuild in Control Hub",
