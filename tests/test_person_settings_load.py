@@ -383,7 +383,9 @@ def missing_from_both(
                         missing.append(f"{user} {bw}.{phone or index}")
                     continue
                 for detail, item in row.items():
-                    if detail in fields:
+                    if item in (None, ""):  # BroadWorks says nothing: nor does Webex
+                        ok = True
+                    elif detail in fields:
                         ok = _holds(item, found[0].get(fields[detail]))
                     else:
                         ok = on_list(user, f"{bw}.{phone}.{detail}", item)

@@ -18,6 +18,7 @@ from migrate.mapping.context import BuildContext
 from migrate.mapping.e164 import NumberError, is_digits, to_e164
 from migrate.mapping.issues import Issues
 from migrate.mapping.model import Model
+from migrate.mapping.packages import CALLING_PACKAGES
 from migrate.plan.model import NotMigrated, PersonSetting, Subscriber
 
 KIND = "call_settings"
@@ -112,11 +113,37 @@ def _map_user(
         # BroadWorks sequential ring has no switch of its own: it rings when one of its
         # criteria is active (the criteria themselves are listed).
         sequential.webex["enabled"] = _any_active_criteria(settings, "sequential_ring")
-    if sub.is_place:
-        for item in records.values():
-            item.decision, item.reason = LIST, NOT_A_PERSON
+    not_applied = _not_applied(sub)
     for key, item in records.items():
+        if not_applied:
+            item.decision, item.reason = LIST, not_applied
         ctx.model.person_settings[key] = item
+
+
+def _not_applied(sub: Subscriber | None) -> str | None:
+    """Why the loader applies no person settings to ``sub`` (the plan leaves them)."""
+    if sub is None:
+        return "the user is not migrated"
+    if sub.skipped:
+        return "the user is skipped in review: its settings are not migrated"
+    if sub.is_place:
+        return NOT_A_PERSON
+    if sub.package not in CALLING_PACKAGES:
+        return f"package {sub.package} has no Webex Calling person settings"
+    return None
+
+
+def settle_call_settings(model: Model) -> None:
+    """After the review's edits (a user skipped, given a package without Calling): the
+    settings the loader will not apply are listed, and every user's row says so."""
+    users: set[str] = set()
+    for item in model.person_settings.values():
+        reason = _not_applied(model.subscribers.get(item.subscriber_id))
+        if reason and item.decision == MIGRATE:
+            item.decision, item.reason = LIST, reason
+        users.add(item.subscriber_id)
+    for user_id in sorted(users):
+        refresh_not_migrated(model, user_id)
 
 
 NO_ROW = "not in call_settings.csv"
