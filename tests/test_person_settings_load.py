@@ -15,12 +15,22 @@ from typing import Any
 import httpx
 import pytest
 
+from migrate.extract.parsers.user_settings import SERVICES
 from migrate.load import journal as jr
 from migrate.load import rollback
 from migrate.load.dryrun import dry_run
 from migrate.load.executor import LoadOptions
 from migrate.load.journal import Journal
 from migrate.load.verify import DIFFERENT, PERSON_SETTING, verify
+from migrate.mapping.call_settings import (
+    DEFAULT_RINGS,
+    ENTRY_FIELDS,
+    MAX_RINGS,
+    MIN_RINGS,
+    STORAGE,
+    entry_rows,
+)
+from migrate.mapping.tables import load_tables, shipped_dir
 from migrate.plan import builder
 from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox
 from migrate.webex import Webex, WebexError
@@ -245,6 +255,24 @@ def test_dry_run_lists_exactly_the_puts_the_load_sends(case: Path) -> None:
         ("doNotDisturb", {"enabled": "yes"}, "enabled"),
         ("singleNumberReach", {"numbers": []}, "numbers"),
         ("callWaiting", {"enabled": True, "systemMaxNumberOfRings": 5}, "systemMaxNumberOfRings"),
+        (
+            "sequentialRing",
+            {"phoneNumbers": [{"phoneNumber": f"+1212555{i:04d}"} for i in range(6)]},
+            "phoneNumbers",
+        ),
+        ("sequentialRing", {"baseLocationNumberOfRings": 1}, "baseLocationNumberOfRings"),
+        (
+            "sequentialRing",
+            {"phoneNumbers": [{"phoneNumber": "+12125550100", "numberOfRings": 21}]},
+            "numberOfRings",
+        ),
+        (
+            "selectiveForward",
+            {"enabled": True, "defaultPhoneNumberToForward": None},
+            "defaultPhoneNumberToForward",
+        ),
+        ("selectiveForward", {"defaultPhoneNumberToForward": "not a number"}, "defaultPhone"),
+        ("selectiveForward", {"criteria": []}, "criteria"),
     ],
 )
 def test_the_sandbox_refuses_what_webex_refuses(
@@ -274,3 +302,134 @@ def test_a_person_of_another_org_is_not_found(loaded: Sandbox) -> None:
     with pytest.raises(WebexError) as caught:
         with_webex(sandbox, peek)
     assert caught.value.status == 404
+
+
+# -- every extracted value: applied and read back, or on the user's "Not migrated" row
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _holds(bw: Any, webex: Any) -> bool:
+    """``webex`` says what the BroadWorks value ``bw`` said (in Webex's terms)."""
+    if isinstance(webex, bool):
+        return bw in ("true", "false") and (bw == "true") == webex
+    if isinstance(webex, int):
+        rings = int(bw)
+        return webex == (DEFAULT_RINGS if rings <= 0 else min(max(rings, MIN_RINGS), MAX_RINGS))
+    if not isinstance(webex, str) or not isinstance(bw, str):
+        return False
+    if bw in STORAGE:
+        return STORAGE[bw] == webex
+    if _digits(bw) and _digits(bw) == bw.lstrip("+"):  # a number: E.164 now
+        return _digits(webex).endswith(_digits(bw).lstrip("0"))
+    return bw == webex
+
+
+def _scalars(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _scalars(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _scalars(v)]
+    return [str(value)]
+
+
+def _at(body: Any, path: str) -> Any:
+    for part in path.split("."):
+        body = body.get(part) if isinstance(body, dict) else None
+    return body
+
+
+def missing_from_both(
+    user_settings: list[dict[str, Any]],
+    person_settings: dict[str, dict[str, Any]],
+    listed: dict[str, list[str]],
+    stored: Callable[[str, str], dict[str, Any]],
+) -> list[str]:
+    """Every BroadWorks leaf (a field, or one detail of an entry) that is neither read
+    back from Webex with its meaning nor on its user's "Not migrated" items."""
+    rules = load_tables(shipped_dir()).call_settings
+    missing: list[str] = []
+
+    def on_list(user: str, name: str, value: Any) -> bool:
+        return any(
+            item.startswith(f"{name}=") and all(s in item for s in _scalars(value))
+            for item in listed.get(user, [])
+        )
+
+    for record in user_settings:
+        user = record["user_id"]
+        for name, value in record["values"].items():
+            bw = f"{record['service']}.{name}"
+            rule = rules.rule(record["service"], name)
+            holder = person_settings.get(f"{user}/{rule.feature}") if rule else None
+            if rule is None or holder is None or holder["decision"] != "migrate":
+                if not on_list(user, bw, value):
+                    missing.append(f"{user} {bw}")
+                continue
+            webex = stored(user, rule.feature)
+            fields = ENTRY_FIELDS.get((rule.feature, rule.webex_field))
+            if fields is None:
+                if not _holds(value, _at(webex, rule.webex_field)):
+                    missing.append(f"{user} {bw}")
+                continue
+            entries = _at(webex, rule.webex_field) or []
+            for index, row in enumerate(entry_rows(value)):
+                phone = str(row.get("phoneNumber") or row.get("Phone Number") or "")
+                found = [e for e in entries if phone and _holds(phone, e.get("phoneNumber"))]
+                if not found:
+                    if not on_list(user, f"{bw}.{phone or index}", row):
+                        missing.append(f"{user} {bw}.{phone or index}")
+                    continue
+                for detail, item in row.items():
+                    if item in (None, ""):  # BroadWorks says nothing: nor does Webex
+                        ok = True
+                    elif detail in fields:
+                        ok = _holds(item, found[0].get(fields[detail]))
+                    else:
+                        ok = on_list(user, f"{bw}.{phone}.{detail}", item)
+                    if not ok:
+                        missing.append(f"{user} {bw}.{phone}.{detail}")
+    return missing
+
+
+def test_every_extracted_leaf_is_read_back_from_webex_or_listed(case: Path) -> None:
+    sandbox = Sandbox()
+    assert load(case, sandbox).ok
+    model = case / "w" / "model"
+    settings = {
+        s["id"]: s
+        for s in map(json.loads, (model / "person_settings.jsonl").read_text().splitlines())
+    }
+    listed = {
+        item["bw_key"]["user_id"]: item["items"]
+        for item in map(json.loads, (model / "not_migrated.jsonl").read_text().splitlines())
+        if item["kind"] == "call_settings"
+    }
+    user_settings = records(case / "w", "user_settings")
+    # The fixtures reach every service the extractor knows, in every command version.
+    assert {r["service"] for r in user_settings} == set(SERVICES.values())
+    leaves = sum(len(entry_rows(v)) for r in user_settings for v in r["values"].values())
+    assert leaves > 80
+    cache: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def stored(user: str, feature: str) -> dict[str, Any]:
+        if (user, feature) not in cache:
+            cache[user, feature] = read(sandbox, user, feature)
+        return cache[user, feature]
+
+    assert missing_from_both(user_settings, settings, listed, stored) == []
+    # The check sees a leaf that is dropped, whichever side should have held it.
+    outbound = "broadworks_anywhere.locations.9175550144.outboundAlternateNumber"
+    short = {u: [i for i in items if not i.startswith(outbound)] for u, items in listed.items()}
+    assert f"{ALICE} {outbound}" in missing_from_both(user_settings, settings, short, stored)
+    cache[ALICE, "sequentialRing"] = {**stored(ALICE, "sequentialRing"), "phoneNumbers": []}
+    cache[ALICE, "selectiveForward"] = {
+        **stored(ALICE, "selectiveForward"),
+        "ringReminderEnabled": True,
+    }
+    assert {
+        f"{ALICE} sequential_ring.location.9175550166",
+        f"{ALICE} call_forwarding_selective.playRingReminder",
+    } <= set(missing_from_both(user_settings, settings, listed, stored))

@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 from wxc_sdk import WebexSimpleApi
+from wxc_sdk.person_settings.common import ApiSelector
 from wxc_sdk.person_settings.dnd import DND
 from wxc_sdk.person_settings.forwarding import PersonForwardingSetting
+from wxc_sdk.person_settings.selective_forward import SelectiveForward
+from wxc_sdk.person_settings.sequential_ring import (
+    SequentialRing,
+    SequentialRingApi,
+    SequentialRingNumber,
+)
 from wxc_sdk.person_settings.sim_ring import SimRing
 from wxc_sdk.person_settings.single_number_reach import (
     SingleNumberReach,
@@ -40,6 +47,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "voicemail": VoicemailSettings,
     "simultaneousRing": SimRing,
     "singleNumberReach": SingleNumberReach,
+    "selectiveForward": SelectiveForward,
+    "sequentialRing": SequentialRing,
 }
 # wxc_sdk takes these as one ``enabled: bool`` argument and sends {"enabled": ...}.
 ENABLED_ONLY = {"callWaiting", "anonymousCallReject"}
@@ -124,6 +133,12 @@ def test_wxc_sdk_reads_every_person_feature(
                 settings.sim_ring.read(person, org_id=org),
             ):
                 assert unknown_fields(model) == [], model
+            forward = settings.selective_forward.read(person, org_id=org)
+            sequential = SequentialRingApi(session=api.session, selector=ApiSelector.person)
+            ring = sequential.read(person, org_id=org)
+            for model in (forward, ring):
+                assert unknown_fields(model) == [], model
+                assert model.enabled is not None and model.criteria == []
             assert isinstance(settings.call_waiting.read(person, org_id=org), bool)
             assert isinstance(settings.anon_calls.read(person, org_id=org), bool)
             # wxc_sdk's single_number_reach.read takes no org: its session, with the org.
@@ -153,3 +168,36 @@ def test_the_sandbox_takes_wxc_sdk_writes(
         assert settings.call_waiting.read(person, org_id=org) is False
         settings.anon_calls.configure(person, True, org_id=org)
         assert settings.anon_calls.read(person, org_id=org) is True
+
+
+def test_the_sandbox_takes_wxc_sdk_selective_forward_and_sequential_ring(
+    served: tuple[Sandbox, ServedSandbox, Recording],
+) -> None:
+    sandbox, server, _puts = served
+    person, org = _people(sandbox)[-1]
+    with wxc(server) as api:
+        forward = api.person_settings.selective_forward
+        forward.configure(
+            person,
+            SelectiveForward(
+                enabled=True,
+                default_phone_number_to_forward="+12125550177",
+                ring_reminder_enabled=True,
+            ),
+            org_id=org,
+        )
+        again = forward.read(person, org_id=org)
+        assert (again.enabled, again.default_phone_number_to_forward) == (True, "+12125550177")
+        sequential = SequentialRingApi(session=api.session, selector=ApiSelector.person)
+        numbers = [SequentialRingNumber(phone_number="+19175550166", number_of_rings=4)]
+        sequential.configure(
+            person,
+            SequentialRing(enabled=True, base_location_number_of_rings=5, phone_numbers=numbers),
+            org_id=org,
+        )
+        ring = sequential.read(person, org_id=org)
+        assert ring.enabled is True and ring.base_location_number_of_rings == 5
+        assert ring.phone_numbers is not None
+        assert [(n.phone_number, n.number_of_rings) for n in ring.phone_numbers] == [
+            ("+19175550166", 4)
+        ]

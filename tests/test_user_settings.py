@@ -18,9 +18,11 @@ from migrate.mapping.tables import load_tables, shipped_dir
 from migrate.stages.map import run_map
 from tests.extract_helpers import records, run
 from tests.migration_helpers import CONFIG, SAMPLES, stage
+from tests.ocip import command, el, write_pair
 from tests.settings_fixtures import FIXTURES, acme_with_settings, write_settings
 
 ALICE = "alice.johnson@acme-corp.com"
+CAROL = "carol.nguyen@acme-corp.com"
 
 
 def _contains(found: Any, wanted: Any) -> bool:
@@ -150,6 +152,71 @@ def test_values_are_normalised_with_issues_for_what_webex_bounds(mapped: Path) -
     assert (issue["value"], issue["proposed"]) == ("30", "20")
 
 
+def test_selective_forward_and_sequential_ring_are_mapped_their_criteria_listed(
+    mapped: Path,
+) -> None:
+    by_id = {s["id"]: s for s in model(mapped, "person_settings")}
+    assert by_id[f"{ALICE}/selectiveForward"]["webex"] == {
+        "enabled": True,
+        "defaultPhoneNumberToForward": "+12125550177",
+        "ringReminderEnabled": False,
+    }
+    assert by_id[f"{ALICE}/sequentialRing"]["webex"] == {
+        "enabled": True,  # its one criterion is active
+        "ringBaseLocationFirstEnabled": True,
+        "baseLocationNumberOfRings": 3,
+        "continueIfBaseLocationIsBusyEnabled": True,
+        "phoneNumbers": [{"phoneNumber": "+19175550166", "numberOfRings": 3}],
+    }
+    (alice,) = [n for n in model(mapped, "not_migrated") if n["id"] == f"call_settings:{ALICE}"]
+    items = alice["items"]
+    location = "broadworks_anywhere.locations.9175550144"
+    assert f"{location}.outboundAlternateNumber=2125550100" in items
+    assert f"{location}.broadworksCallControl=false" in items
+    assert "sequential_ring.callerMayStopSearch=false" in items
+    for service in ("call_forwarding_selective", "sequential_ring", "simultaneous_ring_personal"):
+        (criteria,) = [i for i in items if i.startswith(f"{service}.criteriaTable=")]
+        assert "Criteria Name=After hours" in criteria and "Time Schedule=Evenings" in criteria
+
+
+def test_numbers_beyond_what_webex_takes_are_listed(tmp_path: Path) -> None:
+    export = acme_with_settings(tmp_path / "export", SAMPLES)
+    numbers = "".join(
+        el(
+            "simultaneousRingNumber",
+            phoneNumber=f"917555{i:04d}",
+            answerConfirmationRequired="false",
+        )
+        for i in range(11)
+    )
+    write_pair(
+        export / "hq",
+        "hq-carol-ring",
+        [command("UserSimultaneousRingPersonalGetRequest17", el("userId", CAROL))],
+        [
+            command(
+                "UserSimultaneousRingPersonalGetResponse17",
+                el("isActive", "true") + el("doNotRingIfOnCall", "false") + numbers,
+            )
+        ],
+    )
+    root = stage(tmp_path, export, CONFIG)
+    by_id = {s["id"]: s for s in model(root, "person_settings")}
+    ring = by_id[f"{CAROL}/simultaneousRing"]["webex"]["phoneNumbers"]
+    assert [n["phoneNumber"] for n in ring] == [f"+1917555{i:04d}" for i in range(10)]
+    (carol,) = [n for n in model(root, "not_migrated") if n["id"] == f"call_settings:{CAROL}"]
+    assert (
+        "simultaneous_ring_personal.simultaneousRingNumber.9175550010="
+        "answerConfirmationRequired=false, phoneNumber=9175550010"
+    ) in carol["items"]
+    (issue,) = [
+        i
+        for i in model(root, "issues")
+        if i["code"] == "too_many_destinations" and i["key"] == CAROL
+    ]
+    assert (issue["value"], issue["proposed"]) == ("11", "10")
+
+
 def _review_rows(path: Path) -> tuple[Any, list[str]]:
     book = openpyxl.load_workbook(path)
     sheet = book["Call settings"]
@@ -198,6 +265,29 @@ def test_the_decision_column_round_trips_through_overrides(mapped: Path, tmp_pat
     assert by_id[f"{ALICE}/callWaiting"]["decision"] == "migrate"
     (alice,) = [n for n in model(root, "not_migrated") if n["id"] == f"call_settings:{ALICE}"]
     assert not any(i.startswith("call_waiting.isActive") for i in alice["items"])
+
+
+def test_a_user_left_without_calling_by_review_has_its_settings_listed(
+    mapped: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "case"
+    shutil.copytree(mapped, root)
+    book = openpyxl.load_workbook(root / "r" / "review.xlsx")
+    sheet = book["Subscribers"]
+    header = [c.value for c in sheet[1]]
+    user, package = header.index("User ID"), header.index("Package")
+    for row in sheet.iter_rows(min_row=2):
+        if row[user].value == ALICE:
+            row[package].value = "webex_meetings"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    run_map(root / "w", root / "r", root / "migrate.toml", None, edited)
+    alices = [s for s in model(root, "person_settings") if s["subscriber_id"] == ALICE]
+    assert alices and all(s["decision"] == "list" for s in alices)
+    assert "webex_meetings has no Webex Calling" in alices[0]["reason"]
+    (alice,) = [n for n in model(root, "not_migrated") if n["id"] == f"call_settings:{ALICE}"]
+    assert "call_forwarding_always.forwardToPhoneNumber=2125550111" in alice["items"]
+    assert "do_not_disturb.ringSplash=true" in alice["items"]
 
 
 def test_an_unknown_decision_names_sheet_row_and_column(mapped: Path, tmp_path: Path) -> None:

@@ -18,12 +18,12 @@ from migrate.mapping.context import BuildContext
 from migrate.mapping.e164 import NumberError, is_digits, to_e164
 from migrate.mapping.issues import Issues
 from migrate.mapping.model import Model
+from migrate.mapping.packages import CALLING_PACKAGES
 from migrate.plan.model import NotMigrated, PersonSetting, Subscriber
 
 KIND = "call_settings"
 # Webex's bounds on rings (callForwarding.noAnswer, voicemail.sendUnansweredCalls).
 MIN_RINGS, MAX_RINGS, DEFAULT_RINGS = 2, 20, 3
-MAX_SIM_RING_NUMBERS = 10
 MAX_EXTENSION_DIGITS = 6
 STORAGE = {
     "Unified Voice and Email Messaging": "INTERNAL",
@@ -55,7 +55,7 @@ def map_call_settings(ctx: BuildContext) -> None:
 
 
 def _orphan(issues: Issues, user_id: str, settings: list[inv.UserSetting]) -> None:
-    values = "; ".join(f"{s.service}: {_text(s.values)}" for s in settings)
+    values = "; ".join(f"{s.service}: {value_text(s.values)}" for s in settings)
     issues.warning(
         "settings_without_subscriber",
         entity="subscriber",
@@ -82,29 +82,106 @@ def _map_user(
             records[key] = PersonSetting(key, sub.id, sub.customer_id, label, decision)
         return records[key]
 
+    def listed(service: str, bw_name: str, value: Any, note: str) -> None:
+        item = record(service, LIST)
+        item.bw_values[bw_name] = value
+        if note and note not in item.reason:
+            item.reason = "; ".join(p for p in (item.reason, note) if p)
+
     for setting in sorted(settings, key=lambda s: s.service):
         for name, value in sorted(setting.values.items()):
             bw_name = f"{setting.service}.{name}"
             rule = rules.rule(setting.service, name)
             if rule is None or rule.decision == LIST:
-                listed = record(setting.service, LIST)
-                listed.bw_values[bw_name] = value
-                note = rule.note if rule else "not in call_settings.csv"
-                if note and note not in listed.reason:
-                    listed.reason = "; ".join(p for p in (listed.reason, note) if p)
+                listed(setting.service, bw_name, value, rule.note if rule else NO_ROW)
                 continue
             target = record(rule.feature, MIGRATE)
             target.bw_values[bw_name] = value
-            converted = _convert(ctx.issues, sub, rule, value, cc, prefix)
+            converted, left = _convert(ctx.issues, sub, rule, value, cc, prefix)
             _put(target.webex, rule.webex_field, converted)
+            for detail, left_value in sorted(left.items()):
+                listed(setting.service, f"{bw_name}.{detail}", left_value, NO_FIELD)
+            _warn_reach_details(ctx.issues, sub, rule, left)
     reach = records.get(f"{sub.id}/singleNumberReach")
     if reach is not None and reach.webex.get("numbers"):
         reach.webex.setdefault("enabled", True)  # assigned BroadWorks Anywhere is on
-    if sub.is_place:
-        for item in records.values():
-            item.decision, item.reason = LIST, NOT_A_PERSON
+        for entry in reach.webex["numbers"]:  # Webex requires both on every number
+            entry.setdefault("enabled", False)
+            entry.setdefault("name", entry["phoneNumber"])
+    sequential = records.get(f"{sub.id}/sequentialRing")
+    if sequential is not None and sequential.webex.get("phoneNumbers"):
+        # BroadWorks sequential ring has no switch of its own: it rings when one of its
+        # criteria is active (the criteria themselves are listed).
+        sequential.webex["enabled"] = _any_active_criteria(settings, "sequential_ring")
+    not_applied = _not_applied(sub)
     for key, item in records.items():
+        if not_applied:
+            item.decision, item.reason = LIST, not_applied
         ctx.model.person_settings[key] = item
+
+
+def _not_applied(sub: Subscriber | None) -> str | None:
+    """Why the loader applies no person settings to ``sub`` (the plan leaves them)."""
+    if sub is None:
+        return "the user is not migrated"
+    if sub.skipped:
+        return "the user is skipped in review: its settings are not migrated"
+    if sub.is_place:
+        return NOT_A_PERSON
+    if sub.package not in CALLING_PACKAGES:
+        return f"package {sub.package} has no Webex Calling person settings"
+    return None
+
+
+def settle_call_settings(model: Model) -> None:
+    """After the review's edits (a user skipped, given a package without Calling): the
+    settings the loader will not apply are listed, and every user's row says so."""
+    users: set[str] = set()
+    for item in model.person_settings.values():
+        reason = _not_applied(model.subscribers.get(item.subscriber_id))
+        if reason and item.decision == MIGRATE:
+            item.decision, item.reason = LIST, reason
+        users.add(item.subscriber_id)
+    for user_id in sorted(users):
+        refresh_not_migrated(model, user_id)
+
+
+NO_ROW = "not in call_settings.csv"
+NO_FIELD = "no Webex field carries this detail"
+
+
+def _any_active_criteria(settings: list[inv.UserSetting], service: str) -> bool:
+    for setting in settings:
+        if setting.service == service:
+            rows = setting.values.get("criteriaTable") or []
+            for row in rows if isinstance(rows, list) else [rows]:
+                if isinstance(row, dict) and row.get("Is Active") == "true":
+                    return True
+    return False
+
+
+def _warn_reach_details(
+    issues: Issues, sub: Subscriber, rule: CallSettingRule, left: dict[str, Any]
+) -> None:
+    """BroadWorks call control or an outbound alternate number in use: a behaviour the
+    user will miss, worth an issue beside its line on the list."""
+    if rule.feature != "singleNumberReach":
+        return
+    used = {k: v for k, v in left.items() if v not in (None, "", "false")}
+    if used:
+        issues.warning(
+            "reach_detail_not_migrated",
+            entity="subscriber",
+            key=sub.id,
+            customer_id=sub.customer_id,
+            message=f"BroadWorks Anywhere {value_text(used)}: no Webex single-number-reach field; "
+            "listed as not migrated",
+            field=rule.webex_field,
+            value=value_text(used),
+        )
+
+
+Converted = tuple[Any, dict[str, Any]]
 
 
 def _convert(
@@ -114,21 +191,36 @@ def _convert(
     value: Any,
     cc: str | None,
     prefix: str | None,
+) -> Converted:
+    """The Webex value, and the details of ``value`` no Webex field carries (by name)."""
+    fields = ENTRY_FIELDS.get((rule.feature, rule.webex_field))
+    if fields is not None:
+        return _entries(issues, sub, rule, value, fields, cc, prefix)
+    return _leaf(issues, sub, rule, rule.webex_field.rsplit(".", 1)[-1], value, cc, prefix), {}
+
+
+def _leaf(
+    issues: Issues,
+    sub: Subscriber,
+    rule: CallSettingRule,
+    leaf: str,
+    value: Any,
+    cc: str | None,
+    prefix: str | None,
 ) -> Any:
-    leaf = rule.webex_field.rsplit(".", 1)[-1]
-    if leaf == "numberOfRings":
+    if leaf in RINGS:
         return _rings(issues, sub, rule, value)
-    if leaf == "destination" and rule.webex_field != "notifications.destination":
+    if leaf in NUMBERS and rule.webex_field != "notifications.destination":
         return _number(issues, sub, rule, value, cc, prefix)
     if leaf == "storageType":
         return STORAGE.get(str(value), "INTERNAL")
-    if leaf == "phoneNumbers":
-        return _sim_ring_numbers(issues, sub, rule, value, cc, prefix)
-    if leaf == "numbers":
-        return _reach_numbers(issues, sub, rule, value, cc, prefix)
     if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     return value
+
+
+RINGS = frozenset({"numberOfRings", "baseLocationNumberOfRings"})
+NUMBERS = frozenset({"destination", "defaultPhoneNumberToForward", "phoneNumber"})
 
 
 def _rings(issues: Issues, sub: Subscriber, rule: CallSettingRule, value: Any) -> int:
@@ -185,98 +277,87 @@ def _number(
         return str(value)
 
 
-def _sim_ring_numbers(
+# List entries: BroadWorks name (element, or table heading) → the Webex field of the
+# entry; whatever else an entry holds is listed.
+_RING_NUMBER = {
+    "phoneNumber": "phoneNumber",
+    "answerConfirmationRequired": "answerConfirmationRequiredEnabled",
+}
+ENTRY_FIELDS: dict[tuple[str, str], dict[str, str]] = {
+    ("simultaneousRing", "phoneNumbers"): _RING_NUMBER,
+    ("sequentialRing", "phoneNumbers"): {**_RING_NUMBER, "numberOfRings": "numberOfRings"},
+    ("singleNumberReach", "numbers"): {
+        "phoneNumber": "phoneNumber",
+        "Phone Number": "phoneNumber",
+        "description": "name",
+        "Description": "name",
+        "isActive": "enabled",
+        "Activated": "enabled",
+        "answerConfirmationRequired": "answerConfirmationEnabled",
+        "useDiversionInhibitor": "doNotForwardCallsEnabled",
+    },
+}
+# Webex's limits on entries (simultaneous ring 10 numbers, sequential ring 5).
+MAX_ENTRIES = {("simultaneousRing", "phoneNumbers"): 10, ("sequentialRing", "phoneNumbers"): 5}
+
+
+def entry_rows(value: Any) -> list[Any]:
+    """The entries of a list-valued setting: repeated elements, table rows, or the
+    ``{phone: details}`` of BroadWorks Anywhere locations (the phone made a field)."""
+    if isinstance(value, dict):
+        if (
+            value
+            and all(isinstance(v, dict) for v in value.values())
+            and not ({"phoneNumber", "Phone Number"} & set(value))
+        ):  # {phone: details}: one BroadWorks Anywhere response per location
+            return [{"phoneNumber": phone, **details} for phone, details in sorted(value.items())]
+        return [value]
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _entries(
     issues: Issues,
     sub: Subscriber,
     rule: CallSettingRule,
     value: Any,
+    fields: dict[str, str],
     cc: str | None,
     prefix: str | None,
-) -> list[dict[str, Any]]:
-    entries = value if isinstance(value, list) else [value]
-    out = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not entry.get("phoneNumber"):
+) -> Converted:
+    out: list[dict[str, Any]] = []
+    left: dict[str, Any] = {}
+    limit = MAX_ENTRIES.get((rule.feature, rule.webex_field))
+    over = 0
+    for index, row in enumerate(entry_rows(value)):
+        phone = row.get("phoneNumber") or row.get("Phone Number") if isinstance(row, dict) else None
+        if not phone or not isinstance(row, dict):
+            left[str(index)] = row
             continue
-        number = _number(issues, sub, rule, entry["phoneNumber"], cc, prefix)
-        out.append(
-            {
-                "phoneNumber": number,
-                "answerConfirmationRequiredEnabled": entry.get("answerConfirmationRequired")
-                == "true",
-            }
-        )
-    if len(out) > MAX_SIM_RING_NUMBERS:
+        if limit is not None and len(out) >= limit:
+            left[str(phone)] = row
+            over += 1
+            continue
+        entry: dict[str, Any] = {}
+        for name, item in row.items():
+            webex_name = fields.get(name)
+            if webex_name is None:
+                left[f"{phone}.{name}"] = item
+            elif item is not None and item != "":
+                entry[webex_name] = _leaf(issues, sub, rule, webex_name, item, cc, prefix)
+        out.append(entry)
+    if over:
         issues.warning(
             "too_many_destinations",
             entity="subscriber",
             key=sub.id,
             customer_id=sub.customer_id,
-            message=f"Webex rings at most {MAX_SIM_RING_NUMBERS} numbers at once; "
-            "the first ones are kept",
+            message=f"Webex takes at most {limit} numbers here; the first ones are kept, "
+            "the others are listed",
             field=rule.webex_field,
-            value=str(len(out)),
-            proposed=str(MAX_SIM_RING_NUMBERS),
+            value=str(len(out) + over),
+            proposed=str(limit),
         )
-        out = out[:MAX_SIM_RING_NUMBERS]
-    return out
-
-
-# BroadWorks Anywhere location details with no Webex single-number-reach field.
-_REACH_DROPPED = ("broadworksCallControl", "outboundAlternateNumber")
-
-
-def _reach_numbers(
-    issues: Issues,
-    sub: Subscriber,
-    rule: CallSettingRule,
-    value: Any,
-    cc: str | None,
-    prefix: str | None,
-) -> list[dict[str, Any]]:
-    """Single-number-reach numbers from the location table or the locations' details."""
-    if isinstance(value, dict):  # {phone: details} from the per-location responses
-        rows = [{"phoneNumber": phone, **details} for phone, details in sorted(value.items())]
-    else:  # phoneNumberTable rows
-        rows = [
-            {
-                "phoneNumber": row.get("Phone Number"),
-                "description": row.get("Description"),
-                "isActive": row.get("Activated"),
-            }
-            for row in (value if isinstance(value, list) else [value])
-            if isinstance(row, dict)
-        ]
-    out = []
-    for row in rows:
-        if not row.get("phoneNumber"):
-            continue
-        number = _number(issues, sub, rule, row["phoneNumber"], cc, prefix)
-        entry: dict[str, Any] = {
-            "phoneNumber": number,
-            "enabled": row.get("isActive") == "true",
-            "name": row.get("description") or str(number),
-        }
-        for bw_name, webex_name in (
-            ("answerConfirmationRequired", "answerConfirmationEnabled"),
-            ("useDiversionInhibitor", "doNotForwardCallsEnabled"),
-        ):
-            if row.get(bw_name) is not None:
-                entry[webex_name] = row[bw_name] == "true"
-        dropped = {k: row[k] for k in _REACH_DROPPED if row.get(k) not in (None, "false")}
-        if dropped:
-            issues.warning(
-                "reach_detail_not_migrated",
-                entity="subscriber",
-                key=sub.id,
-                customer_id=sub.customer_id,
-                message=f"BroadWorks Anywhere {row['phoneNumber']}: "
-                f"{_text(dropped)} has no Webex single-number-reach field",
-                field=rule.webex_field,
-                value=_text(dropped),
-            )
-        out.append(entry)
-    return out
+    return out, left
 
 
 def _put(body: dict[str, Any], path: str, value: Any) -> None:
@@ -293,11 +374,12 @@ def _put(body: dict[str, Any], path: str, value: Any) -> None:
     body[parts[-1]] = value
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A BroadWorks value as the "Not migrated" sheet shows it."""
     if isinstance(value, dict):
-        return ", ".join(f"{k}={_text(v)}" for k, v in sorted(value.items()))
+        return ", ".join(f"{k}={value_text(v)}" for k, v in sorted(value.items()))
     if isinstance(value, list):
-        return "[" + "; ".join(_text(v) for v in value) + "]"
+        return "[" + "; ".join(value_text(v) for v in value) + "]"
     return str(value)
 
 
@@ -320,7 +402,11 @@ def refresh_not_migrated(model: Model, user_id: str) -> None:
         sub.location_id,
         {"user_id": user_id},
         " ".join(p for p in (sub.first_name, sub.last_name) if p) or None,
-        [f"{name}={_text(value)}" for s in listed for name, value in sorted(s.bw_values.items())],
+        [
+            f"{name}={value_text(value)}"
+            for s in listed
+            for name, value in sorted(s.bw_values.items())
+        ],
         "call settings with no Webex person feature, or set to list",
         "; ".join(f"{s.feature}: {s.reason}" for s in listed if s.reason)
         or "rebuild in Control Hub",

@@ -55,6 +55,17 @@ LOADABLE: dict[str, frozenset[str]] = {
     "anonymousCallReject": frozenset({"enabled"}),
     "simultaneousRing": frozenset({"enabled", "doNotRingIfOnCallEnabled", "phoneNumbers"}),
     "singleNumberReach": frozenset({"alertAllNumbersForClickToDialCallsEnabled", "numbers"}),
+    "selectiveForward": frozenset(
+        {"enabled", "defaultPhoneNumberToForward", "ringReminderEnabled"}
+    ),
+    "sequentialRing": frozenset(
+        {
+            "ringBaseLocationFirstEnabled",
+            "baseLocationNumberOfRings",
+            "continueIfBaseLocationIsBusyEnabled",
+            "phoneNumbers",
+        }
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from migrate.config import load_config
 from migrate.errors import ExitCode
 from migrate.load.lock import workspace_lock
 from migrate.mapping import workspaces
+from migrate.mapping.call_settings import settle_call_settings
 from migrate.mapping.mapper import Model, build, finalize
 from migrate.mapping.overrides import (
     OverrideResult,
@@ -108,6 +109,7 @@ def run_map(
         overrides_digest = hashlib.sha256(
             json.dumps([o.to_record() for o in log], sort_keys=True).encode()
         ).hexdigest()
+        settle_call_settings(model)
     finalize(model, tables, config)
     workspaces.derive(model)  # places → workspaces, device owners
 

@@ -22,6 +22,8 @@ PATHS: dict[str, str] = {
     "anonymousCallReject": "telephony/config/people/{person}/anonymousCallReject",
     "simultaneousRing": "telephony/config/people/{person}/simultaneousRing",
     "singleNumberReach": "telephony/config/people/{person}/singleNumberReach",
+    "selectiveForward": "telephony/config/people/{person}/selectiveForward",
+    "sequentialRing": "people/{person}/features/sequentialRing",
 }
 SNR = "singleNumberReach"
 # The PUT on singleNumberReach takes these; its numbers are a sub-resource of their own.
@@ -47,6 +49,9 @@ READ_ONLY: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "simultaneousRing": (("criteria",),),
     SNR: (("numbers",),),
+    # Criteria are a sub-resource (…/criteria/{id}); the feature's PUT does not take them.
+    "selectiveForward": (("criteria",),),
+    "sequentialRing": (("criteria",),),
 }
 
 
@@ -91,6 +96,21 @@ NEW_PERSON: dict[str, dict[str, Any]] = {
         "criteria": [],
     },
     SNR: {"enabled": False, "alertAllNumbersForClickToDialCallsEnabled": False, "numbers": []},
+    "selectiveForward": {
+        "enabled": False,
+        "ringReminderEnabled": False,
+        "destinationVoicemailEnabled": False,
+        "criteria": [],
+    },
+    "sequentialRing": {
+        "enabled": False,
+        "ringBaseLocationFirstEnabled": True,
+        "baseLocationNumberOfRings": 2,
+        "continueIfBaseLocationIsBusyEnabled": True,
+        "callsToVoicemailEnabled": True,
+        "phoneNumbers": [],
+        "criteria": [],
+    },
 }
 
 

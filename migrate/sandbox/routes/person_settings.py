@@ -1,14 +1,15 @@
 """A person's Calling settings: call forwarding, do not disturb, call waiting,
-voicemail, anonymous call rejection and simultaneous ring (GET and PUT).
+voicemail, anonymous call rejection, simultaneous ring, single number reach,
+selective forward and sequential ring (GET and PUT).
 
 Field names, defaults and limits are Webex's as wxc_sdk (person_settings/*.py)
 models them: 2 to 20 rings (``systemMaxNumberOfRings`` 20), a destination for
-every forwarding that is enabled, at most 10 simultaneous-ring numbers,
-external voicemail storage only with an address. A PUT names only fields of
-the feature (unknown and read-only fields are refused) and changes only the
-fields it names; ``null`` clears a text field (a forwarding destination). The
-person is a provisioned subscriber of the ``orgId``'s customer; its settings go
-with it.
+every forwarding that is enabled, at most 10 simultaneous-ring and 5
+sequential-ring numbers, external voicemail storage only with an address. A
+PUT names only fields of the feature (unknown and read-only fields are
+refused) and changes only the fields it names; ``null`` clears a text field
+(a forwarding destination). The person is a provisioned subscriber of the
+``orgId``'s customer; its settings go with it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from migrate.sandbox.state import Subscriber
 
 MIN_RINGS, SYSTEM_MAX_RINGS = 2, 20
 MAX_SIM_RING_NUMBERS = 10
+MAX_SEQUENTIAL_RING_NUMBERS = 5
 _DESTINATION = re.compile(r"^(\+[1-9][0-9]{6,14}|[0-9]{2,10})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -59,6 +61,22 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "phoneNumbers": [{"phoneNumber": str, "answerConfirmationRequiredEnabled": bool}],
     },
     "singleNumberReach": {"enabled": bool, "alertAllNumbersForClickToDialCallsEnabled": bool},
+    "selectiveForward": {
+        "enabled": bool,
+        "defaultPhoneNumberToForward": str,
+        "ringReminderEnabled": bool,
+        "destinationVoicemailEnabled": bool,
+    },
+    "sequentialRing": {
+        "enabled": bool,
+        "ringBaseLocationFirstEnabled": bool,
+        "baseLocationNumberOfRings": int,
+        "continueIfBaseLocationIsBusyEnabled": bool,
+        "callsToVoicemailEnabled": bool,
+        "phoneNumbers": [
+            {"phoneNumber": str, "answerConfirmationRequiredEnabled": bool, "numberOfRings": int}
+        ],
+    },
 }
 # A single-number-reach number (POST and PUT on .../singleNumberReach/numbers).
 SNR_NUMBER = {
@@ -114,6 +132,21 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "alertAllNumbersForClickToDialCallsEnabled": False,
         "numbers": [],
     },
+    "selectiveForward": {
+        "enabled": False,
+        "ringReminderEnabled": False,
+        "destinationVoicemailEnabled": False,
+        "criteria": [],
+    },
+    "sequentialRing": {
+        "enabled": False,
+        "ringBaseLocationFirstEnabled": True,
+        "baseLocationNumberOfRings": 2,
+        "continueIfBaseLocationIsBusyEnabled": True,
+        "callsToVoicemailEnabled": True,
+        "phoneNumbers": [],
+        "criteria": [],
+    },
 }
 
 ROUTES = {
@@ -124,6 +157,8 @@ ROUTES = {
     "anonymousCallReject": "/telephony/config/people/{}/anonymousCallReject",
     "simultaneousRing": "/telephony/config/people/{}/simultaneousRing",
     "singleNumberReach": "/telephony/config/people/{}/singleNumberReach",
+    "selectiveForward": "/telephony/config/people/{}/selectiveForward",
+    "sequentialRing": "/people/{}/features/sequentialRing",
 }
 
 
@@ -229,6 +264,34 @@ def check_rules(feature: str, data: dict[str, Any]) -> None:
                 raise bad_request("Invalid phone number.", "phoneNumbers.phoneNumber")
         if data["enabled"] and not numbers:
             raise bad_request("Simultaneous ring needs at least one number.", "phoneNumbers")
+    elif feature == "selectiveForward":
+        default = data.get("defaultPhoneNumberToForward")
+        if default is not None and not _DESTINATION.match(default):
+            raise bad_request(
+                f"Invalid phone number or extension '{default}'.", "defaultPhoneNumberToForward"
+            )
+        if data["enabled"] and not default and not data.get("destinationVoicemailEnabled"):
+            raise bad_request(
+                "Selective forward needs a number to forward to.", "defaultPhoneNumberToForward"
+            )
+    elif feature == "sequentialRing":
+        _sequential_ring(data)
+
+
+def _sequential_ring(data: dict[str, Any]) -> None:
+    numbers = data["phoneNumbers"]
+    if len(numbers) > MAX_SEQUENTIAL_RING_NUMBERS:
+        raise bad_request(
+            f"At most {MAX_SEQUENTIAL_RING_NUMBERS} phone numbers ring in sequence.",
+            "phoneNumbers",
+        )
+    _rings({"numberOfRings": data["baseLocationNumberOfRings"]}, "baseLocationNumberOfRings")
+    for index, entry in enumerate(numbers):
+        if not _DESTINATION.match(entry.get("phoneNumber") or ""):
+            raise bad_request("Invalid phone number.", f"phoneNumbers[{index}].phoneNumber")
+        _rings(entry, f"phoneNumbers[{index}]")
+    if data["enabled"] and not numbers:
+        raise bad_request("Sequential ring needs at least one number.", "phoneNumbers")
 
 
 class PersonSettingsRoutes:
