@@ -157,6 +157,9 @@ def test_sigkill_cutover_at_random_points_then_retry(loaded: Path, tmp_path: Pat
                 assert {numbers[n].deactivations for n in wanted} == {1}
                 assert {numbers[n].deactivations for n in left} == {0}
                 assert {n: numbers[n].owner_id for n in wanted | left} == owners
-    print(f"{per_cutover} requests a cutover, {per_undo} an undo; {kills_mid_run} kills mid-run, {finished_by_retry}")
+    print(
+        f"{per_cutover} requests a cutover, {per_undo} an undo; "
+        f"{kills_mid_run} kills mid-run, {finished_by_retry}"
+    )
     assert kills_mid_run == TRIALS - 1, f"only {kills_mid_run} kills landed mid-run"
     assert finished_by_retry >= TRIALS // 2, f"only {finished_by_retry} finished by retry"
