@@ -65,9 +65,7 @@ class CallGroupsApi:
                 return str(item["id"])
         return None
 
-    async def create(
-        self, kind: str, org_id: str, location_id: str, body: dict[str, Any]
-    ) -> str:
+    async def create(self, kind: str, org_id: str, location_id: str, body: dict[str, Any]) -> str:
         """Not repeated on a lost answer: :meth:`find` it by name first."""
         data = await self.client.send_json(
             "POST", self._path(kind, location_id), body, params={"orgId": org_id}

@@ -35,9 +35,7 @@ def _users(rows: Table) -> tuple[list[str], list[dict[str, str]]]:
         user_id = text(row.get("User Id"))
         if user_id:
             ids.append(user_id)
-            shown.append(
-                {"User Id": user_id, **{h: v for h in _SHOWN if (v := text(row.get(h)))}}
-            )
+            shown.append({"User Id": user_id, **{h: v for h in _SHOWN if (v := text(row.get(h)))}})
     return ids, shown
 
 

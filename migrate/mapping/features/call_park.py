@@ -46,7 +46,7 @@ def _group_settings(ctx: BuildContext, sp_id: str, group_id: str) -> dict[str, A
     key = f"{sp_id}/{group_id}/{KIND}"
     for feature in inv.read(ctx.workspace, "group_features"):
         if feature.id == key and feature.kind == "call_park_settings":
-            return feature.values
+            return dict(feature.values)
     return {}
 
 

@@ -90,7 +90,7 @@ def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
         body["extension"] = extension
     body.update(
         {
-            "enabled": not str(values.get("isActive", "true")).lower() == "false",
+            "enabled": str(values.get("isActive", "true")).lower() != "false",
             "originatorCallerIdEnabled": _is(values.get("deliverOriginatorCLIDInstead")),
             "originators": originators.refs,
             "targets": targets.refs,
