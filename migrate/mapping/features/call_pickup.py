@@ -41,7 +41,7 @@ def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
     if members.dropped:
         ctx.model.add_not_migrated(
             kind=KIND,
-            key=fid,
+            key=fid.split(":", 1)[1],
             customer_id=location.customer_id,
             location_id=location.id,
             bw_key={"name": feature.name},

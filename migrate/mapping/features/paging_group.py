@@ -31,6 +31,33 @@ def _is(value: Any) -> bool:
     return str(value).lower() == "true"
 
 
+def _number(
+    ctx: BuildContext, service_user_id: str, location_id: str, e164: Any, profile: dict[str, Any]
+) -> str | None:
+    """The paging group's number as the location has it; it moves to the group.
+
+    A profile without a country code gives a national number only: it is the
+    location's number that ends with those digits.
+    """
+    record = ctx.model.numbers.get(e164) if isinstance(e164, str) else None
+    raw = "".join(c for c in str(profile.get("phoneNumber") or "") if c.isdigit())
+    if record is None and len(raw) >= 6:
+        record = next(
+            (
+                n
+                for n in ctx.model.numbers.values()
+                if n.location_id == location_id and n.id.endswith(raw)
+            ),
+            None,
+        )
+    if record is None or record.location_id != location_id:
+        return None
+    if record.assigned_to not in (None, service_user_id):
+        return None  # someone else's: the group keeps its extension only
+    record.assigned_to, record.assignment = service_user_id, "service_instance"
+    return record.id
+
+
 def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
     if not feature.sp_id or not feature.group_id:
         return
@@ -40,14 +67,13 @@ def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
     profile = values.get("serviceInstanceProfile")
     profile = profile if isinstance(profile, dict) else {}
     bw_name = feature.name or feature.id
-    number = values.get("phoneNumberE164")
-    number = number if isinstance(number, str) and number in ctx.model.numbers else None
+    number = _number(ctx, feature.id, location.id, values.get("phoneNumberE164"), profile)
     extension = profile.get("extension")
     items = [f"{name} {values[name]}" for name in LACKING if values.get(name) is not None]
     if number is None and not extension:
         ctx.model.add_not_migrated(
             kind=KIND,
-            key=fid,
+            key=fid.split(":", 1)[1],
             customer_id=location.customer_id,
             location_id=location.id,
             bw_key={"service_user_id": feature.id},
@@ -113,7 +139,7 @@ def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
     if items:
         ctx.model.add_not_migrated(
             kind=KIND,
-            key=fid,
+            key=fid.split(":", 1)[1],
             customer_id=location.customer_id,
             location_id=location.id,
             bw_key={"service_user_id": feature.id},
