@@ -146,9 +146,8 @@ def test_call_parks_map_with_agents_in_order_and_their_recall(staged: Path) -> N
     # Its alternate recall user is no hunt group of the export: parking user only, an issue.
     assert back["webex"]["recall"] == {"option": "ALERT_PARKING_USER_ONLY"}
     issues = {i["id"]: i for i in _jsonl(staged / "w" / "model" / "issues.jsonl")}
-    recall = issues[
-        "call_park_recall_not_a_hunt_group:call_feature:call_park:acme-ent/acme-hq/Back Park:recallTo"
-    ]
+    back_id = "call_park:acme-ent/acme-hq/Back Park"
+    recall = issues[f"call_park_recall_not_a_hunt_group:call_feature:{back_id}:recallTo"]
     assert recall["proposed"] == "ALERT_PARKING_USER_ONLY"
     twice = issues[
         "call_park_member_in_two_groups:call_feature:call_park:acme-ent/acme-hq/Front Park:agents"
