@@ -130,6 +130,12 @@ CALL_PICKUPS: list[Pair] = [
         users("userTable", [GRACE, DAVE, ANNA]),
     ),
     (
+        "GroupCallPickupGetInstanceListResponse",
+        "GroupCallPickupGetInstanceListRequest",
+        group_keys(MTL),
+        el("name", "Montreal Pickup"),
+    ),
+    (
         "GroupCallPickupGetInstanceResponse",
         "GroupCallPickupGetInstanceRequest",
         named(MTL, "Montreal Pickup"),
