@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from tests.call_group_fixtures import (
     write_fixtures,
 )
 from tests.extract_helpers import by_key, run
-from tests.migration_helpers import SAMPLES, stage
+from tests.migration_helpers import SAMPLES, common, invoke, stage
 
 HQ_PARK = "acme-ent/acme-hq/call_park"
 HQ_PICKUP = "acme-ent/acme-hq/call_pickup"
@@ -259,3 +260,21 @@ def test_review_has_a_sheet_per_feature_with_a_row_per_member(staged: Path) -> N
         ("target", BOB),
         ("target", ANNA),
     ]
+
+
+def test_recall_to_a_hunt_group_of_the_export_names_that_feature(
+    staged: Path, tmp_path: Path
+) -> None:
+    root = Path(shutil.copytree(staged, tmp_path / "case"))
+    hunt = {"id": "old-hunt@acme-corp.com", "kind": "hunt_group", "sp_id": "acme-ent"}
+    hunt |= {"group_id": "acme-hq", "name": "Old Hunt"}
+    with (root / "w" / "inventory" / "group_features.jsonl").open("a") as out:
+        out.write(json.dumps(hunt) + "\n")
+    code, _out, err = invoke("map", *common(root))
+    assert code == 0, err
+    back = _features(root)["call_park:acme-ent/acme-hq/Back Park"]
+    assert back["webex"]["recall"] == {
+        "option": "ALERT_PARKING_USER_FIRST_THEN_HUNT_GROUP",
+        "huntGroupId": {"$feature": "hunt_group:old-hunt@acme-corp.com"},
+    }
+    assert back["depends_on"] == ["hunt_group:old-hunt@acme-corp.com"]
