@@ -4,6 +4,7 @@ its own writes are taken), Webex's checks in the sandbox, and rollback."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 from collections.abc import Iterator
@@ -18,10 +19,12 @@ from wxc_sdk.telephony.callpickup import CallPickup
 from wxc_sdk.telephony.paging import Paging
 
 from migrate.load import rollback
+from migrate.load.dryrun import dry_run
+from migrate.load.executor import LoadOptions
 from migrate.load.journal import SUCCEEDED, Journal
 from migrate.load.verify import verify
 from migrate.plan import builder
-from migrate.sandbox import Sandbox, ServedSandbox
+from migrate.sandbox import IN_PROCESS_URL, SANDBOX_TOKEN, Sandbox, ServedSandbox
 from migrate.webex import Webex, WebexError
 from tests.call_group_fixtures import (
     ALICE,
@@ -70,6 +73,7 @@ def loaded(
     root = tmp_path_factory.mktemp("call-groups-load")
     acme_with_call_groups(root / "export", SAMPLES)
     stage(root, root / "export", CONFIG)
+    shutil.copytree(root, root.parent / "fresh")  # staged, never loaded: for the dry run
     sandbox = Sandbox()
     recording = Recording(sandbox.transport())
     assert load(root, sandbox, transport=recording).ok
@@ -314,3 +318,27 @@ def test_rollback_removes_the_features_before_the_people_they_name(
     assert shadow.state.call_groups == {}
     # The paging group's number was freed before the numbers went.
     assert all(n.owner_id is None for n in shadow.state.numbers.values())
+
+
+def test_a_dry_run_lists_the_feature_creates_a_load_sends(
+    loaded: tuple[Path, Sandbox, ServedSandbox, Recording],
+) -> None:
+    root, _sandbox, _server, recording = loaded
+    fresh = root.parent / "fresh"
+    plan = builder.read(fresh / "w")
+    sandbox = Sandbox()
+
+    def opener(wrap: Any) -> Webex:
+        return Webex(IN_PROCESS_URL, token=SANDBOX_TOKEN, transport=wrap(sandbox.transport()))
+
+    found = asyncio.run(dry_run(fresh / "w", plan, opener, options=LoadOptions(poll_interval=0)))
+    assert {a.state for a in found.actions} == {SUCCEEDED}
+    assert sandbox.state.call_groups == {}
+    dry = [(r.path.rsplit("/", 1)[-1], r.body) for r in found.recorded if segment_of(r.path)]
+    sent = [(p.rsplit("/", 1)[-1], b) for m, p, b in recording.writes if m == "POST"]
+
+    # Member ids are made up in a dry run: the same creates, names and shapes.
+    def shapes(writes: list[tuple[str, Any]]) -> list[tuple[str, str, list[str]]]:
+        return sorted((segment, body["name"], sorted(body)) for segment, body in writes)
+
+    assert len(dry) == 9 and shapes(dry) == shapes(sent)
