@@ -50,6 +50,7 @@ DUMP_ORDER = (
     "languages",
     "time_zones",
     "user_settings",
+    "group_features",
 )
 REQUEST_KEYS = frozenset(
     (
@@ -61,6 +62,7 @@ REQUEST_KEYS = frozenset(
         "serviceUserId",
         "servicePackName",
         "phoneNumber",  # a BroadWorks Anywhere location's number
+        "name",  # a call park or pickup group's, within its group
     )
 )
 # RuntimeError and NotImplementedError are how zipfile says an entry is

@@ -158,6 +158,12 @@ class DryRunTransport(httpx.AsyncBaseTransport):
                 },
                 request,
             )
+        if (
+            request.method == "POST"
+            and "/telephony/config/locations/" in path
+            and not path.endswith("/numbers")
+        ):  # a location's call feature (call park, pickup, paging ...): 201 with its id
+            return _json(201, {"id": self._new("feature")}, request)
         if request.method == "DELETE":
             self._deleted.add(path)
             return httpx.Response(204, request=request)

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from migrate.load import journal as jr
+from migrate.load import verify_call_groups
 from migrate.load.compare import (
     DIFFERENT,
     MISSING,
@@ -33,7 +34,9 @@ CALL_FEATURE = "call_feature"
 Reader = Callable[[Webex, str, str, str, Action], Awaitable[dict[str, Any]]]
 
 # Create action type → how its feature is read back.
-READERS: dict[str, Reader] = {}
+READERS: dict[str, Reader] = {
+    **verify_call_groups.READERS,
+}
 
 
 async def verify_call_features(

@@ -27,7 +27,7 @@ from migrate.plan.actions import (
 )
 
 # Kinds built before others (lower first); the rest sit in the middle.
-KIND_ORDER: dict[str, int] = {"schedule": 0, "auto_attendant": 2}
+KIND_ORDER: dict[str, int] = {"schedule": 0, "call_park": 2, "auto_attendant": 3}
 
 LocationRef = Callable[[wm.Location], tuple[str, dict[str, str]]]
 

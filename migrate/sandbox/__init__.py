@@ -16,6 +16,7 @@ from migrate.sandbox.clock import Clock, FakeClock
 from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
 from migrate.sandbox.lifecycle import settle
 from migrate.sandbox.routes import billing as billing_routes
+from migrate.sandbox.routes import call_groups as call_group_routes
 from migrate.sandbox.routes import customers as customer_routes
 from migrate.sandbox.routes import devices as device_routes
 from migrate.sandbox.routes import licenses as license_routes
@@ -68,6 +69,7 @@ RESOURCES = (
     license_routes,
     workspace_routes,
     device_routes,
+    call_group_routes,
 )
 
 

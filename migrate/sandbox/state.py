@@ -162,6 +162,21 @@ class Device:
 
 
 @dataclass
+class CallGroup:
+    """A location's call park, call pickup or paging group (``kind``: its path segment).
+
+    ``data`` is the create body as stored: members by id, in order.
+    """
+
+    id: str
+    org_id: str
+    location_id: str
+    kind: str  # callParks | callPickups | paging
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class BillingReport:
     id: str
     billing_start_date: str
@@ -204,6 +219,7 @@ class SandboxState:
     reports: dict[str, BillingReport] = field(default_factory=dict)
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
+    call_groups: dict[str, CallGroup] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -356,6 +372,7 @@ class SandboxState:
         # Absent from state files saved before devices existed.
         state.workspaces = {k: _load(Workspace, v) for k, v in data.get("workspaces", {}).items()}
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
+        state.call_groups = {k: _load(CallGroup, v) for k, v in data.get("call_groups", {}).items()}
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
+from migrate.webex.call_groups import CallGroupsApi
 from migrate.webex.calling import CallingApi
 from migrate.webex.client import DEFAULT_API_URL, TOKEN_ENV, WebexClient
 from migrate.webex.devices import DevicesApi
@@ -33,6 +34,7 @@ from migrate.webex.wholesale import WholesaleApi
 __all__ = [
     "DEFAULT_API_URL",
     "TOKEN_ENV",
+    "CallGroupsApi",
     "CallingApi",
     "DevicesApi",
     "ErrorItem",
@@ -64,6 +66,7 @@ class Webex:
         self.devices = DevicesApi(self.client)  # workspaces and devices
         self.people = PeopleApi(self.client)
         self.person_settings = PersonSettingsApi(self.client)  # forwarding, voicemail, ...
+        self.call_groups = CallGroupsApi(self.client)  # call park, call pickup, paging
 
     async def aclose(self) -> None:
         await self.client.aclose()

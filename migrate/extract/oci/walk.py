@@ -297,6 +297,56 @@ class Walker:
             each(user_ids, user, FAN_OUT),
             each(column(devices, "Device Name"), device, FAN_OUT),
             each(sorted(instances.items()), instance, FAN_OUT),
+            self._call_groups(sp, group),
+        )
+
+    async def _call_groups(self, sp: str, group: str) -> None:
+        """Call park and pickup groups (asked by name), the group's park recall settings,
+        and each paging group with its originators and targets."""
+        here = ("provider", sp, "groups", group)
+        keys: Fields = [("serviceProviderId", sp), ("groupId", group)]
+        parks, pickups, pagings, _settings = await asyncio.gather(
+            *(
+                self.get(base, keys, here, base.removesuffix("Request"), optional=True)
+                for base in (
+                    "GroupCallParkGetInstanceListRequest",
+                    "GroupCallPickupGetInstanceListRequest",
+                    "GroupGroupPagingGetInstanceListRequest",
+                    "GroupCallParkGetRequest",
+                )
+            )
+        )
+        named = [
+            (base, folder, name)
+            for base, folder, listed in (
+                ("GroupCallParkGetInstanceRequest", "call-parks", parks),
+                ("GroupCallPickupGetInstanceRequest", "call-pickups", pickups),
+            )
+            for name in leaves(listed, "name")
+        ]
+
+        async def one(item: tuple[str, str, str]) -> None:
+            base, folder, name = item
+            await self.get(
+                base, [*keys, ("name", name)], (*here, folder, name), base.removesuffix("Request")
+            )
+
+        async def paging(service_user: str) -> None:
+            place = (*here, "services", service_user)
+            await asyncio.gather(
+                *(
+                    self.get(base, [("serviceUserId", service_user)], place, base[:-7])
+                    for base in (
+                        "GroupGroupPagingGetInstanceRequest",
+                        "GroupGroupPagingGetOriginatorListRequest",
+                        "GroupGroupPagingGetTargetListRequest",
+                    )
+                )
+            )
+
+        await asyncio.gather(
+            each(named, one, FAN_OUT),
+            each(column(pagings, "Service User Id"), paging, FAN_OUT),
         )
 
     async def _user(self, sp: str, group: str, user_id: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from migrate.extract.parsers import (
+    call_groups,
     device,
     number,
     organisation,
@@ -49,6 +50,7 @@ PARSERS: dict[str, Parser] = {
     "SystemLanguageGetListResponse": system.languages,
     "SystemTimeZoneGetListResponse": system.time_zones,
     **user_settings.PARSERS,
+    **call_groups.PARSERS,
 }
 
 __all__ = ["PARSERS", "Context", "MissingKey", "Parser", "Sink", "join_key"]

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from migrate.load.handlers import (
     activation,
+    call_park,
+    call_pickup,
     customer,
     device,
     location,
     numbers,
+    paging_group,
     settings,
     subscriber,
     workspace,
@@ -42,5 +45,11 @@ HANDLERS: dict[str, Handler] = {
         activation.DEACTIVATE,
         settings.APPLY,
         settings.RESTORE,
+        call_park.CREATE,
+        call_park.DELETE,
+        call_pickup.CREATE,
+        call_pickup.DELETE,
+        paging_group.CREATE,
+        paging_group.DELETE,
     )
 }

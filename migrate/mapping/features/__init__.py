@@ -11,11 +11,17 @@ from collections.abc import Callable
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
+from migrate.mapping.features import call_park, call_pickup, paging_group
 
 FeatureMapper = Callable[[BuildContext, inv.GroupFeature], None]
 
 # BroadWorks kind (inventory ``group_features.kind``) → its mapper.
-MAPPERS: dict[str, FeatureMapper] = {}
+MAPPERS: dict[str, FeatureMapper] = {
+    "call_park": call_park.map_feature,
+    "call_park_settings": call_park.map_settings,
+    "call_pickup": call_pickup.map_feature,
+    "paging_group": paging_group.map_feature,
+}
 
 
 def map_group_features(ctx: BuildContext) -> set[str]:

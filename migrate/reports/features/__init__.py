@@ -9,10 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from migrate.mapping.model import Model
+from migrate.reports.features import call_park, call_pickup, paging_group
 from migrate.reports.xlsx import SheetSpec
 
 # (the CallFeature kinds the sheet shows, the sheet)
-FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = []
+FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = [
+    (frozenset({"call_park"}), call_park.sheet),
+    (frozenset({"call_pickup"}), call_pickup.sheet),
+    (frozenset({"paging_group"}), paging_group.sheet),
+]
 
 
 def feature_sheets(model: Model) -> Iterator[SheetSpec]:

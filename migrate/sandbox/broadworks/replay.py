@@ -36,6 +36,7 @@ KEY_NAMES = frozenset(
         "deviceName",
         "serviceUserId",
         "servicePackName",
+        "name",  # a call park or pickup group's, within its group
     }
 )
 # Which keys a request carries, for responses saved without their request
@@ -49,6 +50,7 @@ REQUEST_KEYS: dict[str, tuple[str, ...]] = {
     "GroupHuntGroupGetInstanceRequest": ("serviceUserId",),
     "GroupCallCenterGetInstanceRequest": ("serviceUserId",),
     "GroupAutoAttendantGetInstanceRequest": ("serviceUserId",),
+    "GroupGroupPagingGetInstanceRequest": ("serviceUserId",),
 }
 _VERSION = re.compile(
     r"^(?P<base>.*?(?:Response|Request))(?P<version>\d+(?:sp\d+|mp\d+)?(?:V\d+)?)?$"
