@@ -17,6 +17,7 @@ from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
 from migrate.sandbox.lifecycle import settle
 from migrate.sandbox.routes import billing as billing_routes
 from migrate.sandbox.routes import customers as customer_routes
+from migrate.sandbox.routes import device_members as device_member_routes
 from migrate.sandbox.routes import devices as device_routes
 from migrate.sandbox.routes import licenses as license_routes
 from migrate.sandbox.routes import locations as location_routes
@@ -68,6 +69,7 @@ RESOURCES = (
     license_routes,
     workspace_routes,
     device_routes,
+    device_member_routes,
 )
 
 

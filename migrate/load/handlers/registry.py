@@ -12,6 +12,7 @@ from migrate.load.handlers import (
     location,
     numbers,
     settings,
+    shared_lines,
     subscriber,
     workspace,
 )
@@ -38,6 +39,8 @@ HANDLERS: dict[str, Handler] = {
         workspace.UPDATE,
         device.CREATE,
         device.DELETE,
+        shared_lines.ADD,
+        shared_lines.RESTORE,
         activation.ACTIVATE,
         activation.DEACTIVATE,
         settings.APPLY,
