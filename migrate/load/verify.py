@@ -29,9 +29,11 @@ from migrate.errors import InputError
 from migrate.load import journal as jr
 from migrate.load.cutover import activation_key
 from migrate.load.journal import Journal, JournalAction
+from migrate.load.verify_shared_lines import SHARED_LINE, verify_shared_lines
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
+    ADD_SHARED_LINES,
     APPLY_PERSON_SETTINGS,
     AWAIT_CUSTOMER,
     CREATE_CUSTOMER,
@@ -784,7 +786,8 @@ def _not_compared(
         | {t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
     )
     notes: list[tuple[str, str]] = []
-    covered = covered | {APPLY_PERSON_SETTINGS}  # verify_person_settings reads them
+    # verify_person_settings and verify_shared_lines read them
+    covered = covered | {APPLY_PERSON_SETTINGS, ADD_SHARED_LINES}
     # Updates and removals change objects a create kind compares: nothing of their own.
     per_type = Counter(
         a.type for a in plan.actions if a.type not in covered and a.op not in (UPDATE, REMOVE)
@@ -885,14 +888,21 @@ async def verify(
         differences += diffs
         checked.update(seen)
         matched.update(same)
+    lines = await asyncio.gather(
+        *(verify_shared_lines(webex, by_customer[c], states, journal_results) for c in customers)
+    )
+    for customer, (found, seen, same) in zip(customers, lines, strict=True):
+        differences += [Difference(customer, SHARED_LINE, **f) for f in found]
+        checked[SHARED_LINE] += seen
+        matched[SHARED_LINE] += same
     order = {UNREAD: 0, MISSING: 1, DIFFERENT: 2, UNEXPECTED: 3}
     differences.sort(key=lambda d: (d.customer, order[d.problem], d.kind, d.key, d.field or ""))
     return VerifyResult(
         customers=customers,
         not_loaded=not_loaded,
         differences=differences,
-        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)},
-        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)},
+        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), *EXTRA_KINDS)},
+        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), *EXTRA_KINDS)},
         not_compared=_not_compared(plan, workspace, kinds, unreadable),
         requests=webex.client.requests_sent - before,
         seconds=time.perf_counter() - started,
@@ -903,6 +913,7 @@ async def verify(
 # ---------------------------------------------------------------- person settings
 
 PERSON_SETTING = "person_setting"
+EXTRA_KINDS = (PERSON_SETTING, SHARED_LINE)  # compared outside KINDS
 
 
 def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
