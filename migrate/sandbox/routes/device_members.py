@@ -176,7 +176,7 @@ class MemberRoutes:
         for name in REQUIRED:
             if item.get(name) is None:
                 raise bad_request(
-                    f"Missing Mandatory field name:  members.{name}",
+                    f"Missing Mandatory field name: members.{name}",
                     f"members.{name}",
                     MISSING_FIELD,
                 )
