@@ -219,7 +219,7 @@ def write_devices_report(
                 Column("Kind", width=11),
                 Column("Owner (BroadWorks user)", width=32),
                 Column("Owner kind", width=11),
-                Column("Shared lines (not migrated)", width=32),
+                Column("Shared lines (carried)", width=32),
                 Column("Webex device id", width=44),
                 Column("Webex owner id", width=44),
                 Column("Status", width=13),
