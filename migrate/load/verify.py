@@ -891,10 +891,10 @@ async def verify(
     lines = await asyncio.gather(
         *(verify_shared_lines(webex, by_customer[c], states, journal_results) for c in customers)
     )
-    for customer, (found, seen, same) in zip(customers, lines, strict=True):
+    for customer, (found, count, alike) in zip(customers, lines, strict=True):
         differences += [Difference(customer, SHARED_LINE, **f) for f in found]
-        checked[SHARED_LINE] += seen
-        matched[SHARED_LINE] += same
+        checked[SHARED_LINE] += count
+        matched[SHARED_LINE] += alike
     order = {UNREAD: 0, MISSING: 1, DIFFERENT: 2, UNEXPECTED: 3}
     differences.sort(key=lambda d: (d.customer, order[d.problem], d.kind, d.key, d.field or ""))
     return VerifyResult(
