@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from migrate.sandbox import validation
 from migrate.sandbox.app import SEGMENT, SandboxApp, bad_request, json_body
 from migrate.sandbox.devices import LINE_PORTS, MAC, SUPPORTED
 from migrate.sandbox.http import HttpError, SandboxRequest, SandboxResponse
@@ -72,7 +73,13 @@ class MemberRoutes:
         """Who ``member_id`` is in the device's org, as the members list shows them."""
         customer = self.state.customer_by_org(device.org_id)
         for sub in self.state.subscribers_of(customer.id) if customer else []:
-            if sub.person_id == member_id and not sub.deleted and sub.status == "provisioned":
+            calling = sub.packages[0] not in validation.NON_CALLING
+            if (
+                sub.person_id == member_id
+                and not sub.deleted
+                and sub.status == "provisioned"
+                and calling
+            ):
                 return {
                     "firstName": sub.first_name or "",
                     "lastName": sub.last_name or "",
