@@ -28,6 +28,7 @@ from migrate.load.journal import SUCCEEDED, Journal
 from migrate.plan import builder
 from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
 from tests.migration_helpers import GROUP_CONFIG, SAMPLES, stage
+from tests.ocip import command, el, table, write_pair
 
 TRIALS = 12
 TOKEN = "crash-test-token"
@@ -35,9 +36,37 @@ TOKEN = "crash-test-token"
 AIM_WITHIN = 0.9
 
 
+# Joe's and Maria's lines also appear on Tony's 8851 (shared call appearances).
+SHARED_ON = "pizza-tony-8851"
+SHARED_USERS = ("6175550301@metro-voip.net", "6175550302@metro-voip.net")
+
+
+def with_shared_lines(export: Path) -> Path:
+    shutil.copytree(SAMPLES / "metro-sp-group-mode", export)
+    for number, user in enumerate(SHARED_USERS, 1):
+        write_pair(
+            export / "joes-pizza",
+            f"sca-{number}",
+            [command("UserSharedCallAppearanceGetRequest21sp1", el("userId", user))],
+            [
+                command(
+                    "UserSharedCallAppearanceGetResponse21sp1",
+                    el("alertAllAppearancesForClickToDialCalls", "false")
+                    + table(
+                        "endpointTable",
+                        ["Device Level", "Device Name", "Device Type", "Line/Port"],
+                        [["Group", SHARED_ON, "Cisco-CP-78xx-88xx-68xx-3PCC", f"sca{number}@x"]],
+                    ),
+                )
+            ],
+        )
+    return export
+
+
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return stage(tmp_path_factory.mktemp("crash"), SAMPLES / "metro-sp-group-mode", GROUP_CONFIG)
+    root = tmp_path_factory.mktemp("crash")
+    return stage(root, with_shared_lines(root / "export"), GROUP_CONFIG)
 
 
 def migrate(command: str, ws: Path, url: str) -> subprocess.Popen[bytes]:
@@ -104,6 +133,29 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
     with Journal(ws / "w") as journal:
         actions = journal.actions()
     assert {a.state for a in actions} == {SUCCEEDED}
+    # Every shared line on its phone's port exactly once, next to the owner's.
+    people = {
+        a.result["personId"]: a.key.split(":", 1)[1]
+        for a in actions
+        if a.type == "create_subscriber" and a.result
+    }
+    planned_lines = {
+        (a.payload["fields"]["mac"], line["user"], line["port"])
+        for a in plan.actions
+        if a.type == "add_shared_lines"
+        for line in a.payload["fields"]["members"]
+    }
+    lines = Counter(
+        (d.mac, people.get(m["id"]), m["port"])
+        for d in state.devices.values()
+        for m in d.members
+        if not m["primaryOwner"]
+    )
+    assert len(planned_lines) == len(SHARED_USERS) and set(lines) == planned_lines
+    assert set(lines.values()) == {1}
+    assert all(
+        sum(m["primaryOwner"] for m in d.members) == 1 for d in state.devices.values() if d.members
+    )
     # The sandbox started empty: whatever a kill left unanswered is still the load's.
     assert [a.key for a in actions if a.adopted] == []
     live_subscribers = {s.id for s in state.subscribers.values() if not s.deleted}

@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from wxc_sdk import WebexSimpleApi
 from wxc_sdk.locations import Location as WxcLocation
 from wxc_sdk.rest import RestSession
+from wxc_sdk.telephony.devices import DeviceMember
 from wxc_sdk.tokens import Tokens
 from wxc_sdk.workspaces import Workspace as WxcWorkspace
 
@@ -296,6 +297,14 @@ REPLAYS: dict[tuple[str, str], Replay] = {
     ("DELETE", "/v1/devices/([^/]+)"): lambda api, s, m: api.devices.delete(
         m.group(1), org_id=s.params.get("orgId")
     ),
+    # wxc_sdk numbers the ports itself (1, then by line weight): ours must be the same.
+    ("PUT", "/v1/telephony/config/devices/([^/]+)/members"): lambda api, s, m: (
+        api.telephony.devices.update_members(
+            m.group(1),
+            [model(DeviceMember, member) for member in s.body["members"]],
+            org_id=s.params.get("orgId"),
+        )
+    ),
 }
 
 
@@ -361,6 +370,8 @@ def test_every_calling_request_we_send_is_what_wxc_sdk_would_send(
     expected = {e for t, endpoints in writes.items() if planned(root, t) for e in endpoints}
     assert expected and expected <= set(checked), checked
     assert checked["POST /v1/devices"] == len(planned(root, "create_device"))
+    shared = [a for a in builder.read(root / "w").actions if a.type == "add_shared_lines"]
+    assert checked["PUT /v1/telephony/config/devices/{id}/members"] == len(shared)
     assert checked["wholesale (not in wxc_sdk)"] > 0
 
 
@@ -382,6 +393,8 @@ def test_what_a_rollback_sends_is_what_wxc_sdk_would_send(tmp_path: Path) -> Non
     assert checked["DELETE /v1/telephony/config/locations/{id}/numbers"] > 0, checked
     assert checked["DELETE /v1/devices/{id}"] == len(planned(root, "create_device"))
     assert checked["DELETE /v1/workspaces/{id}"] == len(planned(root, "create_workspace"))
+    # The phone's member list as it was before the load, put back.
+    assert checked["PUT /v1/telephony/config/devices/{id}/members"] == 1
     assert checked["wholesale (not in wxc_sdk)"] > 0
 
 

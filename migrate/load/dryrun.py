@@ -51,6 +51,7 @@ class _Fake:
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     locations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     subscribers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    devices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class DryRunTransport(httpx.AsyncBaseTransport):
@@ -148,16 +149,14 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             )
         if request.method == "POST" and path.endswith("/devices"):
             owner = {k: body[k] for k in ("personId", "workspaceId") if body.get(k)}
-            return _json(
-                200,
-                {
-                    "id": self._new("device"),
-                    "mac": body.get("mac"),
-                    "product": body.get("model"),
-                    **owner,
-                },
-                request,
-            )
+            device = {
+                "id": self._new("device"),
+                "mac": body.get("mac"),
+                "product": body.get("model"),
+                **owner,
+            }
+            self._fake.devices[device["id"]] = device
+            return _json(200, device, request)
         if (
             request.method == "POST"
             and "/telephony/config/locations/" in path
@@ -196,6 +195,25 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             return _json(200, {"phoneNumbers": []}, request)
         if path.endswith("/wholesale/subscribers"):
             return _json(200, {"items": []}, request)
+        if path.endswith("/members") and "/telephony/config/devices/" in path:
+            # A made-up phone has its owner alone on port 1, as Webex adds it.
+            device = self._fake.devices.get(path.rsplit("/", 2)[-2], {})
+            owner = device.get("personId") or device.get("workspaceId")
+            member = {
+                "id": owner,
+                "firstName": "",
+                "lastName": "",
+                "port": 1,
+                "primaryOwner": True,
+                "lineType": "PRIMARY",
+                "lineWeight": 1,
+                "hotlineEnabled": False,
+                "hotlineDestination": "",
+                "allowCallDeclineEnabled": True,
+                "memberType": "PEOPLE" if device.get("personId") else "PLACE",
+            }
+            body = {"model": device.get("product"), "members": [member] if owner else []}
+            return _json(200, {**body, "maxLineCount": 1}, request)
         feature = feature_of(path)
         if feature is not None:  # a person made up here has Webex's defaults
             return _json(200, NEW_PERSON[feature], request)

@@ -41,9 +41,11 @@ from migrate.load.cutover import activation_key
 from migrate.load.journal import Journal, JournalAction
 from migrate.load.verify_features import CALL_FEATURE, verify_call_features
 from migrate.load.verify_features import READERS as FEATURE_READERS
+from migrate.load.verify_shared_lines import SHARED_LINE, verify_shared_lines
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
+    ADD_SHARED_LINES,
     APPLY_PERSON_SETTINGS,
     AWAIT_CUSTOMER,
     CREATE_CUSTOMER,
@@ -776,8 +778,8 @@ def _not_compared(
         | {t for k in kinds for t in _ALSO_FROM.get(k.name, ())}
     )
     notes: list[tuple[str, str]] = []
-    # verify_person_settings and verify_call_features read these
-    covered = covered | {APPLY_PERSON_SETTINGS} | set(FEATURE_READERS)
+    # verify_person_settings, verify_shared_lines and verify_call_features read these
+    covered = covered | {APPLY_PERSON_SETTINGS, ADD_SHARED_LINES} | set(FEATURE_READERS)
     # Updates and removals change objects a create kind compares: nothing of their own.
     per_type = Counter(
         a.type for a in plan.actions if a.type not in covered and a.op not in (UPDATE, REMOVE)
@@ -882,15 +884,22 @@ async def verify(
         differences += diffs
         checked.update(seen)
         matched.update(alike)
+    lines = await asyncio.gather(
+        *(verify_shared_lines(webex, by_customer[c], states, journal_results) for c in customers)
+    )
+    for customer, (found, count, same_lines) in zip(customers, lines, strict=True):
+        differences += [Difference(customer, SHARED_LINE, **f) for f in found]
+        checked[SHARED_LINE] += count
+        matched[SHARED_LINE] += same_lines
     order = {UNREAD: 0, MISSING: 1, DIFFERENT: 2, UNEXPECTED: 3}
     differences.sort(key=lambda d: (d.customer, order[d.problem], d.kind, d.key, d.field or ""))
     return VerifyResult(
         customers=customers,
         not_loaded=not_loaded,
         differences=differences,
-        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)}
+        checked={k: checked.get(k, 0) for k in (*(k.name for k in kinds), *EXTRA_KINDS)}
         | ({CALL_FEATURE: checked[CALL_FEATURE]} if checked[CALL_FEATURE] else {}),
-        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), PERSON_SETTING)}
+        matched={k: matched.get(k, 0) for k in (*(k.name for k in kinds), *EXTRA_KINDS)}
         | ({CALL_FEATURE: matched[CALL_FEATURE]} if checked[CALL_FEATURE] else {}),
         not_compared=_not_compared(plan, workspace, kinds, unreadable),
         requests=webex.client.requests_sent - before,
@@ -902,6 +911,7 @@ async def verify(
 # ---------------------------------------------------------------- person settings
 
 PERSON_SETTING = "person_setting"
+EXTRA_KINDS = (PERSON_SETTING, SHARED_LINE)  # compared outside KINDS
 
 
 async def verify_person_settings(

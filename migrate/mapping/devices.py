@@ -51,7 +51,7 @@ def _map_device(ctx: BuildContext, device: inv.Device, by_mac: dict[str, str]) -
         kind=match.kind,
         evidence=match.evidence,
         owner=users[0] if users else None,
-        lines=sorted(set(users)),
+        lines=list(dict.fromkeys(users)),  # port order: shared lines keep their keys
     )
     raw_mac = device.mac_address_raw or device.mac_address
     record.mac_raw = raw_mac

@@ -12,20 +12,16 @@ whose device is whose, can only be taken once those edits are in.
 * a device goes to its primary line's owner: a person (``personId``) or a
   workspace (``workspaceId``). A device whose owner is not migrated, or has
   no calling, is not migrated either, with the reason;
-* the other lines of a device (shared call appearances) are listed as not
-  migrated: Webex adds the device to one owner only.
+* the other lines of a device (shared call appearances) go to ``shared_lines``
+  (ports and what cannot be carried).
 """
 
 from __future__ import annotations
 
+from migrate.mapping import shared_lines
 from migrate.mapping.model import Model
 from migrate.mapping.rules import CALLING_PACKAGES, is_workspace
 from migrate.plan.model import Device, NotMigrated, Workspace
-
-SHARED_LINE_REBUILD = (
-    "after the move, add the line to the device in Control Hub "
-    "(Devices > the device > Configure lines) as a shared line"
-)
 
 
 def derive(model: Model) -> None:
@@ -75,7 +71,7 @@ def _workspaces(model: Model) -> None:
 
 def _owner(model: Model, device: Device) -> None:
     device.owner_kind = None
-    device.shared_lines = [u for u in device.lines if u != device.owner]
+    device.shared_lines = []
     if not device.migrate:
         return  # already listed as not migrated, with its lines
     reason: str | None = None
@@ -121,16 +117,4 @@ def _owner(model: Model, device: Device) -> None:
             "add the device in Control Hub once it has a migrated owner",
         )
         return
-    if device.shared_lines:
-        nid = f"shared_line:{device.id}"
-        model.not_migrated[nid] = NotMigrated(
-            nid,
-            "shared_line",
-            device.customer_id,
-            device.location_id,
-            dict(device.bw_key),
-            device.device_name,
-            [f"line {u} (shared call appearance)" for u in device.shared_lines],
-            f"the device moves to its primary owner {owner} only",
-            SHARED_LINE_REBUILD,
-        )
+    shared_lines.place(model, device)

@@ -19,6 +19,7 @@ ADD_NUMBERS = "add_numbers"
 CREATE_SUBSCRIBER = "create_subscriber"
 CREATE_WORKSPACE = "create_workspace"  # a place → a Webex Calling workspace
 CREATE_DEVICE = "create_device"  # a phone by MAC for a person or a workspace
+ADD_SHARED_LINES = "add_shared_lines"  # others' lines (shared call appearances) on a phone
 # Run by `cutover`, not by `load`: the journal holds them, the plan does not, and
 # `retry` finishes one a crash left unfinished.
 ACTIVATE_NUMBERS = "activate_numbers"
@@ -32,6 +33,7 @@ TYPES: tuple[str, ...] = (
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
     CREATE_DEVICE,
+    ADD_SHARED_LINES,
     ACTIVATE_NUMBERS,
     APPLY_PERSON_SETTINGS,
 )
@@ -83,6 +85,7 @@ RESTORE_PERSON_SETTINGS = "restore_person_settings"  # PUT back what was read be
 FEATURE_DELETES: dict[str, str] = {
     kind: create.replace("create_", "delete_", 1) for kind, create in FEATURE_CREATES.items()
 }
+RESTORE_DEVICE_MEMBERS = "restore_device_members"  # the phone's lines as read before
 
 # The inverse of each action type, as rollback will run it (newest first).
 INVERSES: dict[str, str | None] = {
@@ -93,6 +96,7 @@ INVERSES: dict[str, str | None] = {
     CREATE_SUBSCRIBER: REMOVE_SUBSCRIBER,
     CREATE_WORKSPACE: DELETE_WORKSPACE,
     CREATE_DEVICE: DELETE_DEVICE,
+    ADD_SHARED_LINES: RESTORE_DEVICE_MEMBERS,
     ACTIVATE_NUMBERS: DEACTIVATE_NUMBERS,
     # An update's inverse is the same update with the previous values; numbers a
     # plan added to a location are removed again.

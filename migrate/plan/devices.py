@@ -9,6 +9,11 @@ customer at run time), then one ``create_device`` per migrated device
 after its owner; devices run one at a time per customer, which is also what
 Webex asks for ("wait for each API call to finish before starting the next").
 
+A phone with shared call appearances then gets one ``add_shared_lines``
+(``PUT /telephony/config/devices/{id}/members``): the other people's and
+workspaces' lines on the ports the map gave them, after the phone and each of
+those owners exist. A line whose owner is left alone is left alone with it.
+
 What cannot be planned is returned as (entity, key, reason) for the plan's
 "left alone" list; devices the map already refused are in not_migrated.jsonl
 and are not repeated here.
@@ -20,9 +25,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from migrate.mapping.shared_lines import shared_port
 from migrate.plan import model as wm
 from migrate.plan.actions import (
     ADD_NUMBERS,
+    ADD_SHARED_LINES,
     CREATE_DEVICE,
     CREATE_LOCATION,
     CREATE_SUBSCRIBER,
@@ -102,7 +109,68 @@ class DevicePlanner:
             assert owner_key is not None
             actions.append(_device_action(device, owner_key, wait, ordinal))
             ordinal += 1
+            shared, shared_left = self._shared_lines(device, wait, planned, ordinal)
+            left += shared_left
+            if shared is not None:
+                actions.append(shared)
+                ordinal += 1
         return actions, left
+
+    def _shared_lines(
+        self, device: wm.Device, wait: str, planned: set[str], ordinal: int
+    ) -> tuple[Action | None, list[Left]]:
+        places = {ws.id for ws in self.workspaces.get(device.customer_id, [])}
+        members: list[dict[str, Any]] = []
+        shown: list[dict[str, Any]] = []
+        left: list[Left] = []
+        for index, user in enumerate(device.shared_lines):
+            kind = "workspace" if user in places else "person"
+            source = action_key(
+                CREATE_WORKSPACE if kind == "workspace" else CREATE_SUBSCRIBER, user
+            )
+            if source not in planned:
+                left.append(
+                    ("shared_line", f"{device.id}/{user}", f"its {kind} {user} is left alone")
+                )
+                continue
+            port = shared_port(index)
+            id_field = "workspaceId" if kind == "workspace" else "personId"
+            members.append(
+                {
+                    "id": ref(source, id_field),
+                    "port": port,
+                    "memberType": "PLACE" if kind == "workspace" else "PEOPLE",
+                    "source": source,
+                }
+            )
+            shown.append({"user": user, "kind": kind, "port": port})
+        if not members:
+            return None, left
+        key = action_key(ADD_SHARED_LINES, device.id)
+        device_key = action_key(CREATE_DEVICE, device.id)
+        action = Action(
+            key,
+            ADD_SHARED_LINES,
+            device.customer_id,
+            ordinal,
+            {
+                "orgId": ref(wait, "orgId"),
+                "deviceId": ref(device_key, "deviceId"),
+                "members": members,
+                "fields": {"device": device.id, "mac": device.mac, "members": shown},
+            },
+            depends_on=tuple(dict.fromkeys([wait, device_key, *(m["source"] for m in members)])),
+            inverse={
+                "type": INVERSES[ADD_SHARED_LINES],
+                "orgId": ref(wait, "orgId"),
+                "deviceId": ref(key, "deviceId"),
+                "previous": ref(key, "previous"),
+            },
+            lookup={"orgId": ref(wait, "orgId"), "deviceId": ref(device_key, "deviceId")},
+            summary=f"add {len(members)} shared line(s) to {device.device_name}: "
+            + ", ".join(f"{m['user']} on port {m['port']}" for m in shown),
+        )
+        return action, left
 
 
 def _location_ref(location: wm.Location, wait: str) -> tuple[str, dict[str, str]]:

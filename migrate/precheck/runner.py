@@ -11,6 +11,7 @@ from typing import Any
 from migrate.config import load_config
 from migrate.plan import builder
 from migrate.plan import model as wm
+from migrate.precheck.devices import device_findings
 from migrate.precheck.remote import validate
 from migrate.precheck.rules import Finding, check_model, from_map_issues
 from migrate.webex import Webex
@@ -87,11 +88,17 @@ async def run_precheck(
         token_present=token_present,
     )
     remote_calls = remote_passed = 0
+    actions = None
     if webex is not None:
-        plan = builder.build(workspace, config_path, mappings)
-        remote, remote_passed = await validate(webex, plan.actions)
+        actions = builder.build(workspace, config_path, mappings).actions
+        remote, remote_passed = await validate(webex, actions)
         remote_calls = remote_passed + len(remote)
         findings += remote
+    devices = list(wm.read(workspace, "devices"))
+    found, answered, refused = await device_findings(webex, devices, actions)
+    findings += found
+    remote_calls += answered + refused
+    remote_passed += answered
     findings = _dedupe(findings)
     blocked = {(f.entity, f.key) for f in findings if f.severity == "blocker"}
     passed = [

@@ -105,9 +105,9 @@ def _todo(device: wm.Device, status: str, error: str | None) -> str:
         ]
     if device.shared_lines and status not in (NOT_MIGRATED, "rolled back"):
         steps.append(
-            "Add the shared line(s) of "
+            "The load adds the shared line(s) of "
             + ", ".join(device.shared_lines)
-            + " to the device in Control Hub."
+            + " to the device (ports 2 on); lines it cannot carry are on Not migrated."
         )
     return " ".join(steps)
 
@@ -219,7 +219,7 @@ def write_devices_report(
                 Column("Kind", width=11),
                 Column("Owner (BroadWorks user)", width=32),
                 Column("Owner kind", width=11),
-                Column("Shared lines (not migrated)", width=32),
+                Column("Shared lines (carried)", width=32),
                 Column("Webex device id", width=44),
                 Column("Webex owner id", width=44),
                 Column("Status", width=13),

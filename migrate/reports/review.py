@@ -320,7 +320,7 @@ def _devices_sheet(model: Model) -> SheetSpec:
         "Owner",
         "Lines",
         "Owner kind",
-        "Shared lines (not migrated)",
+        "Shared lines (carried)",
     )
     return SheetSpec("Devices", columns, lambda: map(_device_row, model.sorted_devices()))
 

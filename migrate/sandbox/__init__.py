@@ -18,6 +18,7 @@ from migrate.sandbox.lifecycle import settle
 from migrate.sandbox.routes import billing as billing_routes
 from migrate.sandbox.routes import call_groups as call_group_routes
 from migrate.sandbox.routes import customers as customer_routes
+from migrate.sandbox.routes import device_members as device_member_routes
 from migrate.sandbox.routes import devices as device_routes
 from migrate.sandbox.routes import licenses as license_routes
 from migrate.sandbox.routes import locations as location_routes
@@ -70,6 +71,7 @@ RESOURCES = (
     workspace_routes,
     device_routes,
     call_group_routes,
+    device_member_routes,
 )
 
 

@@ -1,4 +1,4 @@
-"""The phones the sandbox accepts on ``POST /devices``: Webex ``model`` → product name.
+"""The phones the sandbox accepts on ``POST /devices``: Webex's supported-devices list.
 
 The endpoints are in ``routes/devices.py``; this table is shared with tests that check
 mappings/devices.csv only ever produces a model Webex knows.
@@ -6,69 +6,22 @@ mappings/devices.csv only ever produces a model Webex knows.
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
+from typing import Any
 
-# Webex `model` → product (display) name: the phones a BroadWorks estate brings, as the
-# supported-devices API names them. mappings/devices.csv must only produce these.
-MODELS: dict[str, str] = {
-    **{
-        f"DMS Cisco {m}": f"Cisco {m}"
-        for m in (
-            "6821",
-            "6825",
-            "6841",
-            "6851",
-            "6861",
-            "6871",
-            "7811",
-            "7821",
-            "7832",
-            "7841",
-            "7861",
-            "8811",
-            "8832",
-            "8841",
-            "8845",
-            "8851",
-            "8861",
-            "8865",
-            "8875",
-            "191",
-            "192",
-        )
-    },
-    **{
-        f"DMS Polycom VVX {m}": f"Polycom VVX {m}"
-        for m in (
-            "101",
-            "150",
-            "201",
-            "250",
-            "300",
-            "301",
-            "310",
-            "311",
-            "350",
-            "400",
-            "401",
-            "410",
-            "411",
-            "450",
-            "500",
-            "501",
-            "600",
-            "601",
-            "1500",
-        )
-    },
-    **{
-        f"DMS Poly Edge {m}": f"Poly Edge {m}"
-        for m in ("E100", "E220", "E300", "E320", "E350", "E400", "E450", "E500", "E550")
-    },
-    **{f"DMS Poly CCX {m}": f"Poly CCX {m}" for m in ("400", "500", "505", "600", "700")},
-    "Generic IPPhone Customer Managed": "Generic IPPhone Customer Managed",
-}
-CUSTOMER_MANAGED = frozenset({"Generic IPPhone Customer Managed"})
+# Webex's list as the sandbox serves it on ``GET /telephony/config/supportedDevices``
+# (provenance in data/webex/README.md); mappings/devices.csv must only produce these.
+SUPPORTED: dict[str, Any] = json.loads(
+    resources.files("migrate").joinpath("data/webex/supported-devices.json").read_text()
+)
+# Webex `model` → product (display) name.
+MODELS: dict[str, str] = {d["model"]: d["displayName"] for d in SUPPORTED["devices"]}
+LINE_PORTS: dict[str, int] = {d["model"]: int(d["numberOfLinePorts"]) for d in SUPPORTED["devices"]}
+CUSTOMER_MANAGED = frozenset(
+    d["model"] for d in SUPPORTED["devices"] if d["managedBy"] == "CUSTOMER"
+)
 _BY_PRODUCT = {product.casefold(): model for model, product in MODELS.items()}
 MAC = re.compile(r"^[0-9A-Fa-f]{12}$")
 
@@ -82,4 +35,12 @@ def colon_mac(mac: str) -> str:
     return ":".join(mac[i : i + 2] for i in range(0, 12, 2))
 
 
-__all__ = ["CUSTOMER_MANAGED", "MAC", "MODELS", "colon_mac", "model_named"]
+__all__ = [
+    "CUSTOMER_MANAGED",
+    "LINE_PORTS",
+    "MAC",
+    "MODELS",
+    "SUPPORTED",
+    "colon_mac",
+    "model_named",
+]

@@ -159,6 +159,8 @@ class Device:
     workspace_id: str | None = None
     location_id: str | None = None
     managed_by: str = "CISCO"
+    # What the last PUT .../members set (Webex's fields); empty: the owner alone on port 1.
+    members: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -9,6 +9,11 @@ needs to move common-area phones and desk phones.
 
 Neither POST is repeated on a lost answer (the client's rule for POST):
 look the object up first — a device by MAC, a workspace by name in its location.
+
+* ``GET/PUT /telephony/config/devices/{id}/members``: the lines of a phone. The PUT
+  replaces the whole list, so it is safe to repeat.
+* ``GET /telephony/config/supportedDevices`` and
+  ``POST /telephony/config/devices/actions/validateMacs/invoke`` (a read: repeatable).
 """
 
 from __future__ import annotations
@@ -76,6 +81,66 @@ class Device:
             workspace_id=_str(data, "workspaceId"),
             connection_status=_str(data, "connectionStatus"),
             raw=data,
+        )
+
+
+# What a PUT of the member list carries of each member (Webex's PutMemberObject).
+PUT_MEMBER_FIELDS = (
+    "id",
+    "port",
+    "t38FaxCompressionEnabled",
+    "primaryOwner",
+    "lineType",
+    "lineWeight",
+    "hotlineEnabled",
+    "hotlineDestination",
+    "allowCallDeclineEnabled",
+    "lineLabel",
+)
+PRIMARY = "PRIMARY"
+SHARED_CALL_APPEARANCE = "SHARED_CALL_APPEARANCE"
+
+
+def put_member(member: dict[str, Any]) -> dict[str, Any]:
+    """A member as read (``GET .../members``) in the shape a PUT sends it back."""
+    out = {k: member[k] for k in PUT_MEMBER_FIELDS if member.get(k) is not None}
+    out.setdefault("hotlineEnabled", False)
+    out.setdefault("hotlineDestination", "")
+    out.setdefault("allowCallDeclineEnabled", True)
+    return out
+
+
+@dataclass(frozen=True)
+class DeviceMembers:
+    model: str | None
+    max_line_count: int
+    members: list[dict[str, Any]]  # as Webex sends them, by port
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> DeviceMembers:
+        members = [m for m in data.get("members") or [] if isinstance(m, dict)]
+        return cls(
+            model=_str(data, "model"),
+            max_line_count=int(data.get("maxLineCount") or 0),
+            members=sorted(members, key=lambda m: int(m.get("port") or 0)),
+        )
+
+
+@dataclass(frozen=True)
+class MacStatus:
+    mac: str
+    state: str  # AVAILABLE | UNAVAILABLE | DUPLICATE_IN_LIST | INVALID
+    error_code: int | None
+    message: str | None
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> MacStatus:
+        code = data.get("errorCode")
+        return cls(
+            mac=str(data.get("mac", "")),
+            state=str(data.get("state", "")),
+            error_code=int(code) if code is not None else None,
+            message=_str(data, "message"),
         )
 
 
@@ -195,3 +260,37 @@ class DevicesApi:
 
     async def delete_device(self, device_id: str, *, org_id: str | None = None) -> None:
         await self.client.request("DELETE", f"devices/{device_id}", params={"orgId": org_id})
+
+    # ------------------------------------------------------------------ device lines
+
+    async def members(self, device_id: str, *, org_id: str | None = None) -> DeviceMembers:
+        data = await self.client.get_json(
+            f"telephony/config/devices/{device_id}/members", {"orgId": org_id}
+        )
+        return DeviceMembers.from_wire(data)
+
+    async def update_members(
+        self, device_id: str, members: list[dict[str, Any]], *, org_id: str | None = None
+    ) -> None:
+        """Replace the device's member list with ``members`` (``PutMemberObject`` each)."""
+        await self.client.send_json(
+            "PUT",
+            f"telephony/config/devices/{device_id}/members",
+            {"members": members},
+            params={"orgId": org_id},
+        )
+
+    async def supported_devices(self, *, org_id: str | None = None) -> dict[str, Any]:
+        """Webex's ``supportedDevicesObject``: ``devices`` with ``model``, line ports..."""
+        data = await self.client.get_json("telephony/config/supportedDevices", {"orgId": org_id})
+        return data if isinstance(data, dict) else {}
+
+    async def validate_macs(self, macs: list[str], *, org_id: str | None = None) -> list[MacStatus]:
+        data = await self.client.send_json(
+            "POST",
+            "telephony/config/devices/actions/validateMacs/invoke",
+            {"macs": macs},
+            params={"orgId": org_id},
+            safe=True,
+        )
+        return [MacStatus.from_wire(item) for item in (data or {}).get("macStatus") or []]

@@ -15,6 +15,7 @@ from migrate.load.handlers import (
     numbers,
     paging_group,
     settings,
+    shared_lines,
     subscriber,
     workspace,
 )
@@ -41,6 +42,8 @@ HANDLERS: dict[str, Handler] = {
         workspace.UPDATE,
         device.CREATE,
         device.DELETE,
+        shared_lines.ADD,
+        shared_lines.RESTORE,
         activation.ACTIVATE,
         activation.DEACTIVATE,
         settings.APPLY,
