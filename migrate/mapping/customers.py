@@ -63,6 +63,11 @@ def ensure_customer(ctx: BuildContext, sp_id: str, group_id: str) -> Customer:
         sub_partner_org_id=ctx.config.sub_partner_org_id,
         contact_email=(contact or "").strip() or None,
     )
+    known = ctx.config.customers.get(cid)
+    if known is not None:
+        customer.org_id = known.org_id
+        customer.setup_assist = bool(known.setup_assist)
+        customer.cutover_date = known.cutover_date.isoformat() if known.cutover_date else None
     if raw_address is None and ctx.config.customer_level == "enterprise":
         raw_address = _first_group_address(ctx, sp_id)
     customer.address = map_address(
