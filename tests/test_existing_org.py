@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from migrate.load import journal as jr
 from migrate.load import rollback
@@ -265,3 +266,28 @@ def test_the_sandbox_refuses_an_org_it_does_not_know_and_a_bad_seed() -> None:
 def _encode(uuid_text: str) -> str:
     raw = f"ciscospark://us/ORGANIZATION/{uuid_text}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _review_org(root: Path, value: str) -> tuple[int, str]:
+    review = root / "r" / "review.xlsx"
+    book = load_workbook(review)
+    sheet = book["Customers"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("Webex org ID") + 1, value=value)
+    book.save(review)
+    code, _out, err = invoke("map", *common(root), "--overrides", str(review))
+    return code, err
+
+
+def test_the_review_gives_the_org_and_a_malformed_one_names_the_cell(tmp_path: Path) -> None:
+    root = stage(tmp_path, SAMPLES / "acme-enterprise", CONFIG)
+    code, err = _review_org(root, "not-an-org")
+    assert code == 2
+    assert "sheet Customers: row 2: column Webex org ID" in err
+    code, err = _review_org(root, ORG_UUID)
+    assert code == 0, err
+    customer = json.loads((root / "w" / "model" / "customers.jsonl").read_text().splitlines()[0])
+    assert customer["org_id"] == ORG_ID
+    assert invoke("plan", *common(root))[0] == 0
+    create = next(a for a in builder.read(root / "w").actions if a.type == "create_customer")
+    assert create.payload["body"]["orgId"] == ORG_ID
