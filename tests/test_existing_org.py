@@ -17,6 +17,9 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from wxc_sdk import WebexSimpleApi
+from wxc_sdk.rest import RestSession
+from wxc_sdk.tokens import Tokens
 
 from migrate.load import journal as jr
 from migrate.load import rollback
@@ -28,6 +31,7 @@ from migrate.sandbox.seeding import SeedError
 from migrate.webex import WebexError
 from tests.conftest import invoke
 from tests.migration_helpers import COMPARED_TYPES, CONFIG, SAMPLES, common, load, stage, webex_for
+from tests.test_sandbox_wxc_sdk import known
 
 ORG_UUID = "52cf576d-60a8-407a-b22c-467c51591908"
 ORG_ID = base64.urlsafe_b64encode(f"ciscospark://us/ORGANIZATION/{ORG_UUID}".encode()).decode()
@@ -291,3 +295,21 @@ def test_the_review_gives_the_org_and_a_malformed_one_names_the_cell(tmp_path: P
     assert invoke("plan", *common(root))[0] == 0
     create = next(a for a in builder.read(root / "w").actions if a.type == "create_customer")
     assert create.payload["body"]["orgId"] == ORG_ID
+
+
+def test_wxc_sdk_reads_the_seeded_people_and_me() -> None:
+    """The new answers (a person the org had, ``/people/me``) parse into Cisco's models."""
+    sandbox = Sandbox()
+    sandbox.seed(SEED)
+    with sandbox.serve(0) as server:
+        tokens = Tokens(access_token="wxc-sdk-test-token")
+        session = RestSession(tokens=tokens, concurrent_requests=2)
+        session.BASE = server.url  # type: ignore[misc]  # wxc_sdk's one base-URL knob
+        with WebexSimpleApi(tokens=tokens, session=session) as api:
+            listed = known(list(api.people.list(org_id=ORG_ID, calling_data=True, max=1)))
+            assert sorted(p.emails[0] for p in listed if p.emails) == sorted([ALICE, OLD_TIMER])
+            alice = next(p for p in listed if p.emails == [ALICE])
+            assert alice.extension == "4101" and alice.org_id == ORG_ID
+            assert known([api.people.details(alice.person_id, calling_data=True)])[0] == alice
+            me = known([api.people.me()])[0]
+            assert me.org_id == sandbox.state.partner_org_id
