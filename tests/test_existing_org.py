@@ -313,3 +313,12 @@ def test_wxc_sdk_reads_the_seeded_people_and_me() -> None:
             assert known([api.people.details(alice.person_id, calling_data=True)])[0] == alice
             me = known([api.people.me()])[0]
             assert me.org_id == sandbox.state.partner_org_id
+
+
+def test_a_configured_customer_that_is_not_in_the_inventory_is_flagged(tmp_path: Path) -> None:
+    text = CONFIG + f'[customers."acme"]\norg_id = "{ORG_UUID}"\n'  # the id is acme-ent
+    root = stage(tmp_path, SAMPLES / "acme-enterprise", text)
+    issues = [json.loads(line) for line in (root / "w" / "model" / "issues.jsonl").open()]
+    flagged = [i for i in issues if i["code"] == "unknown_configured_customer"]
+    assert [(i["key"], i["severity"]) for i in flagged] == [("acme", "warning")]
+    assert "acme-ent" in flagged[0]["message"]

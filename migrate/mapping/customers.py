@@ -84,3 +84,18 @@ def _first_group_address(ctx: BuildContext, sp_id: str) -> inv.Address | None:
         (g.address for k, g in sorted(ctx.groups.items()) if k[0] == sp_id and g.address),
         None,
     )
+
+
+def unknown_configured_customers(ctx: BuildContext) -> None:
+    """A ``[customers."ID"]`` of migrate.toml that names no customer of this inventory:
+    a typo there would create a second org for a customer that has one."""
+    for cid in sorted(set(ctx.config.customers) - set(ctx.model.customers)):
+        ctx.issues.warning(
+            "unknown_configured_customer",
+            entity="config",
+            key=cid,
+            customer_id=None,
+            message=f'[customers."{cid}"] in migrate.toml names no customer of this '
+            f"inventory (customer ids: {', '.join(sorted(ctx.model.customers)[:5])}"
+            f"{'…' if len(ctx.model.customers) > 5 else ''})",
+        )

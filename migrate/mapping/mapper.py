@@ -23,6 +23,7 @@ from migrate.mapping.addresses import check_address, infer_country
 from migrate.mapping.administrators import choose_admin
 from migrate.mapping.call_settings import map_call_settings
 from migrate.mapping.context import BuildContext
+from migrate.mapping.customers import unknown_configured_customers
 from migrate.mapping.devices import map_devices
 from migrate.mapping.languages import derive_languages
 from migrate.mapping.locale import CALL_IN_COUNTRY_CODE
@@ -68,6 +69,7 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
     for instance in inv.read(workspace, "service_instances"):
         map_service_instance(ctx, instance)
     _extract_warnings(ctx)
+    unknown_configured_customers(ctx)
     return ctx.model
 
 
