@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from migrate.config import load_config
+from migrate.errors import ConfigError
 from migrate.load.setup_assist import (
     EXPRESS_SKU,
     STANDARD_SKU,
@@ -182,3 +184,20 @@ def test_a_cutover_date_that_is_none_is_refused_naming_the_cell(tmp_path: Path, 
     code, _out, err = invoke("map", *common(root), "--overrides", str(review))
     assert code == 2
     assert "sheet Customers: row 2: column Cutover date" in err and "YYYY-MM-DD" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[customers."acme-ent"]\ncutover_date = "soon"\n', "customers.acme-ent.cutover_date"),
+        ('[customers."acme-ent"]\nsetup_assist = "yes"\n', "customers.acme-ent.setup_assist"),
+        ("[setup_assist]\nholidays = ['xmas']\n", "setup_assist.holidays"),
+        ('[customers."acme-ent"]\nwants = true\n', "customers.acme-ent.wants"),
+    ],
+)
+def test_config_refuses_a_bad_choice_naming_the_key(tmp_path: Path, text: str, key: str) -> None:
+    path = tmp_path / "migrate.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: key {key}:")

@@ -7,9 +7,9 @@ polls it and parks it while Cisco's Restricted/Denied Persons review runs.
 A customer that already has a Webex org (Webex for BroadWorks, UC-One) is
 attached to it: the create carries ``orgId``, and the lookup also asks whether
 that org is a wholesale customer already. The org predates the toolkit, so the
-customer is journaled as adopted whichever way it was found: rollback never
-sends the delete that would detach (or, on some Webex, remove) an org that was
-there before. Its locations and people are adopted by their own lookups.
+customer is journaled as adopted whichever way it was found and rollback sends
+no delete for it: nothing of an org that was there before is the toolkit's to
+undo. Its locations and people are adopted by their own lookups.
 """
 
 from __future__ import annotations
