@@ -7,10 +7,14 @@ to a default.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import hashlib
 import re
 import string
 import tomllib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,23 @@ class CutoverConfig:
 
 
 @dataclass(frozen=True)
+class CustomerConfig:
+    """``[customers."ID"]``: what is known of one customer beyond BroadWorks."""
+
+    # The Webex org a Webex for BroadWorks or UC-One customer already has: the
+    # customer is attached to it (``orgId`` in the create) instead of getting a new one.
+    org_id: str | None = None
+    setup_assist: bool | None = None  # None: the Setup Assist column of review.xlsx decides
+    cutover_date: dt.date | None = None  # planned end of onboarding
+
+
+@dataclass(frozen=True)
+class SetupAssistConfig:
+    # Days Cisco does not count as business days besides weekends (none by default).
+    holidays: tuple[dt.date, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     provisioning_id: str | None = None
     customer_level: str = "enterprise"
@@ -60,6 +81,8 @@ class Config:
     # False (dark staging): load adds numbers inactive and `cutover` switches them on.
     numbers_active_at_load: bool = False
     cutover: CutoverConfig = field(default_factory=CutoverConfig)
+    customers: dict[str, CustomerConfig] = field(default_factory=dict)  # customer id → config
+    setup_assist: SetupAssistConfig = field(default_factory=SetupAssistConfig)
     source: str | None = None
     digest: str = ""
 
@@ -74,8 +97,12 @@ _TOP = {
     "email",
     "numbers_active_at_load",
     "cutover",
+    "customers",
+    "setup_assist",
 }
 _CUTOVER = {"activate_inactive"}
+_CUSTOMER = {"org_id", "setup_assist", "cutover_date"}
+_SETUP_ASSIST = {"holidays"}
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _ADMIN = {"choose", "rule", "title_pattern", "users"}
 _EMAIL = {"missing", "domains"}
@@ -112,6 +139,41 @@ def check_email_template(template: str) -> str | None:
     if "@" not in template:
         return "template has no '@'"
     return None
+
+
+_ORG_URI = re.compile(r"^ciscospark://[a-z0-9-]+/ORGANIZATION/([0-9a-fA-F-]{36})$")
+
+
+def normalize_org_id(text: str) -> str:
+    """A Webex org id as the API takes it, or ValueError saying what is wrong.
+
+    The API wants the encoded id (base64 of ``ciscospark://us/ORGANIZATION/<uuid>``);
+    Partner Hub shows the bare UUID, which is encoded here.
+    """
+    value = text.strip()
+    try:
+        return (
+            base64.urlsafe_b64encode(f"ciscospark://us/ORGANIZATION/{uuid.UUID(value)}".encode())
+            .decode()
+            .rstrip("=")
+        )
+    except ValueError:
+        pass
+    try:
+        decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    match = _ORG_URI.match(decoded)
+    if match is None:
+        raise ValueError(
+            f"{value!r} is not a Webex organization id (the encoded id, or the UUID "
+            "Partner Hub shows)"
+        )
+    try:
+        uuid.UUID(match.group(1))
+    except ValueError:
+        raise ValueError(f"{value!r} holds no valid organization UUID") from None
+    return value
 
 
 class _Checker:
@@ -162,6 +224,14 @@ class _Checker:
             if not isinstance(item, str) or not _E164.match(item):
                 self.fail(prefix + key, f"not an E.164 number: {item!r}")
         return tuple(dict.fromkeys(value))
+
+    def date(self, table: dict[str, Any], key: str, prefix: str) -> dt.date | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            self.fail(prefix + key, f"expected a date such as 2027-01-15, got {value!r}")
+        return value  # type: ignore[no-any-return]
 
     def str_map(self, table: dict[str, Any], key: str, prefix: str) -> dict[str, str]:
         raw = self.table(table, key, prefix)
@@ -224,6 +294,14 @@ def load_config(path: Path | None) -> Config:
 
     cutover_raw = check.table(data, "cutover", "")
     check.keys(cutover_raw, _CUTOVER, "cutover.")
+    customers = _customers(check, check.table(data, "customers", ""))
+    assist_raw = check.table(data, "setup_assist", "")
+    check.keys(assist_raw, _SETUP_ASSIST, "setup_assist.")
+    holidays = assist_raw.get("holidays", [])
+    if not isinstance(holidays, list) or any(
+        isinstance(d, dt.datetime) or not isinstance(d, dt.date) for d in holidays
+    ):
+        check.fail("setup_assist.holidays", f"expected a list of dates, got {holidays!r}")
 
     return Config(
         provisioning_id=check.text(data, "provisioning_id", ""),
@@ -237,6 +315,31 @@ def load_config(path: Path | None) -> Config:
         cutover=CutoverConfig(
             activate_inactive=check.numbers(cutover_raw, "activate_inactive", "cutover.")
         ),
+        customers=customers,
+        setup_assist=SetupAssistConfig(holidays=tuple(sorted(set(holidays)))),
         source=str(path),
         digest=hashlib.sha256(raw_bytes).hexdigest(),
     )
+
+
+def _customers(check: _Checker, raw: dict[str, Any]) -> dict[str, CustomerConfig]:
+    out: dict[str, CustomerConfig] = {}
+    owner: dict[str, str] = {}
+    for name in sorted(raw):
+        prefix = f"customers.{name}."
+        table = check.table(raw, name, "customers.")
+        check.keys(table, _CUSTOMER, prefix)
+        org_id = check.text(table, "org_id", prefix)
+        if org_id is not None:
+            try:
+                org_id = normalize_org_id(org_id)
+            except ValueError as err:
+                check.fail(prefix + "org_id", str(err))
+            if org_id in owner:
+                check.fail(prefix + "org_id", f"also the org of customer {owner[org_id]!r}")
+            owner[org_id] = name
+        assist = table.get("setup_assist")
+        if assist is not None and not isinstance(assist, bool):
+            check.fail(prefix + "setup_assist", f"expected true or false, got {assist!r}")
+        out[name] = CustomerConfig(org_id, assist, check.date(table, "cutover_date", prefix))
+    return out

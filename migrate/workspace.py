@@ -187,6 +187,9 @@ PRECHECK_RESULT = "precheck"
 VERIFY_RESULT = "verify"
 BILLING_RESULT = "billing"
 CUTOVER_RESULT = "cutover"  # per customer: when it was cut over, forced or not
+SETUP_ASSIST_RESULT = "setup-assist"
+# The Setup Assist request list (under the reports folder): `setup-assist` and `load` write it.
+SETUP_ASSIST_REPORT = "setup-assist.xlsx"
 
 
 @dataclass(frozen=True)

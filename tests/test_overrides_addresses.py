@@ -68,14 +68,22 @@ def test_the_address_columns_are_editable_like_the_subscribers(
         if name == "Subscribers":
             assert editable == {"Email", "Package", "Location", "Extension", "Skip"}
         else:
-            assert editable == {
-                "Address line 1",
-                "Address line 2",
-                "City",
-                "State",
-                "Postal code",
-                "Country",
-            }
+            # Customers also carry the customer's choices (customer_overrides).
+            choices = (
+                {"Webex org ID", "Setup Assist", "Cutover date"} if name == "Customers" else set()
+            )
+            assert (
+                editable
+                == {
+                    "Address line 1",
+                    "Address line 2",
+                    "City",
+                    "State",
+                    "Postal code",
+                    "Country",
+                }
+                | choices
+            )
             assert header["Address line 1"].comment is not None
 
 

@@ -115,7 +115,8 @@ def test_existing_org_needs_no_customer_info_and_meetings_needs_no_location() ->
         async with in_process(sandbox) as webex:
             body = customer_body("meet", packages=["webex_meetings"], location=False)
             del body["customerInfo"]
-            body["orgId"] = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9leGlzdGluZw"
+            # Attaching needs an org Webex knows: one the customer already had.
+            body["orgId"] = sandbox.seed({"orgs": [{"name": "Meet Co"}]})[0]["id"]
             customer_id = await webex.wholesale.provision_customer(body)  # type: ignore[arg-type]
             customer = await webex.wholesale.get_customer(customer_id)
             assert customer.status == "provisioned"

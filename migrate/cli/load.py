@@ -92,6 +92,8 @@ def render(settings: Settings, outcome: LoadOutcome) -> None:
         )
     lines += pruning
     lines.append(f"report: {outcome.report}")
+    if outcome.setup_assist is not None:
+        lines.append(f"setup assist: {outcome.setup_assist}")
     emit(settings, outcome.to_dict(), lines)
 
 

@@ -22,6 +22,7 @@ from migrate.cli import (
     rollback,
     run,
     sandbox,
+    setup_assist,
     status,
     synthetic,
     verify,
@@ -67,6 +68,7 @@ for module in (
     sandbox,
     synthetic,
     verify,
+    setup_assist,
     billing,
     report,
 ):

@@ -9,8 +9,16 @@ from types import FrameType
 
 import click
 
-from migrate.stages.sandbox import BroadWorksOptions, ServeOptions, serve_broadworks
+from migrate.cli.options import common_options
+from migrate.cli.render import emit
+from migrate.stages.sandbox import (
+    BroadWorksOptions,
+    ServeOptions,
+    seed_workspace,
+    serve_broadworks,
+)
 from migrate.stages.sandbox import serve as serve_sandbox
+from migrate.stages.settings import Settings
 
 
 @click.group("sandbox")
@@ -73,6 +81,12 @@ def command() -> None:
     metavar="ORG_ID[:NAME]",
     help="A sub-partner the sandbox knows (Cisco sets them up, not the API); repeatable.",
 )
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON of orgs already in Webex (locations, numbers, people); see README.",
+)
 def serve(
     port: int,
     latency_ms: float | None,
@@ -82,6 +96,7 @@ def serve(
     provisioning_delay: float,
     billing_delay: float,
     sub_partners: tuple[str, ...],
+    seed: Path | None,
 ) -> None:
     """Serve the sandbox at http://127.0.0.1:PORT/v1 until interrupted.
 
@@ -97,6 +112,7 @@ def serve(
             provisioning_delay_s=provisioning_delay,
             billing_delay_s=billing_delay,
             sub_partners=sub_partners,
+            seed=seed,
         )
     )
 
@@ -116,6 +132,25 @@ def serve(
         if state_file is not None:
             sandbox.save()
             click.echo(f"state saved to {state_file}", err=True)
+
+
+@command.command("seed")
+@click.argument("seed_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@common_options
+def seed(seed_file: Path, settings: Settings) -> None:
+    """Put orgs that are already in Webex into the workspace's --sandbox.
+
+    SEED_FILE is JSON: {"orgs": [{"name", "locations": [...], "people": [...]}]}
+    (README, "Customers already on Webex"). Prints each org's id, for the
+    org_id of migrate.toml or the Webex org ID column of review.xlsx.
+    """
+    seeded = seed_workspace(settings.workspace, seed_file)
+    lines = [
+        f"{org['name']}: org {org['id']}, {len(org['locations'])} locations, "
+        f"{len(org['people'])} people"
+        for org in seeded
+    ]
+    emit(settings, {"orgs": seeded}, lines)
 
 
 @command.group("broadworks")

@@ -63,6 +63,11 @@ def ensure_customer(ctx: BuildContext, sp_id: str, group_id: str) -> Customer:
         sub_partner_org_id=ctx.config.sub_partner_org_id,
         contact_email=(contact or "").strip() or None,
     )
+    known = ctx.config.customers.get(cid)
+    if known is not None:
+        customer.org_id = known.org_id
+        customer.setup_assist = bool(known.setup_assist)
+        customer.cutover_date = known.cutover_date.isoformat() if known.cutover_date else None
     if raw_address is None and ctx.config.customer_level == "enterprise":
         raw_address = _first_group_address(ctx, sp_id)
     customer.address = map_address(
@@ -79,3 +84,18 @@ def _first_group_address(ctx: BuildContext, sp_id: str) -> inv.Address | None:
         (g.address for k, g in sorted(ctx.groups.items()) if k[0] == sp_id and g.address),
         None,
     )
+
+
+def unknown_configured_customers(ctx: BuildContext) -> None:
+    """A ``[customers."ID"]`` of migrate.toml that names no customer of this inventory:
+    a typo there would create a second org for a customer that has one."""
+    for cid in sorted(set(ctx.config.customers) - set(ctx.model.customers)):
+        ctx.issues.warning(
+            "unknown_configured_customer",
+            entity="config",
+            key=cid,
+            customer_id=None,
+            message=f'[customers."{cid}"] in migrate.toml names no customer of this '
+            f"inventory (customer ids: {', '.join(sorted(ctx.model.customers)[:5])}"
+            f"{'…' if len(ctx.model.customers) > 5 else ''})",
+        )

@@ -23,6 +23,7 @@ from migrate.mapping.addresses import check_address, infer_country
 from migrate.mapping.administrators import choose_admin
 from migrate.mapping.call_settings import map_call_settings
 from migrate.mapping.context import BuildContext
+from migrate.mapping.customers import unknown_configured_customers
 from migrate.mapping.devices import map_devices
 from migrate.mapping.features import map_group_features
 from migrate.mapping.languages import derive_languages
@@ -71,6 +72,7 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
         if instance.service_user_id not in mapped:  # a mapped feature is not "Not migrated"
             map_service_instance(ctx, instance)
     _extract_warnings(ctx)
+    unknown_configured_customers(ctx)
     return ctx.model
 
 

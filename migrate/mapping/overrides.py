@@ -1,10 +1,11 @@
 """Apply a reviewer's edits from ``review.xlsx`` on top of the mapping (DESIGN §5).
 
 Subscribers are edited on their sheet; addresses on the Locations and
-Customers sheets (``address_overrides``). Two kinds of refusal. A workbook
-that cannot be trusted at all (another run's, a renamed sheet, a missing
-column, an unknown user, a malformed email or country code, a package that
-does not exist) stops the run with the file, sheet, row and
+Customers sheets (``address_overrides``); a customer's existing org, Setup
+Assist and cutover date on the Customers sheet (``customer_overrides``).
+Two kinds of refusal. A workbook that cannot be trusted at all (another
+run's, a renamed sheet, a missing column, an unknown user, a malformed
+email or country code, a package that does not exist) stops the run with the file, sheet, row and
 column: nothing is written. An edit that is well-formed but conflicts with the
 model (an email another user already has, an extension taken in that
 location, a location of another customer, an address line over 50
@@ -21,6 +22,12 @@ from migrate.mapping import email as email_rules
 from migrate.mapping.address_overrides import apply_address_edits, read_address_edits
 from migrate.mapping.call_settings import refresh_not_migrated
 from migrate.mapping.call_settings_table import DECISIONS, MIGRATE
+from migrate.mapping.customer_overrides import (
+    CUSTOMER_EDITABLE,
+    CUSTOMERS_SHEET,
+    apply_customer_edits,
+    read_customer_edits,
+)
 from migrate.mapping.e164 import is_digits
 from migrate.mapping.mapper import EXTENSION_MAX, EXTENSION_MIN, Model
 from migrate.mapping.review_workbook import (
@@ -64,6 +71,7 @@ def read_review(path: Path, model: Model) -> list[Edit]:
             )
         rows = sheet_rows(path, book, SUBSCRIBERS_SHEET)
         edits = read_address_edits(path, book, model)
+        edits += read_customer_edits(path, sheet_rows(path, book, CUSTOMERS_SHEET), model)
     finally:
         close = getattr(book, "close", None)  # older python-calamine has no close()
         if close is not None:
@@ -155,7 +163,11 @@ def _row_edits(
 
 def apply_overrides(model: Model, edits: list[Edit]) -> list[OverrideResult]:
     """Apply each edit that keeps the model consistent; say why for the others."""
-    results = apply_address_edits(model, (e for e in edits if e.sheet != SUBSCRIBERS_SHEET))
+    choices = [e for e in edits if e.sheet == CUSTOMERS_SHEET and e.column in CUSTOMER_EDITABLE]
+    results = apply_address_edits(
+        model, (e for e in edits if e.sheet != SUBSCRIBERS_SHEET and e not in choices)
+    )
+    results += apply_customer_edits(model, choices)
     emails = {s.email.casefold(): s.id for s in model.active_subscribers() if s.email}
     extensions = {
         (s.location_id, s.extension): s.id for s in model.active_subscribers() if s.extension

@@ -127,6 +127,11 @@ def _customer_actions(
             if v
         },
     }
+    if customer.org_id:
+        # An org the customer already has is attached; it keeps its own name and
+        # administrators, so customerInfo (only "mandatory for new customers") stays out.
+        body["orgId"] = customer.org_id
+        del body["customerInfo"]
     if first is not None and CALLING_PACKAGES.intersection(packages):
         location = {
             "name": first.name,
@@ -161,8 +166,12 @@ def _customer_actions(
             ordinal,
             {"body": body, "params": params, "fields": fields},
             inverse={"type": INVERSES[CREATE_CUSTOMER], "customerId": ref(create, "customerId")},
-            lookup={"externalId": body["externalId"]},
-            summary=f"provision customer {customer.name} ({customer.id})",
+            lookup={
+                "externalId": body["externalId"],
+                **({"orgId": body["orgId"]} if customer.org_id else {}),
+            },
+            summary=f"provision customer {customer.name} ({customer.id})"
+            + (f" in its existing org {customer.org_id}" if customer.org_id else ""),
         ),
         Action(
             wait,
@@ -173,6 +182,7 @@ def _customer_actions(
                 "customerId": ref(create, "customerId"),
                 "params": params,
                 "firstLocation": first.id if first else None,
+                **({"existingOrg": True} if customer.org_id else {}),
             },
             depends_on=(create,),
             summary=f"wait until {customer.id} is provisioned; read its org and location",

@@ -49,6 +49,9 @@ class Customer:
     provisioning_id: str | None = None
     sub_partner_org_id: str | None = None
     contact_email: str | None = None
+    org_id: str | None = None  # an existing Webex org to attach instead of creating one
+    setup_assist: bool = False  # Cisco's onboarding service wanted for its locations
+    cutover_date: str | None = None  # planned end of onboarding, ISO date
 
 
 @dataclass(slots=True)

@@ -2,7 +2,9 @@
 
 Run concurrently (the client caps requests in flight and honours 429
 ``Retry-After``), one call per customer and per subscriber, with the bodies
-the load would send, so Webex judges exactly what will be provisioned.
+the load would send, so Webex judges exactly what will be provisioned. A
+customer attached to its existing org sends ``orgId``: Webex says whether
+that org can be attached.
 """
 
 from __future__ import annotations
@@ -62,10 +64,18 @@ async def validate(webex: Webex, actions: list[Action]) -> tuple[list[Finding], 
     existing: dict[str, str] = {}
 
     async def lookup(customer: str, action: Action) -> None:
+        on_behalf = action.payload["params"].get("onBehalfOfSubPartnerOrgId")
         found = await webex.wholesale.find_customer(
-            action.payload["body"]["externalId"],
-            on_behalf_of=action.payload["params"].get("onBehalfOfSubPartnerOrgId"),
+            action.payload["body"]["externalId"], on_behalf_of=on_behalf
         )
+        org_id = action.payload["body"].get("orgId")
+        if found is None and org_id:
+            # The org is a wholesale customer already (another externalId): load adopts it.
+            async for other in webex.wholesale.list_customers(
+                org_id=org_id, on_behalf_of=on_behalf
+            ):
+                if other.org_id == org_id:
+                    found = other
         if found is not None:
             existing[customer] = found.id
 

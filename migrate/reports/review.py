@@ -1,7 +1,8 @@
 """``review.xlsx``: the wholesale model laid out for an engineer to check and correct.
 
 Editable columns (Subscribers: Email, Package, Location, Extension, Skip;
-Locations and Customers: the address columns) have the editable header
+Locations and Customers: the address columns; Customers: Webex org ID, Setup
+Assist, Cutover date) have the editable header
 colour and a note; Package, Location and Skip have drop-down lists. Every
 row carries the BroadWorks key it came from, and the Summary sheet
 carries the inventory fingerprint that ``--overrides`` checks.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate.mapping.call_settings_table import DECISIONS
+from migrate.mapping.customer_overrides import CUTOVER_COLUMN, ORG_COLUMN, SETUP_ASSIST_COLUMN
 from migrate.mapping.mapper import Model
 from migrate.mapping.overrides import (
     CALL_SETTING_DECISION,
@@ -111,6 +113,37 @@ def _customer_row(c: wm.Customer) -> list[Any]:
         c.provisioning_id,
         c.sub_partner_org_id,
         c.contact_email,
+        c.org_id,
+        "yes" if c.setup_assist else "",
+        c.cutover_date,
+    ]
+
+
+def _customer_choice_columns() -> list[Column]:
+    """What the reviewer decides per customer beyond its address (``customer_overrides``)."""
+    return [
+        Column(
+            ORG_COLUMN,
+            editable=True,
+            width=40,
+            note="Editable. The Webex org the customer already has (Webex for BroadWorks, "
+            "UC-One): it is attached, not created again. The encoded id or the UUID "
+            "Partner Hub shows; empty for a new org.",
+        ),
+        Column(
+            SETUP_ASSIST_COLUMN,
+            editable=True,
+            choices=["yes", "no"],
+            note="Editable. yes = order Wholesale Setup Assist for its locations; "
+            "`migrate setup-assist` lists them.",
+        ),
+        Column(
+            CUTOVER_COLUMN,
+            editable=True,
+            width=14,
+            note="Editable. Planned end of onboarding (YYYY-MM-DD); Setup Assist must be "
+            "requested six business days before.",
+        ),
     ]
 
 
@@ -134,6 +167,7 @@ def _customers_sheet(model: Model) -> SheetSpec:
             "Sub-partner org",
             "Contact email",
         ),
+        *_customer_choice_columns(),
     ]
     return SheetSpec("Customers", columns, lambda: map(_customer_row, model.sorted_customers()))
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from migrate.sandbox import seeding
 from migrate.sandbox.app import SandboxApp, SandboxConfig
 from migrate.sandbox.clock import Clock, FakeClock
 from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
@@ -29,6 +31,7 @@ from migrate.sandbox.routes import sub_partners as sub_partner_routes
 from migrate.sandbox.routes import subscribers as subscriber_routes
 from migrate.sandbox.routes import workspaces as workspace_routes
 from migrate.sandbox.routes.sub_partners import add_sub_partner
+from migrate.sandbox.seeding import SeedError
 from migrate.sandbox.server import ServedSandbox
 from migrate.sandbox.state import Activation, SandboxState, SubPartner
 from migrate.sandbox.transport import AsyncSandboxTransport, SandboxTransport
@@ -45,6 +48,7 @@ __all__ = [
     "SandboxState",
     "SandboxTransport",
     "ScriptedFault",
+    "SeedError",
     "ServedSandbox",
     "parse_fault_spec",
 ]
@@ -144,6 +148,11 @@ class Sandbox:
         return add_sub_partner(
             self.state, org_id=org_id, name=name, provisioning_state=provisioning_state
         )
+
+    def seed(self, data: Any) -> list[dict[str, Any]]:
+        """Add orgs that were in Webex before the migration (:mod:`.seeding`): their
+        locations, numbers and people, no wholesale customer. Returns their ids."""
+        return seeding.seed(self.state, self.clock, data)
 
     def resolve_rpl_review(self, customer_id: str, *, approve: bool = True) -> None:
         """Cisco's Ops decision on a Restricted/Denied Persons review."""

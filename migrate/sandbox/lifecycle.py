@@ -68,8 +68,11 @@ def end_subscriber(state: SandboxState, sub: Subscriber, now: float) -> None:
     """Billing stops, the number is freed and the person's phones go with them."""
     if sub.activations and sub.activations[-1].end is None:
         sub.activations[-1].end = now
+    person = state.people.get(sub.person_id) if sub.existing_person else None
     if sub.primary_phone_number and sub.primary_phone_number in state.numbers:
-        state.numbers[sub.primary_phone_number].owner_id = None
+        # A person the org had before keeps the number it had; others free it.
+        kept = person is not None and person.phone_number == sub.primary_phone_number
+        state.numbers[sub.primary_phone_number].owner_id = person.id if kept and person else None
     sub.deleted = True
     state.unindex_subscriber_email(sub)
     state.drop_devices(person_id=sub.person_id)
@@ -90,6 +93,13 @@ def _create_org(state: SandboxState, clock: Clock, customer: Customer) -> None:
     loc = calling.get("location")
     if not isinstance(loc, dict):
         return
+    if customer.existing_org:
+        # An org that had the location already: Webex enables it, it makes no second one.
+        same = [x for x in state.locations.values() if x.org_id == customer.org_id]
+        found = next((x for x in same if x.name == loc.get("name")), None)
+        if found is not None:
+            found.calling_enabled = True
+            return
     addr = loc.get("address") or {}
     language = _locale(loc.get("language", "en_US"))
     location = Location(

@@ -98,6 +98,24 @@ class Number:
 
 
 @dataclass
+class Person:
+    """A user an org had before any wholesale provisioning (a Webex for BroadWorks or
+    UC-One org, seeded). Provisioning a subscriber with its email maps the person;
+    removing that subscriber leaves the person as it was."""
+
+    id: str
+    org_id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    created: str
+    location_id: str | None = None  # set: an existing Webex Calling user
+    phone_number: str | None = None
+    extension: str | None = None
+    deleted: bool = False
+
+
+@dataclass
 class Activation:
     """One stretch of a subscriber holding one package; billing sums these per day."""
 
@@ -126,6 +144,7 @@ class Subscriber:
     # Its person deleted through /people while the Wholesale record stays.
     person_deleted: bool = False
     settings: dict[str, Any] = field(default_factory=dict)  # person feature → what was PUT
+    existing_person: bool = False  # maps a Person the org had before: it outlives the mapping
 
 
 @dataclass
@@ -222,6 +241,7 @@ class SandboxState:
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
     call_groups: dict[str, CallGroup] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)  # pre-existing, by person id
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -327,6 +347,14 @@ class SandboxState:
             None,
         )
 
+    def person_by_email(self, email: str) -> Person | None:
+        """A pre-existing person with this email (few: only seeded orgs have them)."""
+        wanted = email.casefold()
+        return next(
+            (p for p in self.people.values() if not p.deleted and p.email.casefold() == wanted),
+            None,
+        )
+
     def _reindex(self) -> None:
         self._by_external, self._by_org, self._by_email, self._by_customer = {}, {}, {}, {}
         for customer in list(self.customers.values()):
@@ -375,6 +403,7 @@ class SandboxState:
         state.workspaces = {k: _load(Workspace, v) for k, v in data.get("workspaces", {}).items()}
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
         state.call_groups = {k: _load(CallGroup, v) for k, v in data.get("call_groups", {}).items()}
+        state.people = {k: _load(Person, v) for k, v in data.get("people", {}).items()}
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)

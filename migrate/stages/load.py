@@ -24,6 +24,7 @@ from migrate.stages.preflight import preflight
 from migrate.stages.result import Progress, progress_or_quiet
 from migrate.stages.session import open_webex
 from migrate.stages.settings import Settings
+from migrate.stages.setup_assist import SetupAssistOutcome, requests_of, wanted_customers
 
 REPORT = "load.xlsx"
 DRY_RUN_REPORT = "dry-run.xlsx"
@@ -58,6 +59,7 @@ class LoadOutcome:
     error: str | None = None
     consent: ConsentResult | None = None  # retry --resend-consent
     nothing_to_do: bool = False
+    setup_assist: Path | None = None  # written when a customer wants Setup Assist
 
     @property
     def exit_code(self) -> ExitCode:
@@ -70,6 +72,7 @@ class LoadOutcome:
             "report": None if self.nothing_to_do else str(self.report),
             "nothing_to_do": self.nothing_to_do,
             **consent,
+            **({"setup_assist": str(self.setup_assist)} if self.setup_assist else {}),
         }
 
 
@@ -117,9 +120,11 @@ def load(
     plan = _fresh_plan(settings)
 
     consent: ConsentResult | None = None
+    wanted = wanted_customers(settings)
+    assist: SetupAssistOutcome | None = None
 
     async def execute() -> LoadResult:
-        nonlocal consent
+        nonlocal consent, assist
         async with open_webex(settings, max_concurrency=max(4, batch.concurrency * 2)) as webex:
             with progress_or_quiet(progress, command, len(plan.actions)) as advance:
                 done = await run_load(
@@ -137,6 +142,8 @@ def load(
             if resend_consent_mail:
                 with Journal(settings.workspace) as journal:
                     consent = await resend_consent(webex, journal, done.run_id)
+            if wanted and done.run_id:  # a few reads per wanted customer, same session
+                assist = await requests_of(settings, webex, wanted)
             return done
 
     with workspace_lock(settings.workspace, command):
@@ -172,7 +179,14 @@ def load(
         devices = write_devices_report(
             settings.workspace, settings.reports / DEVICES_REPORT, plan, actions
         )
-    return LoadOutcome(command, result, report, devices, consent=consent)
+    return LoadOutcome(
+        command,
+        result,
+        report,
+        devices,
+        consent=consent,
+        setup_assist=assist.report if assist else None,
+    )
 
 
 def retry(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from migrate.errors import ConfigError
-from migrate.sandbox import Sandbox, SandboxConfig, ServedSandbox, parse_fault_spec
+from migrate.sandbox import Sandbox, SandboxConfig, SeedError, ServedSandbox, parse_fault_spec
 from migrate.sandbox.broadworks import BroadWorksEmulator, Credentials, EmulatorConfig, server_tls
 from migrate.sandbox.broadworks import load as load_replay
+from migrate.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class ServeOptions:
     provisioning_delay_s: float = 0.0
     billing_delay_s: float = 0.0
     sub_partners: tuple[str, ...] = ()  # ORG_ID or ORG_ID:NAME
+    seed: Path | None = None  # orgs that predate the migration (sandbox/seeding.py)
 
 
 def parse_sub_partner(spec: str) -> tuple[str, str | None]:
@@ -53,10 +57,36 @@ def serve(options: ServeOptions) -> tuple[Sandbox, ServedSandbox]:
     sandbox = Sandbox(config, state_file=options.state_file)
     for org_id, name in partners:
         sandbox.add_sub_partner(org_id=org_id, name=name)
+    if options.seed is not None:
+        apply_seed(sandbox, options.seed)
     try:
         return sandbox, sandbox.serve(options.port)
     except OSError as err:
         raise ConfigError(f"cannot listen on 127.0.0.1:{options.port}: {err.strerror}") from None
+
+
+def apply_seed(sandbox: Sandbox, path: Path) -> list[dict[str, Any]]:
+    """Seed ``sandbox`` from the JSON file ``path``; a bad file is a ConfigError naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ConfigError(f"{path}: not JSON: {err}") from None
+    try:
+        return sandbox.seed(data)
+    except SeedError as err:
+        raise ConfigError(f"{path}: {err}") from None
+
+
+def seed_workspace(workspace: Path, path: Path) -> list[dict[str, Any]]:
+    """Seed the ``--sandbox`` of ``workspace`` (its saved state) from ``path``."""
+    ws = Workspace(workspace)
+    ws.ensure()
+    sandbox = Sandbox(state_file=ws.sandbox_state)
+    seeded = apply_seed(sandbox, path)
+    sandbox.save()
+    return seeded
 
 
 @dataclass(frozen=True)

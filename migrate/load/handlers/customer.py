@@ -3,6 +3,13 @@
 The customer is looked up by its ``externalId`` before the create; its
 provisioning is asynchronous (202 + ``Location``), so ``await_customer``
 polls it and parks it while Cisco's Restricted/Denied Persons review runs.
+
+A customer that already has a Webex org (Webex for BroadWorks, UC-One) is
+attached to it: the create carries ``orgId``, and the lookup also asks whether
+that org is a wholesale customer already. The org predates the toolkit, so the
+customer is journaled as adopted whichever way it was found and rollback sends
+no delete for it: nothing of an org that was there before is the toolkit's to
+undo. Its locations and people are adopted by their own lookups.
 """
 
 from __future__ import annotations
@@ -22,15 +29,40 @@ async def create_customer(ctx: Context, payload: dict[str, Any]) -> Result:
     on_behalf = payload["params"].get("onBehalfOfSubPartnerOrgId")
     wholesale = ctx.webex.wholesale
 
+    org_id = body.get("orgId")
+
     async def lookup() -> str | None:
         found = await wholesale.find_customer(body["externalId"], on_behalf_of=on_behalf)
-        return found.id if found is not None else None
+        if found is not None:
+            return found.id
+        if org_id:  # made a wholesale customer before, under another externalId
+            async for other in wholesale.list_customers(org_id=org_id, on_behalf_of=on_behalf):
+                if other.org_id == org_id:
+                    return other.id
+        return None
 
     async def create() -> str:
         return await wholesale.provision_customer(body, on_behalf_of=on_behalf)
 
-    customer_id, adopted = await look_create_look(ctx, lookup, create)
-    return {"customerId": customer_id}, adopted
+    # Attaching writes no create_sent: nothing of an org that was there before is ours.
+    customer_id, adopted = await look_create_look(ctx, lookup, create, journaled=not org_id)
+    return {"customerId": customer_id}, adopted or bool(org_id)
+
+
+def existing_org(ctx: Context) -> str | None:
+    """The org of this action's customer when it predates the toolkit, else None.
+
+    Read from the journaled ``await_customer`` the action depends on, so a handler
+    needs no extra request to know whether its customer was attached.
+    """
+    for key in ctx.depends_on:
+        wait = ctx.action(key)
+        if wait is not None and wait.type == AWAIT_CUSTOMER:
+            if wait.payload.get("existingOrg") and wait.result:
+                org = wait.result.get("orgId")
+                return str(org) if org else None
+            return None
+    return None
 
 
 def _first_location_name(ctx: Context) -> str | None:

@@ -5,7 +5,8 @@ names, email, location, number and extension through the People API
 (``callingData=true``); its inverse is the same update back.
 
 A subscriber whose existing Webex account must first be moved waits for the
-user's consent (``pending_user_migration``): the action is parked.
+user's consent (``pending_user_migration``): the action is parked. A person
+already in an org the customer was attached to is adopted, not created.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from migrate.load import journal as jr
 from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
+from migrate.load.handlers.customer import existing_org
 from migrate.load.handlers.numbers import present_numbers
 from migrate.plan.actions import CREATE_SUBSCRIBER, REMOVE_SUBSCRIBER, UPDATE_SUBSCRIBER
 from migrate.webex import WebexNotFound
@@ -36,7 +38,19 @@ async def create_subscriber(ctx: Context, payload: dict[str, Any]) -> Result:
     async def create() -> Subscriber:
         return await wholesale.provision_subscriber(body, on_behalf_of=on_behalf)
 
-    found, adopted = await look_create_look(ctx, lookup, create)
+    org_id = existing_org(ctx)
+    found: Subscriber | None = None
+    adopted = False
+    if org_id is not None and not ctx.sent:
+        # A person of an org that was there before is adopted: the provisioning only
+        # gives them their package, and rollback leaves them (no create_sent).
+        found = await lookup()
+        adopted = found is not None
+        if found is None and await _person_exists(ctx, org_id, body["email"]):
+            found, adopted = await create(), True
+    if found is None:
+        made, adopted = await look_create_look(ctx, lookup, create)
+        found = made
     result = {
         "subscriberId": found.id,
         "personId": found.person_id,
@@ -51,6 +65,13 @@ async def create_subscriber(ctx: Context, payload: dict[str, Any]) -> Result:
             result=result,
         )
     return result, adopted
+
+
+async def _person_exists(ctx: Context, org_id: str, email: str) -> bool:
+    async for person in ctx.webex.people.list_people(org_id, calling_data=False, email=email):
+        if any(e.casefold() == email.casefold() for e in person.emails):
+            return True
+    return False
 
 
 async def remove_subscriber(ctx: Context, inverse: dict[str, Any]) -> Result:

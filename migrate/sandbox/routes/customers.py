@@ -48,6 +48,26 @@ class CustomerRoutes:
             raise HttpError(404, "Customer not found.", codes.NOT_FOUND)
         return settled
 
+    def _attachable(self, org_id: str) -> None:
+        """An existing org becomes a customer only if Webex knows it and it is nobody's:
+        not the partner's own, a sub-partner's, or another customer's."""
+        if self.state.customer_by_org(org_id) is not None:
+            raise HttpError(
+                409,
+                "This organization is already a wholesale customer.",
+                codes.DUPLICATE_EXTERNAL_ID,
+            )
+        if (
+            org_id not in self.state.orgs
+            or org_id == self.state.partner_org_id
+            or org_id in self.state.sub_partners
+        ):
+            raise HttpError(
+                400,
+                f"orgId {org_id!r} is not an organization this partner can attach.",
+                codes.ORG_NOT_FOUND,
+            )
+
     def customer_view(self, customer: Customer, *, licenses: bool = False) -> dict[str, Any]:
         view: dict[str, Any] = {"id": customer.id}
         if customer.status in ("provisioned", "provisioned_with_errors") or (
@@ -120,12 +140,8 @@ class CustomerRoutes:
                 codes.DUPLICATE_EXTERNAL_ID,
             )
         org_id = body.get("orgId")
-        if org_id is not None and self.state.customer_by_org(org_id) is not None:
-            raise HttpError(
-                409,
-                "This organization is already a wholesale customer.",
-                codes.DUPLICATE_EXTERNAL_ID,
-            )
+        if org_id is not None:
+            self._attachable(org_id)
         customer = Customer(
             id=self.state.new_id("ENTERPRISE"),
             org_id=org_id or self.state.new_id("ORGANIZATION"),
@@ -194,6 +210,8 @@ class CustomerRoutes:
                 f"A customer with externalId {external_id!r} already exists.",
                 codes.DUPLICATE_EXTERNAL_ID,
             )
+        if body.get("orgId") is not None:
+            self._attachable(body["orgId"])
         email = (body.get("customerInfo") or {}).get("primaryEmail")
         if email and body.get("orgId") is None and self.state.active_subscriber_by_email(email):
             raise HttpError(409, "The email belongs to an existing user.", codes.EMAIL_EXISTS)

@@ -199,6 +199,20 @@ class SubscriberRoutes:
                         f"Extension {extension} is already used in this organization.",
                         codes.EXTENSION_IN_USE,
                     )
+            holder = self.state.subscribers.get(owner)
+            mine = holder.person_id if holder is not None else None
+            if any(
+                p.org_id == customer.org_id
+                and not p.deleted
+                and p.extension == extension
+                and p.id != mine
+                for p in self.state.people.values()
+            ):
+                raise HttpError(
+                    409,
+                    f"Extension {extension} is already used in this organization.",
+                    codes.EXTENSION_IN_USE,
+                )
         if number is not None:
             self.state.numbers[number].owner_id = owner
 
@@ -231,30 +245,48 @@ class SubscriberRoutes:
             raise HttpError(
                 409, "The email address belongs to an existing user.", codes.EMAIL_EXISTS
             )
+        # A user the attached org already had is mapped, not made again.
+        person = self.state.person_by_email(body["email"])
+        if person is not None and person.org_id != customer.org_id:
+            raise HttpError(
+                409, "The email address belongs to an existing user.", codes.EMAIL_EXISTS
+            )
         params = body["provisioningParameters"]
         sub_id = self.state.new_id("SUBSCRIBER")
         location_id = number = extension = None
         if package not in validation.NON_CALLING:
-            location = self._calling_location(customer, params.get("locationId"))
-            number, extension = params.get("primaryPhoneNumber"), params.get("extension")
-            self._claim_number_and_extension(customer, location, number, extension, sub_id)
-            location_id = location.id
+            if person is not None and person.location_id is not None:
+                # The spec: for an existing Webex Calling user, locationId,
+                # primaryPhoneNumber and extension are ignored.
+                location_id, number, extension = (
+                    person.location_id,
+                    person.phone_number,
+                    person.extension,
+                )
+                if number is not None and number in self.state.numbers:
+                    self.state.numbers[number].owner_id = sub_id
+            else:
+                location = self._calling_location(customer, params.get("locationId"))
+                number, extension = params.get("primaryPhoneNumber"), params.get("extension")
+                self._claim_number_and_extension(customer, location, number, extension, sub_id)
+                location_id = location.id
         now = self.app.now_iso()
-        consent = self.app.faults.subscriber_needs_consent(body["email"])
+        consent = person is None and self.app.faults.subscriber_needs_consent(body["email"])
         sub = Subscriber(
             id=sub_id,
             customer_id=customer.id,
-            person_id=self.state.new_id("PEOPLE"),
+            person_id=person.id if person is not None else self.state.new_id("PEOPLE"),
             email=body["email"],
             packages=[package],
             status="pending_user_migration" if consent else "provisioned",
-            first_name=params.get("firstName"),
-            last_name=params.get("lastName"),
+            first_name=params.get("firstName") or (person.first_name if person else None),
+            last_name=params.get("lastName") or (person.last_name if person else None),
             primary_phone_number=number,
             extension=extension,
             location_id=location_id,
             created=now,
             last_status_change=now,
+            existing_person=person is not None,
         )
         if not consent:
             sub.activations.append(Activation(package, self.clock.time()))
@@ -389,8 +421,14 @@ class SubscriberRoutes:
             if packages and isinstance(params, dict):
                 problems += validation.check_number_and_extension(params, packages[0])
         check(problems)
-        if body.get("customerId") and body["customerId"] not in self.state.customers:
+        customer = self.state.customers.get(body.get("customerId") or "")
+        if body.get("customerId") and customer is None:
             raise HttpError(404, "Customer not found.", codes.NOT_FOUND)
+        person = self.state.person_by_email(body["email"])
+        if person is not None and customer is not None and person.org_id != customer.org_id:
+            raise HttpError(
+                409, "The email address belongs to an existing user.", codes.EMAIL_EXISTS
+            )
         if self.state.active_subscriber_by_email(body["email"]) is not None:
             raise HttpError(
                 409, "The email address belongs to an existing user.", codes.EMAIL_EXISTS
