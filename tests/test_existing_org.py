@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +27,22 @@ from migrate.load import journal as jr
 from migrate.load import rollback
 from migrate.load.executor import LoadOptions
 from migrate.load.journal import Journal
+from migrate.load.verify import verify
 from migrate.plan import builder
 from migrate.sandbox import Sandbox, SandboxState
 from migrate.sandbox.seeding import SeedError
 from migrate.webex import WebexError
 from tests.conftest import invoke
-from tests.migration_helpers import COMPARED_TYPES, CONFIG, SAMPLES, common, load, stage, webex_for
+from tests.migration_helpers import (
+    COMPARED_TYPES,
+    CONFIG,
+    SAMPLES,
+    common,
+    load,
+    stage,
+    webex_for,
+    with_webex,
+)
 from tests.test_sandbox_wxc_sdk import known
 
 ORG_UUID = "52cf576d-60a8-407a-b22c-467c51591908"
@@ -322,3 +334,22 @@ def test_a_configured_customer_that_is_not_in_the_inventory_is_flagged(tmp_path:
     flagged = [i for i in issues if i["code"] == "unknown_configured_customer"]
     assert [(i["key"], i["severity"]) for i in flagged] == [("acme", "warning")]
     assert "acme-ent" in flagged[0]["message"]
+
+
+def test_verify_leaves_what_the_org_held_before_out_of_its_differences(
+    staged: Path, tmp_path: Path
+) -> None:
+    case = Path(shutil.copytree(staged, tmp_path / "case"))
+    seed = copy.deepcopy(SEED)
+    seed["orgs"][0]["locations"].append(
+        {"name": "Warehouse", "timeZone": "America/New_York", "numbers": ["+12125550999"]}
+    )
+    sandbox = Sandbox()
+    sandbox.seed(seed)
+    assert load(case, sandbox).ok
+    plan = builder.read(case / "w")
+    checked = with_webex(sandbox, lambda webex: verify(case / "w", webex, plan))
+    assert not [d for d in checked.differences if d.problem == "unexpected"], checked.differences
+    notes = dict(checked.not_compared)
+    assert "already in the org.location of 1 objects" in notes, notes
+    assert "before the migration" in notes["already in the org.location of 1 objects"]

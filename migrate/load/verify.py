@@ -158,6 +158,7 @@ class CustomerPlan:
     states: dict[str, str]
     on_behalf_of: str | None = None
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    existing_org: bool = False  # attached to a Webex org that was there before
 
     def state(self, key: str) -> str:
         return self.states.get(key, jr.PENDING)
@@ -599,9 +600,12 @@ _NOTHING_TO_READ = {AWAIT_CUSTOMER}
 _ALSO_FROM = {"location": (CREATE_CUSTOMER,)}
 # Model entities verify cannot read yet: kind name that will → (model entity, action type).
 # Why a field could not be read, per kind (default: the subscriber's and workspace's).
+PREEXISTING = "already in the org"
 _UNREADABLE_WHY = {
     "person": "not compared: the subscriber waits for its user to accept the move "
     "(pending_user_migration), so its person is not in the customer's org yet",
+    PREEXISTING: "not compared: in the customer's existing Webex org before the "
+    "migration and not made by it",
 }
 _NO_NUMBER_WHY = (
     "not compared: without a phone number, the Wholesale and Calling APIs "
@@ -757,6 +761,12 @@ async def _verify_customer(
             )
             continue
         wanted = expected[kind.name]
+        if plan.existing_org:  # what the org held before is not ours to find unexpected
+            keys = {e.key for e in wanted}
+            theirs = [a for a in actual if a.key not in keys]
+            if theirs:
+                unreadable[f"{PREEXISTING}.{kind.name}"] += len(theirs)
+                actual = [a for a in actual if a.key in keys]
         skip = absent.get(kind.part_of or "", set())
         if skip:
             wanted = [e for e in wanted if e.key not in skip]
@@ -857,7 +867,14 @@ async def verify(
         async with slots:
             return await _verify_customer(
                 webex,
-                CustomerPlan(customer, actions, states, on_behalf, journal_results),
+                CustomerPlan(
+                    customer,
+                    actions,
+                    states,
+                    on_behalf,
+                    journal_results,
+                    existing_org=bool(create.payload.get("body", {}).get("orgId")),
+                ),
                 kinds,
                 unreadable,
             )

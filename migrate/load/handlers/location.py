@@ -1,7 +1,8 @@
 """Locations: looked up by name in the customer's org, created, enabled for calling.
 
-Webex offers no location delete this toolkit relies on: rollback lists the
-inverse and leaves the location to go with its customer's removal.
+Webex deletes a location only after its Calling is disabled: rollback lists the
+inverse and leaves the location to go with its customer's removal, or, in an
+org that existed before, for the engineer to remove in Control Hub.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ async def update_location(ctx: Context, payload: dict[str, Any]) -> Result:
 CREATE = Handler(CREATE_LOCATION, create_location, inverse=DELETE_LOCATION)
 DELETE = not_offered(
     DELETE_LOCATION,
-    "Webex offers no location delete this toolkit relies on; the location "
-    "goes with its customer's removal",
+    "Webex deletes a location only after its Calling is disabled, which this toolkit "
+    "does not do: a new customer's location goes with the customer's removal; in an "
+    "existing org remove it in Control Hub",
 )
 UPDATE = Handler(
     UPDATE_LOCATION, update_location, inverse=UPDATE_LOCATION, requires=("orgId", "locationId")
