@@ -60,6 +60,9 @@ class Config:
     # False (dark staging): load adds numbers inactive and `cutover` switches them on.
     numbers_active_at_load: bool = False
     cutover: CutoverConfig = field(default_factory=CutoverConfig)
+    # Above this many subscribers, review.xlsx becomes an index of one workbook per
+    # customer: a reviewer opens a customer, and no sheet nears Excel's row limit.
+    review_split_rows: int = 100_000
     source: str | None = None
     digest: str = ""
 
@@ -74,6 +77,7 @@ _TOP = {
     "email",
     "numbers_active_at_load",
     "cutover",
+    "review_split_rows",
 }
 _CUTOVER = {"activate_inactive"}
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -153,6 +157,12 @@ class _Checker:
         if not isinstance(value, bool):
             self.fail(prefix + key, f"expected true or false, got {value!r}")
         return bool(value)
+
+    def count(self, table: dict[str, Any], key: str, prefix: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(prefix + key, f"expected a positive whole number, got {value!r}")
+        return int(value)
 
     def numbers(self, table: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -234,6 +244,7 @@ def load_config(path: Path | None) -> Config:
         administrator=admin,
         email=EmailConfig(missing=missing, domains=domains),
         numbers_active_at_load=check.flag(data, "numbers_active_at_load", "", False),
+        review_split_rows=check.count(data, "review_split_rows", "", Config.review_split_rows),
         cutover=CutoverConfig(
             activate_inactive=check.numbers(cutover_raw, "activate_inactive", "cutover.")
         ),
