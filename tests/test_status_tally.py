@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from migrate.load.cutover import customer_states
 from migrate.load.journal import Journal, JournalAction
@@ -61,3 +64,21 @@ def test_status_tallies_states_customers_batches_and_cutover(tmp_path: Path) -> 
     assert outcome.cutover["a"]["state"] == "cut over"
     assert outcome.cutover["d"]["state"] == "staged"
     assert outcome.cutover["c"]["state"] == "cutover unfinished"
+
+
+def test_status_reads_only_the_actions_that_need_attention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal(tmp_path)
+    read: list[object] = []
+    every = Journal.actions
+
+    def counted(self: Journal, states: Any = None, customer: str | None = None) -> Any:
+        found = every(self, states, customer)
+        read.extend(found)
+        return found
+
+    monkeypatch.setattr(Journal, "actions", counted)
+    outcome = status(Settings(tmp_path, tmp_path / "r"))
+    assert sum(outcome.counts.values()) == 8
+    assert sorted(a.key for a in read) == ["create_customer:c", "create_subscriber:b:1"]
