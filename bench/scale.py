@@ -69,6 +69,8 @@ def _run_child(stage: str, *args: str) -> dict[str, Any]:
         text=True,
     )
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    # A run of a million users takes hours: what completed shows as it completes.
+    print(json.dumps({"stage": stage, **figures}), file=sys.stderr, flush=True)
     return figures
 
 
