@@ -166,9 +166,6 @@ class Journal:
             # commits, and those actions are then reconciled by lookup like any
             # `started` one. FULL would fsync each transition and stall the loader.
             self._db.execute("PRAGMA synchronous = NORMAL")
-            # Mapped reads: the check below and status's scans of a million-action
-            # journal take a third less time than through read() calls.
-            self._db.execute("PRAGMA mmap_size = 1073741824")
             # quick_check reads every page (a 100,000-action journal in well under a
             # second) without the index cross-checks of integrity_check.
             problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
