@@ -83,6 +83,9 @@ class Config:
     cutover: CutoverConfig = field(default_factory=CutoverConfig)
     customers: dict[str, CustomerConfig] = field(default_factory=dict)  # customer id → config
     setup_assist: SetupAssistConfig = field(default_factory=SetupAssistConfig)
+    # Above this many subscribers, review.xlsx becomes an index of one workbook per
+    # customer: a reviewer opens a customer, and no sheet nears Excel's row limit.
+    review_split_rows: int = 100_000
     source: str | None = None
     digest: str = ""
 
@@ -99,6 +102,7 @@ _TOP = {
     "cutover",
     "customers",
     "setup_assist",
+    "review_split_rows",
 }
 _CUTOVER = {"activate_inactive"}
 _CUSTOMER = {"org_id", "setup_assist", "cutover_date"}
@@ -216,6 +220,12 @@ class _Checker:
             self.fail(prefix + key, f"expected true or false, got {value!r}")
         return bool(value)
 
+    def count(self, table: dict[str, Any], key: str, prefix: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(prefix + key, f"expected a positive whole number, got {value!r}")
+        return int(value)
+
     def numbers(self, table: dict[str, Any], key: str, prefix: str) -> tuple[str, ...]:
         value = table.get(key, [])
         if not isinstance(value, list):
@@ -312,6 +322,7 @@ def load_config(path: Path | None) -> Config:
         administrator=admin,
         email=EmailConfig(missing=missing, domains=domains),
         numbers_active_at_load=check.flag(data, "numbers_active_at_load", "", False),
+        review_split_rows=check.count(data, "review_split_rows", "", Config.review_split_rows),
         cutover=CutoverConfig(
             activate_inactive=check.numbers(cutover_raw, "activate_inactive", "cutover.")
         ),

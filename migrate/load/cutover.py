@@ -319,19 +319,25 @@ def customer_states(actions: Iterable[JournalAction]) -> dict[str, CustomerCutov
     out = {}
     for customer, group in sorted(by_customer.items()):
         switches = [a for a in group if a.type == ACTIVATE_NUMBERS]
-        states = Counter(a.state for a in switches)
-        at = max((a.updated_at or "" for a in switches), default="")
-        if switches and states[jr.SUCCEEDED] == len(switches):
-            out[customer] = CustomerCutover(CUT_OVER, at)
-        elif switches and states[jr.ROLLED_BACK] == len(switches):
-            out[customer] = CustomerCutover(ROLLED_BACK, at)
-        elif switches:
-            out[customer] = CustomerCutover(UNFINISHED, at)
-        elif all(a.state == jr.SUCCEEDED for a in group):
-            out[customer] = CustomerCutover(STAGED)
-        else:
-            out[customer] = CustomerCutover(LOADING)
+        out[customer] = cutover_state(
+            Counter(a.state for a in switches),
+            max((a.updated_at or "" for a in switches), default=""),
+            all(a.state == jr.SUCCEEDED for a in group),
+        )
     return out
+
+
+def cutover_state(switches: Counter[str], at: str, all_succeeded: bool) -> CustomerCutover:
+    """A customer's cutover state from its number switches' states (and when the last
+    one changed) and whether every one of its actions succeeded."""
+    total = sum(switches.values())
+    if total and switches[jr.SUCCEEDED] == total:
+        return CustomerCutover(CUT_OVER, at)
+    if total and switches[jr.ROLLED_BACK] == total:
+        return CustomerCutover(ROLLED_BACK, at)
+    if total:
+        return CustomerCutover(UNFINISHED, at)
+    return CustomerCutover(STAGED if all_succeeded else LOADING)
 
 
 # ------------------------------------------------------------------ --dry-run

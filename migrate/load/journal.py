@@ -91,6 +91,8 @@ CREATE TABLE IF NOT EXISTS actions (
 );
 CREATE INDEX IF NOT EXISTS actions_state ON actions (state);
 CREATE INDEX IF NOT EXISTS actions_customer ON actions (customer, ordinal);
+-- Covers status's tally: counted from the index, never from the payload-laden rows.
+CREATE INDEX IF NOT EXISTS actions_tally ON actions (customer, batch, type, state, updated_at);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY,
     run_id INTEGER,
@@ -498,6 +500,18 @@ class Journal:
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, COUNT(*) FROM actions GROUP BY state"))
         return {state: int(found.get(state, 0)) for state in STATES}
+
+    def tally(self) -> list[tuple[str, int, str, str, int, str]]:
+        """(customer, batch, type, state, count, latest update) of every action, grouped.
+
+        What ``status`` needs, counted by sqlite: a journal of a million actions
+        answers in a second instead of being parsed into objects.
+        """
+        rows = self._db.execute(
+            "SELECT customer, batch, type, state, COUNT(*), COALESCE(MAX(updated_at), '') "
+            "FROM actions GROUP BY customer, batch, type, state ORDER BY customer, batch, type"
+        )
+        return [(c, int(b), t, s, int(n), at) for c, b, t, s, n, at in rows]
 
     def events(self, key: str | None = None) -> list[dict[str, Any]]:
         if key is None:

@@ -44,9 +44,20 @@ from migrate.mapping.review_workbook import (
 from migrate.mapping.rules import CALLING_PACKAGES, PACKAGES
 from migrate.plan.model import NotMigrated, Number, Subscriber
 
-__all__ = ["FINGERPRINT_ITEM", "Edit", "OverrideResult", "apply_overrides", "read_review"]
+__all__ = [
+    "FINGERPRINT_ITEM",
+    "INDEX_SHEET",
+    "Edit",
+    "OverrideResult",
+    "apply_overrides",
+    "read_review",
+    "review_parts",
+]
 SUMMARY_SHEET = "Summary"
 FINGERPRINT_ITEM = "Inventory fingerprint"
+# A split review: review.xlsx lists the customers' workbooks, which hold the edits.
+INDEX_SHEET = "Workbooks"
+INDEX_FILE_COLUMN = "File"
 KEY_COLUMN = "User ID"
 EDITABLE = ("Email", "Package", "Location", "Extension", "Skip")
 _ORDER = {"Skip": 0, "Location": 1, "Package": 2, "Email": 3, "Extension": 4}
@@ -54,8 +65,36 @@ _YES = {"yes", "y", "true", "x", "skip", "1"}
 _NO = {"", "no", "n", "false", "0"}
 
 
+def review_parts(path: Path) -> list[Path]:
+    """The workbooks that hold a review: ``path`` itself, or those its index lists."""
+    book = open_book(path)
+    try:
+        if INDEX_SHEET not in list(book.sheet_names):
+            return [path]
+        rows = sheet_rows(path, book, INDEX_SHEET)
+    finally:
+        close = getattr(book, "close", None)
+        if close is not None:
+            close()
+    where = header_positions(path, INDEX_SHEET, rows, (INDEX_FILE_COLUMN,))
+    parts = []
+    for values in rows[1:]:
+        name = row_cells(values, where)[INDEX_FILE_COLUMN]
+        if name:
+            parts.append(path.parent / name)
+    return parts
+
+
 def read_review(path: Path, model: Model) -> list[Edit]:
-    """The edits in ``path`` against the mapped (pre-override) model, or ConfigError."""
+    """The edits in ``path`` (or in every workbook its index lists) against the mapped
+    (pre-override) model, or ConfigError."""
+    edits: list[Edit] = []
+    for part in review_parts(path):
+        edits += _read_workbook(part, model)
+    return edits
+
+
+def _read_workbook(path: Path, model: Model) -> list[Edit]:
     book = open_book(path)
     try:
         summary = sheet_rows(path, book, SUMMARY_SHEET)
@@ -277,6 +316,13 @@ CALL_SETTING_DECISION = "Decision"
 
 def read_call_setting_decisions(path: Path, model: Model) -> list[Edit]:
     """Decisions the reviewer changed; a workbook without the sheet has none."""
+    edits: list[Edit] = []
+    for part in review_parts(path):
+        edits += _read_decisions(part, model)
+    return edits
+
+
+def _read_decisions(path: Path, model: Model) -> list[Edit]:
     book = open_book(path)
     try:
         if CALL_SETTINGS_SHEET not in list(book.sheet_names):

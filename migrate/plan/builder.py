@@ -493,11 +493,20 @@ def build(
 
 def write(plan: Plan, workspace: Path) -> Path:
     path = Workspace(workspace).plan_file
-    with staged_file(path) as staging:
-        staging.write_text(
-            json.dumps(plan.to_dict(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+    # Streamed: json.dumps joins a list of every token first, three times the
+    # file's size in memory. The encoder is the same, so are the bytes.
+    encoder = json.JSONEncoder(indent=1, sort_keys=True, ensure_ascii=False)
+    with staged_file(path) as staging, staging.open("w", encoding="utf-8") as out:
+        buffer: list[str] = []
+        size = 0
+        for chunk in encoder.iterencode(plan.to_dict()):
+            buffer.append(chunk)
+            size += len(chunk)
+            if size > 1 << 20:
+                out.write("".join(buffer))
+                buffer, size = [], 0
+        buffer.append("\n")
+        out.write("".join(buffer))
     return path
 
 

@@ -10,8 +10,12 @@ carries the inventory fingerprint that ``--overrides`` checks.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,8 @@ from migrate.mapping.overrides import (
     CALL_SETTING_KEY,
     CALL_SETTINGS_SHEET,
     FINGERPRINT_ITEM,
+    INDEX_FILE_COLUMN,
+    INDEX_SHEET,
     OverrideResult,
 )
 from migrate.mapping.rules import PACKAGES
@@ -517,8 +523,140 @@ def write_review(
     model: Model,
     summary: Sequence[tuple[str, Any]],
     overrides: Iterable[OverrideResult] | None,
+    split_rows: int | None = None,
 ) -> None:
-    """Write the workbook atomically (an existing one is replaced only on success)."""
+    """Write the workbook atomically (an existing one is replaced only on success).
+
+    Above ``split_rows`` subscribers, each customer gets its own workbook under
+    ``<path stem>/`` and ``path`` becomes their index (see :func:`write_split_review`).
+    """
+    if split_rows is not None and len(model.subscribers) > split_rows:
+        write_split_review(path, model, summary, overrides)
+        return
     with ReportWriter(path) as book:
         for spec in review_sheets(model, summary, overrides):
             book.sheet(spec.name, spec.columns).extend(spec.rows())
+    _remove_parts(path.parent / path.stem, keep=set())
+
+
+def customer_slices(model: Model) -> dict[str, Model]:
+    """Each customer's share of every entity, as a model of its own (same objects)."""
+    slices = {
+        cid: Model(inventory_fingerprint=model.inventory_fingerprint) for cid in model.customers
+    }
+    for entity in fields(Model):
+        records = getattr(model, entity.name)
+        if not isinstance(records, dict) or entity.name == "customers":
+            continue
+        for key, record in records.items():
+            part = slices.get(getattr(record, "customer_id", None) or "")
+            if part is not None:
+                getattr(part, entity.name)[key] = record
+    for cid, customer in model.customers.items():
+        slices[cid].customers[cid] = customer
+    for issue_id, issue in model.issues.items.items():
+        part = slices.get(issue.customer_id or "")
+        if part is not None:
+            part.issues.items[issue_id] = issue
+    return slices
+
+
+def part_name(customer_id: str) -> str:
+    """A file name for a customer's workbook: its id where the id is safe in a path."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", customer_id)
+    if safe != customer_id or safe.startswith("."):
+        safe += "-" + hashlib.sha256(customer_id.encode()).hexdigest()[:8]
+    return f"{safe}.xlsx"
+
+
+def write_split_review(
+    path: Path,
+    model: Model,
+    summary: Sequence[tuple[str, Any]],
+    overrides: Iterable[OverrideResult] | None,
+) -> None:
+    """One review workbook per customer, then ``path``: the index of them.
+
+    The index lists each workbook with its counts and issues and carries the
+    issues of no customer; ``--overrides`` given the index reads every workbook
+    it lists. A customer's workbook is the unsplit one cut to that customer.
+    """
+    folder = path.parent / path.stem
+    logged = None if overrides is None else list(overrides)
+    index: list[list[Any]] = []
+    written: set[str] = set()
+    slices = customer_slices(model)
+    for cid in sorted(slices):
+        part = slices[cid]
+        name = part_name(cid)
+        mine = None
+        if logged is not None:
+            mine = [o for o in logged if _override_customer(model, o) == cid]
+        with ReportWriter(folder / name) as book:
+            for spec in review_sheets(part, summary, mine):
+                book.sheet(spec.name, spec.columns).extend(spec.rows())
+        written.add(name)
+        severity = Counter(i.severity for i in part.issues.items.values())
+        index.append(
+            [
+                f"{folder.name}/{name}",
+                cid,
+                part.customers[cid].name,
+                len(part.subscribers),
+                len(part.locations),
+                len(part.numbers),
+                len(part.devices),
+                severity.get(wm.BLOCKER, 0),
+                severity.get(wm.WARNING, 0),
+            ]
+        )
+        del slices[cid]  # its sheets are written: let the slice go
+    _remove_parts(folder, keep=written)
+    unowned = Model(inventory_fingerprint=model.inventory_fingerprint)
+    for issue_id, issue in model.issues.items.items():
+        if issue.customer_id not in model.customers:
+            unowned.issues.items[issue_id] = issue
+    with ReportWriter(path) as book:
+        spec = _summary_sheet(model, [*summary, ("Workbooks", len(index))])
+        book.sheet(spec.name, spec.columns).extend(spec.rows())
+        book.sheet(
+            INDEX_SHEET,
+            [
+                Column(INDEX_FILE_COLUMN, width=40, note="Open it to review that customer."),
+                *_cols(
+                    "Customer ID",
+                    "Name",
+                    "Subscribers",
+                    "Locations",
+                    "Numbers",
+                    "Devices",
+                    "Blockers",
+                    "Warnings",
+                ),
+            ],
+        ).extend(index)
+        spec = _issues_sheet(unowned)
+        book.sheet(spec.name, spec.columns).extend(spec.rows())
+        if logged is not None:
+            spec = _overrides_sheet(logged)
+            book.sheet(spec.name, spec.columns).extend(spec.rows())
+
+
+def _override_customer(model: Model, result: OverrideResult) -> str | None:
+    """The customer an override row belongs to (its key is a subscriber, setting,
+    location or customer id)."""
+    for records in (model.subscribers, model.person_settings, model.locations):
+        record = records.get(result.key)
+        if record is not None:
+            return str(record.customer_id)
+    return result.key if result.key in model.customers else None
+
+
+def _remove_parts(folder: Path, keep: set[str]) -> None:
+    """Workbooks of a previous split that this run did not write (a customer gone,
+    or no split any more) would be read back as overrides: they go."""
+    if not folder.is_dir():
+        return
+    for stale in folder.glob("*.xlsx"):
+        if stale.name not in keep:
+            stale.unlink()

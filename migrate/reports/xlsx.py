@@ -68,8 +68,15 @@ class SheetWriter:
 
     def __init__(self, book: ReportWriter, name: str, columns: Sequence[Column]) -> None:
         self._book = book
+        self._name = name
+        self._part = 1
         self._columns = list(columns)
-        self._ws = book._wb.add_worksheet(name[:31])
+        self._written = 0
+        self._start(name[:31])
+
+    def _start(self, title: str) -> None:
+        book = self._book
+        self._ws = book._wb.add_worksheet(title)
         self._row = 0
         self._widths = [max(len(c.header) + 2, 8) for c in self._columns]
         self._sized = False
@@ -83,17 +90,18 @@ class SheetWriter:
 
     @property
     def rows_written(self) -> int:
-        return self._row - 1
+        return self._written
 
     def append(self, values: Sequence[Any]) -> None:
         if self._row >= EXCEL_MAX_ROWS:
-            raise ValueError(f"sheet {self._ws.name} is full ({EXCEL_MAX_ROWS} rows)")
+            self._continue()
         ws, row = self._ws, self._row
         for col, value in enumerate(values):
             self._write(ws, row, col, value)
             if not self._sized and col < len(self._widths):
                 self._widths[col] = max(self._widths[col], min(len(_display(value)) + 2, 60))
         self._row += 1
+        self._written += 1
         if not self._sized and self._row > _WIDTH_SAMPLE_ROWS:
             self._apply_widths()
 
@@ -117,6 +125,14 @@ class SheetWriter:
                 ws.write_string(row, col, text, self._book._text_format)
             else:
                 ws.write_string(row, col, text)
+
+    def _continue(self) -> None:
+        """A full sheet goes on in "Name (2)", "Name (3)"…, headers repeated: Excel
+        opens no sheet past its row limit."""
+        self.close()
+        self._part += 1
+        suffix = f" ({self._part})"
+        self._start(self._name[: 31 - len(suffix)] + suffix)
 
     def _apply_widths(self) -> None:
         for col, column in enumerate(self._columns):

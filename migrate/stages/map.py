@@ -161,7 +161,7 @@ def run_map(
             ),
         ]
         # Inside the staged block: a workbook failure leaves the previous model in place.
-        write_review(review_path, model, summary, log)
+        write_review(review_path, model, summary, log, config.review_split_rows)
     return MapResult(
         final,
         review_path,

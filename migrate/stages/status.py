@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from migrate.errors import ExitCode
-from migrate.load.cutover import customer_states
+from migrate.load.cutover import cutover_state
 from migrate.load.holds import Hold, holds
 from migrate.load.journal import (
     FAILED,
@@ -16,10 +16,12 @@ from migrate.load.journal import (
     PARKED,
     RUNNING,
     STATES,
+    SUCCEEDED,
     Journal,
     JournalAction,
 )
 from migrate.load.lock import lock_is_free
+from migrate.plan.actions import ACTIVATE_NUMBERS
 from migrate.stages.settings import Settings
 
 
@@ -67,10 +69,15 @@ class StatusOutcome:
 
 
 def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
-    """``now`` is when hold times are measured (a test moves it, never sleeps)."""
+    """``now`` is when hold times are measured (a test moves it, never sleeps).
+
+    Counted by the journal's sqlite, never read into objects: only the failed and
+    parked actions are, so a journal of a million actions answers at once.
+    """
     settings.ws.require_journal("nothing was loaded yet")
     with Journal(settings.workspace) as journal:
-        actions = journal.actions()
+        tally = journal.tally()
+        attention = journal.actions(states=(FAILED, PARKED))
         runs = journal.runs()
         since = journal.parked_since()
     if any(r["status"] == RUNNING for r in runs) and lock_is_free(settings.workspace):
@@ -78,23 +85,31 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
         # next command that takes the lock writes that down; status only reads.
         runs = [{**r, "status": INTERRUPTED} if r["status"] == RUNNING else r for r in runs]
     per_customer: dict[str, Counter[str]] = defaultdict(Counter)
-    for action in actions:
-        per_customer[action.customer][action.state] += 1
-    totals = Counter(a.state for a in actions)
+    totals: Counter[str] = Counter()
+    switches: dict[str, Counter[str]] = defaultdict(Counter)
+    switched_at: dict[str, str] = {}
     batches: dict[int, dict[str, Any]] = {}
-    for action in actions:
-        if action.batch:
-            entry = batches.setdefault(action.batch, {"customers": [], "states": Counter()})
-            if action.customer not in entry["customers"]:
-                entry["customers"].append(action.customer)
-            entry["states"][action.state] += 1
+    for customer, batch, kind, state, count, at in tally:
+        per_customer[customer][state] += count
+        totals[state] += count
+        if kind == ACTIVATE_NUMBERS:
+            switches[customer][state] += count
+            switched_at[customer] = max(switched_at.get(customer, ""), at)
+        if batch:
+            entry = batches.setdefault(batch, {"customers": set(), "states": Counter()})
+            entry["customers"].add(customer)
+            entry["states"][state] += count
+    cutover = {
+        c: cutover_state(switches[c], switched_at.get(c, ""), set(states) == {SUCCEEDED})
+        for c, states in sorted(per_customer.items())
+    }
     return StatusOutcome(
         counts={s: totals.get(s, 0) for s in STATES},
         customers={c: dict(n) for c, n in sorted(per_customer.items())},
-        attention=[a for a in actions if a.state in (FAILED, PARKED)],
+        attention=attention,
         runs=runs,
-        holds=holds(actions, since, now),
-        cutover={c: vars(s) for c, s in customer_states(actions).items()},
+        holds=holds(attention, since, now),
+        cutover={c: vars(s) for c, s in cutover.items()},
         batches={
             n: {"customers": sorted(b["customers"]), "states": dict(b["states"])}
             for n, b in sorted(batches.items())

@@ -1,0 +1,146 @@
+"""Scale benchmark: a synthetic platform through extract, map, plan and status.
+
+For each size (default 100,000 and 1,000,000 users; ``migrate synthetic`` puts
+about a thousand users in a service provider), generates the export once, then
+runs each stage in a process of its own so each peak RSS is that stage's:
+
+* ``extract``, ``map``, ``plan``: the CLI commands, timed;
+* ``status``: on a journal that holds every action of that plan (recorded
+  once, as ``load`` records it before its first request, untimed).
+
+Prints one JSON line: seconds and peak RSS per stage and size, and each
+stage's RSS growth from the smallest size to the largest, against the targets
+(peak RSS ≤ 1 GB at the largest size and ≤ 20 % above the smallest size's;
+map of 1,000,000 users ≤ 10 minutes; status ≤ 2 s).
+
+    python bench/scale.py [--users 100000,1000000] [--seed 1] [--out bench/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+STAGES = ("extract", "map", "plan", "status")
+RSS_LIMIT_MB = 1024
+GROWTH_LIMIT = 0.20
+MAP_SECONDS_PER_MILLION = 600
+STATUS_SECONDS = 2.0
+
+
+def _child(stage: str, args: list[str]) -> dict[str, Any]:
+    """Run one stage in this process; its figures as a dict."""
+    started = time.perf_counter()
+    if stage == "journal":
+        from migrate.load.executor import journal_actions
+        from migrate.load.journal import Journal
+        from migrate.plan import builder
+
+        plan = builder.read(Path(args[0]))
+        with Journal(Path(args[0])) as journal:
+            recorded = journal.record_plan(journal_actions(plan.actions))
+        figures: dict[str, Any] = {"actions": recorded}
+    else:
+        from migrate.cli.main import cli
+
+        code = 0
+        try:
+            cli.main(args=[stage, *args], prog_name="migrate", standalone_mode=False)
+        except SystemExit as done:  # blockers and the like end with their exit code
+            code = int(done.code or 0)
+        figures = {"exit_code": code}
+    figures["seconds"] = round(time.perf_counter() - started, 2)
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return figures
+
+
+def _run_child(stage: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", stage, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    # A run of a million users takes hours: what completed shows as it completes.
+    print(json.dumps({"stage": stage, **figures}), file=sys.stderr, flush=True)
+    return figures
+
+
+def _export(out: Path, users: int, seed: int) -> Path:
+    export = out / f"synthetic-{users}-seed{seed}.zip"
+    if not export.exists():
+        from migrate.synthetic.generator import generate
+
+        generate(export, users, seed)
+    return export
+
+
+def _size(out: Path, users: int, seed: int) -> dict[str, Any]:
+    export = _export(out, users, seed)
+    workspace, reports = out / f"scale-ws-{users}", out / f"scale-reports-{users}"
+    shutil.rmtree(workspace, ignore_errors=True)
+    common = ["-w", str(workspace), "--reports", str(reports)]
+    figures: dict[str, Any] = {}
+    figures["extract"] = _run_child("extract", *common, str(export))
+    figures["map"] = _run_child("map", *common)
+    figures["plan"] = _run_child("plan", *common)
+    figures["journal"] = _run_child("journal", str(workspace))
+    figures["status"] = _run_child("status", *common, "--json")
+    return figures
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:  # the stage's own options follow: not for argparse
+        stage, *rest = sys.argv[2:]
+        print(json.dumps(_child(stage, rest)))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", default="100000,1000000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    args = parser.parse_args()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(int(n) for n in args.users.split(","))
+    runs = {users: _size(args.out, users, args.seed) for users in sizes}
+    small, large = runs[sizes[0]], runs[sizes[-1]]
+    growth = {
+        stage: round(large[stage]["peak_rss_mb"] / small[stage]["peak_rss_mb"] - 1, 3)
+        for stage in STAGES
+    }
+    map_budget = MAP_SECONDS_PER_MILLION * sizes[-1] / 1_000_000
+    met = {
+        "peak_rss": all(large[s]["peak_rss_mb"] <= RSS_LIMIT_MB for s in STAGES),
+        "rss_growth": all(g <= GROWTH_LIMIT for g in growth.values()),
+        "map_seconds": large["map"]["seconds"] <= map_budget,
+        "status_seconds": large["status"]["seconds"] <= STATUS_SECONDS,
+    }
+    print(
+        json.dumps(
+            {
+                "bench": "scale",
+                "input": "migrate synthetic + extract + map + plan + status",
+                "sizes": {str(users): figures for users, figures in runs.items()},
+                "rss_growth": growth,
+                "targets": {
+                    "peak_rss_mb": RSS_LIMIT_MB,
+                    "rss_growth": GROWTH_LIMIT,
+                    "map_seconds": map_budget,
+                    "status_seconds": STATUS_SECONDS,
+                },
+                "met": met,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""``status`` counts in sqlite: the same answer as walking every action, without reading them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrate.load.cutover import customer_states
+from migrate.load.journal import Journal, JournalAction
+from migrate.plan.actions import ACTIVATE_NUMBERS
+from migrate.stages.settings import Settings
+from migrate.stages.status import status
+
+
+def _action(key: str, customer: str, batch: int, ordinal: int) -> JournalAction:
+    return JournalAction(key, key.split(":")[0], customer, batch, ordinal, {}, (), None)
+
+
+def _journal(workspace: Path) -> None:
+    plan = [
+        _action("create_customer:a", "a", 1, 0),
+        _action("create_subscriber:a:1", "a", 1, 1),
+        _action(f"{ACTIVATE_NUMBERS}:a", "a", 1, 2),
+        _action("create_customer:b", "b", 2, 0),
+        _action("create_subscriber:b:1", "b", 2, 1),
+        _action("create_customer:c", "c", 0, 0),
+        _action(f"{ACTIVATE_NUMBERS}:c", "c", 0, 1),
+        _action("create_customer:d", "d", 2, 0),
+    ]
+    with Journal(workspace) as journal:
+        journal.record_plan(plan)
+        run = journal.begin_run("load", None)
+        for key in ("create_customer:a", "create_subscriber:a:1", f"{ACTIVATE_NUMBERS}:a"):
+            journal.succeed(key, run, {})
+        journal.succeed("create_customer:b", run, {})
+        journal.fail("create_subscriber:b:1", run, "webex", "400", "refused")
+        journal.park("create_customer:c", run, "customer_provisioning", "waiting")
+        journal.succeed("create_customer:d", run, {})
+        journal.end_run(run, "partial")
+
+
+def test_status_tallies_states_customers_batches_and_cutover(tmp_path: Path) -> None:
+    _journal(tmp_path)
+    outcome = status(Settings(tmp_path, tmp_path / "r"))
+    assert outcome.counts["succeeded"] == 5
+    assert outcome.counts["failed"] == 1 and outcome.counts["parked"] == 1
+    assert outcome.counts["pending"] == 1
+    assert outcome.customers == {
+        "a": {"succeeded": 3},
+        "b": {"succeeded": 1, "failed": 1},
+        "c": {"parked": 1, "pending": 1},
+        "d": {"succeeded": 1},
+    }
+    assert [a.key for a in outcome.attention] == ["create_subscriber:b:1", "create_customer:c"]
+    assert outcome.batches == {
+        1: {"customers": ["a"], "states": {"succeeded": 3}},
+        2: {"customers": ["b", "d"], "states": {"succeeded": 2, "failed": 1}},
+    }
+    with Journal(tmp_path) as journal:
+        walked = {c: vars(s) for c, s in customer_states(journal.actions()).items()}
+    assert outcome.cutover == walked
+    assert outcome.cutover["a"]["state"] == "cut over"
+    assert outcome.cutover["d"]["state"] == "staged"
+    assert outcome.cutover["c"]["state"] == "cutover unfinished"
+
+
+def test_status_reads_only_the_actions_that_need_attention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _journal(tmp_path)
+    read: list[object] = []
+    every = Journal.actions
+
+    def counted(self: Journal, states: Any = None, customer: str | None = None) -> Any:
+        found = every(self, states, customer)
+        read.extend(found)
+        return found
+
+    monkeypatch.setattr(Journal, "actions", counted)
+    outcome = status(Settings(tmp_path, tmp_path / "r"))
+    assert sum(outcome.counts.values()) == 8
+    assert sorted(a.key for a in read) == ["create_customer:c", "create_subscriber:b:1"]
