@@ -34,6 +34,8 @@ from migrate.webex.person_settings import NEW_PERSON, feature_of
 
 DRY = "dryrun-"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A location's call features: a create answers the new feature's id.
+FEATURE_COLLECTIONS = ("/schedules", "/autoAttendants")
 
 
 @dataclass
@@ -131,6 +133,8 @@ class DryRunTransport(httpx.AsyncBaseTransport):
                 {"id": location_id, "name": body.get("name"), "orgId": org_id}
             )
             return _json(201, {"id": location_id}, request)
+        if request.method == "POST" and path.endswith(FEATURE_COLLECTIONS):
+            return _json(201, {"id": self._new("feature")}, request)
         if request.method == "POST" and path.endswith("/telephony/config/locations"):
             return _json(201, {"id": body.get("id")}, request)
         # Workspaces (201) and devices (200), as Webex answers them.

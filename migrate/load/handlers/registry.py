@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from migrate.load.handlers import (
     activation,
+    auto_attendant,
     customer,
     device,
     location,
     numbers,
+    schedule,
     settings,
     subscriber,
     workspace,
@@ -42,5 +44,9 @@ HANDLERS: dict[str, Handler] = {
         activation.DEACTIVATE,
         settings.APPLY,
         settings.RESTORE,
+        schedule.CREATE,
+        schedule.DELETE,
+        auto_attendant.CREATE,
+        auto_attendant.DELETE,
     )
 }

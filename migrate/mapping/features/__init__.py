@@ -11,11 +11,15 @@ from collections.abc import Callable
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
+from migrate.mapping.features import auto_attendant, schedule
 
 FeatureMapper = Callable[[BuildContext, inv.GroupFeature], None]
 
 # BroadWorks kind (inventory ``group_features.kind``) → its mapper.
-MAPPERS: dict[str, FeatureMapper] = {}
+MAPPERS: dict[str, FeatureMapper] = {
+    "schedule": schedule.map_schedule,
+    "auto_attendant": auto_attendant.map_auto_attendant,
+}
 
 
 def map_group_features(ctx: BuildContext) -> set[str]:
