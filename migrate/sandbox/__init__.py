@@ -15,6 +15,7 @@ from migrate.sandbox.app import SandboxApp, SandboxConfig
 from migrate.sandbox.clock import Clock, FakeClock
 from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
 from migrate.sandbox.lifecycle import settle
+from migrate.sandbox.routes import auto_attendants as auto_attendant_routes
 from migrate.sandbox.routes import billing as billing_routes
 from migrate.sandbox.routes import customers as customer_routes
 from migrate.sandbox.routes import devices as device_routes
@@ -23,6 +24,7 @@ from migrate.sandbox.routes import locations as location_routes
 from migrate.sandbox.routes import numbers as number_routes
 from migrate.sandbox.routes import people as people_routes
 from migrate.sandbox.routes import person_settings as person_settings_routes
+from migrate.sandbox.routes import schedules as schedule_routes
 from migrate.sandbox.routes import sub_partners as sub_partner_routes
 from migrate.sandbox.routes import subscribers as subscriber_routes
 from migrate.sandbox.routes import workspaces as workspace_routes
@@ -68,6 +70,8 @@ RESOURCES = (
     license_routes,
     workspace_routes,
     device_routes,
+    schedule_routes,
+    auto_attendant_routes,
 )
 
 

@@ -162,6 +162,31 @@ class Device:
 
 
 @dataclass
+class Schedule:
+    """A location's business-hours or holiday schedule; events as Webex shows them."""
+
+    id: str
+    org_id: str
+    location_id: str
+    type: str  # businessHours | holidays
+    name: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class AutoAttendant:
+    """A location's auto attendant; ``settings`` holds its other fields in wire form."""
+
+    id: str
+    org_id: str
+    location_id: str
+    name: str
+    phone_number: str | None = None
+    extension: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class BillingReport:
     id: str
     billing_start_date: str
@@ -204,6 +229,8 @@ class SandboxState:
     reports: dict[str, BillingReport] = field(default_factory=dict)
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    auto_attendants: dict[str, AutoAttendant] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -356,6 +383,10 @@ class SandboxState:
         # Absent from state files saved before devices existed.
         state.workspaces = {k: _load(Workspace, v) for k, v in data.get("workspaces", {}).items()}
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
+        state.schedules = {k: _load(Schedule, v) for k, v in data.get("schedules", {}).items()}
+        state.auto_attendants = {
+            k: _load(AutoAttendant, v) for k, v in data.get("auto_attendants", {}).items()
+        }
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)
