@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from migrate.mapping.model import Model
+from migrate.reports.features import auto_attendants, schedules
 from migrate.reports.xlsx import SheetSpec
 
 # (the CallFeature kinds the sheet shows, the sheet)
-FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = []
+FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = [
+    (schedules.KINDS, schedules.sheet),
+    (auto_attendants.KINDS, auto_attendants.sheet),
+]
 
 
 def feature_sheets(model: Model) -> Iterator[SheetSpec]:
