@@ -63,7 +63,7 @@ def _listed(
         return  # a user's own schedule is no location's
     at_group = group_id if level != PROVIDER_LEVEL else None
     values = {"scheduleLevel": level or ("Group" if at_group else PROVIDER_LEVEL)}
-    _record(out, ctx, "list", sp_id, at_group, schedule_type, name, values)
+    _record(out, ctx, ctx.ctype.base, sp_id, at_group, schedule_type, name, values)
 
 
 def group_schedule_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
@@ -116,7 +116,7 @@ def _events(data: dict[str, Any], ctx: Context, out: Sink, group_id: str | None)
             events[event_name] = _event(raw)
     level = "Group" if group_id else PROVIDER_LEVEL
     values = {"scheduleLevel": level, "events": events}
-    _record(out, ctx, "events", sp_id, group_id, schedule_type, name, values)
+    _record(out, ctx, ctx.ctype.base, sp_id, group_id, schedule_type, name, values)
 
 
 def group_schedule_events(data: dict[str, Any], ctx: Context, out: Sink) -> None:
