@@ -3,13 +3,17 @@ schedules with their events, into inventory ``group_features``."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from migrate.extract.oci import Scope, pull
 from tests import flows_aa_fixtures as fx
 from tests.extract_helpers import by_key, records, run
+from tests.migration_helpers import SAMPLES
+from tests.oci_helpers import conn, emulator_of, entities
 
 SCHEDULES = {
     "mtl": "acme-ent/acme-mtl/schedule/Time/Business Hours",
@@ -149,3 +153,23 @@ def test_enterprise_schedules_and_their_events(tmp_path: Path) -> None:
     }
     assert events["Christmas"]["endDate"] == "2025-12-26"
     assert records(tmp_path / "w", "warnings") == []
+
+
+def test_the_oci_walk_reads_the_same_schedules_and_attendants(tmp_path: Path) -> None:
+    """``extract --from-oci`` against the emulator answering an export that has them."""
+    export = fx.acme_with_flows(tmp_path / "export", SAMPLES)
+    expected = entities(extract_into(export, tmp_path / "folder"))
+    with emulator_of(export) as emu:
+        pull(conn(emu), Scope("acme-ent"), tmp_path / "live" / "oci-export")
+    live = entities(extract_into(tmp_path / "live" / "oci-export", tmp_path / "live"))
+    assert live["group_features"] == expected["group_features"]
+    kinds = Counter(r["kind"] for r in live["group_features"])
+    assert kinds == {"schedule": 2, "auto_attendant": 2}
+    asked = Counter(a.type for a in emu.log)
+    assert asked["ServiceProviderScheduleGetEventDetailListRequest"] == 1, "asked once"
+    assert asked["GroupScheduleGetEventDetailListRequest"] == 1
+
+
+def extract_into(export: Path, workspace: Path) -> Path:
+    run(export, workspace)
+    return workspace
