@@ -261,6 +261,12 @@ class GroupFeature:
     sources: list[str] = field(default_factory=list)
 
 
+def schedule_feature_id(sp_id: str, group_id: str | None, schedule_type: str, name: str) -> str:
+    """A schedule's ``GroupFeature`` id: ``sp/group/schedule/Time|Holiday/name``, the group
+    empty for a provider (enterprise) schedule, which the groups under it share."""
+    return f"{sp_id}/{group_id or ''}/schedule/{schedule_type}/{name}"
+
+
 @dataclass
 class Warning:
     """Something the extractor could not use, with where it was."""

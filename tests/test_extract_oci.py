@@ -95,6 +95,9 @@ def test_every_walked_request_has_a_parser_and_every_group_level_parser_is_walke
         "GroupDnGetAssignmentPagedSortedListResponse",
         "GroupAccessDeviceGetPagedSortedListResponse",
         "SystemAccessDeviceGetAllResponse",
+        # One event each: the walk reads a schedule's events whole (…GetEventDetailList).
+        "GroupScheduleGetEventResponse",
+        "ServiceProviderScheduleGetEventResponse",
     }
     assert set(PARSERS) - walked == not_walked
 

@@ -29,6 +29,7 @@ from migrate.plan import builder
 from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
 from tests.migration_helpers import GROUP_CONFIG, SAMPLES, stage
 from tests.ocip import command, el, table, write_pair
+from tests.test_flows_aa_load import features_exactly_once
 
 TRIALS = 12
 TOKEN = "crash-test-token"
@@ -167,6 +168,7 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
         a.result["customerId"] for a in actions if a.type == "create_customer" and a.result
     }
     assert journaled_customers == set(state.customers)
+    features_exactly_once(ws, sandbox)
 
 
 def run_until_answered(sandbox: Sandbox, loader: subprocess.Popen[bytes], count: int) -> bool:

@@ -30,8 +30,10 @@ import httpx
 import pytest
 from pydantic import BaseModel
 from wxc_sdk import WebexSimpleApi
+from wxc_sdk.common.schedules import Schedule as WxcSchedule
 from wxc_sdk.locations import Location as WxcLocation
 from wxc_sdk.rest import RestSession
+from wxc_sdk.telephony.autoattendant import AutoAttendant as WxcAutoAttendant
 from wxc_sdk.telephony.devices import DeviceMember
 from wxc_sdk.tokens import Tokens
 from wxc_sdk.workspaces import Workspace as WxcWorkspace
@@ -259,6 +261,8 @@ def model(cls: type[BaseModel], body: dict[str, Any]) -> Any:
 
 Replay = Callable[[WebexSimpleApi, Sent, "re.Match[str]"], Any]
 NUMBERS = r"/v1/telephony/config/locations/([^/]+)/numbers"
+SCHEDULES = r"/v1/telephony/config/locations/([^/]+)/schedules"
+ATTENDANTS = r"/v1/telephony/config/locations/([^/]+)/autoAttendants"
 # Where wxc_sdk's body and ours differ on purpose (endpoint → fields left out of both
 # sides of the comparison), and why we follow Cisco's reference and our research notes.
 WHERE_WE_DIFFER = {
@@ -303,6 +307,22 @@ REPLAYS: dict[tuple[str, str], Replay] = {
             m.group(1),
             [model(DeviceMember, member) for member in s.body["members"]],
             org_id=s.params.get("orgId"),
+        )
+    ),
+    ("POST", SCHEDULES): lambda api, s, m: api.telephony.schedules.create(
+        m.group(1), model(WxcSchedule, s.body), org_id=s.params["orgId"]
+    ),
+    ("DELETE", f"{SCHEDULES}/([^/]+)/([^/]+)"): lambda api, s, m: (
+        api.telephony.schedules.delete_schedule(
+            m.group(1), m.group(2), m.group(3), org_id=s.params["orgId"]
+        )
+    ),
+    ("POST", ATTENDANTS): lambda api, s, m: api.telephony.auto_attendant.create(
+        m.group(1), model(WxcAutoAttendant, s.body), org_id=s.params["orgId"]
+    ),
+    ("DELETE", f"{ATTENDANTS}/([^/]+)"): lambda api, s, m: (
+        api.telephony.auto_attendant.delete_auto_attendant(
+            m.group(1), m.group(2), org_id=s.params["orgId"]
         )
     ),
 }
@@ -366,6 +386,8 @@ def test_every_calling_request_we_send_is_what_wxc_sdk_would_send(
         "add_numbers": ["POST /v1/telephony/config/locations/{id}/numbers"],
         "create_workspace": ["POST /v1/workspaces"],
         "create_device": ["POST /v1/devices"],
+        "create_schedule": ["POST /v1/telephony/config/locations/{id}/schedules"],
+        "create_auto_attendant": ["POST /v1/telephony/config/locations/{id}/autoAttendants"],
     }
     expected = {e for t, endpoints in writes.items() if planned(root, t) for e in endpoints}
     assert expected and expected <= set(checked), checked
@@ -395,6 +417,8 @@ def test_what_a_rollback_sends_is_what_wxc_sdk_would_send(tmp_path: Path) -> Non
     assert checked["DELETE /v1/workspaces/{id}"] == len(planned(root, "create_workspace"))
     # The phone's member list as it was before the load, put back.
     assert checked["PUT /v1/telephony/config/devices/{id}/members"] == 1
+    attendants = "DELETE /v1/telephony/config/locations/{id}/autoAttendants/{id}"
+    assert checked[attendants] == len(planned(root, "create_auto_attendant")) > 0
     assert checked["wholesale (not in wxc_sdk)"] > 0
 
 

@@ -63,6 +63,9 @@ REQUEST_KEYS = frozenset(
         "servicePackName",
         "phoneNumber",  # a BroadWorks Anywhere location's number
         "name",  # a call park or pickup group's, within its group
+        "scheduleName",  # inside scheduleKey
+        "scheduleType",
+        "eventName",
     )
 )
 # RuntimeError and NotImplementedError are how zipfile says an entry is
@@ -424,10 +427,16 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
         keys = {}
         for child in element:
             tag = child.tag
-            if type(tag) is str and not len(child):
-                name = tag.rsplit("}", 1)[-1]
-                if name in REQUEST_KEYS and child.text and child.text.strip():
-                    keys[name] = child.text.strip()
+            if type(tag) is str and tag.rsplit("}", 1)[-1] == "scheduleKey":
+                children = list(child)  # a schedule is named by its name and type together
+            else:
+                children = [child]
+            for leaf in children:
+                tag = leaf.tag
+                if type(tag) is str and not len(leaf):
+                    name = tag.rsplit("}", 1)[-1]
+                    if name in REQUEST_KEYS and leaf.text and leaf.text.strip():
+                        keys[name] = leaf.text.strip()
         result.append((command_type(element).name, keys))
     return result
 

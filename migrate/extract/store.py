@@ -52,7 +52,9 @@ UNION_FIELDS = frozenset(
 # one per BroadWorks Anywhere location): their values are merged, nested dicts too.
 MERGED_FIELDS = frozenset({"values"})
 # Fields two records may legitimately disagree on: provenance and raw forms.
-IGNORED_IN_CONFLICTS = frozenset({"sources", "response_type", "lines", "user_agents"})
+IGNORED_IN_CONFLICTS = frozenset(
+    {"sources", "response_type", "lines", "user_agents", "commands"}  # commands: a union
+)
 
 
 def _defaults(cls: type[Any]) -> dict[str, Any]:

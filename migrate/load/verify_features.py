@@ -25,7 +25,8 @@ from migrate.load.compare import (
     resolved_deep,
     same,
 )
-from migrate.plan.actions import Action
+from migrate.load.handlers import auto_attendant, schedule
+from migrate.plan.actions import CREATE_AUTO_ATTENDANT, CREATE_SCHEDULE, Action
 from migrate.webex import Webex, WebexError
 
 CALL_FEATURE = "call_feature"
@@ -36,6 +37,8 @@ Reader = Callable[[Webex, str, str, str, Action], Awaitable[dict[str, Any]]]
 # Create action type → how its feature is read back.
 READERS: dict[str, Reader] = {
     **verify_call_groups.READERS,
+    CREATE_SCHEDULE: schedule.read_schedule,
+    CREATE_AUTO_ATTENDANT: auto_attendant.read_auto_attendant,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from migrate import inventory as inv
 from migrate.config import Config
@@ -26,6 +27,8 @@ class BuildContext:
     service_ids: set[str] = field(default_factory=set)
     # 100,000 users share a few dozen service sets: one tuple each saves memory.
     interned: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    # What feature mappers share while one build runs (schedules placed per location ...).
+    feature_notes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def issues(self) -> Issues:

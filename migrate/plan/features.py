@@ -129,6 +129,10 @@ def feature_actions(
         if feature.phone_number and action_key(ADD_NUMBERS, location.id) in planned:
             depends.append(action_key(ADD_NUMBERS, location.id))
         depends += resolver.depends
+        for other in feature.depends_on:  # features it names by number or name, not by id
+            other_create = FEATURE_CREATES.get(other.split(":", 1)[0])
+            if other_create is not None and action_key(other_create, other) in planned:
+                depends.append(action_key(other_create, other))
         org = ref(wait, "orgId")
         actions.append(
             Action(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from migrate.mapping.packages import (
@@ -113,7 +113,9 @@ def free_extension(extension: str, taken: set[str]) -> str | None:
     return None
 
 
-def extension_findings(subscribers: list[wm.Subscriber]) -> Iterator[Finding]:
+def extension_findings(
+    subscribers: list[wm.Subscriber], features: Iterable[wm.CallFeature] = ()
+) -> Iterator[Finding]:
     """Every extension two seats (subscribers and workspaces) of one customer would share.
 
     Webex keeps extensions unique per organization, that is per customer, and
@@ -128,11 +130,16 @@ def extension_findings(subscribers: list[wm.Subscriber]) -> Iterator[Finding]:
     for sub in subscribers:
         if sub.extension:
             by_customer[sub.customer_id].append(sub)
+    reserved: dict[str, set[str]] = defaultdict(set)
+    for feature in features:
+        if feature.extension:
+            reserved[feature.customer_id].add(feature.extension)
     for customer_id in sorted(by_customer):
         seats = sorted(
             by_customer[customer_id], key=lambda s: (is_workspace(s), not s.is_admin, s.id)
         )
         taken = {sub.extension for sub in seats if sub.extension}
+        taken |= reserved.get(customer_id, set())  # never propose an attendant's extension
         holders: dict[str, wm.Subscriber] = {}
         for sub in seats:
             extension = sub.extension
@@ -378,6 +385,7 @@ def check_model(
     provisioning_id: str | None,
     needs_token: bool,
     token_present: bool,
+    features: Iterable[wm.CallFeature] = (),
 ) -> list[Finding]:
     """Every local rule over the model, in a fixed order: config, customers, locations,
     subscribers, extensions, administrators."""
@@ -391,7 +399,7 @@ def check_model(
         *(f for customer in customers for f in _customer_findings(customer)),
         *(f for location in locations for f in _location_findings(location)),
         *_subscriber_findings(customers, subscribers),
-        *extension_findings(subscribers),
+        *extension_findings(subscribers, features),
         *_administrator_findings(customers, subscribers),
     ]
 

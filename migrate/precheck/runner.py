@@ -86,6 +86,7 @@ async def run_precheck(
         provisioning_id=config.provisioning_id,
         needs_token=needs_token,
         token_present=token_present,
+        features=wm.read(workspace, "call_features"),
     )
     remote_calls = remote_passed = 0
     actions = None

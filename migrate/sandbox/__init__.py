@@ -17,6 +17,7 @@ from migrate.sandbox.app import SandboxApp, SandboxConfig
 from migrate.sandbox.clock import Clock, FakeClock
 from migrate.sandbox.faults import FaultConfig, ScriptedFault, parse_fault_spec
 from migrate.sandbox.lifecycle import settle
+from migrate.sandbox.routes import auto_attendants as auto_attendant_routes
 from migrate.sandbox.routes import billing as billing_routes
 from migrate.sandbox.routes import call_groups as call_group_routes
 from migrate.sandbox.routes import customers as customer_routes
@@ -27,6 +28,7 @@ from migrate.sandbox.routes import locations as location_routes
 from migrate.sandbox.routes import numbers as number_routes
 from migrate.sandbox.routes import people as people_routes
 from migrate.sandbox.routes import person_settings as person_settings_routes
+from migrate.sandbox.routes import schedules as schedule_routes
 from migrate.sandbox.routes import sub_partners as sub_partner_routes
 from migrate.sandbox.routes import subscribers as subscriber_routes
 from migrate.sandbox.routes import workspaces as workspace_routes
@@ -76,6 +78,8 @@ RESOURCES = (
     device_routes,
     call_group_routes,
     device_member_routes,
+    schedule_routes,
+    auto_attendant_routes,
 )
 
 

@@ -198,6 +198,31 @@ class CallGroup:
 
 
 @dataclass
+class Schedule:
+    """A location's business-hours or holiday schedule; events as Webex shows them."""
+
+    id: str
+    org_id: str
+    location_id: str
+    type: str  # businessHours | holidays
+    name: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class AutoAttendant:
+    """A location's auto attendant; ``settings`` holds its other fields in wire form."""
+
+    id: str
+    org_id: str
+    location_id: str
+    name: str
+    phone_number: str | None = None
+    extension: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class BillingReport:
     id: str
     billing_start_date: str
@@ -242,6 +267,8 @@ class SandboxState:
     devices: dict[str, Device] = field(default_factory=dict)
     call_groups: dict[str, CallGroup] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)  # pre-existing, by person id
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    auto_attendants: dict[str, AutoAttendant] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -404,6 +431,10 @@ class SandboxState:
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
         state.call_groups = {k: _load(CallGroup, v) for k, v in data.get("call_groups", {}).items()}
         state.people = {k: _load(Person, v) for k, v in data.get("people", {}).items()}
+        state.schedules = {k: _load(Schedule, v) for k, v in data.get("schedules", {}).items()}
+        state.auto_attendants = {
+            k: _load(AutoAttendant, v) for k, v in data.get("auto_attendants", {}).items()
+        }
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
+from migrate.webex.auto_attendants import AutoAttendantsApi
 from migrate.webex.call_groups import CallGroupsApi
 from migrate.webex.calling import CallingApi
 from migrate.webex.client import DEFAULT_API_URL, TOKEN_ENV, WebexClient
@@ -29,11 +30,13 @@ from migrate.webex.errors import (
 from migrate.webex.people import PeopleApi, Person
 from migrate.webex.person_settings import PersonSettingsApi
 from migrate.webex.retry import RetryPolicy
+from migrate.webex.schedules import SchedulesApi
 from migrate.webex.wholesale import WholesaleApi
 
 __all__ = [
     "DEFAULT_API_URL",
     "TOKEN_ENV",
+    "AutoAttendantsApi",
     "CallGroupsApi",
     "CallingApi",
     "DevicesApi",
@@ -43,6 +46,7 @@ __all__ = [
     "Person",
     "PersonSettingsApi",
     "RetryPolicy",
+    "SchedulesApi",
     "Webex",
     "WebexAuthError",
     "WebexClient",
@@ -67,6 +71,8 @@ class Webex:
         self.people = PeopleApi(self.client)
         self.person_settings = PersonSettingsApi(self.client)  # forwarding, voicemail, ...
         self.call_groups = CallGroupsApi(self.client)  # call park, call pickup, paging
+        self.schedules = SchedulesApi(self.client)  # location business hours and holidays
+        self.auto_attendants = AutoAttendantsApi(self.client)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from migrate.extract.envelope import Table, table, text, to_data
+from migrate.extract.envelope import Table, as_list, table, text, to_data
 from migrate.extract.oci.wire import XSI_TYPE, Answer
 from migrate.extract.xmlsafe import PARSER_OPTIONS
 
@@ -57,3 +57,28 @@ def type_of(request: bytes) -> str:
         if type(child.tag) is str and child.tag.rsplit("}", 1)[-1] == "command":
             return (child.get(XSI_TYPE) or "").rsplit(":", 1)[-1]
     return ""
+
+
+def schedule_keys(answer: Answer | None) -> list[tuple[str, str, str]]:
+    """``(name, type, level)`` of each schedule a group's or provider's list names."""
+    if answer is None or answer.is_error:
+        return []
+    root = etree.fromstring(answer.raw, _PARSER)
+    found: list[tuple[str, str, str]] = []
+    for command in root:
+        if type(command.tag) is not str or command.tag.rsplit("}", 1)[-1] != "command":
+            continue
+        data = to_data(command)
+        data = data if isinstance(data, dict) else {}
+        entries = [
+            (row.get("scheduleKey"), text(row.get("scheduleLevel")))
+            for row in as_list(data.get("scheduleGlobalKey"))
+            if isinstance(row, dict)
+        ]
+        entries += [(key, "Service Provider") for key in as_list(data.get("scheduleKey"))]
+        for key, level in entries:
+            key = key if isinstance(key, dict) else {}
+            name, kind = text(key.get("scheduleName")), text(key.get("scheduleType"))
+            if name and kind:
+                found.append((name, kind, level or "Group"))
+    return found

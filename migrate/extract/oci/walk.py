@@ -16,9 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from migrate.extract.envelope import text
-from migrate.extract.oci.answers import column, leaves, names_type, rows, type_of
+from migrate.extract.oci.answers import (
+    column,
+    leaves,
+    names_type,
+    rows,
+    schedule_keys,
+    type_of,
+)
 from migrate.extract.oci.chains import ANYWHERE_LOCATION, USER_SETTINGS, VERSIONS
-from migrate.extract.oci.saved import SavedExport
+from migrate.extract.oci.saved import SavedExport, safe_name
 from migrate.extract.oci.session import Pool
 from migrate.extract.oci.wire import Answer, command_xml
 
@@ -217,6 +224,15 @@ class Walker:
                 optional=True,
             ),
         )
+        provider_schedules = await self.get(
+            "ServiceProviderScheduleGetListRequest",
+            [("serviceProviderId", sp)],
+            here,
+            "ServiceProviderScheduleGetList",
+            optional=True,
+        )
+        for name, kind, _level in schedule_keys(provider_schedules):
+            await self._provider_schedule(sp, name, kind)
         groups = column(listed, "Group Id")
         if scope.groups:
             self.stats.missing_groups = [g for g in scope.groups if g not in groups]
@@ -277,6 +293,7 @@ class Walker:
                 instances.setdefault(service_user, request)
         user_ids = column(users, "User Id")
         self.stats.users += len(user_ids)
+        await self._group_schedules(sp, group)
 
         async def user(user_id: str) -> None:
             await self._user(sp, group, user_id)
@@ -347,6 +364,45 @@ class Walker:
         await asyncio.gather(
             each(named, one, FAN_OUT),
             each(column(pagings, "Service User Id"), paging, FAN_OUT),
+        )
+
+    async def _group_schedules(self, sp: str, group: str) -> None:
+        """The group's time and holiday schedules with their events; the provider's
+        schedules it lists are read once, at provider level."""
+        here = ("provider", sp, "groups", group)
+        listed = await self.get(
+            "GroupScheduleGetListRequest",
+            [("serviceProviderId", sp), ("groupId", group)],
+            here,
+            "GroupScheduleGetList",
+            optional=True,
+        )
+        for name, kind, level in schedule_keys(listed):
+            if level == "Service Provider":
+                await self._provider_schedule(sp, name, kind)
+            elif level == "Group":
+                await self.get(
+                    "GroupScheduleGetEventDetailListRequest",
+                    [
+                        ("serviceProviderId", sp),
+                        ("groupId", group),
+                        ("scheduleKey", [("scheduleName", name), ("scheduleType", kind)]),
+                    ],
+                    (*here, "schedules", kind),
+                    f"GroupScheduleGetEventDetailList-{safe_name(name)}",
+                    optional=True,
+                )
+
+    async def _provider_schedule(self, sp: str, name: str, kind: str) -> None:
+        await self.get(
+            "ServiceProviderScheduleGetEventDetailListRequest",
+            [
+                ("serviceProviderId", sp),
+                ("scheduleKey", [("scheduleName", name), ("scheduleType", kind)]),
+            ],
+            ("provider", sp, "schedules", kind),
+            f"ServiceProviderScheduleGetEventDetailList-{safe_name(name)}",
+            optional=True,
         )
 
     async def _user(self, sp: str, group: str, user_id: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from migrate.load.handlers import (
     activation,
+    auto_attendant,
     call_park,
     call_pickup,
     customer,
@@ -14,6 +15,7 @@ from migrate.load.handlers import (
     location,
     numbers,
     paging_group,
+    schedule,
     settings,
     shared_lines,
     subscriber,
@@ -54,5 +56,9 @@ HANDLERS: dict[str, Handler] = {
         call_pickup.DELETE,
         paging_group.CREATE,
         paging_group.DELETE,
+        schedule.CREATE,
+        schedule.DELETE,
+        auto_attendant.CREATE,
+        auto_attendant.DELETE,
     )
 }

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
-from migrate.mapping.features import call_park, call_pickup, paging_group
+from migrate.mapping.features import auto_attendant, call_park, call_pickup, paging_group, schedule
 
 FeatureMapper = Callable[[BuildContext, inv.GroupFeature], None]
 
@@ -21,6 +21,8 @@ MAPPERS: dict[str, FeatureMapper] = {
     "call_park_settings": call_park.map_settings,
     "call_pickup": call_pickup.map_feature,
     "paging_group": paging_group.map_feature,
+    "schedule": schedule.map_schedule,
+    "auto_attendant": auto_attendant.map_auto_attendant,
 }
 
 

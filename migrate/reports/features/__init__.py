@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from migrate.mapping.model import Model
-from migrate.reports.features import call_park, call_pickup, paging_group
+from migrate.reports.features import (
+    auto_attendants,
+    call_park,
+    call_pickup,
+    paging_group,
+    schedules,
+)
 from migrate.reports.xlsx import SheetSpec
 
 # (the CallFeature kinds the sheet shows, the sheet)
@@ -17,6 +23,8 @@ FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = [
     (frozenset({"call_park"}), call_park.sheet),
     (frozenset({"call_pickup"}), call_pickup.sheet),
     (frozenset({"paging_group"}), paging_group.sheet),
+    (schedules.KINDS, schedules.sheet),
+    (auto_attendants.KINDS, auto_attendants.sheet),
 ]
 
 

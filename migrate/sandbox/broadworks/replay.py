@@ -39,6 +39,7 @@ KEY_NAMES = frozenset(
         "name",  # a call park or pickup group's, within its group
     }
 )
+SCHEDULE_KEYS = frozenset({"scheduleName", "scheduleType"})
 # Which keys a request carries, for responses saved without their request
 # (a response echoes more than its request sent: UserGet echoes the group).
 REQUEST_KEYS: dict[str, tuple[str, ...]] = {
@@ -90,7 +91,12 @@ def keys_of(element: etree._Element, names: tuple[str, ...] | frozenset[str] = K
             continue
         name = tag.rsplit("}", 1)[-1]
         if len(child):
-            if name.startswith("searchCriteria"):
+            if name == "scheduleKey":  # a schedule is named by its name and type together
+                for leaf in child:
+                    leaf_name = str(leaf.tag).rsplit("}", 1)[-1]
+                    if leaf_name in SCHEDULE_KEYS and leaf.text and leaf.text.strip():
+                        found.add((leaf_name, leaf.text.strip()))
+            elif name.startswith("searchCriteria"):
                 value = child.findtext("value")
                 if value and value.strip():
                     found.add((name, value.strip()))
