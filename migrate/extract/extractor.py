@@ -50,6 +50,7 @@ DUMP_ORDER = (
     "languages",
     "time_zones",
     "user_settings",
+    "group_features",
 )
 REQUEST_KEYS = frozenset(
     (

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from migrate.extract.parsers import (
+    call_center,
     device,
+    hunt_group,
     number,
     organisation,
     service,
@@ -40,8 +42,12 @@ PARSERS: dict[str, Parser] = {
     "GroupAccessDeviceGetUserListResponse": device.device_users,
     "UserGetRegistrationListResponse": device.registrations,
     "UserSharedCallAppearanceGetResponse": device.shared_call_appearances,
-    "GroupHuntGroupGetInstanceResponse": service_instance.hunt_group,
-    "GroupCallCenterGetInstanceResponse": service_instance.call_center,
+    "GroupHuntGroupGetInstanceResponse": hunt_group.hunt_group,
+    "GroupCallCenterGetInstanceResponse": call_center.call_center,
+    "GroupCallCenterGetAgentListResponse": call_center.agent_list,
+    "GroupCallCenterOverflowGetResponse": call_center.overflow,
+    "GroupCallCenterBouncedCallGetResponse": call_center.bounced_call,
+    "UserCallCenterGetResponse": call_center.user_call_centers,
     "GroupAutoAttendantGetInstanceResponse": service_instance.auto_attendant,
     "GroupHuntGroupGetInstanceListResponse": service_instance.hunt_group_list,
     "GroupCallCenterGetInstanceListResponse": service_instance.call_center_list,

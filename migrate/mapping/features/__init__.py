@@ -11,11 +11,15 @@ from collections.abc import Callable
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
+from migrate.mapping.features import call_queue, hunt_group
 
 FeatureMapper = Callable[[BuildContext, inv.GroupFeature], None]
 
 # BroadWorks kind (inventory ``group_features.kind``) → its mapper.
-MAPPERS: dict[str, FeatureMapper] = {}
+MAPPERS: dict[str, FeatureMapper] = {
+    "hunt_group": hunt_group.map_hunt_group,
+    "call_center": call_queue.map_call_queue,
+}
 
 
 def map_group_features(ctx: BuildContext) -> set[str]:
