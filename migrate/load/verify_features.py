@@ -24,7 +24,8 @@ from migrate.load.compare import (
     resolved_deep,
     same,
 )
-from migrate.plan.actions import Action
+from migrate.load.verify_queues import read_call_queue, read_hunt_group
+from migrate.plan.actions import CREATE_CALL_QUEUE, CREATE_HUNT_GROUP, Action
 from migrate.webex import Webex, WebexError
 
 CALL_FEATURE = "call_feature"
@@ -33,7 +34,10 @@ CALL_FEATURE = "call_feature"
 Reader = Callable[[Webex, str, str, str, Action], Awaitable[dict[str, Any]]]
 
 # Create action type → how its feature is read back.
-READERS: dict[str, Reader] = {}
+READERS: dict[str, Reader] = {
+    CREATE_HUNT_GROUP: read_hunt_group,
+    CREATE_CALL_QUEUE: read_call_queue,
+}
 
 
 async def verify_call_features(

@@ -18,6 +18,7 @@ from migrate.sandbox.lifecycle import settle
 from migrate.sandbox.routes import billing as billing_routes
 from migrate.sandbox.routes import customers as customer_routes
 from migrate.sandbox.routes import devices as device_routes
+from migrate.sandbox.routes import hunt_groups as hunt_group_routes
 from migrate.sandbox.routes import licenses as license_routes
 from migrate.sandbox.routes import locations as location_routes
 from migrate.sandbox.routes import numbers as number_routes
@@ -68,6 +69,7 @@ RESOURCES = (
     license_routes,
     workspace_routes,
     device_routes,
+    hunt_group_routes,
 )
 
 

@@ -162,6 +162,20 @@ class Device:
 
 
 @dataclass
+class LocationFeature:
+    """A hunt group or call queue: its identity, and the rest as the create body had it."""
+
+    id: str
+    org_id: str
+    location_id: str
+    name: str
+    phone_number: str | None
+    extension: str | None
+    body: dict[str, Any]  # callPolicies, agents, queueSettings, ... (camelCase, as sent)
+    created: str
+
+
+@dataclass
 class BillingReport:
     id: str
     billing_start_date: str
@@ -204,6 +218,8 @@ class SandboxState:
     reports: dict[str, BillingReport] = field(default_factory=dict)
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     devices: dict[str, Device] = field(default_factory=dict)
+    hunt_groups: dict[str, LocationFeature] = field(default_factory=dict)
+    call_queues: dict[str, LocationFeature] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -356,6 +372,9 @@ class SandboxState:
         # Absent from state files saved before devices existed.
         state.workspaces = {k: _load(Workspace, v) for k, v in data.get("workspaces", {}).items()}
         state.devices = {k: _load(Device, v) for k, v in data.get("devices", {}).items()}
+        for table in ("hunt_groups", "call_queues"):
+            rows = data.get(table, {})
+            getattr(state, table).update({k: _load(LocationFeature, v) for k, v in rows.items()})
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)

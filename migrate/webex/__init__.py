@@ -25,6 +25,7 @@ from migrate.webex.errors import (
     WebexServerError,
     WebexTimeout,
 )
+from migrate.webex.hunt_groups import CallQueuesApi, HuntGroupsApi
 from migrate.webex.people import PeopleApi, Person
 from migrate.webex.person_settings import PersonSettingsApi
 from migrate.webex.retry import RetryPolicy
@@ -33,9 +34,11 @@ from migrate.webex.wholesale import WholesaleApi
 __all__ = [
     "DEFAULT_API_URL",
     "TOKEN_ENV",
+    "CallQueuesApi",
     "CallingApi",
     "DevicesApi",
     "ErrorItem",
+    "HuntGroupsApi",
     "MissingTokenError",
     "PeopleApi",
     "Person",
@@ -64,6 +67,8 @@ class Webex:
         self.devices = DevicesApi(self.client)  # workspaces and devices
         self.people = PeopleApi(self.client)
         self.person_settings = PersonSettingsApi(self.client)  # forwarding, voicemail, ...
+        self.hunt_groups = HuntGroupsApi(self.client)
+        self.call_queues = CallQueuesApi(self.client)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from migrate.load.handlers import (
     activation,
+    call_queue,
     customer,
     device,
+    hunt_group,
     location,
     numbers,
     settings,
@@ -42,5 +44,9 @@ HANDLERS: dict[str, Handler] = {
         activation.DEACTIVATE,
         settings.APPLY,
         settings.RESTORE,
+        hunt_group.CREATE,
+        hunt_group.DELETE,
+        call_queue.CREATE,
+        call_queue.DELETE,
     )
 }
