@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from migrate.mapping.model import Model
+from migrate.reports.features import call_queues, hunt_groups
 from migrate.reports.xlsx import SheetSpec
 
 # (the CallFeature kinds the sheet shows, the sheet)
-FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = []
+FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = [
+    (frozenset({hunt_groups.KIND}), hunt_groups.sheet),
+    (frozenset({call_queues.KIND}), call_queues.sheet),
+]
 
 
 def feature_sheets(model: Model) -> Iterator[SheetSpec]:
