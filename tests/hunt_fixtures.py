@@ -201,8 +201,8 @@ def call_center_case(index: int, version: str) -> Case:
 
 def agent_list_case(cc: str) -> Case:
     rows = [
-        [uid, "Last", "First", "Last", "First", w, None, None, None, None, "3"]
-        for uid, w in CC_AGENTS
+        [uid, "Last", "First", "Last", "First", w, None, None, None, None, str(3 + i)]
+        for i, (uid, w) in enumerate(CC_AGENTS)
     ]
     body = table("agentTable", [*LONG_HEADS, "Skill Level"], rows)
     return Case(
