@@ -3,11 +3,14 @@ group feature per instance, call centers merged from their several responses."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from migrate.extract import extract
+from migrate.extract.oci import Scope, pull
 from tests.extract_helpers import records, run
 from tests.hunt_fixtures import (
     BOB,
@@ -18,10 +21,13 @@ from tests.hunt_fixtures import (
     all_cases,
     bounced_case,
     call_center_case,
+    hunt_group_case,
     overflow_case,
     user_call_center_case,
     write_cases,
 )
+from tests.migration_helpers import SAMPLES
+from tests.oci_helpers import conn, emulator_of, entities
 
 HGS, CCS, EXTRA = all_cases()
 CASES = [*HGS, *CCS, *(c for c in EXTRA if c.response != "GroupCallCenterGetAgentListResponse")]
@@ -109,3 +115,39 @@ def test_an_agents_answer_alone_is_kept_without_a_group(tmp_path: Path) -> None:
     run(tmp_path / "x", tmp_path / "w")
     (record,) = records(tmp_path / "w", "group_features")
     assert record["sp_id"] == "" and record["group_id"] is None
+
+
+def test_the_oci_walk_asks_what_the_folder_holds(tmp_path: Path) -> None:
+    """``--from-oci`` gives the same group features: the newest version of each request."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "acme-enterprise", export)
+    hg = hunt_group_case(7, "20")
+    cc = call_center_case(9, "22")
+    write_cases(
+        export / "hq",
+        "hq-flows",
+        [
+            hg,
+            cc,
+            agent_list_case(cc.service_user_id),
+            overflow_case("20", cc.service_user_id),
+            bounced_case("17", cc.service_user_id),
+            user_call_center_case("23", CAROL, cc.service_user_id, "false"),
+        ],
+    )
+    extract(export, tmp_path / "folder")
+    with emulator_of(export) as emu:
+        pull(conn(emu), Scope("acme-ent"), tmp_path / "live" / "oci-export")
+    asked_types = {a.type for a in emu.log}
+    assert {
+        "GroupCallCenterGetAgentListRequest",
+        "GroupCallCenterOverflowGetRequest20",
+        "GroupCallCenterBouncedCallGetRequest17",
+        "UserCallCenterGetRequest23",
+    } <= asked_types
+    extract(tmp_path / "live" / "oci-export", tmp_path / "live")
+    live = entities(tmp_path / "live")["group_features"]
+    assert live == entities(tmp_path / "folder")["group_features"]
+    by_id = {r["id"]: r for r in live}
+    assert by_id[cc.service_user_id]["values"]["agentJoined"] == {CAROL: "false"}
+    assert by_id[cc.service_user_id]["members"] == [CAROL, DAVE, BOB]
