@@ -13,7 +13,12 @@ from typing import Any
 
 import pytest
 from wxc_sdk.rest import RestError
-from wxc_sdk.telephony.callqueue import CallQueue
+from wxc_sdk.telephony.callqueue import (
+    CallQueue,
+    CallQueueCallPolicies,
+    CQRoutingType,
+    QueueSettings,
+)
 from wxc_sdk.telephony.hg_and_cq import Agent, Policy
 from wxc_sdk.telephony.huntgroup import HGCallPolicies, HuntGroup
 
@@ -249,3 +254,62 @@ def test_a_feature_already_there_is_found_by_name_not_made_twice(
     with Journal(again / "w") as journal:
         adopted = [a.key for a in journal.actions() if a.type in CREATES and a.adopted]
     assert len(adopted) == 20
+
+
+def test_the_sandbox_checks_call_queues_as_webex_does(
+    loaded: tuple[Path, Sandbox, ServedSandbox, list[Sent]],
+) -> None:
+    _root, sandbox, server, _sent = loaded
+    existing = next(f for f in sandbox.state.call_queues.values() if f.name == "CC 22")
+    carol, dave = (a["id"] for a in existing.body["agents"][:2])
+    org, location = existing.org_id, existing.location_id
+    weighted = CallQueueCallPolicies(
+        routing_type=CQRoutingType.priority_based, policy=Policy.weighted
+    )
+    good = CallQueue(
+        name="Queue by wxc_sdk",
+        extension="4777",
+        call_policies=weighted,
+        queue_settings=QueueSettings(queue_size=5),
+        agents=[Agent(agent_id=carol, weight="70"), Agent(agent_id=dave, weight="30")],
+    )
+    with wxc(server) as api:
+        queues = api.telephony.callqueue
+        new_id = queues.create(location, good, org_id=org, has_cx_essentials=True)
+        made = queues.details(location, new_id, org_id=org)
+        assert made.has_cx_essentials is True
+        assert [(a.agent_id, a.weight) for a in made.agents or []] == [
+            (carol, "70"),
+            (dave, "30"),
+        ]
+        for bad in (
+            good.model_copy(
+                update={
+                    "name": "Q2",
+                    "extension": "4778",
+                    "agents": [
+                        Agent(agent_id=carol, weight="70"),
+                        Agent(agent_id=dave, weight="20"),
+                    ],
+                }
+            ),  # weights that do not sum to 100
+            good.model_copy(
+                update={
+                    "name": "Q3",
+                    "extension": "4779",
+                    "agents": [Agent(agent_id=carol, weight="100", skill_level=3)],
+                }
+            ),  # a skill level without skill-based routing
+            good.model_copy(
+                update={
+                    "name": "Q4",
+                    "extension": "4780",
+                    "queue_settings": QueueSettings(queue_size=0),
+                }
+            ),  # no queue
+            good.model_copy(update={"name": "Q5", "extension": existing.extension}),  # taken
+        ):
+            with pytest.raises(RestError):
+                queues.create(location, bad, org_id=org)
+        queues.delete_queue(location, new_id, org_id=org)
+    assert new_id not in sandbox.state.call_queues
