@@ -11,6 +11,15 @@ import openpyxl
 import pytest
 
 from migrate.plan import builder
+from migrate.plan import model as wm
+from migrate.plan.actions import (
+    AWAIT_CUSTOMER,
+    CREATE_SUBSCRIBER,
+    CREATE_WORKSPACE,
+    action_key,
+    ref,
+)
+from migrate.plan.features import feature_actions
 from tests.hunt_fixtures import (
     ALICE,
     BOB,
@@ -194,4 +203,41 @@ def test_review_has_a_sheet_per_feature_with_one_row_per_agent(mapped: Path) -> 
         (1, "60", True),
         (2, "40", False),
         (3, "0", True),
+    ]
+
+
+def test_an_agent_the_review_made_a_workspace_follows_its_seat() -> None:
+    location = wm.Location("c/g", "c", {}, "HQ", is_primary=True)
+    feature = wm.CallFeature(
+        id="hunt_group:hg@x",
+        kind="hunt_group",
+        customer_id="c",
+        location_id="c/g",
+        name="HG",
+        bw_key={},
+        webex={
+            "name": "HG",
+            "agents": [{"id": {"$subscriber": "ann@x"}}, {"id": {"$workspace": "lobby@x"}}],
+        },
+    )
+    wait = action_key(AWAIT_CUSTOMER, "c")
+    planned = {
+        wait,
+        action_key(CREATE_WORKSPACE, "ann@x"),
+        action_key(CREATE_SUBSCRIBER, "lobby@x"),
+    }
+    actions, left = feature_actions(
+        [feature],
+        "c",
+        {"c/g": location},
+        wait,
+        lambda _l: (wait, ref(wait, "locationId")),
+        planned,
+        0,
+    )
+    (action,) = actions
+    assert left == []
+    assert action.payload["body"]["agents"] == [
+        {"id": ref(action_key(CREATE_WORKSPACE, "ann@x"), "workspaceId")},
+        {"id": ref(action_key(CREATE_SUBSCRIBER, "lobby@x"), "personId")},
     ]
