@@ -34,6 +34,8 @@ from migrate.webex.person_settings import NEW_PERSON, feature_of
 
 DRY = "dryrun-"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Location features: created under their location, listed org-wide under this name.
+FEATURE_LISTS = ("/huntGroups", "/queues")
 
 
 @dataclass
@@ -158,6 +160,8 @@ class DryRunTransport(httpx.AsyncBaseTransport):
                 },
                 request,
             )
+        if request.method == "POST" and path.endswith(FEATURE_LISTS):
+            return _json(201, {"id": self._new(path.rsplit("/", 1)[-1])}, request)
         if request.method == "DELETE":
             self._deleted.add(path)
             return httpx.Response(204, request=request)
@@ -190,6 +194,8 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             return _json(200, {"phoneNumbers": []}, request)
         if path.endswith("/wholesale/subscribers"):
             return _json(200, {"items": []}, request)
+        if path.endswith(FEATURE_LISTS):  # a made-up org has no hunt groups or queues yet
+            return _json(200, {path.rsplit("/", 1)[-1]: []}, request)
         feature = feature_of(path)
         if feature is not None:  # a person made up here has Webex's defaults
             return _json(200, NEW_PERSON[feature], request)
