@@ -39,8 +39,9 @@ def test_run_goes_through_every_stage_on_the_sandbox(tmp_path: Path) -> None:
     for workbook in ("extract", "review", "precheck", "plan", "load", "devices"):
         assert (tmp_path / "r" / f"{workbook}.xlsx").is_file(), workbook
     # 19 for customer, locations, numbers and people; 1 workspace and 9 phones.
-    # 29 objects and the one person setting of the sample (Alice's call forwarding).
-    assert "load: run 1" in out and "30 succeeded" in out
+    # 29 objects and the one person setting of the sample (Alice's call forwarding),
+    # and its hunt group and call queue.
+    assert "load: run 1" in out and "32 succeeded" in out
     assert out.rstrip().splitlines()[-1] == f"summary: {tmp_path / 'r' / 'summary.html'}"
     status = CliRunner().invoke(cli, ["status", "-w", str(tmp_path / "w"), "--json"])
     assert json.loads(status.stdout)["counts"]["failed"] == 0
