@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from tests.hunt_fixtures import (
     HG_VERSIONS,
     LOBBY,
     acme_with_flows,
+    hunt_group_case,
+    write_cases,
 )
 from tests.migration_helpers import CONFIG, SAMPLES, stage
 
@@ -241,3 +244,31 @@ def test_an_agent_the_review_made_a_workspace_follows_its_seat() -> None:
         {"id": ref(action_key(CREATE_WORKSPACE, "ann@x"), "workspaceId")},
         {"id": ref(action_key(CREATE_SUBSCRIBER, "lobby@x"), "personId")},
     ]
+
+
+def test_a_number_or_extension_someone_else_has_is_not_taken(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "acme-enterprise", export)
+    numbered = hunt_group_case(0, "20")  # +12125550150, and alice's extension
+    numbered.body = numbered.body.replace(
+        "<extension>4300</extension>", "<extension>4101</extension>"
+    )
+    bare = hunt_group_case(1, "19")  # no number, bob's extension
+    bare.body = bare.body.replace("<extension>4301</extension>", "<extension>4102</extension>")
+    taken = hunt_group_case(2, "17")  # carol's number
+    taken.body = taken.body.replace(
+        "<extension>4302</extension>",
+        "<phoneNumber>2125550103</phoneNumber><countryCode>1</countryCode><extension>4302</extension>",
+    )
+    write_cases(export / "hq", "hq-flows", [numbered, bare, taken])
+    root = stage(tmp_path, export, CONFIG)
+    webex = {f["id"]: f["webex"] for f in model(root, "call_features")}
+    assert "extension" not in webex["hunt_group:hg20@acme-corp.com"]  # it keeps its number
+    assert webex["hunt_group:hg19@acme-corp.com"]["extension"] == "4102"
+    assert "phoneNumber" not in webex["hunt_group:hg17@acme-corp.com"]
+    found = {(i["key"], i["code"], i["severity"]) for i in model(root, "issues")}
+    assert ("hunt_group:hg20@acme-corp.com", "extension_in_use", "warning") in found
+    assert ("hunt_group:hg19@acme-corp.com", "extension_in_use", "blocker") in found
+    assert ("hunt_group:hg17@acme-corp.com", "number_in_use", "blocker") in found
+    carol = next(n for n in model(root, "numbers") if n["id"] == "+12125550103")
+    assert carol["assigned_to"] == CAROL

@@ -74,6 +74,18 @@ class Draft:
             proposed=None if proposed is None else str(proposed),
         )
 
+    def blocker(self, code: str, message: str, field: str, value: Any = None) -> None:
+        """Something Webex would refuse, named in the review."""
+        self.ctx.issues.blocker(
+            code,
+            entity="call_feature",
+            key=self.id,
+            customer_id=self.location.customer_id,
+            message=f"{self.name}: {message}",
+            field=field,
+            value=None if value is None else str(value),
+        )
+
     def lacks(self, element: str, value: Any, what: str) -> None:
         """An option Webex has no equivalent of: listed with its value."""
         self.not_migrated.append(f"{element} = {value}: {what}")
@@ -143,42 +155,47 @@ def number(values: dict[str, Any], name: str) -> int | None:
 
 def identity(d: Draft, body: dict[str, Any], feature: CallFeature) -> None:
     """Name, number, extension and caller id names; the number moves to the feature."""
-    raw = d.profile.get("phoneNumber")
-    if isinstance(raw, str) and raw.strip():
+    cc, prefix = _str(d.profile.get("countryCode")), _str(d.profile.get("nationalPrefix"))
+    raw = _str(d.profile.get("phoneNumber"))
+    if raw:
         try:
-            e164 = to_e164(
-                raw, _str(d.profile.get("countryCode")), _str(d.profile.get("nationalPrefix"))
-            )
+            e164 = to_e164(raw, cc, prefix)
         except NumberError as err:
-            d.ctx.issues.blocker(
-                "invalid_number",
-                entity="call_feature",
-                key=d.id,
-                customer_id=d.location.customer_id,
-                message=f"{d.name}: {err}",
-                field="phoneNumber",
-                value=raw,
-            )
+            d.blocker("invalid_number", str(err), "phoneNumber", raw)
         else:
-            _claim_number(d, e164)
-            body["phoneNumber"] = feature.phone_number = e164
+            if _claim_number(d, e164):
+                body["phoneNumber"] = feature.phone_number = e164
     extension = _str(d.profile.get("extension"))
-    if extension and is_digits(extension) and 2 <= len(extension) <= 10:
-        body["extension"] = feature.extension = extension
-    elif extension:
+    if extension and not (is_digits(extension) and 2 <= len(extension) <= 10):
         d.warn(
             "invalid_extension",
             "the extension is not 2-10 digits: left out",
             "extension",
             extension,
         )
+    elif extension:
+        holder = _extension_holder(d, extension)
+        if holder is not None and "phoneNumber" in body:
+            d.warn(
+                "extension_in_use",
+                f"extension {extension} is also {holder}'s: left out",
+                "extension",
+                extension,
+            )
+        else:
+            if holder is not None:
+                d.blocker(
+                    "extension_in_use",
+                    f"extension {extension} is also {holder}'s",
+                    "extension",
+                    extension,
+                )
+            body["extension"] = feature.extension = extension
     if "phoneNumber" not in body and "extension" not in body:
-        d.ctx.issues.blocker(
+        d.blocker(
             "number_or_extension_required",
-            entity="call_feature",
-            key=d.id,
-            customer_id=d.location.customer_id,
-            message=f"{d.name}: Webex needs a number or an extension for it",
+            "Webex needs a number or an extension for it",
+            "extension",
         )
     first = _str(d.profile.get("callingLineIdFirstName"))
     last = _str(d.profile.get("callingLineIdLastName"))
@@ -186,27 +203,41 @@ def identity(d: Draft, body: dict[str, Any], feature: CallFeature) -> None:
         body["firstName"] = first
     if last:
         body["lastName"] = last
-    clid = _str(d.profile.get("callingLineIdPhoneNumber"))
-    if clid:
-        try:
-            body["callingLineIdPolicy"] = "CUSTOM"
-            body["callingLineIdPhoneNumber"] = to_e164(clid, _str(d.profile.get("countryCode")))
-        except NumberError:
-            body.pop("callingLineIdPolicy")
-            d.lacks(
-                "callingLineIdPhoneNumber", clid, "not an E.164 number: set the caller id by hand"
-            )
-    elif "phoneNumber" in body:
-        body["callingLineIdPolicy"] = "DIRECT_LINE"
-    else:
-        body["callingLineIdPolicy"] = "LOCATION_NUMBER"
+    _caller_id(d, body, cc)
     for element in ("alias", "publicUserIdentity", "department"):
         if d.profile.get(element):
             d.lacks(element, d.profile[element], "Webex features have no such field")
 
 
-def _claim_number(d: Draft, e164: str) -> None:
-    """The feature's number is its own: not given to anyone else, added to its location."""
+def _caller_id(d: Draft, body: dict[str, Any], cc: str | None) -> None:
+    clid = _str(d.profile.get("callingLineIdPhoneNumber"))
+    if clid:
+        try:
+            number = to_e164(clid, cc)
+        except NumberError:
+            d.lacks(
+                "callingLineIdPhoneNumber", clid, "not an E.164 number: set the caller id by hand"
+            )
+        else:
+            body["callingLineIdPolicy"] = "CUSTOM"
+            body["callingLineIdPhoneNumber"] = number
+            return
+    body["callingLineIdPolicy"] = "DIRECT_LINE" if "phoneNumber" in body else "LOCATION_NUMBER"
+
+
+def _extension_holder(d: Draft, extension: str) -> str | None:
+    """Who else in the location has the extension: a person, a place or another feature."""
+    for sub in d.ctx.model.subscribers.values():
+        if sub.location_id == d.location.id and sub.extension == extension:
+            return sub.id
+    for other in d.ctx.model.features.values():
+        if other.location_id == d.location.id and other.extension == extension:
+            return other.id
+    return None
+
+
+def _claim_number(d: Draft, e164: str) -> bool:
+    """The feature's number is its own: never someone else's, always added to its location."""
     record = d.ctx.model.numbers.get(e164)
     if record is None:
         # Not in the group's DN list: added to the location like a subscriber's would be.
@@ -224,16 +255,15 @@ def _claim_number(d: Draft, e164: str) -> None:
             phone_number=e164,
         )
     if record.assignment == "subscriber" and record.assigned_to != d.feature.id:
-        d.ctx.issues.blocker(
+        d.blocker(
             "number_in_use",
-            entity="call_feature",
-            key=d.id,
-            customer_id=d.location.customer_id,
-            message=f"{d.name}: {e164} is also {record.assigned_to}'s number",
-            field="phoneNumber",
-            value=e164,
+            f"{e164} is {record.assigned_to}'s number: left out",
+            "phoneNumber",
+            e164,
         )
+        return False
     record.assigned_to, record.assignment = d.feature.id, "service_instance"
+    return True
 
 
 def _str(value: Any) -> str | None:
