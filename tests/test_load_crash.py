@@ -7,7 +7,8 @@ by the clock: after the sandbox has answered a chosen number of requests,
 drawn from a seeded RNG below the number a whole load makes, so it lands
 mid-run however slow or busy the machine is, and every trial is worth
 having. Bounded: 12 trials (11 kills), each with its own sandbox, and a time
-limit on every process and on the whole.
+limit on every process and on the whole. A second run aims its kills among the
+requests that make hunt groups and call queues (the last actions of a load).
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ import pytest
 from migrate.load.journal import SUCCEEDED, Journal
 from migrate.plan import builder
 from migrate.sandbox import Sandbox, SandboxConfig, parse_fault_spec
-from tests.migration_helpers import GROUP_CONFIG, SAMPLES, stage
+from tests.hunt_fixtures import acme_with_flows
+from tests.migration_helpers import CONFIG, GROUP_CONFIG, SAMPLES, stage
 from tests.ocip import command, el, table, write_pair
 from tests.test_flows_aa_load import features_exactly_once
 
 TRIALS = 12
+FEATURE_TRIALS = 5  # four kills aimed among the requests that make hunt groups and queues
+FEATURE_SHARE = 0.8  # of the feature requests, the part kills are aimed in
 TOKEN = "crash-test-token"
 # Kill before this share of a whole load's requests: a later run may poll a little less.
 AIM_WITHIN = 0.9
@@ -131,6 +135,7 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
     )
     places = Counter(w.display_name for w in state.workspaces.values())
     assert planned_places and places == planned_places
+    check_features_exactly_once(plan, sandbox)
     with Journal(ws / "w") as journal:
         actions = journal.actions()
     assert {a.state for a in actions} == {SUCCEEDED}
@@ -171,6 +176,21 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
     features_exactly_once(ws, sandbox)
 
 
+def check_features_exactly_once(plan: builder.Plan, sandbox: Sandbox) -> None:
+    """Every planned hunt group and call queue exists once, with every planned agent."""
+    for action_type, made_here in (
+        ("create_hunt_group", sandbox.state.hunt_groups),
+        ("create_call_queue", sandbox.state.call_queues),
+    ):
+        planned = Counter(
+            (a.payload["name"], len(a.payload["body"]["agents"]))
+            for a in plan.actions
+            if a.type == action_type
+        )
+        made = Counter((f.name, len(f.body["agents"])) for f in made_here.values())
+        assert made == planned, action_type
+
+
 def run_until_answered(sandbox: Sandbox, loader: subprocess.Popen[bytes], count: int) -> bool:
     """Wait until the sandbox has answered ``count`` requests; True if the loader still runs."""
     deadline = time.monotonic() + 120
@@ -184,12 +204,50 @@ def run_until_answered(sandbox: Sandbox, loader: subprocess.Popen[bytes], count:
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> None:
-    rng = random.Random(20261128)
-    deadline = time.monotonic() + 240
+    plan = builder.read(prepared / "w")
+    assert any(a.type == "create_hunt_group" for a in plan.actions)  # the sample's order line
+    sigkill_trials(prepared, tmp_path, TRIALS, 20261128, 240)
+
+
+@pytest.fixture(scope="module")
+def with_queues(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """acme with hunt groups of every policy and call queues of every type."""
+    root = tmp_path_factory.mktemp("crash-queues")
+    acme_with_flows(root / "export", SAMPLES)
+    return stage(root, root / "export", CONFIG)
+
+
+@pytest.mark.slow
+def test_sigkill_amid_hunt_groups_and_queues_then_retry(with_queues: Path, tmp_path: Path) -> None:
+    plan = builder.read(with_queues / "w")
+    features = [a for a in plan.actions if a.type in ("create_hunt_group", "create_call_queue")]
+    assert len(features) == 20
+    sigkill_trials(with_queues, tmp_path, FEATURE_TRIALS, 20261130, 200, in_features=True)
+
+
+def is_feature_request(path: str) -> bool:
+    return "/huntGroups" in path or "/queues" in path
+
+
+def sigkill_trials(
+    prepared: Path,
+    tmp_path: Path,
+    trials: int,
+    seed: int,
+    budget: float,
+    in_features: bool = False,
+) -> None:
+    """Trial 0 loads to the end and counts the requests; each other trial is killed after
+    a drawn number of them (``in_features``: among the hunt group and queue requests,
+    which come last), then retried, and must leave everything exactly once."""
+    rng = random.Random(seed)
+    deadline = time.monotonic() + budget
+    low = high = 1
+    cut_features = 0  # kills that left some hunt groups or queues made and others not
     requests_per_load: int | None = None
     kills_mid_run = 0
     partial = 0  # kills that left some actions done and others not
-    for trial in range(TRIALS):
+    for trial in range(trials):
         assert time.monotonic() < deadline, f"crash test over its time budget at {trial}"
         ws = tmp_path / f"t{trial}"
         shutil.copytree(prepared, ws)
@@ -201,8 +259,13 @@ def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> 
                 assert loader.returncode == 0, err.decode()
                 requests_per_load = sandbox.app.answered
                 assert requests_per_load > 20, requests_per_load
+                high = int(requests_per_load * AIM_WITHIN)
+                if in_features:
+                    log = [path for _method, path, _status in sandbox.app.request_log]
+                    low = next(i for i, p in enumerate(log) if is_feature_request(p)) + 1
+                    high = low + int((requests_per_load - low) * FEATURE_SHARE)
             else:
-                aim = rng.randint(1, int(requests_per_load * AIM_WITHIN))
+                aim = rng.randint(low, high)
                 if run_until_answered(sandbox, loader, aim):
                     kills_mid_run += 1
                 loader.send_signal(signal.SIGKILL)
@@ -213,10 +276,24 @@ def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> 
                         states = Counter(a.state for a in journal.actions())
                     if states[SUCCEEDED] and len(states) > 1:
                         partial += 1
+                    cut_features += features_cut(ws)
             retry = migrate("retry", ws, server.url)
             _out, err = retry.communicate(timeout=120)
             assert retry.returncode == 0, err.decode()
             check_exactly_once(ws, sandbox)
     print(f"{requests_per_load} requests a load; {kills_mid_run} kills mid-run, {partial} partial")
-    assert kills_mid_run == TRIALS - 1, f"only {kills_mid_run} kills landed mid-run"
-    assert partial >= TRIALS // 4, f"only {partial} kills interrupted the load itself"
+    assert kills_mid_run == trials - 1, f"only {kills_mid_run} kills landed mid-run"
+    assert partial >= trials // 4, f"only {partial} kills interrupted the load itself"
+    if in_features:
+        assert cut_features >= 2, f"only {cut_features} kills landed among the features"
+
+
+def features_cut(ws: Path) -> int:
+    """1 when the journal has some hunt groups or queues done and others not."""
+    with Journal(ws / "w") as journal:
+        states = {
+            a.state
+            for a in journal.actions()
+            if a.type in ("create_hunt_group", "create_call_queue")
+        }
+    return int(SUCCEEDED in states and len(states) > 1)

@@ -107,6 +107,26 @@ def test_faults_are_survived_and_the_three_are_reported(prepared: Path, tmp_path
     }
     expected.add(consent)  # created in Webex, waiting for the user's consent
     assert set(emails) == expected and set(emails.values()) == {1}
+    # Hunt groups and call queues too, with every agent the plan gave them.
+    state = sandbox.state
+    features = 0
+    for action_type, table in (
+        ("create_hunt_group", state.hunt_groups),
+        ("create_call_queue", state.call_queues),
+    ):
+        planned = Counter(
+            (
+                state.customer_by_external_id(a.customer).org_id,  # type: ignore[union-attr]
+                a.payload["name"],
+                len(a.payload["body"]["agents"]),
+            )
+            for a in plan.actions
+            if a.type == action_type and a.customer not in (broken, reviewed)
+        )
+        made = Counter((f.org_id, f.name, len(f.body["agents"])) for f in table.values())
+        assert made == planned, action_type
+        features += sum(planned.values())
+    assert features > 0
     externals = Counter(c.external_id for c in sandbox.state.customers.values())
     assert set(externals) == set(customers) and set(externals.values()) == {1}
     succeeded = {k for k, a in actions.items() if a.state == jr.SUCCEEDED}

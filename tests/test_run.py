@@ -40,9 +40,9 @@ def test_run_goes_through_every_stage_on_the_sandbox(tmp_path: Path) -> None:
         assert (tmp_path / "r" / f"{workbook}.xlsx").is_file(), workbook
     # 19 for customer, locations, numbers and people; 1 workspace and 9 phones.
     # 29 objects, the one person setting of the sample (Alice's call forwarding),
-    # Grace's shared line on Alice's phone, and Montréal's auto attendant with the
-    # business-hours schedule it needs.
-    assert "load: run 1" in out and "33 succeeded" in out
+    # Grace's shared line on Alice's phone, Montréal's auto attendant with the
+    # business-hours schedule it needs, and the hunt group and call queue.
+    assert "load: run 1" in out and "35 succeeded" in out
     assert out.rstrip().splitlines()[-1] == f"summary: {tmp_path / 'r' / 'summary.html'}"
     status = CliRunner().invoke(cli, ["status", "-w", str(tmp_path / "w"), "--json"])
     assert json.loads(status.stdout)["counts"]["failed"] == 0

@@ -120,6 +120,7 @@ USER_SETTINGS = {
     "UserVoiceMessagingUserGetVoiceManagementResponse",
 }
 KNOWN_SILENT = {
+    "GroupCallCenterGetAgentListResponse",  # a call center's agents: part of its feature
     "UserServiceGetAssignmentListResponse",
     "UserAssignedServicesGetListResponse",
     "UserGetRegistrationListResponse",

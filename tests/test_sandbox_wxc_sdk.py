@@ -34,7 +34,9 @@ from wxc_sdk.common.schedules import Schedule as WxcSchedule
 from wxc_sdk.locations import Location as WxcLocation
 from wxc_sdk.rest import RestSession
 from wxc_sdk.telephony.autoattendant import AutoAttendant as WxcAutoAttendant
+from wxc_sdk.telephony.callqueue import CallQueue
 from wxc_sdk.telephony.devices import DeviceMember
+from wxc_sdk.telephony.huntgroup import HuntGroup
 from wxc_sdk.tokens import Tokens
 from wxc_sdk.workspaces import Workspace as WxcWorkspace
 
@@ -263,6 +265,8 @@ Replay = Callable[[WebexSimpleApi, Sent, "re.Match[str]"], Any]
 NUMBERS = r"/v1/telephony/config/locations/([^/]+)/numbers"
 SCHEDULES = r"/v1/telephony/config/locations/([^/]+)/schedules"
 ATTENDANTS = r"/v1/telephony/config/locations/([^/]+)/autoAttendants"
+HUNT_GROUPS = r"/v1/telephony/config/locations/([^/]+)/huntGroups"
+QUEUES = r"/v1/telephony/config/locations/([^/]+)/queues"
 # Where wxc_sdk's body and ours differ on purpose (endpoint → fields left out of both
 # sides of the comparison), and why we follow Cisco's reference and our research notes.
 WHERE_WE_DIFFER = {
@@ -324,6 +328,21 @@ REPLAYS: dict[tuple[str, str], Replay] = {
         api.telephony.auto_attendant.delete_auto_attendant(
             m.group(1), m.group(2), org_id=s.params["orgId"]
         )
+    ),
+    ("POST", HUNT_GROUPS): lambda api, s, m: api.telephony.huntgroup.create(
+        m.group(1), model(HuntGroup, s.body), org_id=s.params["orgId"]
+    ),
+    ("DELETE", f"{HUNT_GROUPS}/([^/]+)"): lambda api, s, m: (
+        api.telephony.huntgroup.delete_huntgroup(m.group(1), m.group(2), org_id=s.params["orgId"])
+    ),
+    ("POST", QUEUES): lambda api, s, m: api.telephony.callqueue.create(
+        m.group(1),
+        model(CallQueue, s.body),
+        has_cx_essentials=True if s.params.get("hasCxEssentials") == "true" else None,
+        org_id=s.params["orgId"],
+    ),
+    ("DELETE", f"{QUEUES}/([^/]+)"): lambda api, s, m: api.telephony.callqueue.delete_queue(
+        m.group(1), m.group(2), org_id=s.params["orgId"]
     ),
 }
 

@@ -39,11 +39,22 @@ KIND_ORDER: dict[str, tuple[str, ...]] = {
     "numbers": ("dn", "instance", "user"),
     "devices": ("endpoint", "registration", "list", "detail", "userlist"),
     "service_instances": ("dn", "list", "detail"),
+    # A call center's agents, overflow, bounce and joined flags do not name its group:
+    # the instance's part, merged after them, does.
+    "group_features": ("agent_joined", "agents", "overflow", "bounced"),
 }
 # Kinds that many records legitimately contribute to (every user of a shared
 # phone adds a line): never a conflict.
 ADDITIVE_KINDS = frozenset(
-    {"endpoint", "registration", "services", "assigned", "dn_instance", *SETTING_ADDITIVE_KINDS}
+    {
+        "endpoint",
+        "registration",
+        "services",
+        "assigned",
+        "dn_instance",
+        "agent_joined",
+        *SETTING_ADDITIVE_KINDS,
+    }
 )
 UNION_FIELDS = frozenset(
     {"services", "group_services", "service_packs", "user_agents", "agents", "commands"}

@@ -38,6 +38,7 @@ from migrate.plan.actions import (
     CREATE_SUBSCRIBER,
     CREATE_WORKSPACE,
     DEACTIVATE_NUMBERS,
+    FEATURE_CREATES,
     FOLLOW_UP_TYPES,
     Action,
     action_key,
@@ -480,6 +481,15 @@ def move_lists(
                 "applied" if state == jr.SUCCEEDED else state,
             )
         )
+    for feature in wm.read(workspace, "call_features"):
+        if feature.customer_id in chosen:  # a hunt group, queue, ...: built by the load
+            done = journal.get(action_key(FEATURE_CREATES[feature.kind], feature.id))
+            state = done.state if done else "not planned"
+            result = "applied" if state == jr.SUCCEEDED else state
+            user = feature.bw_key.get("service_user_id", feature.id)
+            users.append(
+                UserLine(feature.customer_id, user, feature.name, "", feature.kind, result)
+            )
     for item in wm.read(workspace, "not_migrated"):
         if item.customer_id in chosen:
             users.append(

@@ -34,6 +34,8 @@ from migrate.webex.person_settings import NEW_PERSON, feature_of
 
 DRY = "dryrun-"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Location features: created under their location, listed org-wide under this name.
+FEATURE_LISTS = ("/huntGroups", "/queues")
 
 
 @dataclass
@@ -214,6 +216,8 @@ class DryRunTransport(httpx.AsyncBaseTransport):
             }
             body = {"model": device.get("product"), "members": [member] if owner else []}
             return _json(200, {**body, "maxLineCount": 1}, request)
+        if path.endswith(FEATURE_LISTS):  # a made-up org has no hunt groups or queues yet
+            return _json(200, {path.rsplit("/", 1)[-1]: []}, request)
         feature = feature_of(path)
         if feature is not None:  # a person made up here has Webex's defaults
             return _json(200, NEW_PERSON[feature], request)

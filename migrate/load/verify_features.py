@@ -26,7 +26,14 @@ from migrate.load.compare import (
     same,
 )
 from migrate.load.handlers import auto_attendant, schedule
-from migrate.plan.actions import CREATE_AUTO_ATTENDANT, CREATE_SCHEDULE, Action
+from migrate.load.verify_queues import read_call_queue, read_hunt_group
+from migrate.plan.actions import (
+    CREATE_AUTO_ATTENDANT,
+    CREATE_CALL_QUEUE,
+    CREATE_HUNT_GROUP,
+    CREATE_SCHEDULE,
+    Action,
+)
 from migrate.webex import Webex, WebexError
 
 CALL_FEATURE = "call_feature"
@@ -39,6 +46,8 @@ READERS: dict[str, Reader] = {
     **verify_call_groups.READERS,
     CREATE_SCHEDULE: schedule.read_schedule,
     CREATE_AUTO_ATTENDANT: auto_attendant.read_auto_attendant,
+    CREATE_HUNT_GROUP: read_hunt_group,
+    CREATE_CALL_QUEUE: read_call_queue,
 }
 
 

@@ -57,6 +57,20 @@ def _target(marker: dict[str, Any]) -> tuple[str, str, str] | None:
     return None
 
 
+def _seat_as_planned(marker: dict[str, Any], planned: set[str]) -> dict[str, Any]:
+    """A person the review made a common-area seat is planned as a workspace (and the
+    reverse): the reference follows the seat to the create that makes it."""
+    for kind, other, create, other_create in (
+        ("$subscriber", "$workspace", CREATE_SUBSCRIBER, CREATE_WORKSPACE),
+        ("$workspace", "$subscriber", CREATE_WORKSPACE, CREATE_SUBSCRIBER),
+    ):
+        if kind in marker:
+            who = str(marker[kind])
+            if action_key(create, who) not in planned and action_key(other_create, who) in planned:
+                return {other: who}
+    return marker
+
+
 class _Resolver:
     def __init__(self, planned: set[str]) -> None:
         self.planned = planned
@@ -65,7 +79,7 @@ class _Resolver:
 
     def value(self, value: Any) -> Any:
         if isinstance(value, dict):
-            target = _target(value)
+            target = _target(_seat_as_planned(value, self.planned))
             if target is not None:
                 key, result_field, label = target
                 if key not in self.planned:

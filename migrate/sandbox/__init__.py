@@ -23,6 +23,7 @@ from migrate.sandbox.routes import call_groups as call_group_routes
 from migrate.sandbox.routes import customers as customer_routes
 from migrate.sandbox.routes import device_members as device_member_routes
 from migrate.sandbox.routes import devices as device_routes
+from migrate.sandbox.routes import hunt_groups as hunt_group_routes
 from migrate.sandbox.routes import licenses as license_routes
 from migrate.sandbox.routes import locations as location_routes
 from migrate.sandbox.routes import numbers as number_routes
@@ -80,6 +81,7 @@ RESOURCES = (
     device_member_routes,
     schedule_routes,
     auto_attendant_routes,
+    hunt_group_routes,
 )
 
 

@@ -223,6 +223,20 @@ class AutoAttendant:
 
 
 @dataclass
+class LocationFeature:
+    """A hunt group or call queue: its identity, and the rest as the create body had it."""
+
+    id: str
+    org_id: str
+    location_id: str
+    name: str
+    phone_number: str | None
+    extension: str | None
+    body: dict[str, Any]  # callPolicies, agents, queueSettings, ... (camelCase, as sent)
+    created: str
+
+
+@dataclass
 class BillingReport:
     id: str
     billing_start_date: str
@@ -269,6 +283,8 @@ class SandboxState:
     people: dict[str, Person] = field(default_factory=dict)  # pre-existing, by person id
     schedules: dict[str, Schedule] = field(default_factory=dict)
     auto_attendants: dict[str, AutoAttendant] = field(default_factory=dict)
+    hunt_groups: dict[str, LocationFeature] = field(default_factory=dict)
+    call_queues: dict[str, LocationFeature] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     _by_external: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _by_org: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -435,6 +451,9 @@ class SandboxState:
         state.auto_attendants = {
             k: _load(AutoAttendant, v) for k, v in data.get("auto_attendants", {}).items()
         }
+        for table in ("hunt_groups", "call_queues"):
+            rows = data.get(table, {})
+            getattr(state, table).update({k: _load(LocationFeature, v) for k, v in rows.items()})
         subs: dict[str, Subscriber] = {}
         for key, value in data["subscribers"].items():
             sub = _load(Subscriber, value)

@@ -97,6 +97,20 @@ def write_service_documents(
                     resp(f"GroupCallCenterGetInstanceResponse{version}", body),
                 )
             )
+            # From R16 a call center's agents are a request of their own.
+            rows = [
+                (a.user_id, a.last, a.first, a.last, a.first, "0", "", a.extension, "", "")
+                for a in inst.agents
+            ]
+            pairs.append(
+                (
+                    req("GroupCallCenterGetAgentListRequest", key),
+                    resp(
+                        "GroupCallCenterGetAgentListResponse",
+                        table("agentTable", AGENT_HEADS, rows),
+                    ),
+                )
+            )
         else:
             version = sp.release.auto_attendant
             timeout = (

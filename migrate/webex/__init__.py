@@ -27,6 +27,7 @@ from migrate.webex.errors import (
     WebexServerError,
     WebexTimeout,
 )
+from migrate.webex.hunt_groups import CallQueuesApi, HuntGroupsApi
 from migrate.webex.people import PeopleApi, Person
 from migrate.webex.person_settings import PersonSettingsApi
 from migrate.webex.retry import RetryPolicy
@@ -38,9 +39,11 @@ __all__ = [
     "TOKEN_ENV",
     "AutoAttendantsApi",
     "CallGroupsApi",
+    "CallQueuesApi",
     "CallingApi",
     "DevicesApi",
     "ErrorItem",
+    "HuntGroupsApi",
     "MissingTokenError",
     "PeopleApi",
     "Person",
@@ -73,6 +76,8 @@ class Webex:
         self.call_groups = CallGroupsApi(self.client)  # call park, call pickup, paging
         self.schedules = SchedulesApi(self.client)  # location business hours and holidays
         self.auto_attendants = AutoAttendantsApi(self.client)
+        self.hunt_groups = HuntGroupsApi(self.client)
+        self.call_queues = CallQueuesApi(self.client)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -40,8 +40,32 @@ CHAINS: dict[str, tuple[str, ...]] = {
     "GroupHuntGroupGetInstanceListRequest": ("",),
     "GroupCallCenterGetInstanceListRequest": ("",),
     "GroupAutoAttendantGetInstanceListRequest": ("",),
-    "GroupHuntGroupGetInstanceRequest": ("20", "19sp1", "17sp4", "17", "14"),
-    "GroupCallCenterGetInstanceRequest": ("22", "21", "19", "17", "16", "14sp9", "14sp3", "14"),
+    "GroupHuntGroupGetInstanceRequest": (
+        "20",
+        "19sp1",
+        "19",
+        "17sp4",
+        "17sp3",
+        "17sp1V1",
+        "17",
+        "14",
+    ),
+    "GroupCallCenterGetInstanceRequest": (
+        "22",
+        "19sp1",
+        "19",
+        "17sp3",
+        "17sp1",
+        "17",
+        "16",
+        "14sp9",
+        "14sp3",
+        "14",
+    ),
+    # A call center's agents (from R16), overflow and bounced-call settings.
+    "GroupCallCenterGetAgentListRequest": ("",),
+    "GroupCallCenterOverflowGetRequest": ("20", "17", ""),
+    "GroupCallCenterBouncedCallGetRequest": ("17", ""),
     "GroupAutoAttendantGetInstanceRequest": (
         "24",
         "20",
@@ -126,6 +150,8 @@ USER_SETTINGS: dict[str, tuple[str, ...]] = {
     "UserExecutiveGetScreeningRequest": ("",),
     "UserExecutiveAssistantGetRequest": ("",),
     "UserCallRecordingGetRequest": ("22V3", "20", ""),
+    # Which call centers the user is an agent of, and whether joined.
+    "UserCallCenterGetRequest": ("23", "19", "17sp4", "17", "16", ""),
 }
 # Asked per BroadWorks Anywhere location the user's answer lists.
 ANYWHERE_LOCATION = "UserBroadWorksAnywhereGetPhoneNumberRequest"

@@ -42,6 +42,14 @@ INSTANCE_LISTS = {
     "GroupCallCenterGetInstanceListRequest": "GroupCallCenterGetInstanceRequest",
     "GroupAutoAttendantGetInstanceListRequest": "GroupAutoAttendantGetInstanceRequest",
 }
+# Asked beside an instance request, for the same service user.
+INSTANCE_PARTS = {
+    "GroupCallCenterGetInstanceRequest": (
+        "GroupCallCenterGetAgentListRequest",
+        "GroupCallCenterOverflowGetRequest",
+        "GroupCallCenterBouncedCallGetRequest",
+    ),
+}
 FAN_OUT = 32  # users (or devices) of a group walked at once; the pool bounds requests
 
 
@@ -303,11 +311,14 @@ class Walker:
 
         async def instance(item: tuple[str, str]) -> None:
             service_user, request = item
-            await self.get(
-                request,
-                [("serviceUserId", service_user)],
-                (*here, "services", service_user),
-                request.removesuffix("Request"),
+            keys: Fields = [("serviceUserId", service_user)]
+            place = (*here, "services", service_user)
+            await asyncio.gather(
+                self.get(request, keys, place, request.removesuffix("Request")),
+                *(
+                    self.get(part, keys, place, part.removesuffix("Request"), optional=True)
+                    for part in INSTANCE_PARTS.get(request, ())
+                ),
             )
 
         await asyncio.gather(

@@ -10,8 +10,10 @@ from migrate.load.handlers import (
     auto_attendant,
     call_park,
     call_pickup,
+    call_queue,
     customer,
     device,
+    hunt_group,
     location,
     numbers,
     paging_group,
@@ -60,5 +62,9 @@ HANDLERS: dict[str, Handler] = {
         schedule.DELETE,
         auto_attendant.CREATE,
         auto_attendant.DELETE,
+        hunt_group.CREATE,
+        hunt_group.DELETE,
+        call_queue.CREATE,
+        call_queue.DELETE,
     )
 }

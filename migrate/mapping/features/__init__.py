@@ -11,7 +11,15 @@ from collections.abc import Callable
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
-from migrate.mapping.features import auto_attendant, call_park, call_pickup, paging_group, schedule
+from migrate.mapping.features import (
+    auto_attendant,
+    call_park,
+    call_pickup,
+    call_queue,
+    hunt_group,
+    paging_group,
+    schedule,
+)
 
 FeatureMapper = Callable[[BuildContext, inv.GroupFeature], None]
 
@@ -23,6 +31,8 @@ MAPPERS: dict[str, FeatureMapper] = {
     "paging_group": paging_group.map_feature,
     "schedule": schedule.map_schedule,
     "auto_attendant": auto_attendant.map_auto_attendant,
+    "hunt_group": hunt_group.map_hunt_group,
+    "call_center": call_queue.map_call_queue,
 }
 
 

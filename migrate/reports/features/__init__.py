@@ -13,6 +13,8 @@ from migrate.reports.features import (
     auto_attendants,
     call_park,
     call_pickup,
+    call_queues,
+    hunt_groups,
     paging_group,
     schedules,
 )
@@ -25,6 +27,8 @@ FEATURE_SHEETS: list[tuple[frozenset[str], Callable[[Model], SheetSpec]]] = [
     (frozenset({"paging_group"}), paging_group.sheet),
     (schedules.KINDS, schedules.sheet),
     (auto_attendants.KINDS, auto_attendants.sheet),
+    (frozenset({hunt_groups.KIND}), hunt_groups.sheet),
+    (frozenset({call_queues.KIND}), call_queues.sheet),
 ]
 
 

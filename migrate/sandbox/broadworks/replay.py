@@ -50,6 +50,9 @@ REQUEST_KEYS: dict[str, tuple[str, ...]] = {
     "GroupAccessDeviceGetUserListRequest": ("serviceProviderId", "groupId", "deviceName"),
     "GroupHuntGroupGetInstanceRequest": ("serviceUserId",),
     "GroupCallCenterGetInstanceRequest": ("serviceUserId",),
+    "GroupCallCenterGetAgentListRequest": ("serviceUserId",),
+    "GroupCallCenterOverflowGetRequest": ("serviceUserId",),
+    "GroupCallCenterBouncedCallGetRequest": ("serviceUserId",),
     "GroupAutoAttendantGetInstanceRequest": ("serviceUserId",),
     "GroupGroupPagingGetInstanceRequest": ("serviceUserId",),
 }

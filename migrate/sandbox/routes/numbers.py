@@ -178,6 +178,15 @@ class NumberRoutes:
             if place.extension:
                 view["extension"] = place.extension
             view["owner"] = {"id": place.id, "type": "PLACE", "lastName": place.display_name}
+        for owner_type, table in (
+            ("HUNT_GROUP", self.state.hunt_groups),
+            ("CALL_QUEUE", self.state.call_queues),
+        ):
+            feature = table.get(number.owner_id or "")
+            if feature is not None:
+                if feature.extension:
+                    view["extension"] = feature.extension
+                view["owner"] = {"id": feature.id, "type": owner_type, "lastName": feature.name}
         return view
 
     def list_numbers(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
