@@ -469,6 +469,7 @@ def build(
             functools.partial(_location_ref, wait=wait),
             {a.key for a in actions},
             ordinal,
+            blocked,
         )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)

@@ -11,7 +11,7 @@ last, since an auto attendant's keys may transfer to the other features.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from migrate.plan import model as wm
@@ -113,6 +113,7 @@ def feature_actions(
     location_ref: LocationRef,
     planned: set[str],
     ordinal: int,
+    blocked: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[list[Action], list[tuple[str, str, str]]]:
     """The features' actions, and ``(entity, key, reason)`` for what was left out."""
     actions: list[Action] = []
@@ -129,6 +130,10 @@ def feature_actions(
             left.append(
                 ("call_feature", feature.id, f"its location {feature.location_id} is left alone")
             )
+            continue
+        reason = (blocked or {}).get(("call_feature", feature.id))
+        if reason:  # Webex would refuse it: the review must settle the blocker first
+            left.append(("call_feature", feature.id, reason))
             continue
         resolver = _Resolver(planned)
         body = resolver.value(feature.webex)
