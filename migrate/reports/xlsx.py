@@ -130,9 +130,8 @@ class SheetWriter:
                     style = f' s="{self._book._text_format._get_xf_index()}"'
                 else:
                     style = ""
-                cells.append(
-                    f'<c r="{letters[col]}{number}"{style} t="inlineStr"><is><t>{value}</t></is></c>'
-                )
+                ref = f"{letters[col]}{number}"
+                cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
             elif kind is bool:
                 cells.append(f'<c r="{letters[col]}{number}" t="b"><v>{int(value)}</v></c>')
             elif kind is int and -(2**53) < value < 2**53:
