@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from migrate.extract import xmlsafe
 from migrate.extract.envelope import command_type, error_code, table, to_data
 from migrate.extract.numbers import NumberError, expand, normalise_mac, to_e164
 from migrate.extract.xmlsafe import iter_commands
@@ -163,3 +164,23 @@ def test_bad_ranges_are_refused(cell: str) -> None:
 )
 def test_mac_normalisation(raw: str | None, expected: str | None) -> None:
     assert normalise_mac(raw) == expected
+
+
+def test_big_documents_stream_with_the_same_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    cmds = [command("UserGetResponse22", f"<userId>u{i}</userId>") for i in range(50)]
+    data = document(*cmds)
+    whole = [to_data(e) for e in iter_commands(io.BytesIO(data))]
+    monkeypatch.setattr(xmlsafe, "WHOLE_DOCUMENT_MAX", 100)  # every document is "big"
+    streamed = [to_data(e) for e in iter_commands(io.BytesIO(data))]
+    assert streamed == whole
+    assert [d["userId"] for d in streamed] == [f"u{i}" for i in range(50)]
+
+
+def test_nested_commands_are_judged_as_streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamed, the inner command ends first and its parent is no document root.
+    inner = command("UserGetResponse22", "<userId>inner</userId>")
+    data = document(command("GroupGetResponse22", inner))
+    for limit in (xmlsafe.WHOLE_DOCUMENT_MAX, 10):
+        monkeypatch.setattr(xmlsafe, "WHOLE_DOCUMENT_MAX", limit)
+        with pytest.raises(xmlsafe.NotOCIDocument):
+            list(iter_commands(io.BytesIO(data)))

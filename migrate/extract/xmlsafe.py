@@ -46,7 +46,67 @@ def refuse_dtd(tree: etree._ElementTree) -> None:
         raise UnsafeDocument(_REFUSAL)
 
 
+# Documents up to this size are parsed whole: one call into libxml2 instead
+# of an event per command, and the tree is still small. Bigger ones stream.
+WHOLE_DOCUMENT_MAX = 4 << 20
+_WHOLE_PARSER = etree.XMLParser(**PARSER_OPTIONS)
+
+
 def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
+    """Yield each ``command`` element of a document.
+
+    A plain document (a ``BroadsoftDocument`` root whose commands are its
+    children, at most ``WHOLE_DOCUMENT_MAX`` bytes) is parsed in one go.
+    Anything else (bigger, malformed, with a DTD, SOAP-wrapped, oddly
+    nested) is streamed from its first byte, so what is kept and what is
+    reported stay exactly those of the streamed reading.
+    """
+    head = stream.read(WHOLE_DOCUMENT_MAX + 1)
+    if len(head) > WHOLE_DOCUMENT_MAX:
+        yield from _streamed(_Prefixed(head, stream))
+        return
+    commands = _whole_document_commands(head)
+    if commands is None:
+        yield from _streamed(io.BytesIO(head))
+        return
+    yield from commands
+
+
+def _whole_document_commands(data: bytes) -> list[etree._Element] | None:
+    """The commands of a plain, safe, well-formed document; ``None`` for any other."""
+    try:
+        root = etree.fromstring(data, _WHOLE_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if root.getroottree().docinfo.internalDTD is not None:
+        return None
+    if local_name(root.tag) != OCI_ROOT:
+        return None
+    commands = list(root.iterchildren("{*}command"))
+    nested = sum(1 for _element in root.iter("{*}command"))
+    return commands if nested == len(commands) else None
+
+
+class _Prefixed:
+    """A stream with its first bytes already read: ``head``, then the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._at = 0
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        left = len(self._head) - self._at
+        if not left:
+            return self._stream.read(size)
+        if size < 0 or size > left:
+            size = left
+        data = bytes(self._head[self._at : self._at + size])
+        self._at += size
+        return data
+
+
+def _streamed(stream: Any) -> Iterator[etree._Element]:
     """Yield each ``command`` element of a document, then free it.
 
     Memory stays flat however many commands a document holds: each command
@@ -82,7 +142,7 @@ def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
             refuse_dtd(root.getroottree())
         inner = _soap_payload(root)
         if inner is not None:
-            yield from iter_commands(io.BytesIO(inner))
+            yield from _streamed(io.BytesIO(inner))
             return
         if root is None or local_name(root.tag) != "BroadsoftDocument":
             raise NotOCIDocument("root element is not BroadsoftDocument")

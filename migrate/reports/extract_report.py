@@ -58,8 +58,19 @@ def _cell(record: dict[str, Any], column: str) -> Any:
 
 
 def _rows(workspace: Path, entity: str, columns: list[str]) -> Iterator[list[Any]]:
+    # Hundreds of thousands of records: plain columns are read with one dict
+    # lookup, and only lists and nested fields take the general path.
+    plain = [column for column in columns if "." not in column and column != "lines"]
+    special = {i: column for i, column in enumerate(columns) if column not in plain}
     for record in inventory.read_records(workspace, entity):
-        yield [_cell(record, column) for column in columns]
+        get = record.get
+        row = [get(column) for column in columns]
+        for i, value in enumerate(row):
+            if type(value) is list:
+                row[i] = _cell(record, columns[i])
+        for i, column in special.items():
+            row[i] = _cell(record, column)
+        yield row
 
 
 def _fill(book: ReportWriter, title: str, columns: list[str], rows: Iterator[list[Any]]) -> None:

@@ -1,0 +1,66 @@
+"""Rows written straight to the sheet are the bytes XlsxWriter itself writes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrate.reports import xlsx
+from migrate.reports.xlsx import Column, ReportWriter
+
+ROWS: list[list[Any]] = [
+    ["alice@example.com", 42, True, None, "", "=1+2", "-5", "@home", "plain"],
+    ["a & b <c>", -7, False, "x", " lead", "trail ", "tab\there", "_x0041_", "ctl\x01"],
+    ["é ü 日本", 0, 2**60, 1.5, ["a", "b"], "+44 20", "0044123", "r<r>x</r>", "\ufffe"],
+    ["<r>rich</r>", 9_007_199_254_740_991, None, None, None, None, None, None, "x" * 20_000],
+]
+HEADERS = [f"h{i}" for i in range(9)]
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as book:
+        return book.read("xl/worksheets/sheet1.xml")
+
+
+def _write(path: Path, direct: bool, rows: list[list[Any]]) -> None:
+    with ReportWriter(path) as book:
+        sheet = book.sheet("Data", HEADERS)
+        if not direct:
+            sheet._direct = False
+        for row in rows:
+            sheet.append(row)
+
+
+def test_direct_rows_match_xlsxwriter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "_WIDTH_SAMPLE_ROWS", 2)  # most rows take the direct path
+    rows = ROWS * 5
+    _write(tmp_path / "slow.xlsx", False, rows)
+    _write(tmp_path / "fast.xlsx", True, rows)
+    slow, fast = _sheet_xml(tmp_path / "slow.xlsx"), _sheet_xml(tmp_path / "fast.xlsx")
+    assert b'<row r="21">' in fast
+    assert fast == slow
+
+
+def test_direct_rows_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "_WIDTH_SAMPLE_ROWS", 1)
+    taken: list[int] = []
+    original = xlsx.SheetWriter._append_direct
+
+    def spy(self: xlsx.SheetWriter, ws: Any, row: int, values: Any) -> bool:
+        done = original(self, ws, row, values)
+        if done:
+            taken.append(row)
+        return done
+
+    monkeypatch.setattr(xlsx.SheetWriter, "_append_direct", spy)
+    _write(tmp_path / "fast.xlsx", True, [["a", 1, True]] * 4)
+    assert taken == [2, 3, 4]
+
+
+def test_editable_columns_keep_xlsxwriter(tmp_path: Path) -> None:
+    with ReportWriter(tmp_path / "e.xlsx") as book:
+        sheet = book.sheet("Data", [Column("a", editable=True), "b"])
+        assert not sheet._direct
