@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from migrate.reports import xlsx
 from migrate.reports.xlsx import Column, ReportWriter
@@ -64,3 +65,14 @@ def test_editable_columns_keep_xlsxwriter(tmp_path: Path) -> None:
     with ReportWriter(tmp_path / "e.xlsx") as book:
         sheet = book.sheet("Data", [Column("a", editable=True), "b"])
         assert not sheet._direct
+
+
+def test_text_that_looks_like_rich_text_xml_is_written_as_text(tmp_path: Path) -> None:
+    # XlsxWriter's constant-memory mode would put these into the sheet as raw XML.
+    names = ["<r>rich</r>", "<r><t>x</t></r>", '<r></is></c></row><row r="9"></r>']
+    with ReportWriter(tmp_path / "names.xlsx") as book:
+        sheet = book.sheet("Data", ["name"])
+        for name in names:
+            sheet.append([name])
+    read = load_workbook(tmp_path / "names.xlsx", read_only=True)
+    assert [r[0] for r in read["Data"].iter_rows(min_row=2, values_only=True)] == names

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
@@ -181,6 +182,10 @@ class SheetWriter:
             text = text[:MAX_CELL_TEXT]
             if is_formula_like(text):
                 ws.write_string(row, col, text, self._book._text_format)
+            elif text.startswith("<r>") and text.endswith("</r>"):
+                # XlsxWriter's constant-memory mode writes such text as raw rich-text
+                # XML: a BroadWorks name could break the sheet. One escaped run shows it.
+                ws.write_string(row, col, f'<r><t xml:space="preserve">{escape(text)}</t></r>')
             else:
                 ws.write_string(row, col, text)
 
