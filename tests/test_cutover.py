@@ -287,13 +287,18 @@ def verify_differences(root: Path) -> int:
 
 
 def test_verify_expects_the_numbers_cutover_switched(ws: Path) -> None:
-    spare_number(ws)
     assert cli(ws, "load", "--poll-interval", "0.001")[0] == 0
     assert verify_differences(ws) == 0
     assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0
+    owners = {n: x.owner_id for n, x in sandbox_state(ws).numbers.items()}
     assert cli(ws, "cutover", "--batch", "1", "--undo", "--yes")[0] == 0
-    # Undone: staged again, numbers off and still their owners'.
+    # Undone: staged again, numbers off and still their owners' (people, workspaces and
+    # features alike: the sample's hunt group holds a number too).
+    state = sandbox_state(ws)
+    assert {x.state for x in state.numbers.values()} == {"INACTIVE"}
+    assert {n: x.owner_id for n, x in state.numbers.items()} == owners
+    assert any(x.owner_id in state.hunt_groups for x in state.numbers.values())
     assert verify_differences(ws) == 0
     assert cli(ws, "cutover", "--batch", "1", "--yes")[0] == 0
     assert verify_differences(ws) == 0

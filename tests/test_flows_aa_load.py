@@ -24,6 +24,7 @@ from migrate.load.runner import run_load
 from migrate.load.verify import DIFFERENT, verify
 from migrate.load.verify_features import CALL_FEATURE
 from migrate.plan import builder
+from migrate.plan.actions import FEATURE_CREATES
 from migrate.sandbox import (
     IN_PROCESS_URL,
     SANDBOX_TOKEN,
@@ -95,7 +96,9 @@ def test_features_are_created_once_and_verify_reads_them_back(
     plan = builder.read(root / "w")
     result = with_webex(sandbox, lambda webex: verify(root / "w", webex, plan))
     assert [d for d in result.differences if d.kind == CALL_FEATURE] == []
-    assert result.checked[CALL_FEATURE] == result.matched[CALL_FEATURE] == 6
+    built = [a for a in plan.actions if a.type in FEATURE_CREATES.values()]
+    assert len([a for a in built if a.type in ("create_schedule", "create_auto_attendant")]) == 6
+    assert result.checked[CALL_FEATURE] == result.matched[CALL_FEATURE] == len(built)
 
 
 def test_verify_names_a_menu_key_changed_behind_the_loads_back(

@@ -44,7 +44,10 @@ def test_an_enterprise_schedule_lands_in_every_location_that_uses_it(staged: Pat
         assert copy.webex["type"] == "holidays"
         assert [e["name"] for e in copy.webex["events"]] == ["Christmas", "Labour Day", "New Year"]
     # HQ has no attendant: no copy there.
-    assert not any(f.location_id == "acme-ent/acme-hq" for f in found.values())
+    assert not any(
+        f.location_id == "acme-ent/acme-hq" and f.kind in ("schedule", "auto_attendant")
+        for f in found.values()
+    )
 
 
 def test_schedule_events_and_recurrence(staged: Path) -> None:

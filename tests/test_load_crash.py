@@ -157,7 +157,7 @@ def check_exactly_once(ws: Path, sandbox: Sandbox) -> None:
         for m in d.members
         if not m["primaryOwner"]
     )
-    assert len(planned_lines) == len(SHARED_USERS) and set(lines) == planned_lines
+    assert set(lines) == planned_lines
     assert set(lines.values()) == {1}
     assert all(
         sum(m["primaryOwner"] for m in d.members) == 1 for d in state.devices.values() if d.members
@@ -206,6 +206,13 @@ def run_until_answered(sandbox: Sandbox, loader: subprocess.Popen[bytes], count:
 def test_sigkill_at_random_points_then_retry(prepared: Path, tmp_path: Path) -> None:
     plan = builder.read(prepared / "w")
     assert any(a.type == "create_hunt_group" for a in plan.actions)  # the sample's order line
+    lines = [
+        m
+        for a in plan.actions
+        if a.type == "add_shared_lines"
+        for m in a.payload["fields"]["members"]
+    ]
+    assert sorted(m["user"] for m in lines) == sorted(SHARED_USERS)
     sigkill_trials(prepared, tmp_path, TRIALS, 20261128, 240)
 
 

@@ -245,9 +245,19 @@ async def switch_on(
     return result
 
 
+# A feature that can hold a number → its collection under the location.
+_NUMBERED_FEATURES = {
+    FEATURE_CREATES["hunt_group"]: "huntGroups",
+    FEATURE_CREATES["call_queue"]: "queues",
+    FEATURE_CREATES["auto_attendant"]: "autoAttendants",
+    FEATURE_CREATES["paging_group"]: "paging",
+}
+
+
 def number_owners(actions: Iterable[JournalAction]) -> dict[str, dict[str, Any]]:
-    """Each loaded number's owner, from the journal: ``{"kind", "id"}`` of the person, or
-    of the workspace with what its update needs (name, location, extension)."""
+    """Each loaded number's owner, from the journal: ``{"kind", "id"}`` of the person, of
+    the workspace with what its update needs (name, location, extension), or of the
+    feature with its path."""
     owners: dict[str, dict[str, Any]] = {}
     for action in sorted(actions, key=lambda a: a.ordinal):
         result = action.result or {}
@@ -257,6 +267,16 @@ def number_owners(actions: Iterable[JournalAction]) -> dict[str, dict[str, Any]]
             params = action.payload["body"].get("provisioningParameters") or {}
             if params.get("primaryPhoneNumber"):
                 owners[params["primaryPhoneNumber"]] = {"kind": "person", "id": result["personId"]}
+        elif action.type in _NUMBERED_FEATURES and result.get("id") and result.get("locationId"):
+            number = action.payload["body"].get("phoneNumber")
+            if number:
+                collection = _NUMBERED_FEATURES[action.type]
+                owners[number] = {
+                    "kind": "feature",
+                    "id": result["id"],
+                    "path": f"telephony/config/locations/{result['locationId']}/"
+                    f"{collection}/{result['id']}",
+                }
         elif action.type == CREATE_WORKSPACE and result.get("workspaceId"):
             body = action.payload["body"]
             calling = (body.get("calling") or {}).get("webexCalling") or {}

@@ -75,6 +75,14 @@ class CallingApi:
             params={"orgId": org_id, "callingData": "true"},
         )
 
+    async def update_location_feature(self, org_id: str, path: str, body: dict[str, Any]) -> None:
+        """``PUT /telephony/config/locations/{loc}/{features}/{id}``: the fields given change.
+
+        Used to let a hunt group, queue, auto attendant or paging group release its
+        number (``phoneNumber: null``) and take it back.
+        """
+        await self.client.request("PUT", path, json=body, params={"orgId": org_id})
+
     async def list_calling_locations(self, org_id: str) -> AsyncIterator[Location]:
         """Locations already enabled for Webex Calling (``GET /telephony/config/locations``)."""
         async for item in self.client.paginate(

@@ -12,8 +12,9 @@ release its number, switches the number off, and gives it back inactive: the
 customer ends staged, as the load left it, and can be cut over again. Every
 decision comes from one read at the start, so a dry-run sends exactly what the
 real undo sends, and a run cut short finds a released number unowned and still
-gives it back. A number owned by anything else (a hunt group, another user)
-stays on and is named.
+gives it back. Hunt groups, queues, auto attendants and paging groups do
+the same through their own update. A number owned by anything else (a user
+added by hand) stays on and is named.
 """
 
 from __future__ import annotations
@@ -84,6 +85,10 @@ async def _hand_over(
     ctx: Context, org_id: str, owner: dict[str, Any], number: str, *, keep: bool
 ) -> None:
     """The owner takes the number (``keep``) or lets it go, keeping its extension."""
+    if owner["kind"] == "feature":
+        body = {"phoneNumber": number if keep else None}
+        await ctx.webex.calling.update_location_feature(org_id, owner["path"], body)
+        return
     if owner["kind"] == "workspace":
         body = _workspace_body(owner, number if keep else None)
         await ctx.webex.devices.update_workspace(owner["id"], body)

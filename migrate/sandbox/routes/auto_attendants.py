@@ -59,6 +59,7 @@ def register(app: SandboxApp) -> None:
     app.route("GET", "/telephony/config/autoAttendants", routes.list_auto_attendants)
     app.route("POST", BASE, routes.create_auto_attendant)
     app.route("GET", f"{BASE}/{SEGMENT}", routes.get_auto_attendant)
+    app.route("PUT", f"{BASE}/{SEGMENT}", routes.update_auto_attendant)
     app.route("DELETE", f"{BASE}/{SEGMENT}", routes.delete_auto_attendant)
 
 
@@ -263,6 +264,43 @@ class AutoAttendantRoutes:
             }
         )
         return SandboxResponse.json(200, view)
+
+    def update_auto_attendant(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
+        """``PUT``: the fields given change, the rest stay; ``phoneNumber: null`` lets the
+        number go (the extension stays)."""
+        org_in_use(self.state, self.clock, req.param("orgId") or self.state.partner_org_id)
+        location = location_in_request(self.state, req, m.group(1))
+        aa = self._attendant(location.id, m.group(2))
+        changes = json_body(req)
+        if not isinstance(changes, dict):
+            raise bad_request("The request body must be a JSON object.", "body")
+        number = changes.get("phoneNumber", aa.phone_number)
+        extension = changes.get("extension", aa.extension)
+        if number is None and extension is None:
+            raise HttpError(
+                400, "phoneNumber or extension is required.", codes.NUMBER_OR_EXTENSION_REQUIRED
+            )
+        held = self.state.numbers.get(aa.phone_number or "")
+        if held is not None and held.owner_id == aa.id:
+            held.owner_id = None  # its own number is free for it
+        try:
+            if number is not None:
+                self._check_number(location, number)
+        except HttpError:
+            if held is not None:
+                held.owner_id = aa.id
+            raise
+        if extension is not None and extension != aa.extension:
+            self._check_extension(location, extension)
+        for menu in MENUS:
+            if menu in changes:
+                validate_menu(changes[menu], menu)
+        aa.name = str(changes.get("name", aa.name))
+        aa.phone_number, aa.extension = number, extension
+        aa.settings.update({k: changes[k] for k in SETTINGS if changes.get(k) is not None})
+        if number is not None:
+            self.state.numbers[number].owner_id = aa.id
+        return SandboxResponse(204)
 
     def delete_auto_attendant(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
         org_in_use(self.state, self.clock, req.param("orgId") or self.state.partner_org_id)

@@ -454,7 +454,12 @@ class CallGroupRoutes:
         def handle(req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
             org_id, location = self._location(req, m.group(1))
             group = self._group(segment, location, m.group(2))
-            data = self._validated(segment, org_id, location, json_body(req), group)
+            changes = json_body(req)
+            if not isinstance(changes, dict):
+                raise bad_request("The request body must be a JSON object.", "body")
+            # Webex's telephony PUTs change the fields given; the rest stay.
+            merged = {k: v for k, v in {**group.data, **changes}.items() if v is not None}
+            data = self._validated(segment, org_id, location, merged, group)
             self._release(group)
             group.data, group.name = data, data["name"]
             self._hold(group, data.get("phoneNumber"))

@@ -187,6 +187,20 @@ class NumberRoutes:
                 if feature.extension:
                     view["extension"] = feature.extension
                 view["owner"] = {"id": feature.id, "type": owner_type, "lastName": feature.name}
+        attendant = self.state.auto_attendants.get(number.owner_id or "")
+        if attendant is not None:
+            if attendant.extension:
+                view["extension"] = attendant.extension
+            view["owner"] = {
+                "id": attendant.id,
+                "type": "AUTO_ATTENDANT",
+                "lastName": attendant.name,
+            }
+        group = self.state.call_groups.get(number.owner_id or "")
+        if group is not None:
+            if group.data.get("extension"):
+                view["extension"] = group.data["extension"]
+            view["owner"] = {"id": group.id, "type": "PAGING_GROUP", "lastName": group.name}
         return view
 
     def list_numbers(self, req: SandboxRequest, m: re.Match[str]) -> SandboxResponse:
