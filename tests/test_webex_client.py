@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
+import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -396,3 +398,9 @@ def test_after_a_429_other_requests_hold_back_until_retry_after() -> None:
         assert sleeps.waits[0] == 2.0
         assert len(sleeps.waits) == 2 and 1.5 < sleeps.waits[1] <= 2.0
         assert [s for _, _, s in sandbox.app.request_log] == [429, 200, 200]
+
+
+def test_httpcore_finds_out_about_sniffio_once_not_per_request() -> None:
+    # Installed, or remembered as missing: either way no import search per request.
+    assert "sniffio" in sys.modules
+    assert (sys.modules["sniffio"] is None) == (importlib.util.find_spec("sniffio") is None)

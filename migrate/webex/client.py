@@ -10,11 +10,13 @@ without a thread each. Endpoint wrappers live in ``wholesale.py`` and
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import itertools
 import logging
 import math
 import os
 import random
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from types import TracebackType
@@ -32,6 +34,12 @@ from migrate.webex.errors import (
 from migrate.webex.pacing import Pacer
 from migrate.webex.paging import next_link, page_items
 from migrate.webex.retry import SAFE_METHODS, RetryPolicy, parse_retry_after
+
+# httpcore looks for sniffio on every request; where it is not installed each look is
+# a full failed import search of sys.path (a fifth of the loader's CPU at 20 requests
+# in flight). A None entry is Python's cached "not installed": the same answer, at once.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 DEFAULT_API_URL = "https://webexapis.com/v1"
 TOKEN_ENV = "WEBEX_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
