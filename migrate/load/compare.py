@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,3 +71,24 @@ def resolved_deep(value: Any, results: dict[str, dict[str, Any]]) -> Any:
     if isinstance(value, list):
         return [resolved_deep(v, results) for v in value]
     return value
+
+
+def body_differences(
+    wanted: Any, found: Any, label: str, diff: Callable[..., Difference]
+) -> list[Difference]:
+    """One ``different`` per leaf of the body sent that ``found`` does not hold."""
+    actual = leaves(found)
+    out = []
+    for name, value in sorted(leaves(wanted).items()):
+        have = actual.get(name)
+        if not same(value, have):
+            out.append(
+                diff(
+                    DIFFERENT,
+                    message=f"{label}{name} is not what the load set",
+                    field=name,
+                    expected=json.dumps(value),
+                    actual=json.dumps(have),
+                )
+            )
+    return out

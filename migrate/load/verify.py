@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -33,9 +32,8 @@ from migrate.load.compare import (
     UNEXPECTED,
     UNREAD,
     Difference,
-    leaves,
+    body_differences,
     resolved,
-    same,
 )
 from migrate.load.cutover import activation_key
 from migrate.load.journal import Journal, JournalAction
@@ -967,23 +965,12 @@ async def verify_person_settings(
             out.append(diff(MISSING, message=f"{feature} was not applied (journal: {state})"))
             continue
         try:
-            actual = leaves(await webex.person_settings.read(org_id, person_id, feature))
+            found = await webex.person_settings.read(org_id, person_id, feature)
         except WebexError as err:
             out.append(diff(UNREAD, message=f"could not read {feature} back: {err}"))
             continue
-        alike = True
-        for name, wanted in sorted(leaves(action.payload["body"]).items()):
-            found = actual.get(name)
-            if not same(wanted, found):
-                alike = False
-                out.append(
-                    diff(
-                        DIFFERENT,
-                        message=f"{feature}.{name} is not what the load set",
-                        field=name,
-                        expected=json.dumps(wanted),
-                        actual=json.dumps(found),
-                    )
-                )
+        found_differences = body_differences(action.payload["body"], found, f"{feature}.", diff)
+        out += found_differences
+        alike = not found_differences
         matched[PERSON_SETTING] += alike
     return out, checked, matched

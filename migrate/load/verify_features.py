@@ -8,7 +8,6 @@ a new kind is one reader function and one line in ``READERS``.
 from __future__ import annotations
 
 import functools
-import json
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,14 +15,12 @@ from typing import Any
 from migrate.load import journal as jr
 from migrate.load import verify_call_groups
 from migrate.load.compare import (
-    DIFFERENT,
     MISSING,
     UNREAD,
     Difference,
-    leaves,
+    body_differences,
     resolved,
     resolved_deep,
-    same,
 )
 from migrate.load.handlers import auto_attendant, schedule
 from migrate.load.verify_queues import read_call_queue, read_hunt_group
@@ -90,20 +87,9 @@ async def verify_call_features(
         except WebexError as err:
             out.append(diff(UNREAD, message=f"could not read {key} back: {err}"))
             continue
-        actual = leaves(found)
-        alike = True
-        for name, wanted in sorted(leaves(resolved_deep(action.payload["body"], results)).items()):
-            have = actual.get(name)
-            if not same(wanted, have):
-                alike = False
-                out.append(
-                    diff(
-                        DIFFERENT,
-                        message=f"{key}: {name} is not what the load set",
-                        field=name,
-                        expected=json.dumps(wanted),
-                        actual=json.dumps(have),
-                    )
-                )
+        wanted = resolved_deep(action.payload["body"], results)
+        found_differences = body_differences(wanted, found, f"{key}: ", diff)
+        out += found_differences
+        alike = not found_differences
         matched[CALL_FEATURE] += alike
     return out, checked, matched
