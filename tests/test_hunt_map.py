@@ -272,3 +272,30 @@ def test_a_number_or_extension_someone_else_has_is_not_taken(tmp_path: Path) -> 
     assert ("hunt_group:hg17@acme-corp.com", "number_in_use", "blocker") in found
     carol = next(n for n in model(root, "numbers") if n["id"] == "+12125550103")
     assert carol["assigned_to"] == CAROL
+
+
+def test_a_feature_with_a_blocker_is_left_alone_and_named() -> None:
+    location = wm.Location("c/g", "c", {}, "HQ", is_primary=True)
+    feature = wm.CallFeature(
+        id="hunt_group:hg@x",
+        kind="hunt_group",
+        customer_id="c",
+        location_id="c/g",
+        name="HG",
+        bw_key={},
+        webex={"name": "HG", "agents": []},
+    )
+    wait = action_key(AWAIT_CUSTOMER, "c")
+    blocked = {("call_feature", feature.id): "blocker invalid_number: HG: not a number"}
+    actions, left = feature_actions(
+        [feature],
+        "c",
+        {"c/g": location},
+        wait,
+        lambda _l: (wait, ref(wait, "locationId")),
+        {wait},
+        0,
+        blocked,
+    )
+    assert actions == []
+    assert left == [("call_feature", feature.id, "blocker invalid_number: HG: not a number")]

@@ -56,6 +56,19 @@ class Draft:
     def id(self) -> str:
         return f"{self.kind}:{self.feature.id}"
 
+    def call_feature(self, members: list[str]) -> CallFeature:
+        """The feature this draft becomes, its Webex body still to fill in."""
+        return CallFeature(
+            id=self.id,
+            kind=self.kind,
+            customer_id=self.location.customer_id,
+            location_id=self.location.id,
+            name=self.name,
+            bw_key={"service_user_id": self.feature.id},
+            members=members,
+            bw_values=dict(self.values),
+        )
+
     @property
     def name(self) -> str:
         return (self.feature.name or str(self.profile.get("name") or "") or self.feature.id).strip()

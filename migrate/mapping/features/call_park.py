@@ -15,7 +15,7 @@ from typing import Any
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
-from migrate.mapping.features.members import ENTITY, limited_name, member_refs
+from migrate.mapping.features.members import ENTITY, limited_name, list_dropped, member_refs
 from migrate.mapping.locations import ensure_location
 from migrate.plan.model import CallFeature
 
@@ -102,18 +102,7 @@ def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
         depends_on=depends,
         bw_values={**values, "group": group},
     )
-    if members.dropped:
-        ctx.model.add_not_migrated(
-            kind=KIND,
-            key=fid.split(":", 1)[1],
-            customer_id=location.customer_id,
-            location_id=location.id,
-            bw_key={"name": feature.name},
-            name=feature.name,
-            items=members.dropped,
-            reason="members Webex cannot take in this call park",
-            rebuild="add them to a call park of their own location in Control Hub, if wanted",
-        )
+    list_dropped(ctx, KIND, fid, location, feature.name, members, "call park")
 
 
 def map_settings(ctx: BuildContext, feature: inv.GroupFeature) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
-from migrate.mapping.features.members import limited_name, member_refs
+from migrate.mapping.features.members import limited_name, list_dropped, member_refs
 from migrate.mapping.locations import ensure_location
 from migrate.plan.model import CallFeature
 
@@ -38,15 +38,4 @@ def map_feature(ctx: BuildContext, feature: inv.GroupFeature) -> None:
         members=members.kept,
         bw_values=dict(feature.values),
     )
-    if members.dropped:
-        ctx.model.add_not_migrated(
-            kind=KIND,
-            key=fid.split(":", 1)[1],
-            customer_id=location.customer_id,
-            location_id=location.id,
-            bw_key={"name": feature.name},
-            name=feature.name,
-            items=members.dropped,
-            reason="members Webex cannot take in this call pickup",
-            rebuild="add them to a call pickup of their own location in Control Hub, if wanted",
-        )
+    list_dropped(ctx, KIND, fid, location, feature.name, members, "call pickup")

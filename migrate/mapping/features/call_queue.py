@@ -17,7 +17,6 @@ from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
 from migrate.mapping.features import agents as ag
 from migrate.mapping.rules import is_workspace
-from migrate.plan.model import CallFeature
 
 KIND = "call_queue"
 BW_KIND = "call_center"
@@ -67,16 +66,7 @@ def map_call_queue(ctx: BuildContext, feature: inv.GroupFeature) -> None:
     policy = ag.policy(d, len(agents))
     premium = str(values.get("type") or "").casefold() == "premium"
     body: dict[str, Any] = {"name": d.name}
-    call = CallFeature(
-        id=d.id,
-        kind=KIND,
-        customer_id=d.location.customer_id,
-        location_id=d.location.id,
-        name=d.name,
-        bw_key={"service_user_id": feature.id},
-        members=[user_id for user_id, _ref, _row in agents],
-        bw_values=dict(values),
-    )
+    call = d.call_feature([user_id for user_id, _ref, _row in agents])
     ag.identity(d, body, call)
     routing = ROUTING.get(str(values.get("routingType") or "").casefold(), "PRIORITY_BASED")
     body["callPolicies"] = {"policy": policy, "routingType": routing, **_bounce(d)}

@@ -13,7 +13,6 @@ from typing import Any
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
 from migrate.mapping.features import agents as ag
-from migrate.plan.model import CallFeature
 
 KIND = "hunt_group"
 REBUILD = "set these by hand on the Webex hunt group in Control Hub, if still wanted"
@@ -29,16 +28,7 @@ def map_hunt_group(ctx: BuildContext, feature: inv.GroupFeature) -> None:
     agents = ag.agent_refs(d, rows, feature.members)
     policy = ag.policy(d, len(agents))
     body: dict[str, Any] = {"name": d.name}
-    call = CallFeature(
-        id=d.id,
-        kind=KIND,
-        customer_id=d.location.customer_id,
-        location_id=d.location.id,
-        name=d.name,
-        bw_key={"service_user_id": feature.id},
-        members=[user_id for user_id, _ref, _row in agents],
-        bw_values=dict(values),
-    )
+    call = d.call_feature([user_id for user_id, _ref, _row in agents])
     ag.identity(d, body, call)
     body["callPolicies"] = _policies(d, policy)
     shares = ag.weights(d, [row for _u, _r, row in agents]) if policy == ag.WEIGHTED else []

@@ -101,3 +101,28 @@ def limited_name(
         proposed=cut,
     )
     return cut
+
+
+def list_dropped(
+    ctx: BuildContext,
+    kind: str,
+    feature_id: str,
+    location: Location,
+    name: str,
+    members: Members,
+    what: str,
+) -> None:
+    """The members a call park or pickup left out, on "Not migrated" with why."""
+    if not members.dropped:
+        return
+    ctx.model.add_not_migrated(
+        kind=kind,
+        key=feature_id.split(":", 1)[1],
+        customer_id=location.customer_id,
+        location_id=location.id,
+        bw_key={"name": name},
+        name=name,
+        items=members.dropped,
+        reason=f"members Webex cannot take in this {what}",
+        rebuild=f"add them to a {what} of their own location in Control Hub, if wanted",
+    )
