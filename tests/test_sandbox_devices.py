@@ -13,6 +13,7 @@ import pytest
 from openapi_core import OpenAPI
 
 from migrate.sandbox import Sandbox, SandboxState
+from migrate.sandbox.state import Device
 from migrate.webex import Webex, WebexError
 from tests.webex_helpers import (
     IN_PROCESS_URL,
@@ -234,6 +235,28 @@ def test_a_mac_is_unique_and_a_device_goes_with_its_person() -> None:
             assert (await _status(webex.devices.get_device(device["id"])))[0] == 404
 
     run(go())
+
+
+def test_a_mac_another_org_holds_is_refused() -> None:
+    sandbox = Sandbox()
+    sandbox.state.devices["elsewhere"] = Device(
+        id="elsewhere",
+        org_id="ORG-OTHER",
+        mac="6C710D8A51F2",
+        model="DMS Cisco 8851",
+        product="Cisco 8851",
+        created="2026-01-01T00:00:00.000Z",
+    )
+
+    async def go() -> tuple[int, str]:
+        async with in_process(sandbox) as webex:
+            env = await _setup(webex)
+            body = {"mac": "6c710d8a51f2", "model": "Cisco 8851", "personId": env["person"]}
+            return await _status(_post(webex, "devices", body, env["org"]))
+
+    status, message = run(go())
+    assert status == 400 and "[Error 5675] MAC Address is in use" in message, message
+    assert list(sandbox.state.devices) == ["elsewhere"]  # nothing made for the asking org
 
 
 def test_lists_page_with_link_and_filter() -> None:

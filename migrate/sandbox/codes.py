@@ -12,6 +12,7 @@ INVALID_PARAMETER_SIZE = 1002  # documented: a value is too long or too short
 EMAIL_EXISTS = 10022  # documented: the email already belongs to a user
 CALLING_MAINTENANCE = 2560  # documented: a package warning during provisioning
 BILLING_REPORT_NOT_FOUND = 2024  # documented (billing errors use `code`)
+MAC_IN_USE = 5675  # Webex Calling's answer for a MAC another organisation holds
 
 # Sandbox-chosen codes (not published by Cisco).
 INVALID_PARAMETER_VALUE = 1003

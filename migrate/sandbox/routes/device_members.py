@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from migrate.sandbox import validation
+from migrate.sandbox import codes, validation
 from migrate.sandbox.app import SEGMENT, SandboxApp, bad_request, json_body
 from migrate.sandbox.devices import LINE_PORTS, MAC, SUPPORTED
 from migrate.sandbox.http import HttpError, SandboxRequest, SandboxResponse
@@ -28,7 +28,6 @@ from migrate.sandbox.state import Device
 CONFIG = "/telephony/config"
 MISSING_FIELD = 25008
 INVALID_FIELD = 25024
-MAC_IN_USE = 5675
 LINE_TYPES = ("PRIMARY", "SHARED_CALL_APPEARANCE")
 # PutMemberObject's required fields, as Webex checks them.
 REQUIRED = ("id", "port", "lineType", "lineWeight", "primaryOwner")
@@ -247,8 +246,8 @@ class MemberRoutes:
             elif claimed.get(plain, org_id) != org_id:
                 status.update(
                     state="UNAVAILABLE",
-                    errorCode=MAC_IN_USE,
-                    message=f"[Error {MAC_IN_USE}] MAC Address is in use.",
+                    errorCode=codes.MAC_IN_USE,
+                    message=f"[Error {codes.MAC_IN_USE}] MAC Address is in use.",
                 )
             seen.add(plain)
             statuses.append(status)

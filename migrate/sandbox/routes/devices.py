@@ -1,7 +1,7 @@
 """``/devices``: add by MAC, get, list, delete, after ``specs/webex-device.json``.
 
-``POST /devices?orgId=`` (200) takes ``mac`` (12 hex digits, unique in the org),
-``model`` (one of :data:`~migrate.sandbox.devices.MODELS`, or its product name) and
+``POST /devices?orgId=`` (200) takes ``mac`` (12 hex digits that no other device of
+any org holds), ``model`` (one of :data:`~migrate.sandbox.devices.MODELS`, or its product name) and
 exactly one of ``personId`` (a provisioned person with calling) / ``workspaceId``.
 """
 
@@ -117,8 +117,13 @@ class DeviceRoutes:
             location_id = ws.location_id
         else:
             location_id = self._person(org_id, person_id).location_id
-        if any(d.org_id == org_id and d.mac == mac for d in self.state.devices.values()):
+        holder = next((d for d in self.state.devices.values() if d.mac == mac), None)
+        if holder is not None and holder.org_id == org_id:
             raise HttpError(409, f"A device with MAC {mac} already exists.", codes.DUPLICATE_NAME)
+        if holder is not None:  # a phone registers with one organisation only
+            raise bad_request(
+                f"[Error {codes.MAC_IN_USE}] MAC Address is in use.", "mac", codes.MAC_IN_USE
+            )
         device = Device(
             id=self.state.new_id("DEVICE"),
             org_id=org_id,
