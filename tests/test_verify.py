@@ -13,17 +13,13 @@ from migrate.load import journal as jr
 from migrate.load.journal import Journal
 from migrate.load.verify import (
     DIFFERENT,
-    KINDS,
     MISSING,
     UNEXPECTED,
-    UNREADABLE,
-    Actual,
-    Expected,
-    Kind,
     VerifyResult,
     compare,
     verify,
 )
+from migrate.load.verify_kinds import KINDS, UNREADABLE, Actual, Expected, Kind
 from migrate.plan import builder
 from migrate.plan.actions import Action
 from migrate.sandbox import Sandbox
