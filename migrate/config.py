@@ -86,6 +86,9 @@ class Config:
     # Above this many subscribers, review.xlsx becomes an index of one workbook per
     # customer: a reviewer opens a customer, and no sheet nears Excel's row limit.
     review_split_rows: int = 100_000
+    # Above this many rows, a stage workbook (precheck, plan, load) becomes an index
+    # of one workbook per customer under reports/NAME/.
+    workbook_split_rows: int = 100_000
     source: str | None = None
     digest: str = ""
 
@@ -103,6 +106,7 @@ _TOP = {
     "customers",
     "setup_assist",
     "review_split_rows",
+    "workbook_split_rows",
 }
 _CUTOVER = {"activate_inactive"}
 _CUSTOMER = {"org_id", "setup_assist", "cutover_date"}
@@ -323,6 +327,9 @@ def load_config(path: Path | None) -> Config:
         email=EmailConfig(missing=missing, domains=domains),
         numbers_active_at_load=check.flag(data, "numbers_active_at_load", "", False),
         review_split_rows=check.count(data, "review_split_rows", "", Config.review_split_rows),
+        workbook_split_rows=check.count(
+            data, "workbook_split_rows", "", Config.workbook_split_rows
+        ),
         cutover=CutoverConfig(
             activate_inactive=check.numbers(cutover_raw, "activate_inactive", "cutover.")
         ),

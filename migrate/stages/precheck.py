@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate.config import load_config
 from migrate.errors import ExitCode
 from migrate.precheck.runner import PrecheckResult, run_precheck
 from migrate.reports.precheck_report import write_precheck_report
@@ -74,5 +75,6 @@ def precheck(
 
     result = run_async(check())
     settings.ws.save_result(PRECHECK_RESULT, result.to_dict())
-    report = write_precheck_report(result, settings.reports / REPORT)
+    split_rows = load_config(settings.config).workbook_split_rows
+    report = write_precheck_report(result, settings.reports / REPORT, split_rows)
     return PrecheckOutcome(result, report, strict)
