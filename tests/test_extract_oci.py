@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from migrate.cli.extract import _counter
+from migrate.cli.extract import oci_progress
 from migrate.errors import InputError, PreconditionError
 from migrate.extract import extract
 from migrate.extract.oci import Scope, pull
@@ -233,8 +233,8 @@ def test_progress_counts_answers_when_the_total_is_unknown(
         delegated.append((label, total))
         yield lambda step: None
 
-    shown = _counter(bar)
-    assert shown is not None and _counter(None) is None
+    shown = oci_progress(bar)
+    assert shown is not None and oci_progress(None) is None
     with shown("pull", 0) as advance:
         for _ in range(30):
             advance(1)

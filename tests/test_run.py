@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from migrate.cli.main import cli
 from migrate.stages import run as run_stages
+from tests.oci_helpers import PASSWORD, USER, asked, emulator, entities, folder_inventory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,3 +69,23 @@ def test_a_bug_in_a_stage_stops_run_there_with_exit_4(
     assert code == 4
     assert "internal error: RuntimeError: boom" in err
     assert err.rstrip().splitlines()[-1] == "run: stopped at plan (exit 4)"
+
+
+def test_run_pulls_the_export_over_oci_p(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIGRATE_OCI_USER", USER)
+    monkeypatch.setenv("MIGRATE_OCI_PASSWORD", PASSWORD)
+    common = ["-w", str(tmp_path / "w"), "--reports", str(tmp_path / "r")]
+    config = ["--config", str(ROOT / "samples" / "sandbox.toml"), "--sandbox"]
+    with emulator("acme-enterprise") as emu:
+        server = ["--from-oci", f"127.0.0.1:{emu.port}", "--enterprise", "acme-ent"]
+        result = CliRunner().invoke(cli, ["run", *server, *common, *config])
+        assert result.exit_code == 0, result.stderr
+        assert asked(emu), "the export came from the server"
+    assert (tmp_path / "w" / "oci-export").is_dir()
+    assert "35 succeeded" in result.stdout  # the same load as from the folder export
+    assert entities(tmp_path / "w") == entities(folder_inventory("acme-enterprise", tmp_path / "f"))
+
+    both = CliRunner().invoke(cli, ["run", str(ROOT / "samples" / "acme-enterprise"), *server])
+    assert both.exit_code == 2 and "run: give an EXPORT or --from-oci, not both" in both.stderr
+    neither = CliRunner().invoke(cli, ["run", *common])
+    assert neither.exit_code == 2 and "run: give an EXPORT folder or zip" in neither.stderr

@@ -5,22 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
+from migrate.cli.oci_options import Source, source_options
 from migrate.cli.options import common_options
 from migrate.cli.render import emit, finish, progress_bar
-from migrate.errors import InputError
-from migrate.extract.oci import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_MAX_RPS,
-    PASSWORD_ENV,
-    USER_ENV,
-    Scope,
-    connection,
-    login_from_env,
-)
+from migrate.extract.oci import DEFAULT_CONCURRENCY, DEFAULT_MAX_RPS
 from migrate.stages.extract import ExtractOutcome, extract, extract_from_oci
 from migrate.stages.result import Advance, Progress
 from migrate.stages.settings import Settings
@@ -69,7 +60,7 @@ def render(settings: Settings, outcome: ExtractOutcome) -> None:
     emit(settings, outcome.to_dict(), lines)
 
 
-def _counter(bar: Progress | None) -> Progress | None:
+def oci_progress(bar: Progress | None) -> Progress | None:
     """The bar for known totals; a running count on stderr when the total is unknown."""
     if bar is None:
         return None
@@ -96,56 +87,7 @@ def _counter(bar: Progress | None) -> Progress | None:
 
 
 @click.command("extract")
-@click.argument("export", type=click.Path(path_type=Path), required=False)
-@click.option(
-    "--from-oci",
-    "server",
-    metavar="HOST[:PORT]",
-    default=None,
-    envvar="MIGRATE_FROM_OCI",
-    help=f"Pull the export live over OCI-P (port 2208, 2209 with --tls); "
-    f"credentials from {USER_ENV} and {PASSWORD_ENV}.",
-)
-@click.option(
-    "--enterprise",
-    metavar="ID",
-    default=None,
-    envvar="MIGRATE_ENTERPRISE",
-    help="The enterprise to pull.",
-)
-@click.option(
-    "--service-provider",
-    metavar="ID",
-    default=None,
-    envvar="MIGRATE_SERVICE_PROVIDER",
-    help="The service provider to pull.",
-)
-@click.option(
-    "--group",
-    "groups",
-    metavar="ID",
-    multiple=True,
-    envvar="MIGRATE_GROUP",
-    help="Only this group of the service provider (repeatable).",
-)
-@click.option("--tls", is_flag=True, envvar="MIGRATE_TLS", help="Connect with TLS.")
-@click.option(
-    "--ca-file",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None,
-    envvar="MIGRATE_CA_FILE",
-    help="CA bundle that signed the server's certificate (default: the system's).",
-)
-@click.option(
-    "--login",
-    "flow",
-    type=click.Choice(["auto", "signed", "plain"]),
-    default="auto",
-    show_default=True,
-    envvar="MIGRATE_LOGIN",
-    help="signed: AuthenticationRequest + LoginRequest14sp4; plain: LoginRequest22V5 "
-    "(auto: plain over TLS, signed otherwise).",
-)
+@source_options
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 32),
@@ -179,14 +121,7 @@ def _counter(bar: Progress | None) -> Progress | None:
 )
 @common_options
 def command(
-    export: Path | None,
-    server: str | None,
-    enterprise: str | None,
-    service_provider: str | None,
-    groups: tuple[str, ...],
-    tls: bool,
-    ca_file: Path | None,
-    flow: str,
+    source: Source,
     concurrency: int,
     max_rps: float,
     timeout: float,
@@ -201,30 +136,11 @@ def command(
     when a document or record had to be dropped (see the Warnings sheet).
     """
     bar = progress_bar(settings) if progress else None
-    if server is None:
-        if export is None:
-            raise InputError("extract: give an EXPORT folder or zip, or --from-oci HOST")
-        outcome = extract(settings, export, bar)
+    oci = source.pull("extract", concurrency, max_rps, timeout)
+    if oci is None:
+        assert source.export is not None  # pull() refuses neither
+        outcome = extract(settings, source.export, bar)
     else:
-        if export is not None:
-            raise InputError("extract: give an EXPORT or --from-oci, not both")
-        if (enterprise is None) == (service_provider is None):
-            raise InputError("extract --from-oci: give --enterprise ID or --service-provider ID")
-        if groups and enterprise is not None:
-            raise InputError("extract --from-oci: --group goes with --service-provider")
-        sp = enterprise or service_provider
-        assert sp is not None
-        login = login_from_env(("plain" if tls else "signed") if flow == "auto" else flow)
-        conn = connection(
-            server,
-            login,
-            tls=tls,
-            ca_file=ca_file,
-            concurrency=concurrency,
-            max_rps=max_rps,
-            timeout=timeout,
-        )
-        scope = Scope(sp, tuple(groups), enterprise is not None)
-        outcome = extract_from_oci(settings, conn, scope, _counter(bar))
+        outcome = extract_from_oci(settings, *oci, oci_progress(bar))
     render(settings, outcome)
     finish(outcome)

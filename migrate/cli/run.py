@@ -1,16 +1,17 @@
-"""``migrate run EXPORT``: every stage in order, stopping at the first that fails."""
+"""``migrate run EXPORT`` (or ``--from-oci HOST``): every stage in order, stopping at the first
+that fails."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from migrate.cli import extract, load, map, plan, precheck, report
 from migrate.cli.failures import report_failure
+from migrate.cli.oci_options import Source, source_options
 from migrate.cli.options import common_options
 from migrate.cli.render import progress_bar, refusal
 from migrate.stages.result import StageResult
@@ -28,12 +29,15 @@ RENDER: dict[str, Callable[[Settings, Any], None]] = {
 
 
 @click.command("run")
-@click.argument("export", type=click.Path(path_type=Path))
+@source_options
 @click.option("--strict", is_flag=True, help="Stop after precheck when any blocker remains.")
 @common_options
-def command(export: Path, strict: bool, settings: Settings) -> None:
+def command(source: Source, strict: bool, settings: Settings) -> None:
     """Extract, map, precheck, plan, load and report, stopping at the first stage that
     exits non-zero (its exit code is run's).
+
+    The export is EXPORT (a folder or .zip), or pulled with --from-oci as
+    `migrate extract --from-oci` pulls it (default concurrency and pace).
 
     Objects with blockers are left alone by the plan and listed in plan.xlsx;
     with --strict, run stops at precheck instead.
@@ -55,12 +59,16 @@ def command(export: Path, strict: bool, settings: Settings) -> None:
         click.echo(f"run: stopped at {stage} (exit {code})", err=True)
         sys.exit(code)
 
+    oci = source.pull("run")
     try:
         outcome = run(
             settings,
-            export,
+            source.export,
+            oci=oci,
             strict=strict,
-            progress=progress_bar(settings),
+            progress=extract.oci_progress(progress_bar(settings))
+            if oci
+            else progress_bar(settings),
             starting=starting,
             finished=finished,
         )

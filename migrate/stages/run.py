@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from migrate.errors import ExitCode, MigrateError
-from migrate.stages.extract import extract
+from migrate.extract.oci import Connection, Scope
+from migrate.stages.extract import extract, extract_from_oci
 from migrate.stages.load import load
 from migrate.stages.map import map_inventory
 from migrate.stages.plan import plan
@@ -49,17 +50,27 @@ class RunOutcome:
 
 def run(
     settings: Settings,
-    export: Path,
+    export: Path | None,
     *,
+    oci: tuple[Connection, Scope] | None = None,
     strict: bool = False,
     progress: Progress | None = None,
     starting: Callable[[str], None] | None = None,
     finished: Callable[[str, StageResult], None] | None = None,
 ) -> RunOutcome:
-    """Extract, map, precheck, plan, load and report. ``starting(stage)`` and
-    ``finished(stage, result)`` let the caller show each stage as it goes."""
+    """Extract (``export``, or pulled over ``oci``), map, precheck, plan, load and
+    report. ``starting(stage)`` and ``finished(stage, result)`` let the caller show
+    each stage as it goes."""
+
+    def extracted() -> StageResult:
+        if oci is not None:
+            return extract_from_oci(settings, *oci, progress)
+        if export is None:
+            raise ValueError("run: an export or an OCI-P server to pull it from")
+        return extract(settings, export, progress)
+
     steps: dict[str, Callable[[], StageResult]] = {
-        "extract": lambda: extract(settings, export, progress),
+        "extract": extracted,
         "map": lambda: map_inventory(settings),
         "precheck": lambda: precheck(settings, strict=strict),
         "plan": lambda: plan(settings),
