@@ -84,8 +84,7 @@ def _in_memory_files(model: Model) -> dict[str, str]:
         "issues": model.sorted_issues(),
     }
     return {
-        entity: "".join(inv.dumps(to_record(r)) + "\n" for r in rows[entity])
-        for entity in ENTITIES
+        entity: "".join(inv.dumps(to_record(r)) + "\n" for r in rows[entity]) for entity in ENTITIES
     }
 
 
@@ -144,8 +143,7 @@ def test_a_number_and_an_email_held_by_customers_far_apart(tmp_path: Path) -> No
     run_map(workspace, tmp_path / "r", _config(tmp_path, "group", 1))
 
     issues = [
-        json.loads(line)
-        for line in (workspace / "model" / "issues.jsonl").read_text().splitlines()
+        json.loads(line) for line in (workspace / "model" / "issues.jsonl").read_text().splitlines()
     ]
     mine = {(i["code"], i["key"]): i for i in issues if i["key"] in ("ada@A", "fay@zz")}
     assert ("duplicate_email", "fay@zz") in mine and ("duplicate_email", "ada@A") not in mine
