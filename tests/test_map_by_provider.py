@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from migrate import inventory as inv
 from migrate.config import load_config
+from migrate.errors import WorkspaceError
 from migrate.mapping import workspaces
 from migrate.mapping.mapper import Model, build, finalize
 from migrate.mapping.tables import load_tables
@@ -151,3 +152,14 @@ def test_a_number_and_an_email_held_by_customers_far_apart(tmp_path: Path) -> No
     assert ("duplicate_number", "fay@zz") in mine and ("duplicate_number", "ada@A") not in mine
     assert "ada@A's" in mine[("duplicate_number", "fay@zz")]["message"]
     assert not list((workspace / "model").glob(".map-*"))  # the scratch is gone
+
+
+def test_a_damaged_record_is_named_by_its_line_in_the_inventory(tmp_path: Path) -> None:
+    data = platform()
+    data["users"].insert(2, {"sp_id": "A", "group_id": "g-ny"})  # no user_id
+    workspace = write_inventory(tmp_path / "w", data)
+    with pytest.raises(WorkspaceError) as caught:
+        run_map(workspace, tmp_path / "r", _config(tmp_path, "group", 1))
+    users = inv.inventory_dir(workspace) / "users.jsonl"
+    assert str(caught.value).startswith(f"{users}:3: damaged record")
+    assert not (workspace / "model").exists()

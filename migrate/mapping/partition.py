@@ -13,6 +13,7 @@ table with its part first; a part's inventory folder is then written from it.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -63,7 +64,7 @@ class Partition:
         owned = _OWNED.get(entity)
         batch: list[tuple[str | None, str, int, str | None, str]] = []
         owners: list[tuple[str, str]] = []
-        for number, record in read_jsonl(path):
+        for number, line, record in _lines(path):
             _check(path, number, entity, record)
             part = record.get("sp_id") or None
             owner = None
@@ -74,7 +75,7 @@ class Partition:
                 owners.append((str(record.get("user_id")), part))
             elif entity == "service_instances" and part:
                 owners.append((str(record.get("service_user_id")), part))
-            batch.append((part, entity, number, owner, inv.dumps(record)))
+            batch.append((part, entity, number, owner, line))
             if len(batch) >= _BATCH:
                 self._flush(batch, owners)
         self._flush(batch, owners)
@@ -118,6 +119,24 @@ class Partition:
         )
         for entity, line in rows:
             yield str(entity), str(line)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(line number, line, object)``: the line is kept as it is, not written again."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if not isinstance(record, dict):
+                for _ in read_jsonl(path):  # names the damaged line as every reader does
+                    pass
+                raise WorkspaceError(f"{path}:{number}: damaged line")
+            yield number, line, record
 
 
 def _check(path: Path, number: int, entity: str, record: dict[str, Any]) -> None:
