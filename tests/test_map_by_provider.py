@@ -20,6 +20,7 @@ from migrate import inventory as inv
 from migrate.config import load_config
 from migrate.errors import WorkspaceError
 from migrate.mapping import workspaces
+from migrate.mapping.by_provider import ProviderRun
 from migrate.mapping.mapper import Model, build, finalize
 from migrate.mapping.tables import load_tables
 from migrate.plan.model import ENTITIES, to_record
@@ -100,14 +101,38 @@ def _cells(folder: Path) -> dict[str, dict[str, list[list[Any]]]]:
 
 
 @pytest.mark.parametrize("level", ["enterprise", "group"])
-@pytest.mark.parametrize("split", [1, 100_000])
-def test_by_provider_is_the_one_model_mapping(tmp_path: Path, level: str, split: int) -> None:
-    workspace = write_inventory(tmp_path / "w", platform())
-    config_path = _config(tmp_path, level, split)
-    result = run_map(workspace, tmp_path / "r", config_path)
-
-    tables, config = load_tables(None), load_config(config_path)
+@pytest.mark.parametrize("path", ["parts", "merged", "whole"])
+def test_by_provider_is_the_one_model_mapping(
+    tmp_path: Path, level: str, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``parts``: finalized and written part by part (a split review); ``merged``: more
+    users than ``review_split_rows`` but not more subscribers (mapped by part, written as
+    one model); ``whole``: one model from the start."""
+    data = platform()
+    workspace = write_inventory(tmp_path / "w", data)
+    tables = load_tables(None)
+    config = load_config(_config(tmp_path, level, 1))
     model = build(workspace, tables, config)
+    subscribers = len(model.subscribers)
+    assert len(data["users"]) > subscribers
+    split = {"parts": 1, "merged": subscribers, "whole": len(data["users"])}[path]
+    config_path = _config(tmp_path, level, split)
+    taken: list[str] = []
+
+    def spy(name: str, label: str) -> None:
+        real = getattr(ProviderRun, name)
+
+        def called(run: ProviderRun) -> Any:
+            taken.append(label)
+            return real(run)
+
+        monkeypatch.setattr(ProviderRun, name, called)
+
+    for name, label in (("build", "by part"), ("merged", "merged"), ("finalize", "parts")):
+        spy(name, label)
+    result = run_map(workspace, tmp_path / "r", config_path)
+    assert taken == {"parts": ["by part", "parts"], "merged": ["by part", "merged"]}.get(path, [])
+
     finalize(model, tables, config)
     workspaces.derive(model)
     expected = _in_memory_files(model)

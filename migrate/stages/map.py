@@ -91,13 +91,15 @@ def run_map(
 ) -> MapResult:
     """Map the inventory; write ``model/`` and ``review.xlsx`` only if everything succeeds.
 
-    Without overrides the inventory is mapped one service provider at a time
-    (``mapping.by_provider``); a platform whose review is split per customer is
-    finalized and written that way too, so memory follows the largest provider.
+    A platform with more users than ``review_split_rows`` (whose review may be split per
+    customer) is mapped one service provider at a time (``mapping.by_provider``); when its
+    review is split, it is finalized and written that way too, so memory follows the
+    largest provider. Overrides take the whole platform in one model.
     """
     tables = load_tables(mappings)
     config = load_config(config_path)
-    if overrides_path is not None:
+    split = config.review_split_rows
+    if overrides_path is not None or split is None or _user_count(workspace) <= split:
         return _map_whole(workspace, reports, tables, config, overrides_path)
     with staged_dir(Workspace(workspace).model_dir) as staging:
         # The scratch lives in the staged folder: a full disk is the model's, and a failed
@@ -108,8 +110,7 @@ def run_map(
         try:
             run = ProviderRun(workspace, tables, config, scratch)
             run.build()
-            split = config.review_split_rows
-            if split is None or run.subscribers <= split:
+            if run.subscribers <= split:
                 model = run.merged()
                 finalize(model, tables, config)
                 workspaces.derive(model)  # places → workspaces, device owners
@@ -125,16 +126,32 @@ def run_map(
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _user_count(workspace: Path) -> int:
+    """How many users the inventory has: no more subscribers than that."""
+    path = inv.inventory_dir(workspace) / "users.jsonl"
+    if not path.exists():
+        return 0
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
 def _map_whole(
-    workspace: Path, reports: Path, tables: Tables, config: Config, overrides_path: Path
+    workspace: Path,
+    reports: Path,
+    tables: Tables,
+    config: Config,
+    overrides_path: Path | None,
 ) -> MapResult:
-    """The whole platform in one model: the reviewer's edits span it."""
+    """The whole platform in one model: its review is one workbook (which needs it whole),
+    or the reviewer's edits span it."""
     model = build(workspace, tables, config)
-    edits = read_review(overrides_path, model)
-    log = apply_overrides(model, edits)
-    decisions = read_call_setting_decisions(overrides_path, model)
-    log += apply_call_setting_decisions(model, decisions)
-    settle_call_settings(model)
+    log = None
+    if overrides_path is not None:
+        edits = read_review(overrides_path, model)
+        log = apply_overrides(model, edits)
+        decisions = read_call_setting_decisions(overrides_path, model)
+        log += apply_call_setting_decisions(model, decisions)
+        settle_call_settings(model)
     finalize(model, tables, config)
     workspaces.derive(model)  # places → workspaces, device owners
     with staged_dir(Workspace(workspace).model_dir) as staging:
