@@ -12,8 +12,10 @@ one-model mapping's, record for record.
 from __future__ import annotations
 
 import pickle
+import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 from migrate import inventory as inv
@@ -70,6 +72,7 @@ class ProviderRun:
             ctx = BuildContext(folder, self.tables, self.config)
             ctx.model.inventory_fingerprint = self.fingerprint
             map_records(ctx, self.index.macs)
+            shutil.rmtree(folder)  # read once: the platform's inventory is not kept twice
             model = ctx.model
             self.customers.update(model.customers)
             self.locations.update(model.locations)
@@ -92,21 +95,10 @@ class ProviderRun:
         whole = Model(inventory_fingerprint=self.fingerprint)
         for number in range(len(self.parts)):
             part = self.load(number)
-            for name in (
-                "customers",
-                "locations",
-                "subscribers",
-                "numbers",
-                "devices",
-                "workspaces",
-                "not_migrated",
-                "person_settings",
-                "features",
-                "contact_emails",
-                "titles",
-                "user_languages",
-            ):
-                getattr(whole, name).update(getattr(part, name))
+            for entity in fields(Model):
+                records = getattr(part, entity.name)
+                if isinstance(records, dict):
+                    getattr(whole, entity.name).update(records)
             for issue_id, issue in part.issues.items.items():
                 whole.issues.items.setdefault(issue_id, issue)
         extract_warnings(whole.issues, self.workspace)
