@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from migrate import inventory as inv
+from migrate.config import Config
 from migrate.mapping.addresses import map_address
 from migrate.mapping.context import BuildContext
+from migrate.mapping.issues import Issues
 from migrate.mapping.names import clean_name
 from migrate.plan.model import Customer
 
@@ -86,16 +90,19 @@ def _first_group_address(ctx: BuildContext, sp_id: str) -> inv.Address | None:
     )
 
 
-def unknown_configured_customers(ctx: BuildContext) -> None:
-    """A ``[customers."ID"]`` of migrate.toml that names no customer of this inventory:
-    a typo there would create a second org for a customer that has one."""
-    for cid in sorted(set(ctx.config.customers) - set(ctx.model.customers)):
-        ctx.issues.warning(
+def unknown_configured_customers(
+    issues: Issues, config: Config, customers: Collection[str]
+) -> None:
+    """A ``[customers."ID"]`` of migrate.toml that names no customer of this inventory
+    (``customers``: every customer id): a typo there would create a second org for a
+    customer that has one."""
+    for cid in sorted(set(config.customers) - set(customers)):
+        issues.warning(
             "unknown_configured_customer",
             entity="config",
             key=cid,
             customer_id=None,
             message=f'[customers."{cid}"] in migrate.toml names no customer of this '
-            f"inventory (customer ids: {', '.join(sorted(ctx.model.customers)[:5])}"
-            f"{'…' if len(ctx.model.customers) > 5 else ''})",
+            f"inventory (customer ids: {', '.join(sorted(customers)[:5])}"
+            f"{'…' if len(customers) > 5 else ''})",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
@@ -21,14 +22,27 @@ def _line_order(line: inv.DeviceLine) -> tuple[bool, int, str]:
     return (line.endpoint_type != "Primary", order, line.user_id or "")
 
 
-def map_devices(ctx: BuildContext, devices: Iterable[inv.Device]) -> None:
-    by_mac: dict[str, str] = {}
+class MacIndex(Protocol):
+    """MAC → the device that has it first (devices in ``(sp, group, name)`` order)."""
+
+    def __contains__(self, mac: object, /) -> bool: ...
+    def __getitem__(self, mac: str, /) -> str: ...
+    def setdefault(self, mac: str, device_id: str, /) -> str: ...
+
+
+def map_devices(
+    ctx: BuildContext, devices: Iterable[inv.Device], by_mac: MacIndex | None = None
+) -> None:
+    """``by_mac``: the MACs of the service providers mapped before this one, when the
+    inventory is mapped one service provider at a time (MACs are unique platform-wide)."""
+    if by_mac is None:
+        by_mac = {}
     records = sorted(devices, key=lambda d: (d.sp_id, d.group_id, d.device_name))
     for device in records:
         _map_device(ctx, device, by_mac)
 
 
-def _map_device(ctx: BuildContext, device: inv.Device, by_mac: dict[str, str]) -> None:
+def _map_device(ctx: BuildContext, device: inv.Device, by_mac: MacIndex) -> None:
     location = ensure_location(ctx, device.sp_id, device.group_id)
     cid = location.customer_id
     did = f"{device.sp_id}/{device.group_id}/{device.device_name}"

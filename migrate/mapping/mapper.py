@@ -14,6 +14,7 @@ devices, services, languages, addresses, administrators); this one orders them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
 from migrate import inventory as inv
@@ -24,8 +25,10 @@ from migrate.mapping.administrators import choose_admin
 from migrate.mapping.call_settings import map_call_settings
 from migrate.mapping.context import BuildContext
 from migrate.mapping.customers import unknown_configured_customers
-from migrate.mapping.devices import map_devices
+from migrate.mapping.devices import MacIndex, map_devices
 from migrate.mapping.features import map_group_features
+from migrate.mapping.holders import Holders
+from migrate.mapping.issues import Issues
 from migrate.mapping.languages import derive_languages
 from migrate.mapping.locale import CALL_IN_COUNTRY_CODE
 from migrate.mapping.locations import ensure_location
@@ -45,7 +48,17 @@ from migrate.mapping.users import map_user
 from migrate.plan.model import BLOCKER, Customer, Location, Subscriber
 
 # Older callers import these from here; their homes are mapping.model and mapping.numbers.
-__all__ = ["EXTENSION_MAX", "EXTENSION_MIN", "Model", "build", "finalize"]
+__all__ = [
+    "EXTENSION_MAX",
+    "EXTENSION_MIN",
+    "Model",
+    "build",
+    "check_config",
+    "extract_warnings",
+    "finalize",
+    "finalize_customers",
+    "map_records",
+]
 
 
 def build(workspace: Path, tables: Tables, config: Config) -> Model:
@@ -56,6 +69,16 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
         )
     ctx = BuildContext(workspace, tables, config)
     ctx.model.inventory_fingerprint = inventory_fingerprint(workspace)
+    map_records(ctx)
+    extract_warnings(ctx.issues, workspace)
+    unknown_configured_customers(ctx.issues, config, ctx.model.customers)
+    return ctx.model
+
+
+def map_records(ctx: BuildContext, by_mac: MacIndex | None = None) -> None:
+    """Every record of ``ctx.workspace``'s inventory mapped; ``by_mac`` carries the MACs
+    seen so far when the inventory is mapped one part at a time."""
+    workspace = ctx.workspace
     _read_lookups(ctx)
     for key in sorted(ctx.groups):
         ensure_location(ctx, *key)
@@ -66,14 +89,11 @@ def build(workspace: Path, tables: Tables, config: Config) -> Model:
     for number in inv.read(workspace, "numbers"):
         map_number(ctx, number)
     add_subscriber_numbers(ctx)
-    map_devices(ctx, inv.read(workspace, "devices"))
+    map_devices(ctx, inv.read(workspace, "devices"), by_mac)
     mapped = map_group_features(ctx)
     for instance in inv.read(workspace, "service_instances"):
         if instance.service_user_id not in mapped:  # a mapped feature is not "Not migrated"
             map_service_instance(ctx, instance)
-    _extract_warnings(ctx)
-    unknown_configured_customers(ctx)
-    return ctx.model
 
 
 def _read_lookups(ctx: BuildContext) -> None:
@@ -91,12 +111,13 @@ def _read_lookups(ctx: BuildContext) -> None:
         ctx.service_ids.add(instance.service_user_id)
 
 
-def _extract_warnings(ctx: BuildContext) -> None:
-    for warning in inv.read(ctx.workspace, "warnings"):
+def extract_warnings(issues: Issues, workspace: Path) -> None:
+    """The extractor's errors and warnings, as issues of no customer."""
+    for warning in inv.read(workspace, "warnings"):
         # An OCI error or a dropped record means something is missing from the model.
         if warning.severity in ("error", "warning"):
             where = f"{warning.file}: {warning.record or ''}".rstrip(": ")
-            ctx.issues.warning(
+            issues.warning(
                 "extract_warning",
                 entity="inventory",
                 key=where,
@@ -112,6 +133,31 @@ def _extract_warnings(ctx: BuildContext) -> None:
 
 def finalize(model: Model, tables: Tables, config: Config) -> None:
     """Choose administrators, derive languages and check what overrides may have changed."""
+    check_config(model.issues, config, model.customers, model.locations)
+    finalize_customers(model, tables, config)
+
+
+def check_config(
+    issues: Issues, config: Config, customers: Collection[str], locations: Collection[str]
+) -> None:
+    """What migrate.toml lacks or names wrongly, against every customer and location."""
+    if not config.provisioning_id:
+        issues.blocker(
+            "no_provisioning_id",
+            entity="config",
+            key="provisioning_id",
+            customer_id=None,
+            message="migrate.toml has no provisioning_id (Customer Template in Partner Hub)",
+        )
+    _check_config_keys(issues, config, customers, locations)
+
+
+def finalize_customers(
+    model: Model, tables: Tables, config: Config, earlier: Holders | None = None
+) -> None:
+    """Every customer of ``model`` finalized. ``earlier`` names, for each subscriber whose
+    email or number a subscriber of another part of the platform holds first, that holder;
+    without it ``model`` is the whole platform."""
     by_customer: dict[str, list[Subscriber]] = defaultdict(list)
     for sub in model.sorted_subscribers():
         by_customer[sub.customer_id].append(sub)
@@ -119,18 +165,8 @@ def finalize(model: Model, tables: Tables, config: Config) -> None:
     for location in sorted(model.locations.values(), key=lambda x: x.id):
         locations_of[location.customer_id].append(location)
 
-    if not config.provisioning_id:
-        model.issues.blocker(
-            "no_provisioning_id",
-            entity="config",
-            key="provisioning_id",
-            customer_id=None,
-            message="migrate.toml has no provisioning_id (Customer Template in Partner Hub)",
-        )
-
-    check_emails(model, by_customer)
-    check_numbers(model, by_customer)
-    _check_config_keys(model, config)
+    check_emails(model, by_customer, None if earlier is None else earlier.emails)
+    check_numbers(model, by_customer, None if earlier is None else earlier.numbers)
     blocked = {
         i.key
         for i in model.issues.items.values()
@@ -232,24 +268,30 @@ def _location_time_zone(model: Model, location: Location, subs: list[Subscriber]
         )
 
 
-def _check_config_keys(model: Model, config: Config) -> None:
+def _check_config_keys(
+    issues: Issues, config: Config, customers: Collection[str], locations: Collection[str]
+) -> None:
     """Keys in migrate.toml that name no customer or location are typos, most likely."""
     tables = (
-        ("administrator.users", config.administrator.users, model.customers),
-        ("email.domains", config.email.domains, model.customers),
-        ("emergency_location_identifiers", config.emergency_location_identifiers, model.locations),
+        ("administrator.users", config.administrator.users, customers, "customer"),
+        ("email.domains", config.email.domains, customers, "customer"),
+        (
+            "emergency_location_identifiers",
+            config.emergency_location_identifiers,
+            locations,
+            "location",
+        ),
     )
-    for section, entries, known in tables:
+    for section, entries, known, what in tables:
         for key in sorted(entries):
             if key not in known:
-                model.issues.warning(
+                issues.warning(
                     "config_unknown_key",
                     entity="config",
                     key=f"{section}.{key}",
                     customer_id=None,
                     message=f"migrate.toml [{section}] names {key!r}, which is not a "
-                    f"{'location' if known is model.locations else 'customer'} "
-                    "of this inventory",
+                    f"{what} of this inventory",
                     field=section,
                     value=key,
                 )

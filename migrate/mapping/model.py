@@ -23,6 +23,35 @@ from migrate.plan.model import (
 )
 
 
+# The order of each model file: most start with the customer, so a customer's records
+# are together; the others are sorted by their key (see ``ordered_records``).
+def location_order(x: Location) -> tuple[str, bool, str]:
+    return (x.customer_id, not x.is_primary, x.id)
+
+
+def subscriber_order(s: Subscriber) -> tuple[str, bool, str]:
+    return (s.customer_id, not s.is_admin, s.id)
+
+
+def number_order(n: Number) -> tuple[str, str, str]:
+    return (n.customer_id, n.location_id, n.id)
+
+
+def not_migrated_order(n: NotMigrated) -> tuple[str, str, str]:
+    return (n.customer_id, n.kind, n.id)
+
+
+def issue_order(i: Issue) -> tuple[str, int, str, str, str, str]:
+    return (
+        i.customer_id or "",
+        SEVERITY_ORDER[i.severity],
+        i.code,
+        i.entity,
+        i.key,
+        i.field or "",
+    )
+
+
 @dataclass
 class Model:
     customers: dict[str, Customer] = field(default_factory=dict)
@@ -48,35 +77,23 @@ class Model:
         return [self.customers[k] for k in sorted(self.customers)]
 
     def sorted_locations(self) -> list[Location]:
-        return sorted(
-            self.locations.values(), key=lambda x: (x.customer_id, not x.is_primary, x.id)
-        )
+        return sorted(self.locations.values(), key=location_order)
 
     def sorted_subscribers(self, include_skipped: bool = False) -> list[Subscriber]:
         subs = self.subscribers.values() if include_skipped else self.active_subscribers()
-        return sorted(subs, key=lambda s: (s.customer_id, not s.is_admin, s.id))
+        return sorted(subs, key=subscriber_order)
 
     def sorted_numbers(self) -> list[Number]:
-        return sorted(self.numbers.values(), key=lambda n: (n.customer_id, n.location_id, n.id))
+        return sorted(self.numbers.values(), key=number_order)
 
     def sorted_devices(self) -> list[Device]:
         return [self.devices[k] for k in sorted(self.devices)]
 
     def sorted_not_migrated(self) -> list[NotMigrated]:
-        return sorted(self.not_migrated.values(), key=lambda n: (n.customer_id, n.kind, n.id))
+        return sorted(self.not_migrated.values(), key=not_migrated_order)
 
     def sorted_issues(self) -> list[Issue]:
-        return sorted(
-            self.issues.items.values(),
-            key=lambda i: (
-                i.customer_id or "",
-                SEVERITY_ORDER[i.severity],
-                i.code,
-                i.entity,
-                i.key,
-                i.field or "",
-            ),
-        )
+        return sorted(self.issues.items.values(), key=issue_order)
 
     def add_not_migrated(
         self,

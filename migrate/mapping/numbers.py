@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from migrate import inventory as inv
 from migrate.mapping.context import BuildContext
 from migrate.mapping.e164 import NumberError, is_digits, is_e164, to_e164
@@ -146,8 +148,16 @@ def add_subscriber_numbers(ctx: BuildContext) -> None:
             record.assigned_to, record.assignment = sub.id, "subscriber"
 
 
-def check_numbers(model: Model, by_customer: dict[str, list[Subscriber]]) -> None:
-    """Numbers unique across the estate, extensions unique per location (after overrides)."""
+def check_numbers(
+    model: Model,
+    by_customer: dict[str, list[Subscriber]],
+    earlier: Mapping[str, str] | None = None,
+) -> None:
+    """Numbers unique across the estate, extensions unique per location (after overrides).
+
+    The first subscriber in (customer, user id) order keeps a number; ``earlier`` names
+    that holder for each later subscriber of ``model`` when the holder may be outside it
+    (see :func:`number_claims`)."""
     issues = model.issues
     numbers: dict[str, str] = {}
     extensions: dict[tuple[str, str], str] = {}
@@ -181,13 +191,14 @@ def check_numbers(model: Model, by_customer: dict[str, list[Subscriber]]) -> Non
                     field="extension",
                 )
             if sub.phone_number:
-                if sub.phone_number in numbers:
+                holder = numbers.get(sub.phone_number) if earlier is None else earlier.get(sub.id)
+                if holder is not None:
                     issues.blocker(
                         "duplicate_number",
                         entity="subscriber",
                         key=sub.id,
                         customer_id=cid,
-                        message=f"{sub.phone_number} is also {numbers[sub.phone_number]}'s",
+                        message=f"{sub.phone_number} is also {holder}'s",
                         field="phone_number",
                         value=sub.phone_number,
                     )
@@ -208,3 +219,11 @@ def check_numbers(model: Model, by_customer: dict[str, list[Subscriber]]) -> Non
                     )
                 else:
                     extensions[key] = sub.id
+
+
+def number_claims(model: Model) -> Iterator[tuple[str, str, str]]:
+    """``(number, customer id, user id)`` of every subscriber whose number
+    :func:`check_numbers` holds against the others'."""
+    for sub in model.active_subscribers():
+        if sub.phone_number:
+            yield sub.phone_number, sub.customer_id, sub.id

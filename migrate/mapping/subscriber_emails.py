@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 
 from migrate.mapping import email as email_rules
 from migrate.mapping.context import BuildContext
@@ -47,8 +48,16 @@ def generate_emails(ctx: BuildContext) -> None:
         sub.email_source = "template"
 
 
-def check_emails(model: Model, by_customer: dict[str, list[Subscriber]]) -> None:
-    """Every person has a valid email no one else has (a workspace has none)."""
+def check_emails(
+    model: Model,
+    by_customer: dict[str, list[Subscriber]],
+    earlier: Mapping[str, str] | None = None,
+) -> None:
+    """Every person has a valid email no one else has (a workspace has none).
+
+    The first subscriber in (customer, user id) order keeps an email; ``earlier`` names
+    that holder for each later subscriber of ``model`` when the holder may be outside it
+    (see :func:`email_claims`)."""
     issues = model.issues
     seen: dict[str, str] = {}
     for cid in sorted(by_customer):
@@ -93,15 +102,24 @@ def check_emails(model: Model, by_customer: dict[str, list[Subscriber]]) -> None
                     proposed=sub.email,
                 )
             key = sub.email.casefold()
-            if key in seen:
+            holder = seen.get(key) if earlier is None else earlier.get(sub.id)
+            if holder is not None:
                 issues.blocker(
                     "duplicate_email",
                     entity="subscriber",
                     key=sub.id,
                     customer_id=cid,
-                    message=f"email {sub.email} is also {seen[key]}'s; Webex emails are unique",
+                    message=f"email {sub.email} is also {holder}'s; Webex emails are unique",
                     field="email",
                     value=sub.email,
                 )
             else:
                 seen[key] = sub.id
+
+
+def email_claims(model: Model) -> Iterator[tuple[str, str, str]]:
+    """``(email key, customer id, user id)`` of every subscriber whose email
+    :func:`check_emails` holds against the others'."""
+    for sub in model.active_subscribers():
+        if not is_workspace(sub) and sub.email and email_rules.is_valid(sub.email):
+            yield sub.email.casefold(), sub.customer_id, sub.id

@@ -581,43 +581,69 @@ def write_split_review(
     issues of no customer; ``--overrides`` given the index reads every workbook
     it lists. A customer's workbook is the unsplit one cut to that customer.
     """
-    folder = path.parent / path.stem
     logged = None if overrides is None else list(overrides)
     index: list[list[Any]] = []
-    written: set[str] = set()
     slices = customer_slices(model)
     for cid in sorted(slices):
-        part = slices[cid]
-        name = part_name(cid)
         mine = None
         if logged is not None:
             mine = [o for o in logged if _override_customer(model, o) == cid]
-        with ReportWriter(folder / name) as book:
-            for spec in review_sheets(part, summary, mine):
-                book.sheet(spec.name, spec.columns).extend(spec.rows())
-        written.add(name)
-        severity = Counter(i.severity for i in part.issues.items.values())
-        index.append(
-            [
-                f"{folder.name}/{name}",
-                cid,
-                part.customers[cid].name,
-                len(part.subscribers),
-                len(part.locations),
-                len(part.numbers),
-                len(part.devices),
-                severity.get(wm.BLOCKER, 0),
-                severity.get(wm.WARNING, 0),
-            ]
-        )
+        index.append(write_customer_review(path, cid, slices[cid], summary, mine))
         del slices[cid]  # its sheets are written: let the slice go
-    _remove_parts(folder, keep=written)
+    write_review_index(path, summary, index, unowned_issues(model), logged)
+
+
+def unowned_issues(model: Model) -> Model:
+    """The issues of ``model`` that no customer of it owns, as a model of their own."""
     unowned = Model(inventory_fingerprint=model.inventory_fingerprint)
     for issue_id, issue in model.issues.items.items():
         if issue.customer_id not in model.customers:
             unowned.issues.items[issue_id] = issue
+    return unowned
+
+
+def write_customer_review(
+    path: Path,
+    cid: str,
+    part: Model,
+    summary: Sequence[tuple[str, Any]],
+    overrides: list[OverrideResult] | None,
+) -> list[Any]:
+    """Customer ``cid``'s workbook of a split review (``part``: its slice, see
+    :func:`customer_slices`); its row of the index."""
+    folder = path.parent / path.stem
+    name = part_name(cid)
+    with ReportWriter(folder / name) as book:
+        for spec in review_sheets(part, summary, overrides):
+            book.sheet(spec.name, spec.columns).extend(spec.rows())
+    severity = Counter(i.severity for i in part.issues.items.values())
+    return [
+        f"{folder.name}/{name}",
+        cid,
+        part.customers[cid].name,
+        len(part.subscribers),
+        len(part.locations),
+        len(part.numbers),
+        len(part.devices),
+        severity.get(wm.BLOCKER, 0),
+        severity.get(wm.WARNING, 0),
+    ]
+
+
+def write_review_index(
+    path: Path,
+    summary: Sequence[tuple[str, Any]],
+    index: Sequence[list[Any]],
+    unowned: Model,
+    overrides: Sequence[OverrideResult] | None,
+) -> None:
+    """``path``: the index of a split review, once every customer's workbook is written
+    (``index``: their rows, in customer order; ``unowned``: the issues of no customer).
+    Workbooks of a previous split that ``index`` does not list go."""
+    folder = path.parent / path.stem
+    _remove_parts(folder, keep={str(row[0]).split("/", 1)[1] for row in index})
     with ReportWriter(path) as book:
-        spec = _summary_sheet(model, [*summary, ("Workbooks", len(index))])
+        spec = _summary_sheet(unowned, [*summary, ("Workbooks", len(index))])
         book.sheet(spec.name, spec.columns).extend(spec.rows())
         book.sheet(
             INDEX_SHEET,
@@ -637,8 +663,8 @@ def write_split_review(
         ).extend(index)
         spec = _issues_sheet(unowned)
         book.sheet(spec.name, spec.columns).extend(spec.rows())
-        if logged is not None:
-            spec = _overrides_sheet(logged)
+        if overrides is not None:
+            spec = _overrides_sheet(overrides)
             book.sheet(spec.name, spec.columns).extend(spec.rows())
 
 
