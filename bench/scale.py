@@ -38,15 +38,32 @@ STATUS_SECONDS = 2.0
 def _child(stage: str, args: list[str]) -> dict[str, Any]:
     """Run one stage in this process; its figures as a dict."""
     started = time.perf_counter()
-    if stage == "journal":
+    if stage == "synthetic":
+        from migrate.synthetic.generator import generate
+
+        export = Path(args[0])
+        partial = export.with_name("partial-" + export.name)
+        partial.unlink(missing_ok=True)
+        result = generate(partial, int(args[1]), int(args[2]))
+        partial.replace(export)  # only a complete export is reused by the next run
+        figures: dict[str, Any] = {
+            "users": result.users,
+            "mb": round(export.stat().st_size / 2**20, 1),
+        }
+    elif stage == "journal":
         from migrate.load.executor import journal_actions
         from migrate.load.journal import Journal
         from migrate.plan import builder
 
         plan = builder.read(Path(args[0]))
+        read_seconds = round(time.perf_counter() - started, 2)
         with Journal(Path(args[0])) as journal:
             recorded = journal.record_plan(journal_actions(plan.actions))
-        figures: dict[str, Any] = {"actions": recorded}
+        figures = {
+            "actions": recorded,
+            "read_seconds": read_seconds,
+            "mb": round(journal.path.stat().st_size / 2**20, 1),
+        }
     else:
         from migrate.cli.main import cli
 
@@ -74,21 +91,14 @@ def _run_child(stage: str, *args: str) -> dict[str, Any]:
     return figures
 
 
-def _export(out: Path, users: int, seed: int) -> Path:
-    export = out / f"synthetic-{users}-seed{seed}.zip"
-    if not export.exists():
-        from migrate.synthetic.generator import generate
-
-        generate(export, users, seed)
-    return export
-
-
 def _size(out: Path, users: int, seed: int) -> dict[str, Any]:
-    export = _export(out, users, seed)
+    figures: dict[str, Any] = {}
+    export = out / f"synthetic-{users}-seed{seed}.zip"
+    if not export.exists():  # an export of that size and seed is reused: it is the same
+        figures["synthetic"] = _run_child("synthetic", str(export), str(users), str(seed))
     workspace, reports = out / f"scale-ws-{users}", out / f"scale-reports-{users}"
     shutil.rmtree(workspace, ignore_errors=True)
     common = ["-w", str(workspace), "--reports", str(reports)]
-    figures: dict[str, Any] = {}
     figures["extract"] = _run_child("extract", *common, str(export))
     figures["map"] = _run_child("map", *common)
     figures["plan"] = _run_child("plan", *common)

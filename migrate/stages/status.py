@@ -75,7 +75,8 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
     parked actions are, so a journal of a million actions answers at once.
     """
     settings.ws.require_journal("nothing was loaded yet")
-    with Journal(settings.workspace) as journal:
+    # Not every page: what status reads is checked as it is read (Journal.reading).
+    with Journal(settings.workspace, check_every_page=False) as journal, journal.reading():
         tally = journal.tally()
         attention = journal.actions(states=(FAILED, PARKED))
         runs = journal.runs()
