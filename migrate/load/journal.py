@@ -510,9 +510,15 @@ class Journal:
     # -- queries --------------------------------------------------------------
 
     def actions(
-        self, states: Iterable[str] | None = None, customer: str | None = None
+        self,
+        states: Iterable[str] | None = None,
+        customer: str | None = None,
+        *,
+        outcomes_only: bool = False,
     ) -> list[JournalAction]:
-        sql = "SELECT * FROM actions"
+        """``outcomes_only``: the plan's fields (payload, depends_on, inverse) left empty,
+        for readers of what happened (reports): parsing them is most of a large read."""
+        sql = _SELECT_OUTCOMES if outcomes_only else "SELECT * FROM actions"
         clauses, params = [], []
         if states is not None:
             wanted = list(states)
@@ -524,7 +530,8 @@ class Journal:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY customer, ordinal"
-        return [_action(row) for row in self._db.execute(sql, params)]
+        rows = self._db.execute(sql, params)
+        return [_outcome(row) if outcomes_only else _action(row) for row in rows]
 
     def get(self, key: str) -> JournalAction | None:
         row = self._db.execute("SELECT * FROM actions WHERE key = ?", (key,)).fetchone()
@@ -589,6 +596,35 @@ class _Tx:
             self._db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
             raise self._journal._failure(exc) from exc
+
+
+_SELECT_OUTCOMES = (
+    "SELECT key, type, customer, batch, ordinal, state, attempts, result, adopted, "
+    "tracking_id, error_kind, error_code, error_message, run_id, updated_at FROM actions"
+)
+
+
+def _outcome(row: sqlite3.Row) -> JournalAction:
+    return JournalAction(
+        key=row["key"],
+        type=row["type"],
+        customer=row["customer"],
+        batch=row["batch"],
+        ordinal=row["ordinal"],
+        payload={},
+        depends_on=(),
+        inverse=None,
+        state=row["state"],
+        attempts=row["attempts"],
+        result=json.loads(row["result"]) if row["result"] else None,
+        adopted=bool(row["adopted"]),
+        tracking_id=row["tracking_id"],
+        error_kind=row["error_kind"],
+        error_code=row["error_code"],
+        error_message=row["error_message"],
+        run_id=row["run_id"],
+        updated_at=row["updated_at"],
+    )
 
 
 def _action(row: sqlite3.Row) -> JournalAction:

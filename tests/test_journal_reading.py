@@ -1,14 +1,18 @@
-"""``status`` does not read every page of the journal, yet names the damage in what it reads.
+"""``status`` and ``report`` do not check every page of the journal, yet name the damage
+in what they read; ``report`` reads what happened, not the plan's fields.
 
-Each case damages a page that ``status``'s own queries would not stumble on, or would
-stumble on with a traceback, and expects the one-line "damaged" error (exit 5).
+Each case damages a page that their own queries would not stumble on, or would stumble
+on with a traceback, and expects the one-line "damaged" error (exit 5).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from migrate.errors import ExitCode
 from migrate.load.journal import SUCCEEDED, Journal, JournalAction
@@ -19,7 +23,9 @@ def _action(n: int) -> JournalAction:
     key = f"create_subscriber:ent1:{n:04d}"
     # A payload of some size: the table spreads over many pages, the indexes do not.
     payload = {"email": f"user{n}@example.com", "note": "x" * 300}
-    return JournalAction(key, "create_subscriber", "ent1", 1, n, payload, (), None)
+    return JournalAction(
+        key, "create_subscriber", "ent1", 1, n, payload, ("create_customer:ent1",), {"type": "x"}
+    )
 
 
 def _journal(workspace: Path, actions: int) -> Path:
@@ -60,12 +66,12 @@ def _read_page(journal: Path, page: int) -> bytes:
         return handle.read(size)
 
 
-def _status(workspace: Path) -> tuple[int, str, str]:
-    return invoke("status", "-w", str(workspace), "--reports", str(workspace.parent / "r"))
+def _run(command: str, workspace: Path) -> tuple[int, str, str]:
+    return invoke(command, "-w", str(workspace), "--reports", str(workspace.parent / "r"))
 
 
-def _names_damage(workspace: Path, journal: Path, says: str) -> None:
-    code, _out, err = _status(workspace)
+def _names_damage(workspace: Path, journal: Path, says: str, command: str = "status") -> None:
+    code, _out, err = _run(command, workspace)
     assert code == int(ExitCode.WORKSPACE), err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
@@ -80,14 +86,15 @@ def test_status_of_an_intact_journal_counts_every_action(tmp_path: Path) -> None
     assert f"{SUCCEEDED}" in out and "60" in out
 
 
-def test_a_damaged_leaf_of_the_actions_table_is_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["status", "report"])
+def test_a_damaged_leaf_of_the_actions_table_is_named(tmp_path: Path, command: str) -> None:
     workspace = tmp_path / "w"
     journal = _journal(workspace, 60)
     leaves = [page for page, kind in _pages(journal, "actions") if kind == "leaf"]
     assert len(leaves) > 3
     # A leaf in the middle: no query of status reads it, only the walk of the table.
     _write_page(journal, leaves[len(leaves) // 2], b"\xa5" * 256)
-    _names_damage(workspace, journal, "malformed")
+    _names_damage(workspace, journal, "malformed", command)
 
 
 def test_a_damaged_page_of_the_index_status_counts_from_is_named(tmp_path: Path) -> None:
@@ -110,3 +117,14 @@ def test_an_index_page_that_missed_a_write_is_named(tmp_path: Path) -> None:
     assert _pages(journal, "actions_tally") == [(page, "leaf")]
     _write_page(journal, page, stale)
     _names_damage(workspace, journal, "the actions table holds 21 actions, its index 20")
+
+
+def test_report_reads_what_happened_without_the_plans_fields(tmp_path: Path) -> None:
+    _journal(tmp_path, 5)
+    with Journal(tmp_path) as journal:
+        journal.fail(_action(3).key, 1, "webex", "400", "refused", tracking_id="T3")
+        everything = journal.actions()
+        outcomes = journal.actions(outcomes_only=True)
+    assert everything[0].payload and everything[0].depends_on and everything[0].inverse
+    assert everything[3].state == "failed" and everything[3].tracking_id == "T3"
+    assert outcomes == [replace(a, payload={}, depends_on=(), inverse=None) for a in everything]
