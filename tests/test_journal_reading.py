@@ -128,3 +128,13 @@ def test_report_reads_what_happened_without_the_plans_fields(tmp_path: Path) -> 
     assert everything[0].payload and everything[0].depends_on and everything[0].inverse
     assert everything[3].state == "failed" and everything[3].tracking_id == "T3"
     assert outcomes == [replace(a, payload={}, depends_on=(), inverse=None) for a in everything]
+
+
+@pytest.mark.parametrize("command", ["status", "report"])
+def test_a_journal_cut_short_is_named(tmp_path: Path, command: str) -> None:
+    """A copy that stopped halfway: the pages the header counts are not all there."""
+    workspace = tmp_path / "w"
+    journal = _journal(workspace, 60)
+    with journal.open("r+b") as handle:
+        handle.truncate(journal.stat().st_size // 2)
+    _names_damage(workspace, journal, "malformed", command)
