@@ -11,7 +11,7 @@ The journal is the only record of what this toolkit created, so it is
 checked when opened (a damaged one is refused before any request) and its
 file is checked before each commit: one deleted or replaced during a run
 stops the run rather than letting it write into a file nobody will read.
-A reader that sends nothing (``status``) opens it unchecked and reads it
+Readers that send nothing (``status``, ``report``) open it unchecked and read it
 through :meth:`Journal.reading`, which checks only what it reads: a million
 actions answer in a fraction of the second every page would take.
 """
