@@ -73,8 +73,10 @@ def test_status_reads_only_the_actions_that_need_attention(
     read: list[object] = []
     every = Journal.actions
 
-    def counted(self: Journal, states: Any = None, customer: str | None = None) -> Any:
-        found = every(self, states, customer)
+    def counted(
+        self: Journal, states: Any = None, customer: str | None = None, **options: Any
+    ) -> Any:
+        found = every(self, states, customer, **options)
         read.extend(found)
         return found
 

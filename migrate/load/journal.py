@@ -11,6 +11,9 @@ The journal is the only record of what this toolkit created, so it is
 checked when opened (a damaged one is refused before any request) and its
 file is checked before each commit: one deleted or replaced during a run
 stops the run rather than letting it write into a file nobody will read.
+Readers that send nothing (``status``, ``report``) open it unchecked and read it
+through :meth:`Journal.reading`, which checks only what it reads: a million
+actions answer in a fraction of the second every page would take.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,9 +149,15 @@ def _dumps(value: Any) -> str:
 class Journal:
     """The journal of one workspace. Not thread-safe: one writer, the loader's thread."""
 
-    def __init__(self, workspace: Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self, workspace: Path, clock: Clock | None = None, *, check_every_page: bool = True
+    ) -> None:
+        """``check_every_page=False``: for a reader that sends nothing and reads the
+        journal through :meth:`reading` (which checks what it reads)."""
         self.path = Workspace(workspace).journal_file
         self._clock = clock
+        # Rows of the actions table, counted by :meth:`reading` for tally to compare.
+        self._table_rows: int | None = None
         try:
             workspace.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -166,11 +176,12 @@ class Journal:
             # commits, and those actions are then reconciled by lookup like any
             # `started` one. FULL would fsync each transition and stall the loader.
             self._db.execute("PRAGMA synchronous = NORMAL")
-            # quick_check reads every page (a 100,000-action journal in well under a
-            # second) without the index cross-checks of integrity_check.
-            problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
-            if problems != ["ok"]:
-                raise sqlite3.DatabaseError(problems[0] if problems else "check failed")
+            if check_every_page:
+                # quick_check reads every page (a 100,000-action journal in well under a
+                # second) without the index cross-checks of integrity_check.
+                problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+                if problems != ["ok"]:
+                    raise sqlite3.DatabaseError(problems[0] if problems else "check failed")
             self._db.executescript(_SCHEMA)
             self._identity = self._stat()
         except (sqlite3.Error, OSError) as err:
@@ -194,6 +205,28 @@ class Journal:
                 "stopped before sending more. Put the journal back (from a copy) before any "
                 "retry: without it every object made so far would be taken as adopted"
             )
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent read (a snapshot, however the loader commits meanwhile) in which
+        damage is named like a damaged journal at opening (exit 5), never a traceback.
+
+        Checked: the header and the file's length (sqlite, when it opens the file),
+        every page of the actions table's b-tree (walked to count its rows; ``tally``
+        compares that count with its index's), and every page a query reads.
+        """
+        try:
+            self._db.execute("BEGIN")
+            try:
+                row = self._db.execute("SELECT COUNT(*) FROM actions NOT INDEXED").fetchone()
+                self._table_rows = int(row[0])
+                yield
+            finally:
+                self._table_rows = None
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            raise self._failure(err) from err
 
     def _failure(self, err: BaseException) -> WorkspaceError:
         text = " ".join(str(err).split()) or type(err).__name__
@@ -477,9 +510,15 @@ class Journal:
     # -- queries --------------------------------------------------------------
 
     def actions(
-        self, states: Iterable[str] | None = None, customer: str | None = None
+        self,
+        states: Iterable[str] | None = None,
+        customer: str | None = None,
+        *,
+        outcomes_only: bool = False,
     ) -> list[JournalAction]:
-        sql = "SELECT * FROM actions"
+        """``outcomes_only``: the plan's fields (payload, depends_on, inverse) left empty,
+        for readers of what happened (reports): parsing them is most of a large read."""
+        sql = _SELECT_OUTCOMES if outcomes_only else "SELECT * FROM actions"
         clauses, params = [], []
         if states is not None:
             wanted = list(states)
@@ -491,7 +530,8 @@ class Journal:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY customer, ordinal"
-        return [_action(row) for row in self._db.execute(sql, params)]
+        rows = self._db.execute(sql, params)
+        return [_outcome(row) if outcomes_only else _action(row) for row in rows]
 
     def get(self, key: str) -> JournalAction | None:
         row = self._db.execute("SELECT * FROM actions WHERE key = ?", (key,)).fetchone()
@@ -511,7 +551,14 @@ class Journal:
             "SELECT customer, batch, type, state, COUNT(*), COALESCE(MAX(updated_at), '') "
             "FROM actions GROUP BY customer, batch, type, state ORDER BY customer, batch, type"
         )
-        return [(c, int(b), t, s, int(n), at) for c, b, t, s, n, at in rows]
+        tally = [(c, int(b), t, s, int(n), at) for c, b, t, s, n, at in rows]
+        indexed = sum(row[4] for row in tally)
+        if self._table_rows is not None and indexed != self._table_rows:
+            # Counted from the index: one that lost or kept stale entries would mislead.
+            raise sqlite3.DatabaseError(
+                f"the actions table holds {self._table_rows} actions, its index {indexed}"
+            )
+        return tally
 
     def events(self, key: str | None = None) -> list[dict[str, Any]]:
         if key is None:
@@ -549,6 +596,35 @@ class _Tx:
             self._db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
             raise self._journal._failure(exc) from exc
+
+
+_SELECT_OUTCOMES = (
+    "SELECT key, type, customer, batch, ordinal, state, attempts, result, adopted, "
+    "tracking_id, error_kind, error_code, error_message, run_id, updated_at FROM actions"
+)
+
+
+def _outcome(row: sqlite3.Row) -> JournalAction:
+    return JournalAction(
+        key=row["key"],
+        type=row["type"],
+        customer=row["customer"],
+        batch=row["batch"],
+        ordinal=row["ordinal"],
+        payload={},
+        depends_on=(),
+        inverse=None,
+        state=row["state"],
+        attempts=row["attempts"],
+        result=json.loads(row["result"]) if row["result"] else None,
+        adopted=bool(row["adopted"]),
+        tracking_id=row["tracking_id"],
+        error_kind=row["error_kind"],
+        error_code=row["error_code"],
+        error_message=row["error_message"],
+        run_id=row["run_id"],
+        updated_at=row["updated_at"],
+    )
 
 
 def _action(row: sqlite3.Row) -> JournalAction:

@@ -28,6 +28,7 @@ from migrate.workspace import (
 @dataclass
 class SavedResults:
     plan: builder.Plan | None = None
+    # What happened to each action; the plan's fields (payload, ...) are not read.
     actions: list[JournalAction] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
     parked_since: dict[str, str] = field(default_factory=dict)  # Journal.parked_since()
@@ -43,9 +44,10 @@ def read_saved(ws: Workspace) -> SavedResults:
     saved = SavedResults(plan=builder.read(ws.root) if ws.has_plan() else None)
     if ws.has_journal():
         saved.journal = True
-        with Journal(ws.root) as journal:
-            saved.actions, saved.runs = journal.actions(), journal.runs()
-            saved.parked_since = journal.parked_since()
+        # One snapshot; each row is read, so damage is found as status finds it.
+        with Journal(ws.root, check_every_page=False) as journal, journal.reading():
+            saved.actions = journal.actions(outcomes_only=True)
+            saved.runs, saved.parked_since = journal.runs(), journal.parked_since()
     precheck = ws.load_result(PRECHECK_RESULT)
     if precheck is not None:
         saved.precheck = saved_findings(precheck)

@@ -72,12 +72,14 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
     """``now`` is when hold times are measured (a test moves it, never sleeps).
 
     Counted by the journal's sqlite, never read into objects: only the failed and
-    parked actions are, so a journal of a million actions answers at once.
+    parked actions are (what happened to them, not their payloads), so a journal of a
+    million actions answers at once.
     """
     settings.ws.require_journal("nothing was loaded yet")
-    with Journal(settings.workspace) as journal:
+    # Not every page: what status reads is checked as it is read (Journal.reading).
+    with Journal(settings.workspace, check_every_page=False) as journal, journal.reading():
         tally = journal.tally()
-        attention = journal.actions(states=(FAILED, PARKED))
+        attention = journal.actions(states=(FAILED, PARKED), outcomes_only=True)
         runs = journal.runs()
         since = journal.parked_since()
     if any(r["status"] == RUNNING for r in runs) and lock_is_free(settings.workspace):
