@@ -367,11 +367,16 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    return write_lines(path, (dumps(record) for record in records))
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Lines already in :func:`dumps`' format, one per line, synced; how many."""
     count = 0
     try:
         with path.open("w", encoding="utf-8", newline="\n") as handle:
-            for record in records:
-                handle.write(dumps(record))
+            for line in lines:
+                handle.write(line)
                 handle.write("\n")
                 count += 1
             handle.flush()

@@ -9,7 +9,6 @@ once, as the first part had it, like the one model's dict.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -89,7 +88,7 @@ class OrderedRecords:
         for entity in ENTITIES:
             query = f"SELECT line FROM rec_{entity} ORDER BY {keys}, uid"  # noqa: S608
             rows = self._db.execute(query)
-            counts[entity] = _write_lines(folder / f"{entity}.jsonl", (r[0] for r in rows))
+            counts[entity] = inv.write_lines(folder / f"{entity}.jsonl", (r[0] for r in rows))
         return counts
 
     def severities(self) -> dict[str, int]:
@@ -102,24 +101,6 @@ class OrderedRecords:
 
 def _padded(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return key + (None,) * (_KEY_COLUMNS - len(key))
-
-
-def _write_lines(path: Path, lines: Iterable[str]) -> int:
-    """Like ``inventory.write_jsonl``, of lines already in its format."""
-    count = 0
-    try:
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            for line in lines:
-                handle.write(line)
-                handle.write("\n")
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as err:
-        if err.filename:
-            raise
-        raise OSError(err.errno, err.strerror, str(path)) from err
-    return count
 
 
 def sorted_records(model: Model, entity: str) -> list[tuple[str, Any]]:

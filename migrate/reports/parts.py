@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate.mapping.overrides import INDEX_FILE_COLUMN, INDEX_SHEET
 from migrate.reports.xlsx import Column, ReportWriter, SheetSpec
-
-INDEX_SHEET = "Workbooks"
-INDEX_FILE_COLUMN = "File"
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,8 @@ def write_parts(
 
 def remove_parts(folder: Path, keep: set[str]) -> None:
     """Workbooks of a previous split that this run did not write (a customer gone,
-    or no split any more): left in place they would contradict the index."""
+    or no split any more): left in place they would contradict the index, and a
+    review's would be read back as overrides."""
     if not folder.is_dir():
         return
     for stale in folder.glob("*.xlsx"):

@@ -10,9 +10,7 @@ carries the inventory fingerprint that ``--overrides`` checks.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
@@ -34,6 +32,7 @@ from migrate.mapping.overrides import (
 from migrate.mapping.rules import PACKAGES
 from migrate.plan import model as wm
 from migrate.reports.features import feature_sheets
+from migrate.reports.parts import part_name, remove_parts
 from migrate.reports.xlsx import Column, ReportWriter, SheetSpec
 
 SHEETS = (
@@ -536,7 +535,7 @@ def write_review(
     with ReportWriter(path) as book:
         for spec in review_sheets(model, summary, overrides):
             book.sheet(spec.name, spec.columns).extend(spec.rows())
-    _remove_parts(path.parent / path.stem, keep=set())
+    remove_parts(path.parent / path.stem, keep=set())
 
 
 def customer_slices(model: Model) -> dict[str, Model]:
@@ -559,14 +558,6 @@ def customer_slices(model: Model) -> dict[str, Model]:
         if part is not None:
             part.issues.items[issue_id] = issue
     return slices
-
-
-def part_name(customer_id: str) -> str:
-    """A file name for a customer's workbook: its id where the id is safe in a path."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", customer_id)
-    if safe != customer_id or safe.startswith("."):
-        safe += "-" + hashlib.sha256(customer_id.encode()).hexdigest()[:8]
-    return f"{safe}.xlsx"
 
 
 def write_split_review(
@@ -641,7 +632,7 @@ def write_review_index(
     (``index``: their rows, in customer order; ``unowned``: the issues of no customer).
     Workbooks of a previous split that ``index`` does not list go."""
     folder = path.parent / path.stem
-    _remove_parts(folder, keep={str(row[0]).split("/", 1)[1] for row in index})
+    remove_parts(folder, keep={str(row[0]).split("/", 1)[1] for row in index})
     with ReportWriter(path) as book:
         spec = _summary_sheet(unowned, [*summary, ("Workbooks", len(index))])
         book.sheet(spec.name, spec.columns).extend(spec.rows())
@@ -676,13 +667,3 @@ def _override_customer(model: Model, result: OverrideResult) -> str | None:
         if record is not None:
             return str(record.customer_id)
     return result.key if result.key in model.customers else None
-
-
-def _remove_parts(folder: Path, keep: set[str]) -> None:
-    """Workbooks of a previous split that this run did not write (a customer gone,
-    or no split any more) would be read back as overrides: they go."""
-    if not folder.is_dir():
-        return
-    for stale in folder.glob("*.xlsx"):
-        if stale.name not in keep:
-            stale.unlink()

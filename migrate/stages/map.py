@@ -181,14 +181,7 @@ def _write_whole(
     summary = _summary(workspace, tables, config, overrides_path, counts, severity)
     # Inside the staged block: a workbook failure leaves the previous model in place.
     write_review(review_path, model, summary, log, config.review_split_rows)
-    return MapResult(
-        Workspace(workspace).model_dir,
-        review_path,
-        counts,
-        {"blocker": severity.get("blocker", 0), "warning": severity.get("warning", 0)},
-        applied,
-        model.inventory_fingerprint,
-    )
+    return _result(workspace, review_path, counts, severity, applied, model.inventory_fingerprint)
 
 
 def _write_parts(
@@ -216,14 +209,7 @@ def _write_parts(
     stray = Model(inventory_fingerprint=run.fingerprint)
     stray.issues = unowned
     write_review_index(review_path, summary, index, stray, None)
-    return MapResult(
-        Workspace(workspace).model_dir,
-        review_path,
-        counts,
-        {"blocker": severity.get("blocker", 0), "warning": severity.get("warning", 0)},
-        applied,
-        run.fingerprint,
-    )
+    return _result(workspace, review_path, counts, severity, applied, run.fingerprint)
 
 
 def _write_manifest(
@@ -289,3 +275,15 @@ def _summary(
             "Re-run: migrate map --overrides THIS_FILE",
         ),
     ]
+
+
+def _result(
+    workspace: Path,
+    review: Path,
+    counts: dict[str, int],
+    severity: Counter[str],
+    applied: dict[str, int],
+    fingerprint: str,
+) -> MapResult:
+    issues = {"blocker": severity.get("blocker", 0), "warning": severity.get("warning", 0)}
+    return MapResult(Workspace(workspace).model_dir, review, counts, issues, applied, fingerprint)
