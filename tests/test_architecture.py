@@ -8,6 +8,8 @@ tucked inside functions to dodge such a cycle.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,15 @@ def test_the_library_never_imports_click_outside_the_cli() -> None:
         )
     ]
     assert offenders == []
+
+
+def test_the_cli_starts_without_running_pandas() -> None:
+    """pandas (only billing's) costs every command about 0.4 s of start-up when run."""
+    probe = (
+        "import sys, migrate.cli.main; m = sys.modules.get('pandas'); "
+        "print(type(m).__name__ if m is not None else 'absent', 'pandas.core' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["_LazyModule", "False"]

@@ -22,10 +22,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from migrate.deferred import deferred
 from migrate.errors import ExitCode, InputError, MigrateError
 from migrate.load import journal as jr
 from migrate.load.journal import Journal
@@ -39,6 +38,11 @@ from migrate.plan.builder import Plan
 from migrate.webex import Webex, WebexConflict, WebexError
 from migrate.webex.models import BillingReport
 from migrate.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = deferred("pandas")  # only billing needs it: the other commands start without it
 
 REPORT_TYPES = ("USER", "CUSTOMER", "PARTNER")
 # The CSV prints 4 decimals; 0.001 of a day is 86 seconds, far below any real discrepancy.
