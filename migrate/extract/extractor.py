@@ -9,6 +9,7 @@ field, and the exit status says whether anything was dropped.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import multiprocessing
@@ -28,30 +29,17 @@ from lxml import etree
 
 from migrate import __version__, inventory
 from migrate.errors import ExitCode, where
+from migrate.extract.dump import dump
 from migrate.extract.envelope import CommandType, command_type, error_code, text, to_data
 from migrate.extract.numbers import DEFAULT_MAX_RANGE
 from migrate.extract.parsers import PARSERS, Context, MissingKey
 from migrate.extract.parsers.user_settings import is_user_get, not_understood_message
 from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
-from migrate.extract.store import Conflict, Store, split_key
+from migrate.extract.store import Conflict, Store, encode, split_key
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.workspace import staged_dir
 
-# Order matters: users first, so registrations can be attached to devices.
-DUMP_ORDER = (
-    "users",
-    "service_providers",
-    "groups",
-    "numbers",
-    "devices",
-    "service_packs",
-    "service_instances",
-    "languages",
-    "time_zones",
-    "user_settings",
-    "group_features",
-)
 REQUEST_KEYS = frozenset(
     (
         "serviceProviderId",
@@ -88,8 +76,7 @@ _BATCH_DOCUMENTS = 200
 _SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
 _DOCUMENT_RECORDS = (1 << _SEQ_BITS) - 1
 
-Row = tuple[str, str, str, int, str, str]
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+Row = tuple[str, str, str, int, str, bytes | str]
 
 
 @dataclass
@@ -179,7 +166,7 @@ class _Collector:
                 )
             return
         self.seq += 1
-        self.rows.append((entity, key, kind, self.seq, self.file, _encode(data)))
+        self.rows.append((entity, key, kind, self.seq, self.file, encode(entity, data)))
 
     def warning(
         self,
@@ -213,8 +200,8 @@ def extract(
 ) -> ExtractResult:
     """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings.
 
-    Documents are parsed by ``workers`` processes (default: one per core,
-    none for small exports); the merge and the writing happen here. A DN
+    Documents are parsed, and the merged entities written, by ``workers``
+    processes (default: one per core, none for small exports). A DN
     range of more than ``max_range`` numbers is reported, not expanded.
     Staging folders a killed extract left behind are removed first.
     """
@@ -279,17 +266,29 @@ def _read_all(
     documents = 0
     command_types: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
-    for part in _parse_all(export, workers, max_range):
-        store.add_rows(part.rows)
-        warnings.extend(part.warnings)
-        command_types.update(part.command_types)
-        unknown.update(part.unknown)
-        documents += part.documents
-        if progress is not None:
-            progress(part.documents)
-    store.seal()
+    batches = _batches(export)
+    first = next(batches, None)
+    if workers is None:
+        big = first is not None and len(first) == _BATCH_DOCUMENTS
+        workers = len(os.sched_getaffinity(0)) if big else 1
     conflicts: list[Conflict] = []
-    counts = _dump(store, staging, conflicts)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1:
+            # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+        pending = itertools.chain([first] if first is not None else [], batches)
+        for part in _parse_all(export, pending, pool, workers, max_range):
+            store.add_rows(part.rows)
+            warnings.extend(part.warnings)
+            command_types.update(part.command_types)
+            unknown.update(part.unknown)
+            documents += part.documents
+            if progress is not None:
+                progress(part.documents)
+        store.seal()
+        counts = dump(store, staging, conflicts, pool, workers)
     warnings.extend(_conflict_warning(conflict) for conflict in conflicts)
     warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))
     return warnings, counts, documents, command_types, unknown
@@ -312,33 +311,28 @@ def _batches(export: Export) -> Iterator[list[tuple[int, Document]]]:
         yield batch
 
 
-def _parse_all(export: Export, workers: int | None, max_range: int) -> Iterator[_Part]:
-    batches = _batches(export)
-    first = next(batches, None)
-    if first is None:
-        return
-    if workers is None:
-        workers = len(os.sched_getaffinity(0)) if len(first) == _BATCH_DOCUMENTS else 1
-    if workers <= 1:
-        yield _parse_batch(export, first, max_range)
-        for batch in batches:
+def _parse_all(
+    export: Export,
+    pending: Iterator[list[tuple[int, Document]]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    max_range: int,
+) -> Iterator[_Part]:
+    if pool is None:
+        for batch in pending:
             yield _parse_batch(export, batch, max_range)
         return
-    # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # A bounded window of batches in flight: results wait in memory until the
-        # store takes them, so submitting everything at once would let memory grow
-        # with the export.
-        window: deque[Future[_Part]] = deque()
-        pending = itertools.chain([first], batches)
-        for batch in itertools.islice(pending, workers * 2):
+    # A bounded window of batches in flight: results wait in memory until the
+    # store takes them, so submitting everything at once would let memory grow
+    # with the export.
+    window: deque[Future[_Part]] = deque()
+    for batch in itertools.islice(pending, workers * 2):
+        window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
+    while window:
+        part = window.popleft().result()
+        for batch in itertools.islice(pending, 1):
             window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
-        while window:
-            part = window.popleft().result()
-            for batch in itertools.islice(pending, 1):
-                window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
-            yield part
+        yield part
 
 
 _WORKER_EXPORTS: dict[Path, Export] = {}
@@ -483,29 +477,6 @@ def _dispatch(
             "says it; record dropped",
             field=err.name,
         )
-
-
-def _dump(store: Store, staging: Path, conflicts: list[Conflict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for entity in DUMP_ORDER:
-        if entity == "devices":
-            store.attach_registrations()
-        records = store.merged(entity, conflicts)
-        if entity == "users":
-            records = _remembering_locations(store, records)
-        counts[entity] = inventory.write_jsonl(staging / f"{entity}.jsonl", records)
-    return counts
-
-
-def _remembering_locations(store: Store, records: Any) -> Any:
-    batch: list[tuple[str, str | None, str | None]] = []
-    for record in records:
-        batch.append((record["user_id"], record.get("sp_id"), record.get("group_id")))
-        if len(batch) >= 10_000:
-            store.remember_user_locations(batch)
-            batch.clear()
-        yield record
-    store.remember_user_locations(batch)
 
 
 def _conflict_warning(conflict: Conflict) -> dict[str, Any]:
