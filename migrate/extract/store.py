@@ -115,7 +115,9 @@ def encode(entity: str, data: dict[str, Any]) -> bytes | str:
 
 def decode(raw: bytes | str) -> Any:
     # Only ever this run's own staging rows: nothing from outside is unmarshalled.
-    return json.loads(raw) if type(raw) is str else marshal.loads(raw)  # noqa: S302
+    if isinstance(raw, str):
+        return json.loads(raw)
+    return marshal.loads(raw)  # noqa: S302
 
 
 class Store:
