@@ -1,15 +1,21 @@
-"""The merged inventory written in runs by the workers is the one one process writes."""
+"""What other processes write (inventory runs, workbook rows) is what one process writes."""
 
 from __future__ import annotations
 
 import json
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
+import openpyxl
 import pytest
 
 from migrate.extract import dump as dump_module
 from migrate.extract import extract
 from migrate.extract.store import Conflict, Store, decode, encode
+from migrate.reports import extract_report
+from migrate.reports.extract_report import write_extract_report
 from migrate.synthetic import generate
 
 
@@ -76,3 +82,54 @@ def test_staged_records_come_back_as_written() -> None:
     assert decode(encode("users", data)) == data
     assert isinstance(encode("user_devices", data), str)  # the store's SQL reads these
     assert decode(encode("user_devices", data)) == data
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
+
+
+def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "export"
+    generate(export, 300, seed=7)
+    workspace = tmp_path / "w"
+    extract(export, workspace, workers=1)
+    users = workspace / "inventory" / "users.jsonl"
+    tricky = [
+        {"user_id": "=HYPERLINK(1)", "last_name": "a & b <c>", "sp_id": "sp"},
+        {"user_id": "ctl", "first_name": "x\x01y", "sp_id": "sp"},
+        {"user_id": "plain", "first_name": "+44 20", "extension": "-5", "sp_id": "sp"},
+    ]
+    with users.open("a", encoding="utf-8") as handle:
+        for record in tricky:
+            handle.write(json.dumps(record) + "\n")
+    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 1 << 40)
+    write_extract_report(workspace, tmp_path / "here.xlsx")
+    spans: list[tuple[int, int]] = []
+    ranges = extract_report._ranges
+
+    def counted(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
+        for span in ranges(handle, start):
+            spans.append(span)
+            yield span
+
+    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(extract_report, "_CHUNK_BYTES", 4000)
+    monkeypatch.setattr(extract_report, "_ranges", counted)
+    monkeypatch.setattr(extract_report._Pool, "__init__", _two_workers)
+    write_extract_report(workspace, tmp_path / "there.xlsx")
+    assert len(spans) > 10
+    here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
+    assert here.keys() == there.keys()
+    for name in here:
+        assert here[name] == there[name], name
+    read = openpyxl.load_workbook(tmp_path / "there.xlsx", read_only=True)
+    ids = [row[0] for row in read["Users"].iter_rows(min_row=2, values_only=True)]
+    assert ids[-3:] == ["=HYPERLINK(1)", "ctl", "plain"]
+
+
+def _two_workers(self: extract_report._Pool) -> None:
+    self._pool = None
+    self.workers = 2  # whatever this machine's cores
