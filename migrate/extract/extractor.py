@@ -417,15 +417,23 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
         )
         return []
     result = []
+    names = _LOCAL_NAMES
     for element in root.iter("{*}command"):
         keys = {}
         for child in element:
             tag = child.tag
-            if type(tag) is str and tag.rsplit("}", 1)[-1] == "scheduleKey":
-                children = list(child)  # a schedule is named by its name and type together
+            if type(tag) is not str:
+                continue
+            local = names.get(tag)
+            if local is None:
+                local = names[tag] = tag.rsplit("}", 1)[-1]
+            if local == "scheduleKey":
+                leaves = list(child)  # a schedule is named by its name and type together
+            elif local in REQUEST_KEYS:
+                leaves = [child]
             else:
-                children = [child]
-            for leaf in children:
+                continue
+            for leaf in leaves:
                 tag = leaf.tag
                 if type(tag) is str and not len(leaf):
                     name = tag.rsplit("}", 1)[-1]
@@ -433,6 +441,10 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
                         keys[name] = leaf.text.strip()
         result.append((command_type(element).name, keys))
     return result
+
+
+# Local names of the few tags requests use, by namespaced tag.
+_LOCAL_NAMES: dict[str, str] = {}
 
 
 def _dispatch(

@@ -183,10 +183,9 @@ def _soap_payload(root: etree._Element | None) -> bytes | None:
 
 def parse_small(stream: IO[bytes]) -> etree._Element:
     """Parse a whole (small) document, such as a request, with the same protections."""
-    parser = etree.XMLParser(**PARSER_OPTIONS)
-    tree = etree.parse(stream, parser)
-    refuse_dtd(tree)
-    root = tree.getroot()
+    # One parser for them all: a document never leaves state in it (lxml resets it).
+    root = etree.fromstring(stream.read(), _WHOLE_PARSER)
+    refuse_dtd(root.getroottree())
     if local_name(root.tag) != "BroadsoftDocument":
         raise NotOCIDocument("root element is not BroadsoftDocument")
     return root
