@@ -144,13 +144,18 @@ class _Collector:
     """
 
     file: str = ""
-    label: str | None = None
+    # The command being read; its label is spelled out only when a warning needs it.
+    command: Context | None = None
     seq: int = 0
     rows: list[Row] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     command_types: Counter[str] = field(default_factory=Counter)
     unknown: Counter[str] = field(default_factory=Counter)
     overflowed: bool = False
+
+    @property
+    def label(self) -> str | None:
+        return None if self.command is None else self.command.label
 
     def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None:
         if self.seq & _DOCUMENT_RECORDS == _DOCUMENT_RECORDS:
@@ -361,7 +366,7 @@ def _read_document(
     unknown: Counter[str],
     max_range: int = DEFAULT_MAX_RANGE,
 ) -> None:
-    sink.file, sink.label, sink.overflowed = doc.name, None, False
+    sink.file, sink.command, sink.overflowed = doc.name, None, False
     requests: list[tuple[str, dict[str, str]]] = []
     if doc.request is not None:
         requests = _read_request(export, doc.request, sink)
@@ -377,7 +382,7 @@ def _read_document(
                 command_types[ctype.name] += 1
                 request_type, keys = requests[index - 1] if index <= len(requests) else (None, {})
                 ctx = Context(doc.name, index, ctype, keys, request_type, max_range)
-                sink.label = ctx.label
+                sink.command = ctx
                 _dispatch(element, ctx, sink, unknown)
         if requests and index != len(requests):
             sink.warning(
