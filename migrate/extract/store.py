@@ -63,6 +63,7 @@ UNION_FIELDS = frozenset(
 # A user's service settings come from several responses (voice management, greeting,
 # one per BroadWorks Anywhere location): their values are merged, nested dicts too.
 MERGED_FIELDS = frozenset({"values"})
+_SPECIAL_FIELDS = frozenset({"lines", *UNION_FIELDS, *MERGED_FIELDS})
 # Fields two records may legitimately disagree on: provenance and raw forms.
 IGNORED_IN_CONFLICTS = frozenset(
     {"sources", "response_type", "lines", "user_agents", "commands"}  # commands: a union
@@ -278,6 +279,9 @@ def merge(
                         )
                     )
                     continue  # the first description wins; the warning says so
+        if _SPECIAL_FIELDS.isdisjoint(data):
+            record.update(data)  # the common case: every field simply overwrites
+            continue
         for name, value in data.items():
             if name == "lines":
                 for line in value:
