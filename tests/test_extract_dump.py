@@ -14,6 +14,7 @@ import pytest
 from migrate.extract import dump as dump_module
 from migrate.extract import extract
 from migrate.extract.store import Conflict, Store, decode, encode
+from migrate.extract.workers import Workers
 from migrate.reports import extract_report
 from migrate.reports.extract_report import write_extract_report
 from migrate.synthetic import generate
@@ -118,8 +119,8 @@ def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
     monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 0)
     monkeypatch.setattr(extract_report, "_CHUNK_BYTES", 4000)
     monkeypatch.setattr(extract_report, "_ranges", counted)
-    monkeypatch.setattr(extract_report._Pool, "__init__", _two_workers)
-    write_extract_report(workspace, tmp_path / "there.xlsx")
+    with Workers(2) as workers:  # whatever this machine's cores
+        write_extract_report(workspace, tmp_path / "there.xlsx", shared=workers)
     assert len(spans) > 10
     here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
     assert here.keys() == there.keys()
@@ -128,8 +129,3 @@ def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
     read = openpyxl.load_workbook(tmp_path / "there.xlsx", read_only=True)
     ids = [row[0] for row in read["Users"].iter_rows(min_row=2, values_only=True)]
     assert ids[-3:] == ["=HYPERLINK(1)", "ctl", "plain"]
-
-
-def _two_workers(self: extract_report._Pool) -> None:
-    self._pool = None
-    self.workers = 2  # whatever this machine's cores

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import multiprocessing
 import os
 import time
 import zipfile
@@ -37,6 +36,7 @@ from migrate.extract.parsers.user_settings import is_user_get, not_understood_me
 from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
 from migrate.extract.store import Conflict, Store, encode, split_key
+from migrate.extract.workers import Workers
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.workspace import staged_dir
 
@@ -202,6 +202,7 @@ def extract(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     max_range: int = DEFAULT_MAX_RANGE,
+    shared: Workers | None = None,
 ) -> ExtractResult:
     """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings.
 
@@ -209,6 +210,7 @@ def extract(
     processes (default: one per core, none for small exports). A DN
     range of more than ``max_range`` numbers is reported, not expanded.
     Staging folders a killed extract left behind are removed first.
+    ``shared`` lends processes a caller uses again afterwards (the workbook).
     """
     if max_range < 1:
         raise ValueError(f"max_range must be at least 1, not {max_range}")
@@ -221,7 +223,7 @@ def extract(
             store = Store(staging / ".staging.sqlite")
             try:
                 warnings, counts, documents, command_types, unknown = _read_all(
-                    export, store, staging, progress, workers, max_range
+                    export, store, staging, progress, workers, max_range, shared
                 )
             finally:
                 store.close()
@@ -265,6 +267,7 @@ def _read_all(
     progress: Callable[[int], None] | None,
     workers: int | None,
     max_range: int,
+    shared: Workers | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int], int, Counter[str], Counter[str]]:
     """Parse every document into ``store`` and dump the merged entities into ``staging``."""
     warnings: list[dict[str, Any]] = []
@@ -280,9 +283,8 @@ def _read_all(
     with contextlib.ExitStack() as stack:
         pool = None
         if workers > 1:
-            # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
-            context = multiprocessing.get_context("spawn")
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            lent = shared if shared is not None else stack.enter_context(Workers(workers))
+            pool = lent.pool()
         pending = itertools.chain([first] if first is not None else [], batches)
         for part in _parse_all(export, pending, pool, workers, max_range):
             store.add_rows(part.rows)

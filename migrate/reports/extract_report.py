@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from migrate import inventory
 from migrate.errors import WorkspaceError
+from migrate.extract.workers import Workers
 from migrate.reports import xlsx
 from migrate.reports.xlsx import Column, ReportWriter
 
@@ -171,31 +172,12 @@ def _ranges(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
         start = end
 
 
-class _Pool:
-    """Render processes, started on the first big sheet; none for a small workbook."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self.workers = len(os.sched_getaffinity(0))
-
-    def get(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._pool
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-
-
 def _fill_entity(
-    book: ReportWriter, title: str, columns: list[str], workspace: Path, entity: str, pool: _Pool
+    book: ReportWriter, title: str, columns: list[str], workspace: Path, entity: str, pool: Workers
 ) -> None:
     """An entity's sheet; a big one is rendered by other processes while this one writes."""
     path = inventory.inventory_dir(workspace) / f"{entity}.jsonl"
-    if pool.workers < 2 or not path.exists() or path.stat().st_size < _PARALLEL_BYTES:
+    if pool.count < 2 or not path.exists() or path.stat().st_size < _PARALLEL_BYTES:
         _fill(book, title, columns, _rows(workspace, entity, columns))
         return
     filler = _Filler(book, title, columns)
@@ -208,9 +190,9 @@ def _fill_entity(
                 return
             filler.extend(row_of(record) for record in _records_of(path, raw))
         ranges = _ranges(handle, handle.tell())
-        executor = pool.get()
+        executor = pool.pool()
         window: deque[tuple[tuple[int, int], Future[list[str | list[Any]]]]] = deque()
-        for span in itertools.islice(ranges, pool.workers * 2):
+        for span in itertools.islice(ranges, pool.count * 2):
             window.append(
                 (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
             )
@@ -240,7 +222,8 @@ def _records_of(path: Path, raw: bytes) -> Iterator[dict[str, Any]]:
     yield record
 
 
-def write_extract_report(workspace: Path, path: Path) -> Path:
+def write_extract_report(workspace: Path, path: Path, shared: Workers | None = None) -> Path:
+    """The workbook; big sheets are rendered by ``shared`` processes (or its own)."""
     manifest = inventory.read_manifest(workspace)
     with ReportWriter(path) as book:
         summary: list[tuple[str, Any]] = [
@@ -265,13 +248,11 @@ def write_extract_report(workspace: Path, path: Path) -> Path:
         unknown = manifest.get("unknown_commands", {})
         for name, count in manifest.get("command_types", {}).items():
             commands.append([name, count, name not in unknown])
-        pool = _Pool()
-        try:
+        with contextlib.ExitStack() as stack:
+            pool = shared if shared is not None else stack.enter_context(Workers())
             for entity, title in SHEETS:
                 columns = _columns(entity)
                 _fill_entity(book, title, columns, workspace, entity, pool)
-        finally:
-            pool.close()
         warn_columns = ["severity", "code", "file", "record", "field", "message", "oci_error_code"]
         _fill(book, "Warnings", warn_columns, _rows(workspace, "warnings", warn_columns))
     return path
