@@ -70,27 +70,46 @@ def to_data(element: etree._Element) -> Any:
             return None
         value = value.strip()
         return value or None
+    return _content(element)
+
+
+# Local names by namespaced tag: an export uses a few hundred tags, millions of times.
+_LOCAL: dict[str, str] = {}
+
+
+def _local(tag: str) -> str:
+    name = _LOCAL[tag] = tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
+    return name
+
+
+def _content(element: etree._Element) -> Any:
+    """``to_data`` of an element with children; leaves are read inline, not by a call each."""
     data: dict[str, Any] = {}
     first = True
+    local = _LOCAL
     for child in element:
         tag = child.tag
         if type(tag) is not str:  # an unexpanded entity reference
             continue
-        if tag[0] == "{":
-            tag = tag[tag.index("}") + 1 :]
+        name = local.get(tag) or _local(tag)
         if first:
-            if tag == "colHeading":
+            if name == "colHeading":
                 return _table(element)
             first = False
-        value = to_data(child)
-        if tag in data:
-            existing = data[tag]
+        if len(child):
+            value = _content(child)
+        else:
+            value = child.text
+            if value is not None:
+                value = value.strip() or None
+        if name in data:
+            existing = data[name]
             if type(existing) is _Repeated:
                 existing.append(value)
             else:
-                data[tag] = _Repeated([existing, value])
+                data[name] = _Repeated([existing, value])
         else:
-            data[tag] = value
+            data[name] = value
     return data
 
 
@@ -109,15 +128,15 @@ class Table(list[dict[str, str | None]]):
 def _table(element: etree._Element) -> Table:
     headings: list[str] = []
     rows: list[dict[str, str | None]] = []
+    local = _LOCAL
     for child in element:
         tag = child.tag
         if type(tag) is not str:
             continue
-        if tag[0] == "{":
-            tag = tag[tag.index("}") + 1 :]
-        if tag == "colHeading":
+        name = local.get(tag) or _local(tag)
+        if name == "colHeading":
             headings.append((child.text or "").strip())
-        elif tag == "row":
+        elif name == "row":
             values = []
             for col in child:
                 value = col.text

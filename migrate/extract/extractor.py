@@ -9,9 +9,9 @@ field, and the exit status says whether anything was dropped.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
-import multiprocessing
 import os
 import time
 import zipfile
@@ -28,30 +28,18 @@ from lxml import etree
 
 from migrate import __version__, inventory
 from migrate.errors import ExitCode, where
+from migrate.extract.dump import dump
 from migrate.extract.envelope import CommandType, command_type, error_code, text, to_data
 from migrate.extract.numbers import DEFAULT_MAX_RANGE
 from migrate.extract.parsers import PARSERS, Context, MissingKey
 from migrate.extract.parsers.user_settings import is_user_get, not_understood_message
 from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
-from migrate.extract.store import Conflict, Store, split_key
+from migrate.extract.store import Conflict, Store, encode, split_key
+from migrate.extract.workers import Workers
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.workspace import staged_dir
 
-# Order matters: users first, so registrations can be attached to devices.
-DUMP_ORDER = (
-    "users",
-    "service_providers",
-    "groups",
-    "numbers",
-    "devices",
-    "service_packs",
-    "service_instances",
-    "languages",
-    "time_zones",
-    "user_settings",
-    "group_features",
-)
 REQUEST_KEYS = frozenset(
     (
         "serviceProviderId",
@@ -88,8 +76,7 @@ _BATCH_DOCUMENTS = 200
 _SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
 _DOCUMENT_RECORDS = (1 << _SEQ_BITS) - 1
 
-Row = tuple[str, str, str, int, str, str]
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+Row = tuple[str, str, str, int, str, bytes | str]
 
 
 @dataclass
@@ -157,13 +144,18 @@ class _Collector:
     """
 
     file: str = ""
-    label: str | None = None
+    # The command being read; its label is spelled out only when a warning needs it.
+    command: Context | None = None
     seq: int = 0
     rows: list[Row] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     command_types: Counter[str] = field(default_factory=Counter)
     unknown: Counter[str] = field(default_factory=Counter)
     overflowed: bool = False
+
+    @property
+    def label(self) -> str | None:
+        return None if self.command is None else self.command.label
 
     def record(self, entity: str, key: str, kind: str, data: dict[str, Any]) -> None:
         if self.seq & _DOCUMENT_RECORDS == _DOCUMENT_RECORDS:
@@ -179,7 +171,7 @@ class _Collector:
                 )
             return
         self.seq += 1
-        self.rows.append((entity, key, kind, self.seq, self.file, _encode(data)))
+        self.rows.append((entity, key, kind, self.seq, self.file, encode(entity, data)))
 
     def warning(
         self,
@@ -210,13 +202,15 @@ def extract(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     max_range: int = DEFAULT_MAX_RANGE,
+    shared: Workers | None = None,
 ) -> ExtractResult:
     """Extract ``export_path`` into ``workspace/inventory``; returns counts and warnings.
 
-    Documents are parsed by ``workers`` processes (default: one per core,
-    none for small exports); the merge and the writing happen here. A DN
+    Documents are parsed, and the merged entities written, by ``workers``
+    processes (default: one per core, none for small exports). A DN
     range of more than ``max_range`` numbers is reported, not expanded.
     Staging folders a killed extract left behind are removed first.
+    ``shared`` lends processes a caller uses again afterwards (the workbook).
     """
     if max_range < 1:
         raise ValueError(f"max_range must be at least 1, not {max_range}")
@@ -229,7 +223,7 @@ def extract(
             store = Store(staging / ".staging.sqlite")
             try:
                 warnings, counts, documents, command_types, unknown = _read_all(
-                    export, store, staging, progress, workers, max_range
+                    export, store, staging, progress, workers, max_range, shared
                 )
             finally:
                 store.close()
@@ -273,23 +267,35 @@ def _read_all(
     progress: Callable[[int], None] | None,
     workers: int | None,
     max_range: int,
+    shared: Workers | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int], int, Counter[str], Counter[str]]:
     """Parse every document into ``store`` and dump the merged entities into ``staging``."""
     warnings: list[dict[str, Any]] = []
     documents = 0
     command_types: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
-    for part in _parse_all(export, workers, max_range):
-        store.add_rows(part.rows)
-        warnings.extend(part.warnings)
-        command_types.update(part.command_types)
-        unknown.update(part.unknown)
-        documents += part.documents
-        if progress is not None:
-            progress(part.documents)
-    store.seal()
+    batches = _batches(export)
+    first = next(batches, None)
+    if workers is None:
+        big = first is not None and len(first) == _BATCH_DOCUMENTS
+        workers = len(os.sched_getaffinity(0)) if big else 1
     conflicts: list[Conflict] = []
-    counts = _dump(store, staging, conflicts)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1:
+            lent = shared if shared is not None else stack.enter_context(Workers(workers))
+            pool = lent.pool()
+        pending = itertools.chain([first] if first is not None else [], batches)
+        for part in _parse_all(export, pending, pool, workers, max_range):
+            store.add_rows(part.rows)
+            warnings.extend(part.warnings)
+            command_types.update(part.command_types)
+            unknown.update(part.unknown)
+            documents += part.documents
+            if progress is not None:
+                progress(part.documents)
+        store.seal()
+        counts = dump(store, staging, conflicts, pool, workers)
     warnings.extend(_conflict_warning(conflict) for conflict in conflicts)
     warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))
     return warnings, counts, documents, command_types, unknown
@@ -312,33 +318,28 @@ def _batches(export: Export) -> Iterator[list[tuple[int, Document]]]:
         yield batch
 
 
-def _parse_all(export: Export, workers: int | None, max_range: int) -> Iterator[_Part]:
-    batches = _batches(export)
-    first = next(batches, None)
-    if first is None:
-        return
-    if workers is None:
-        workers = len(os.sched_getaffinity(0)) if len(first) == _BATCH_DOCUMENTS else 1
-    if workers <= 1:
-        yield _parse_batch(export, first, max_range)
-        for batch in batches:
+def _parse_all(
+    export: Export,
+    pending: Iterator[list[tuple[int, Document]]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    max_range: int,
+) -> Iterator[_Part]:
+    if pool is None:
+        for batch in pending:
             yield _parse_batch(export, batch, max_range)
         return
-    # spawn, not fork: the parent holds a SQLite handle and maybe a zip handle.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # A bounded window of batches in flight: results wait in memory until the
-        # store takes them, so submitting everything at once would let memory grow
-        # with the export.
-        window: deque[Future[_Part]] = deque()
-        pending = itertools.chain([first], batches)
-        for batch in itertools.islice(pending, workers * 2):
+    # A bounded window of batches in flight: results wait in memory until the
+    # store takes them, so submitting everything at once would let memory grow
+    # with the export.
+    window: deque[Future[_Part]] = deque()
+    for batch in itertools.islice(pending, workers * 2):
+        window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
+    while window:
+        part = window.popleft().result()
+        for batch in itertools.islice(pending, 1):
             window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
-        while window:
-            part = window.popleft().result()
-            for batch in itertools.islice(pending, 1):
-                window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
-            yield part
+        yield part
 
 
 _WORKER_EXPORTS: dict[Path, Export] = {}
@@ -367,7 +368,7 @@ def _read_document(
     unknown: Counter[str],
     max_range: int = DEFAULT_MAX_RANGE,
 ) -> None:
-    sink.file, sink.label, sink.overflowed = doc.name, None, False
+    sink.file, sink.command, sink.overflowed = doc.name, None, False
     requests: list[tuple[str, dict[str, str]]] = []
     if doc.request is not None:
         requests = _read_request(export, doc.request, sink)
@@ -383,7 +384,7 @@ def _read_document(
                 command_types[ctype.name] += 1
                 request_type, keys = requests[index - 1] if index <= len(requests) else (None, {})
                 ctx = Context(doc.name, index, ctype, keys, request_type, max_range)
-                sink.label = ctx.label
+                sink.command = ctx
                 _dispatch(element, ctx, sink, unknown)
         if requests and index != len(requests):
             sink.warning(
@@ -423,15 +424,23 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
         )
         return []
     result = []
+    names = _LOCAL_NAMES
     for element in root.iter("{*}command"):
         keys = {}
         for child in element:
             tag = child.tag
-            if type(tag) is str and tag.rsplit("}", 1)[-1] == "scheduleKey":
-                children = list(child)  # a schedule is named by its name and type together
+            if type(tag) is not str:
+                continue
+            local = names.get(tag)
+            if local is None:
+                local = names[tag] = tag.rsplit("}", 1)[-1]
+            if local == "scheduleKey":
+                leaves = list(child)  # a schedule is named by its name and type together
+            elif local in REQUEST_KEYS:
+                leaves = [child]
             else:
-                children = [child]
-            for leaf in children:
+                continue
+            for leaf in leaves:
                 tag = leaf.tag
                 if type(tag) is str and not len(leaf):
                     name = tag.rsplit("}", 1)[-1]
@@ -439,6 +448,10 @@ def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str
                         keys[name] = leaf.text.strip()
         result.append((command_type(element).name, keys))
     return result
+
+
+# Local names of the few tags requests use, by namespaced tag.
+_LOCAL_NAMES: dict[str, str] = {}
 
 
 def _dispatch(
@@ -483,29 +496,6 @@ def _dispatch(
             "says it; record dropped",
             field=err.name,
         )
-
-
-def _dump(store: Store, staging: Path, conflicts: list[Conflict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for entity in DUMP_ORDER:
-        if entity == "devices":
-            store.attach_registrations()
-        records = store.merged(entity, conflicts)
-        if entity == "users":
-            records = _remembering_locations(store, records)
-        counts[entity] = inventory.write_jsonl(staging / f"{entity}.jsonl", records)
-    return counts
-
-
-def _remembering_locations(store: Store, records: Any) -> Any:
-    batch: list[tuple[str, str | None, str | None]] = []
-    for record in records:
-        batch.append((record["user_id"], record.get("sp_id"), record.get("group_id")))
-        if len(batch) >= 10_000:
-            store.remember_user_locations(batch)
-            batch.clear()
-        yield record
-    store.remember_user_locations(batch)
 
 
 def _conflict_warning(conflict: Conflict) -> dict[str, Any]:

@@ -11,6 +11,7 @@ not the export.
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, fields
@@ -62,6 +63,7 @@ UNION_FIELDS = frozenset(
 # A user's service settings come from several responses (voice management, greeting,
 # one per BroadWorks Anywhere location): their values are merged, nested dicts too.
 MERGED_FIELDS = frozenset({"values"})
+_SPECIAL_FIELDS = frozenset({"lines", *UNION_FIELDS, *MERGED_FIELDS})
 # Fields two records may legitimately disagree on: provenance and raw forms.
 IGNORED_IN_CONFLICTS = frozenset(
     {"sources", "response_type", "lines", "user_agents", "commands"}  # commands: a union
@@ -93,8 +95,35 @@ class Conflict:
     second_file: str
 
 
+# The store's SQL reads these entities' records, so they are staged as JSON text.
+_JSON_ENTITIES = frozenset({"user_devices"})
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def encode(entity: str, data: dict[str, Any]) -> bytes | str:
+    """One record as staged: marshal, several times cheaper than JSON both ways.
+
+    Values marshal cannot take (the envelope's list subclasses) go through a
+    JSON round trip first, which is what every record used to be staged as.
+    """
+    if entity in _JSON_ENTITIES:
+        return _json(data)
+    try:
+        return marshal.dumps(data)
+    except ValueError:
+        return marshal.dumps(json.loads(_json(data)))
+
+
+def decode(raw: bytes | str) -> Any:
+    # Only ever this run's own staging rows: nothing from outside is unmarshalled.
+    if isinstance(raw, str):
+        return json.loads(raw)
+    return marshal.loads(raw)  # noqa: S302
+
+
 class Store:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
+        """The store at ``path``: made empty, or (``create=False``) opened to read."""
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.executescript(
@@ -103,14 +132,19 @@ class Store:
             PRAGMA synchronous = OFF;
             PRAGMA temp_store = FILE;
             PRAGMA cache_size = -8000;
-            CREATE TABLE rec (entity TEXT, key TEXT, kind TEXT, seq INTEGER, file TEXT, data TEXT);
-            CREATE TABLE user_loc (user_id TEXT PRIMARY KEY, sp_id TEXT, group_id TEXT);
-            BEGIN;
             """
         )
+        if create:
+            self._db.executescript(
+                """
+                CREATE TABLE rec (entity TEXT, key TEXT, kind TEXT, seq INTEGER, file TEXT, data);
+                CREATE TABLE user_loc (user_id TEXT PRIMARY KEY, sp_id TEXT, group_id TEXT);
+                BEGIN;
+                """
+            )
 
-    def add_rows(self, rows: list[tuple[str, str, str, int, str, str]]) -> None:
-        """``(entity, key, kind, seq, file, json)`` rows; ``seq`` orders records of a key."""
+    def add_rows(self, rows: list[tuple[str, str, str, int, str, bytes | str]]) -> None:
+        """``(entity, key, kind, seq, file, encode(...))`` rows; ``seq`` orders records of a key."""
         self._db.executemany("INSERT INTO rec VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def seal(self) -> None:
@@ -121,13 +155,47 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def merged(self, entity: str, conflicts: list[Conflict]) -> Iterator[dict[str, Any]]:
-        """Each object of ``entity``, merged from its records, in key order."""
-        cursor = self._db.execute(
-            "SELECT key, kind, file, data FROM rec WHERE entity = ? ORDER BY key, seq", (entity,)
-        )
+    def split(self, entity: str, parts: int) -> list[str]:
+        """Up to ``parts - 1`` keys that cut ``entity`` into runs of about equal size."""
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM rec WHERE entity = ?", (entity,)
+        ).fetchone()
+        bounds: list[str] = []
+        for i in range(1, parts):
+            row = self._db.execute(
+                "SELECT key FROM rec WHERE entity = ? ORDER BY key LIMIT 1 OFFSET ?",
+                (entity, count * i // parts),
+            ).fetchone()
+            # A key is never cut in two: a bound is where a run starts, whole keys after it.
+            if row is not None and (not bounds or row[0] > bounds[-1]):
+                bounds.append(row[0])
+        return bounds
+
+    def count(self, entity: str) -> int:
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM rec WHERE entity = ?", (entity,)
+        ).fetchone()
+        return int(count)
+
+    def merged(
+        self,
+        entity: str,
+        conflicts: list[Conflict],
+        low: str | None = None,
+        high: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Each object of ``entity`` with ``low <= key < high``, merged, in key order."""
+        query = "SELECT key, kind, file, data FROM rec WHERE entity = ?"
+        args: list[str] = [entity]
+        if low is not None:
+            query += " AND key >= ?"
+            args.append(low)
+        if high is not None:
+            query += " AND key < ?"
+            args.append(high)
+        cursor = self._db.execute(query + " ORDER BY key, seq", args)
         current: str | None = None
-        rows: list[tuple[str, str, str]] = []
+        rows: list[tuple[str, str, bytes | str]] = []
         for key, kind, file, data in cursor:
             if key != current:
                 if rows and current is not None:
@@ -143,6 +211,14 @@ class Store:
 
     def remember_user_locations(self, users: list[tuple[str, str | None, str | None]]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO user_loc VALUES (?, ?, ?)", users)
+
+    def take_user_locations(self, other: Path) -> None:
+        """Add the user locations another store (a dump worker's) remembered."""
+        self._db.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            self._db.execute("INSERT OR REPLACE INTO user_loc SELECT * FROM other.user_loc")
+        finally:
+            self._db.execute("DETACH DATABASE other")
 
     def attach_registrations(self) -> int:
         """Move registrations and SCA lines from their user to their device (users now known)."""
@@ -165,7 +241,7 @@ class Store:
 
 
 def merge(
-    entity: str, key: str, rows: list[tuple[str, str, str]], conflicts: list[Conflict]
+    entity: str, key: str, rows: list[tuple[str, str, bytes | str]], conflicts: list[Conflict]
 ) -> dict[str, Any] | None:
     """Merge one key's records; ``None`` when only supplementary kinds describe it."""
     kinds = {kind for kind, _f, _d in rows}
@@ -181,7 +257,7 @@ def merge(
     seen: dict[str, tuple[dict[str, Any], str]] = {}
     lines: dict[tuple[Any, Any], dict[str, Any]] = {}
     for kind, file, raw in rows:
-        data = json.loads(raw)
+        data = decode(raw)
         sources.add(file)
         if kind not in ADDITIVE_KINDS:
             first = seen.get(kind)
@@ -203,6 +279,9 @@ def merge(
                         )
                     )
                     continue  # the first description wins; the warning says so
+        if _SPECIAL_FIELDS.isdisjoint(data):
+            record.update(data)  # the common case: every field simply overwrites
+            continue
         for name, value in data.items():
             if name == "lines":
                 for line in value:

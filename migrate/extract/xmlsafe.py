@@ -61,7 +61,7 @@ def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
     nested) is streamed from its first byte, so what is kept and what is
     reported stay exactly those of the streamed reading.
     """
-    head = stream.read(WHOLE_DOCUMENT_MAX + 1)
+    head = _head(stream)
     if len(head) > WHOLE_DOCUMENT_MAX:
         yield from _streamed(_Prefixed(head, stream))
         return
@@ -70,6 +70,28 @@ def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
         yield from _streamed(io.BytesIO(head))
         return
     yield from commands
+
+
+def _head(stream: IO[bytes]) -> bytes:
+    """Up to ``WHOLE_DOCUMENT_MAX + 1`` bytes of ``stream``.
+
+    Read a piece at a time: one read of the whole allowance costs a buffer of
+    that size for every document, and most documents are a few kilobytes.
+    """
+    parts: list[bytes] = []
+    size = 0
+    want = _FIRST_READ
+    while size <= WHOLE_DOCUMENT_MAX:
+        chunk = stream.read(min(want, WHOLE_DOCUMENT_MAX + 1 - size))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+        want = 1 << 20
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+_FIRST_READ = 1 << 16
 
 
 def _whole_document_commands(data: bytes) -> list[etree._Element] | None:
@@ -183,10 +205,9 @@ def _soap_payload(root: etree._Element | None) -> bytes | None:
 
 def parse_small(stream: IO[bytes]) -> etree._Element:
     """Parse a whole (small) document, such as a request, with the same protections."""
-    parser = etree.XMLParser(**PARSER_OPTIONS)
-    tree = etree.parse(stream, parser)
-    refuse_dtd(tree)
-    root = tree.getroot()
+    # One parser for them all: a document never leaves state in it (lxml resets it).
+    root = etree.fromstring(stream.read(), _WHOLE_PARSER)
+    refuse_dtd(root.getroottree())
     if local_name(root.tag) != "BroadsoftDocument":
         raise NotOCIDocument("root element is not BroadsoftDocument")
     return root

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import itertools
+import json
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from xlsxwriter.utility import xl_col_to_name
 
 from migrate import inventory
+from migrate.errors import WorkspaceError
+from migrate.extract.workers import Workers
 from migrate.reports import xlsx
 from migrate.reports.xlsx import Column, ReportWriter
+
+# Entity files from this size on are rendered by other processes, a chunk at a time.
+_PARALLEL_BYTES = 4 << 20
+_CHUNK_BYTES = 1 << 20
 
 SHEETS = (
     ("service_providers", "Service providers"),
@@ -57,12 +71,13 @@ def _cell(record: dict[str, Any], column: str) -> Any:
     return value
 
 
-def _rows(workspace: Path, entity: str, columns: list[str]) -> Iterator[list[Any]]:
+def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
     # Hundreds of thousands of records: plain columns are read with one dict
     # lookup, and only lists and nested fields take the general path.
     plain = [column for column in columns if "." not in column and column != "lines"]
     special = {i: column for i, column in enumerate(columns) if column not in plain}
-    for record in inventory.read_records(workspace, entity):
+
+    def row_of(record: dict[str, Any]) -> list[Any]:
         get = record.get
         row = [get(column) for column in columns]
         for i, value in enumerate(row):
@@ -70,21 +85,145 @@ def _rows(workspace: Path, entity: str, columns: list[str]) -> Iterator[list[Any
                 row[i] = _cell(record, columns[i])
         for i, column in special.items():
             row[i] = _cell(record, column)
-        yield row
+        return row
+
+    return row_of
+
+
+def _rows(workspace: Path, entity: str, columns: list[str]) -> Iterator[list[Any]]:
+    row_of = _row_maker(columns)
+    for record in inventory.read_records(workspace, entity):
+        yield row_of(record)
 
 
 def _fill(book: ReportWriter, title: str, columns: list[str], rows: Iterator[list[Any]]) -> None:
     """Write ``rows`` under ``title``, going on in ``title (2)``, ... when a sheet is full."""
-    sheet = book.sheet(title, columns)
-    part = 1
-    for row in rows:
-        if sheet.rows_written >= xlsx.EXCEL_MAX_ROWS - 1:  # the header takes a row
-            part += 1
-            sheet = book.sheet(f"{title} ({part})", columns)
-        sheet.append(row)
+    _Filler(book, title, columns).extend(rows)
 
 
-def write_extract_report(workspace: Path, path: Path) -> Path:
+class _Filler:
+    """Rows of one entity into its sheet, and on into ``title (2)``... when it is full."""
+
+    def __init__(self, book: ReportWriter, title: str, columns: list[str]) -> None:
+        self.book, self.title, self.columns = book, title, columns
+        self.sheet = book.sheet(title, columns)
+        self.part = 1
+
+    def _next(self) -> None:
+        if self.sheet.rows_written >= xlsx.EXCEL_MAX_ROWS - 1:  # the header takes a row
+            self.part += 1
+            self.sheet = self.book.sheet(f"{self.title} ({self.part})", self.columns)
+
+    def extend(self, rows: Iterable[list[Any]]) -> None:
+        for row in rows:
+            self._next()
+            self.sheet.append(row)
+
+    def takes(self, count: int) -> bool:
+        """Whether ``count`` rendered rows go in as they are (no new sheet part among them)."""
+        self._next()
+        return self.sheet.takes_rendered and self.sheet.room() > count
+
+    def add(self, items: list[str | list[Any]]) -> None:
+        for item in items:
+            if type(item) is str:
+                self.sheet.append_rendered(item)
+            else:
+                self.sheet.append(item)
+
+
+def _records(path: Path, start: int, end: int) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        for raw in handle.read(end - start).splitlines():
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError as err:
+                raise WorkspaceError(f"{path}: damaged line after byte {start}: {err}") from err
+            if not isinstance(record, dict):
+                raise WorkspaceError(f"{path}: damaged line after byte {start}: not an object")
+            yield record
+
+
+def _render(
+    path: Path, start: int, end: int, columns: list[str], quote: str | None
+) -> list[str | list[Any]]:
+    """The rows of ``path[start:end]``, each rendered, or as values where it cannot be."""
+    row_of = _row_maker(columns)
+    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    items: list[str | list[Any]] = []
+    for record in _records(path, start, end):
+        row = row_of(record)
+        rendered = xlsx.render_row(row, letters, quote)
+        items.append(row if rendered is None else rendered)
+    return items
+
+
+def _ranges(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
+    """Byte ranges of whole lines from ``start`` on, about ``_CHUNK_BYTES`` each."""
+    size = os.fstat(handle.fileno()).st_size
+    while start < size:
+        handle.seek(min(start + _CHUNK_BYTES, size))
+        handle.readline()
+        end = min(handle.tell(), size)
+        yield start, end
+        start = end
+
+
+def _fill_entity(
+    book: ReportWriter, title: str, columns: list[str], workspace: Path, entity: str, pool: Workers
+) -> None:
+    """An entity's sheet; a big one is rendered by other processes while this one writes."""
+    path = inventory.inventory_dir(workspace) / f"{entity}.jsonl"
+    if pool.count < 2 or not path.exists() or path.stat().st_size < _PARALLEL_BYTES:
+        _fill(book, title, columns, _rows(workspace, entity, columns))
+        return
+    filler = _Filler(book, title, columns)
+    row_of = _row_maker(columns)
+    with path.open("rb") as handle:
+        # The first rows set the column widths: written here, the way they always are.
+        while not filler.sheet.takes_rendered:
+            raw = handle.readline()
+            if not raw:
+                return
+            filler.extend(row_of(record) for record in _records_of(path, raw))
+        ranges = _ranges(handle, handle.tell())
+        executor = pool.pool()
+        window: deque[tuple[tuple[int, int], Future[list[str | list[Any]]]]] = deque()
+        for span in itertools.islice(ranges, pool.count * 2):
+            window.append(
+                (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
+            )
+        while window:
+            (start, end), future = window.popleft()
+            items = future.result()
+            for span in itertools.islice(ranges, 1):
+                window.append(
+                    (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
+                )
+            if filler.takes(len(items)):
+                filler.add(items)
+            else:
+                # A new part of the sheet samples its widths again: these rows as values.
+                filler.extend(row_of(record) for record in _records(path, start, end))
+
+
+def _records_of(path: Path, raw: bytes) -> Iterator[dict[str, Any]]:
+    if not raw.strip():
+        return
+    try:
+        record = json.loads(raw)
+    except ValueError as err:
+        raise WorkspaceError(f"{path}: damaged line: {err}") from err
+    if not isinstance(record, dict):
+        raise WorkspaceError(f"{path}: damaged line: not an object")
+    yield record
+
+
+def write_extract_report(workspace: Path, path: Path, shared: Workers | None = None) -> Path:
+    """The workbook; big sheets are rendered by ``shared`` processes (or its own)."""
     manifest = inventory.read_manifest(workspace)
     with ReportWriter(path) as book:
         summary: list[tuple[str, Any]] = [
@@ -109,9 +248,11 @@ def write_extract_report(workspace: Path, path: Path) -> Path:
         unknown = manifest.get("unknown_commands", {})
         for name, count in manifest.get("command_types", {}).items():
             commands.append([name, count, name not in unknown])
-        for entity, title in SHEETS:
-            columns = _columns(entity)
-            _fill(book, title, columns, _rows(workspace, entity, columns))
+        with contextlib.ExitStack() as stack:
+            pool = shared if shared is not None else stack.enter_context(Workers())
+            for entity, title in SHEETS:
+                columns = _columns(entity)
+                _fill_entity(book, title, columns, workspace, entity, pool)
         warn_columns = ["severity", "code", "file", "record", "field", "message", "oci_error_code"]
         _fill(book, "Warnings", warn_columns, _rows(workspace, "warnings", warn_columns))
     return path

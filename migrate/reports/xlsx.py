@@ -51,6 +51,8 @@ _NEEDS_CARE = re.compile(
     r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$", re.MULTILINE
 )
 _PLAIN_TEXT_MAX = MAX_CELL_TEXT // 2
+# Where a rendered row's number goes: no text with a control character is rendered.
+ROW_NUMBER = "\x00"
 
 
 @dataclass(frozen=True)
@@ -131,38 +133,47 @@ class SheetWriter:
         same values (a test compares the two), without its per-cell objects;
         ``False``, with nothing written, for anything else.
         """
-        texts = [v for v in values if type(v) is str and v]
-        if texts and (
-            _NEEDS_CARE.search("\n".join(texts)) or max(map(len, texts)) > _PLAIN_TEXT_MAX
-        ):
-            return False
-        number = row + 1
-        cells = []
-        letters = self._letters
-        for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            kind = type(value)
-            if kind is str:
-                if value.startswith(FORMULA_TRIGGERS):
-                    style = f' s="{self._book._text_format._get_xf_index()}"'
-                else:
-                    style = ""
-                ref = f"{letters[col]}{number}"
-                cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
-            elif kind is bool:
-                cells.append(f'<c r="{letters[col]}{number}" t="b"><v>{int(value)}</v></c>')
-            elif kind is int and -(2**53) < value < 2**53:
-                cells.append(f'<c r="{letters[col]}{number}"><v>{value}</v></c>')
-            else:
+        rendered = render_row(values, self._letters, None)
+        if rendered is None:
+            if not any(type(v) is str and v.startswith(FORMULA_TRIGGERS) for v in values):
                 return False
+            # Asked for only when used: asking gives the format its place in the styles.
+            quote = f' s="{self._book._text_format._get_xf_index()}"'
+            rendered = render_row(values, self._letters, quote)
+            if rendered is None:
+                return False
+        self._put(ws, row, rendered)
+        return True
+
+    def _put(self, ws: Any, row: int, rendered: str) -> None:
         if ws.table:
             ws._write_single_row(row)  # the row XlsxWriter still holds goes first
         ws.previous_row = row
-        if cells:
+        if rendered:
             ws._check_dimensions(row, 0)
-            ws.fh.write(f'<row r="{number}">{"".join(cells)}</row>')
-        return True
+            ws.fh.write(rendered.replace(ROW_NUMBER, str(row + 1)))
+
+    @property
+    def quote(self) -> str | None:
+        """The quote-prefix style for :func:`render_row`, once a cell has used it."""
+        index = self._book._text_format.xf_index
+        return None if index is None else f' s="{index}"'
+
+    @property
+    def takes_rendered(self) -> bool:
+        """Whether :meth:`append_rendered` may be used: widths are set, rows go direct."""
+        return self._sized and self._direct
+
+    def room(self) -> int:
+        """Rows this sheet takes before it goes on in the next part."""
+        return EXCEL_MAX_ROWS - self._row
+
+    def append_rendered(self, rendered: str) -> None:
+        """Append a row :func:`render_row` made (in any process), as ``append`` would."""
+        if self._row >= EXCEL_MAX_ROWS or not self.takes_rendered:
+            raise ValueError("rendered rows go only into a sized, direct sheet with room")
+        self._put(self._ws, self._row, rendered)
+        self._row += 1
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
         for values in rows:
@@ -222,6 +233,41 @@ class SheetWriter:
                 col,
                 {"validate": "list", "source": source, "ignore_blank": True},
             )
+
+
+def render_row(values: Sequence[Any], letters: Sequence[str], quote: str | None) -> str | None:
+    """A row of plain text, numbers and booleans as XlsxWriter's constant-memory path
+    writes it, with ``ROW_NUMBER`` for its number; ``None`` for any other row.
+
+    ``quote`` is the style attribute of Excel's quote prefix; without it, a
+    text that would need one makes the row "any other". ``""`` is an empty row.
+    """
+    texts = [v for v in values if type(v) is str and v]
+    if texts and (_NEEDS_CARE.search("\n".join(texts)) or max(map(len, texts)) > _PLAIN_TEXT_MAX):
+        return None
+    cells = []
+    for col, value in enumerate(values):
+        if value is None or value == "":
+            continue
+        kind = type(value)
+        if kind is str:
+            if value.startswith(FORMULA_TRIGGERS):
+                if quote is None:
+                    return None
+                style = quote
+            else:
+                style = ""
+            ref = f"{letters[col]}{ROW_NUMBER}"
+            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+        elif kind is bool:
+            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}" t="b"><v>{int(value)}</v></c>')
+        elif kind is int and -(2**53) < value < 2**53:
+            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}"><v>{value}</v></c>')
+        else:
+            return None
+    if not cells:
+        return ""
+    return f'<row r="{ROW_NUMBER}">{"".join(cells)}</row>'
 
 
 def _bare(err: Exception) -> OSError:

@@ -15,6 +15,7 @@ from migrate.extract import ExtractResult
 from migrate.extract import extract as read_export
 from migrate.extract.oci import Connection, PullResult, Scope, pull
 from migrate.extract.reader import Export
+from migrate.extract.workers import Workers
 from migrate.load.lock import workspace_lock
 from migrate.reports.extract_report import write_extract_report
 from migrate.stages.preflight import preflight
@@ -56,9 +57,13 @@ def _extract(settings: Settings, export: Path, progress: Progress | None) -> Ext
         with Export(export) as opened:
             total = opened.count()
     shown = progress if total >= _BAR_FROM else None
-    with progress_or_quiet(shown, "extract", total) as advance:
-        result = read_export(export, settings.workspace, progress=advance)
-    result.report = write_extract_report(settings.workspace, settings.reports / REPORT)
+    # One set of processes parses, merges and renders the workbook's big sheets.
+    with Workers() as workers:
+        with progress_or_quiet(shown, "extract", total) as advance:
+            result = read_export(export, settings.workspace, progress=advance, shared=workers)
+        result.report = write_extract_report(
+            settings.workspace, settings.reports / REPORT, shared=workers
+        )
     return ExtractOutcome(export, result)
 
 

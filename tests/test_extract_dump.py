@@ -1,0 +1,131 @@
+"""What other processes write (inventory runs, workbook rows) is what one process writes."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import openpyxl
+import pytest
+
+from migrate.extract import dump as dump_module
+from migrate.extract import extract
+from migrate.extract.store import Conflict, Store, decode, encode
+from migrate.extract.workers import Workers
+from migrate.reports import extract_report
+from migrate.reports.extract_report import write_extract_report
+from migrate.synthetic import generate
+
+
+def _files(workspace: Path) -> dict[str, bytes]:
+    return {
+        path.name: path.read_bytes()
+        for path in sorted((workspace / "inventory").iterdir())
+        if path.suffix == ".jsonl"
+    }
+
+
+def test_runs_in_two_workers_write_the_bytes_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "export"
+    generate(export, 400, seed=5)
+    single = extract(export, tmp_path / "one", workers=1)
+    runs: dict[str, int] = {}
+    planned = dump_module._runs
+
+    def counting(store: Store, staging: Path, entity: str, workers: int) -> list[object]:
+        found = planned(store, staging, entity, workers)
+        runs[entity] = len(found)
+        return found  # type: ignore[return-value]
+
+    # Runs are planned in this process, so a tiny run size reaches every worker.
+    monkeypatch.setattr(dump_module, "_RUN_RECORDS", 50)
+    monkeypatch.setattr(dump_module, "_runs", counting)
+    double = extract(export, tmp_path / "two", workers=2)
+    assert runs["users"] > 1 and runs["devices"] > 1 and runs["numbers"] > 1
+    assert single.counts == double.counts
+    assert single.counts["devices"] > 0
+    one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
+    assert one == two
+    # Registrations reach their devices only through the users' remembered groups.
+    devices = [json.loads(line) for line in two["devices.jsonl"].splitlines()]
+    assert any(device.get("user_agents") for device in devices)
+    leftovers = [p.name for p in (tmp_path / "two" / "inventory").iterdir()]
+    assert not [name for name in leftovers if ".part" in name or ".locations" in name]
+
+
+def test_a_split_never_cuts_a_key(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    rows = [
+        ("users", f"u{n // 3:03d}", "list", n, "f.xml", encode("users", {"n": n}))
+        for n in range(300)
+    ]
+    store.add_rows(rows)
+    store.seal()
+    bounds = store.split("users", 7)
+    assert len(bounds) == 6
+    assert bounds == sorted(set(bounds))
+    conflicts: list[Conflict] = []
+    seen: list[str] = []
+    for low, high in zip([None, *bounds], [*bounds, None], strict=True):
+        keys = [r["n"] for r in store.merged("users", conflicts, low, high)]
+        seen.extend(str(k) for k in keys)
+    assert len(seen) == 100  # every key once, merged from its three records
+    store.close()
+
+
+def test_staged_records_come_back_as_written() -> None:
+    data = {"a": "é", "b": [1, None, True], "c": {"d": 2.5}}
+    assert decode(encode("users", data)) == data
+    assert isinstance(encode("user_devices", data), str)  # the store's SQL reads these
+    assert decode(encode("user_devices", data)) == data
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
+
+
+def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = tmp_path / "export"
+    generate(export, 300, seed=7)
+    workspace = tmp_path / "w"
+    extract(export, workspace, workers=1)
+    users = workspace / "inventory" / "users.jsonl"
+    tricky = [
+        {"user_id": "=HYPERLINK(1)", "last_name": "a & b <c>", "sp_id": "sp"},
+        {"user_id": "ctl", "first_name": "x\x01y", "sp_id": "sp"},
+        {"user_id": "plain", "first_name": "+44 20", "extension": "-5", "sp_id": "sp"},
+    ]
+    with users.open("a", encoding="utf-8") as handle:
+        for record in tricky:
+            handle.write(json.dumps(record) + "\n")
+    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 1 << 40)
+    write_extract_report(workspace, tmp_path / "here.xlsx")
+    spans: list[tuple[int, int]] = []
+    ranges = extract_report._ranges
+
+    def counted(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
+        for span in ranges(handle, start):
+            spans.append(span)
+            yield span
+
+    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(extract_report, "_CHUNK_BYTES", 4000)
+    monkeypatch.setattr(extract_report, "_ranges", counted)
+    with Workers(2) as workers:  # whatever this machine's cores
+        write_extract_report(workspace, tmp_path / "there.xlsx", shared=workers)
+    assert len(spans) > 10
+    here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
+    assert here.keys() == there.keys()
+    for name in here:
+        assert here[name] == there[name], name
+    read = openpyxl.load_workbook(tmp_path / "there.xlsx", read_only=True)
+    ids = [row[0] for row in read["Users"].iter_rows(min_row=2, values_only=True)]
+    assert ids[-3:] == ["=HYPERLINK(1)", "ctl", "plain"]
