@@ -45,7 +45,10 @@ def test_direct_rows_match_xlsxwriter(tmp_path: Path, monkeypatch: pytest.Monkey
     assert fast == slow
 
 
-def test_direct_rows_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("editable", [False, True])
+def test_direct_rows_are_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, editable: bool
+) -> None:
     monkeypatch.setattr(xlsx, "_WIDTH_SAMPLE_ROWS", 1)
     taken: list[int] = []
     original = xlsx.SheetWriter._append_direct
@@ -57,14 +60,28 @@ def test_direct_rows_are_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         return done
 
     monkeypatch.setattr(xlsx.SheetWriter, "_append_direct", spy)
-    _write(tmp_path / "fast.xlsx", True, [["a", 1, True]] * 4)
+    with ReportWriter(tmp_path / "fast.xlsx") as book:
+        sheet = book.sheet("Data", [Column("a", editable=editable), "b", "c"])
+        sheet.extend([["a", 1, True]] * 4)
     assert taken == [2, 3, 4]
 
 
-def test_editable_columns_keep_xlsxwriter(tmp_path: Path) -> None:
-    with ReportWriter(tmp_path / "e.xlsx") as book:
-        sheet = book.sheet("Data", [Column("a", editable=True), "b"])
-        assert not sheet._direct
+def test_direct_rows_of_editable_columns_match_xlsxwriter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XlsxWriter puts a column's format (the editable tint) on each of its cells."""
+    monkeypatch.setattr(xlsx, "_WIDTH_SAMPLE_ROWS", 2)
+    columns = [Column(h, editable=i % 2 == 0) for i, h in enumerate(HEADERS)]
+    written: dict[bool, bytes] = {}
+    for direct in (False, True):
+        path = tmp_path / f"{direct}.xlsx"
+        with ReportWriter(path) as book:
+            sheet = book.sheet("Data", columns)
+            sheet._direct = direct
+            sheet.extend(ROWS * 5)
+        written[direct] = _sheet_xml(path)
+    assert b' s="' in written[True].split(b'<row r="21">')[1]  # tinted cells, written direct
+    assert written[True] == written[False]
 
 
 def test_text_that_looks_like_rich_text_xml_is_written_as_text(tmp_path: Path) -> None:

@@ -95,8 +95,10 @@ class SheetWriter:
         self._row = 0
         self._widths = [max(len(c.header) + 2, 8) for c in self._columns]
         self._sized = False
-        # Column formats are applied per cell by XlsxWriter; such sheets keep its path.
-        self._direct = book._constant_memory and not any(c.editable for c in self._columns)
+        self._direct = book._constant_memory
+        # The style attribute of each column's cells once its format is set (editable
+        # columns are tinted): XlsxWriter puts the column's format on every cell.
+        self._styles: list[str] | None = None
         self._letters = [xl_col_to_name(col) for col in range(len(self._columns))]
         header_fmt = book._header_format
         for col, column in enumerate(self._columns):
@@ -133,13 +135,13 @@ class SheetWriter:
         same values (a test compares the two), without its per-cell objects;
         ``False``, with nothing written, for anything else.
         """
-        rendered = render_row(values, self._letters, None)
+        rendered = render_row(values, self._letters, None, self._styles)
         if rendered is None:
             if not any(type(v) is str and v.startswith(FORMULA_TRIGGERS) for v in values):
                 return False
             # Asked for only when used: asking gives the format its place in the styles.
             quote = f' s="{self._book._text_format._get_xf_index()}"'
-            rendered = render_row(values, self._letters, quote)
+            rendered = render_row(values, self._letters, quote, self._styles)
             if rendered is None:
                 return False
         self._put(ws, row, rendered)
@@ -161,8 +163,9 @@ class SheetWriter:
 
     @property
     def takes_rendered(self) -> bool:
-        """Whether :meth:`append_rendered` may be used: widths are set, rows go direct."""
-        return self._sized and self._direct
+        """Whether :meth:`append_rendered` may be used: widths are set, rows go direct,
+        and no column has a format of its own."""
+        return self._sized and self._direct and self._styles is None
 
     def room(self) -> int:
         """Rows this sheet takes before it goes on in the next part."""
@@ -213,6 +216,9 @@ class SheetWriter:
             width = column.width or self._widths[col]
             fmt = self._book._editable_format if column.editable else None
             self._ws.set_column(col, col, width, fmt)
+        if any(column.editable for column in self._columns):
+            tint = f' s="{self._book._editable_format._get_xf_index()}"'
+            self._styles = [tint if column.editable else "" for column in self._columns]
         self._sized = True
 
     def close(self) -> None:
@@ -235,12 +241,19 @@ class SheetWriter:
             )
 
 
-def render_row(values: Sequence[Any], letters: Sequence[str], quote: str | None) -> str | None:
+def render_row(
+    values: Sequence[Any],
+    letters: Sequence[str],
+    quote: str | None,
+    styles: Sequence[str] | None = None,
+) -> str | None:
     """A row of plain text, numbers and booleans as XlsxWriter's constant-memory path
     writes it, with ``ROW_NUMBER`` for its number; ``None`` for any other row.
 
     ``quote`` is the style attribute of Excel's quote prefix; without it, a
-    text that would need one makes the row "any other". ``""`` is an empty row.
+    text that would need one makes the row "any other". ``styles`` holds each
+    column's style attribute (its format), which a quoted text's replaces.
+    ``""`` is an empty row.
     """
     texts = [v for v in values if type(v) is str and v]
     if texts and (_NEEDS_CARE.search("\n".join(texts)) or max(map(len, texts)) > _PLAIN_TEXT_MAX):
@@ -250,19 +263,18 @@ def render_row(values: Sequence[Any], letters: Sequence[str], quote: str | None)
         if value is None or value == "":
             continue
         kind = type(value)
+        style = styles[col] if styles else ""
         if kind is str:
             if value.startswith(FORMULA_TRIGGERS):
                 if quote is None:
                     return None
                 style = quote
-            else:
-                style = ""
             ref = f"{letters[col]}{ROW_NUMBER}"
             cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
         elif kind is bool:
-            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}" t="b"><v>{int(value)}</v></c>')
+            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}"{style} t="b"><v>{int(value)}</v></c>')
         elif kind is int and -(2**53) < value < 2**53:
-            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}"><v>{value}</v></c>')
+            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}"{style}><v>{value}</v></c>')
         else:
             return None
     if not cells:
@@ -351,7 +363,9 @@ class ReportWriter:
                 # A full disk: the previous workbook stays, the half-written one goes.
                 failure = _bare(err)
                 self._tmp.unlink(missing_ok=True)
-            gc.collect()
+                # Collected now, while the hook is ours (not after a whole heap's scan
+                # for every workbook that closed fine: a split review writes thousands).
+                gc.collect()
         finally:
             sys.unraisablehook = hook
         if failure is not None:
