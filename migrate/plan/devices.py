@@ -22,7 +22,7 @@ and are not repeated here.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from migrate.mapping.shared_lines import shared_port
@@ -48,15 +48,20 @@ Left = tuple[str, str, str]  # entity, key, reason
 
 
 class DevicePlanner:
-    """Reads the model's workspaces and devices once; plans them customer by customer."""
+    """Plans the workspaces and devices it is given, customer by customer."""
 
-    def __init__(self, workspace: Path, blocked: dict[tuple[str, str], str]) -> None:
+    def __init__(
+        self,
+        workspaces: Iterable[wm.Workspace],
+        devices: Iterable[wm.Device],
+        blocked: Mapping[tuple[str, str], str],
+    ) -> None:
         self.blocked = blocked
         self.workspaces: dict[str, list[wm.Workspace]] = defaultdict(list)
-        for ws in wm.read(workspace, "workspaces"):
+        for ws in workspaces:
             self.workspaces[ws.customer_id].append(ws)
         self.devices: dict[str, list[wm.Device]] = defaultdict(list)
-        for device in wm.read(workspace, "devices"):
+        for device in devices:
             if device.migrate:
                 self.devices[device.customer_id].append(device)
 
