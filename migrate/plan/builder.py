@@ -37,7 +37,7 @@ from migrate.plan.actions import (
     action_key,
     ref,
 )
-from migrate.plan.bycustomer import CustomerModel, ModelIndex
+from migrate.plan.bycustomer import CustomerModel, ModelIndex, PlannedSoFar
 from migrate.plan.devices import DevicePlanner
 from migrate.plan.diff import Change, JournalView, Known, Observed, Removals, diff_customer
 from migrate.plan.features import feature_actions
@@ -290,6 +290,7 @@ class Planner:
             part = self._part(group)
             desired = part.actions
             self.removals.planned(a.key for a in desired)
+            self.index.planned(a.key for a in desired)
             queue, part.changes = diff_customer(desired, self.journal)
             part.actions = [replace(a, ordinal=i) for i, a in enumerate(queue)]
             yield part
@@ -513,7 +514,12 @@ class Planner:
                 )
         # -- workspaces and devices, after the people they belong to ---------------------
         extra, extra_left = device_planner.actions_for(
-            customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal
+            customer,
+            usable,
+            wait,
+            numbers_by_location,
+            PlannedSoFar(self.index, {a.key for a in actions}),
+            ordinal,
         )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
@@ -526,7 +532,7 @@ class Planner:
             usable,
             wait,
             functools.partial(_location_ref, wait=wait),
-            {a.key for a in actions},
+            PlannedSoFar(self.index, {a.key for a in actions}),
             ordinal,
             blocked,
         )

@@ -73,6 +73,7 @@ class ModelIndex:
             "CREATE TABLE blocked (entity TEXT, key TEXT, reason TEXT, PRIMARY KEY (entity, key))"
         )
         self.db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+        self.db.execute("CREATE TABLE planned (key TEXT PRIMARY KEY) WITHOUT ROWID")
         self.db.execute("BEGIN")
         for entity in INDEXED:
             self.db.executemany(
@@ -119,6 +120,16 @@ class ModelIndex:
         self.db.execute("COMMIT")
         return {(entity, key): reason for entity, key, reason in rows}
 
+    def planned(self, keys: Iterable[str]) -> None:
+        """Keys a customer's part plans, for the customers after it (:class:`PlannedSoFar`)."""
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR IGNORE INTO planned VALUES (?)", ((k,) for k in keys))
+        self.db.execute("COMMIT")
+
+    def was_planned(self, key: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM planned WHERE key = ?", (key,)).fetchone()
+        return row is not None
+
     def customers(self) -> Iterator[CustomerModel]:
         """Every customer id the ordered files name, in order, with its records."""
         folder = wm.model_dir(self.workspace)
@@ -151,3 +162,16 @@ class ModelIndex:
                 raise WorkspaceError(f"{folder / 'customers.jsonl'}: customer {current} twice")
             group.customer = customers[0] if customers else None
             yield group
+
+
+class PlannedSoFar:
+    """The keys planned so far: this customer's, in memory, and every customer's before
+    it, in the index. A device's owner or a feature's member found in an earlier customer
+    counts as planned, as it did when the whole platform was planned in one list."""
+
+    def __init__(self, index: ModelIndex, mine: set[str]) -> None:
+        self.index = index
+        self.mine = mine
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.mine or (isinstance(key, str) and self.index.was_planned(key))

@@ -22,7 +22,7 @@ and are not repeated here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from migrate.mapping.shared_lines import shared_port
@@ -36,6 +36,7 @@ from migrate.plan.actions import (
     CREATE_WORKSPACE,
     INVERSES,
     Action,
+    Growing,
     action_key,
     ref,
 )
@@ -71,11 +72,12 @@ class DevicePlanner:
         usable: dict[str, wm.Location],
         wait: str,
         numbers_by_location: dict[str, list[str]],
-        planned: set[str],
+        planned: Container[str],
         ordinal: int,
     ) -> tuple[list[Action], list[Left]]:
         actions: list[Action] = []
         left: list[Left] = []
+        planned = Growing(planned)
         params = (
             {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
             if customer.sub_partner_org_id
@@ -97,7 +99,7 @@ class DevicePlanner:
             actions.append(
                 _workspace_action(ws, location, wait, numbers_by_location, params, ordinal)
             )
-            planned = planned | {actions[-1].key}
+            planned.add(actions[-1].key)
             ordinal += 1
         for device in sorted(self.devices.get(customer.id, []), key=lambda d: d.id):
             reason = self.blocked.get(("device", device.id))
@@ -122,7 +124,7 @@ class DevicePlanner:
         return actions, left
 
     def _shared_lines(
-        self, device: wm.Device, wait: str, planned: set[str], ordinal: int
+        self, device: wm.Device, wait: str, planned: Container[str], ordinal: int
     ) -> tuple[Action | None, list[Left]]:
         places = {ws.id for ws in self.workspaces.get(device.customer_id, [])}
         members: list[dict[str, Any]] = []
