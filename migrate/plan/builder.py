@@ -8,6 +8,9 @@ becomes its administrator in Webex.
 
 Objects with a blocker issue are left out and listed as left alone, so an
 engineer sees every BroadWorks object in exactly one place.
+
+Customers are planned one at a time (:class:`Planner`), each against the journal
+as it goes: what a step holds is the largest customer, not the platform.
 """
 
 from __future__ import annotations
@@ -258,6 +261,11 @@ class CustomerPart:
     numbers_left: list[LeftAlone]
 
 
+def require_model(workspace: Path) -> None:
+    if not wm.model_dir(workspace).is_dir():
+        raise PreconditionError(f"{wm.model_dir(workspace)}: no model; run `migrate map` first")
+
+
 class Planner:
     """Plans the model one customer at a time against the journal (``known``) and, with
     ``plan --refresh``, what Webex shows (``observed``); ``scratch`` holds the on-disk
@@ -271,8 +279,7 @@ class Planner:
         known: Iterable[Known] = (),
         observed: Mapping[str, Observed] | None = None,
     ) -> None:
-        if not wm.model_dir(workspace).is_dir():
-            raise PreconditionError(f"{wm.model_dir(workspace)}: no model; run `migrate map` first")
+        require_model(workspace)
         self.workspace = workspace
         # Dark staging: numbers go in inactive unless the config keeps them active at load;
         # a number inactive in BroadWorks stays inactive either way (cutover decides).
@@ -581,6 +588,7 @@ def build(
 ) -> Plan:
     """The plan in memory: the model's actions, diffed against what the journal
     (``known``) holds and, with ``plan --refresh``, what Webex shows (``observed``)."""
+    require_model(workspace)
     with tempfile.TemporaryDirectory(prefix=".plan-", dir=workspace) as scratch:
         planner = Planner(workspace, config, Path(scratch), known, observed)
         try:

@@ -64,8 +64,9 @@ async def _observe(settings: Settings, actions: list[JournalAction]) -> Observat
         return await observe(webex, actions)
 
 
-def known(journal: Journal) -> list[Known]:
-    """The journal as the diff reads it: each action, its state, whether it is ours."""
+def known(journal: Journal, actions: list[JournalAction] | None = None) -> list[Known]:
+    """The journal as the diff reads it: each action, its state, whether it is ours.
+    ``actions``: the journal's actions, when the caller already read them."""
     ours = journal.created_keys()
     when = journal.succeeded_at()
     return [
@@ -80,7 +81,7 @@ def known(journal: Journal) -> list[Known]:
             when.get(a.key, ("", 0))[0],
             a.inverse,
         )
-        for a in journal.actions()
+        for a in (journal.actions() if actions is None else actions)
     ]
 
 
@@ -101,7 +102,7 @@ def _plan(settings: Settings, refresh: bool) -> PlanOutcome:
         with Journal(settings.workspace) as journal:
             actions = journal.actions()
             done = {a.key: a.state for a in actions if a.state != "pending"}
-            existing = known(journal)
+            existing = known(journal, actions)
         if refresh:
             observed = run_async(_observe(settings, actions))
         del actions
