@@ -579,6 +579,15 @@ def action_counts(types: Iterable[str], left_alone: int) -> dict[str, int]:
     return dict(counts)
 
 
+def _scratch(workspace: Path) -> tempfile.TemporaryDirectory[str]:
+    """The index's folder: in the workspace, next to the model it copies; a read-only
+    workspace (a precheck of someone else's) borrows the system's temporary folder."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=".plan-", dir=workspace)
+    except OSError:
+        return tempfile.TemporaryDirectory(prefix="bw2wholesale-plan-")
+
+
 def build(
     workspace: Path,
     config: Path | None,
@@ -589,7 +598,7 @@ def build(
     """The plan in memory: the model's actions, diffed against what the journal
     (``known``) holds and, with ``plan --refresh``, what Webex shows (``observed``)."""
     require_model(workspace)
-    with tempfile.TemporaryDirectory(prefix=".plan-", dir=workspace) as scratch:
+    with _scratch(workspace) as scratch:
         planner = Planner(workspace, config, Path(scratch), known, observed)
         try:
             actions, changes, left = assemble(planner.parts(), planner.removed)
