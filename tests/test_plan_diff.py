@@ -20,10 +20,12 @@ from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.plan.actions import Action, ref
 from migrate.plan.diff import Known, counts, diff
+from migrate.reports.plan_report import write_plan_report
 from migrate.sandbox import Sandbox
 from migrate.sandbox.lifecycle import end_subscriber
 from migrate.sandbox.state import SandboxState
 from migrate.stages import session
+from migrate.stages.plan import known
 from migrate.workspace import Workspace
 from tests.migration_helpers import GROUP_CONFIG, SAMPLES, common, invoke, stage
 from tests.test_dryrun import Recorder, opener
@@ -522,3 +524,31 @@ def test_a_phone_whose_mac_changed_is_replaced_with_prune(case: Path) -> None:
     }
     code, out = cli(case, "plan")
     assert "  device      + 0 create  ~ 0 update  - 0 remove  = 9 unchanged" in out, out
+
+
+def test_the_streamed_plan_is_the_plan_made_in_memory(case: Path, tmp_path: Path) -> None:
+    """`migrate plan` writes customer by customer through scratch files; the whole plan
+    made at once (updates, a removal that joins its customer's queue) is the same."""
+    review(case)
+    code, out = cli(case, "plan")
+    assert code == 0, out
+    with Journal(case / "w") as journal:
+        existing = known(journal)
+        done = {a.key: a.state for a in journal.actions() if a.state != "pending"}
+    whole = builder.build(case / "w", case / "migrate.toml", None, existing)
+    assert {a.op for a in whole.actions} >= {"update", "remove"}
+    builder.write(whole, tmp_path)
+    written = (case / "w" / "plan.json").read_text(encoding="utf-8")
+    streamed = json.loads(written)
+    assert written == json.dumps(streamed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    expected = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert streamed.pop("created_at") and expected.pop("created_at")
+    assert streamed == expected
+    whole.created_at = str(json.loads(written)["created_at"])
+    write_plan_report(whole, tmp_path / "plan.xlsx", done)
+    assert _rows(case / "r" / "plan.xlsx") == _rows(tmp_path / "plan.xlsx")
+
+
+def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from migrate.plan import builder
 from migrate.plan.actions import Action
+from migrate.plan.jsonfile import write_json
 
 
 def test_a_streamed_plan_is_byte_for_byte_the_dumped_one(tmp_path: Path) -> None:
@@ -29,3 +32,32 @@ def test_a_streamed_plan_is_byte_for_byte_the_dumped_one(tmp_path: Path) -> None
     assert path.read_bytes() == expected.encode("utf-8")
     again = builder.read(tmp_path)
     assert [a.to_dict() for a in again.actions] == [a.to_dict() for a in actions]
+
+
+def test_a_document_of_iterators_and_a_late_value_is_the_dumped_one(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def items() -> Iterator[dict[str, Any]]:
+        for n in range(3):
+            seen.append(f"n{n}")
+            yield {"n": n, "deep": {"z": [1, {"ü": None}], "a": []}, "text": "line\nbreak"}
+
+    late = {"counted": seen}  # filled in only once the list before it is written
+    document: dict[str, Any] = {
+        "b_items": items(),
+        "c_late": lambda: dict(late),
+        "a_empty": iter(()),
+        "d_plain": {"x": [1.5, True, "é"]},
+    }
+    path = write_json(tmp_path / "doc.json", document)
+    expected = {
+        "a_empty": [],
+        "b_items": [
+            {"n": n, "deep": {"z": [1, {"ü": None}], "a": []}, "text": "line\nbreak"}
+            for n in range(3)
+        ],
+        "c_late": {"counted": ["n0", "n1", "n2"]},
+        "d_plain": {"x": [1.5, True, "é"]},
+    }
+    dumped = json.dumps(expected, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert path.read_text(encoding="utf-8") == dumped

@@ -23,7 +23,7 @@ def render(settings: Settings, outcome: PlanOutcome) -> None:
         outcome.to_dict(),
         [
             *per_entity,
-            f"planned {len(built.actions)} actions ({counts})",
+            f"planned {built.actions} actions ({counts})",
             f"fingerprint: {built.fingerprint[:16]}",
             f"plan:   {outcome.path}",
             f"report: {outcome.report}",

@@ -9,6 +9,7 @@ by the executor from the results of the actions they name:
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,3 +171,17 @@ class Action:
             summary=data.get("summary") or "",
             op=data.get("op") or CREATE,
         )
+
+
+class Growing:
+    """The keys of ``base`` and those added here; ``base`` itself is never changed."""
+
+    def __init__(self, base: Container[str]) -> None:
+        self.base = base
+        self.added: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.added or key in self.base
+
+    def add(self, key: str) -> None:
+        self.added.add(key)

@@ -8,15 +8,18 @@ becomes its administrator in Webex.
 
 Objects with a blocker issue are left out and listed as left alone, so an
 engineer sees every BroadWorks object in exactly one place.
+
+Customers are planned one at a time (:class:`Planner`), each against the journal
+as it goes: what a step holds is the largest customer, not the platform.
 """
 
 from __future__ import annotations
 
 import functools
-import json
+import tempfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +40,14 @@ from migrate.plan.actions import (
     action_key,
     ref,
 )
+from migrate.plan.bycustomer import CustomerModel, ModelIndex, PlannedSoFar
 from migrate.plan.devices import DevicePlanner
-from migrate.plan.diff import Change, Known, Observed, diff
+from migrate.plan.diff import Change, JournalView, Known, Observed, Removals, diff_customer
 from migrate.plan.features import feature_actions
 from migrate.plan.fingerprint import changed_inputs, combine, input_digests
+from migrate.plan.jsonfile import write_json
 from migrate.plan.settings import by_subscriber, settings_actions
-from migrate.workspace import Workspace, read_json, staged_file
+from migrate.workspace import Workspace, read_json
 
 PLACE_PACKAGE = WORKSPACE_PACKAGE
 
@@ -243,64 +248,128 @@ def subscriber_fields(
     }
 
 
-def build(
-    workspace: Path,
-    config: Path | None,
-    mappings: Path | None,
-    known: Sequence[Known] = (),
-    observed: Mapping[str, Observed] | None = None,
-) -> Plan:
-    """The plan: the model's actions, diffed against what the journal (``known``) holds
-    and, with ``plan --refresh``, what Webex shows (``observed``)."""
-    customers = list(wm.read(workspace, "customers"))
-    if not customers and not wm.model_dir(workspace).is_dir():
+@dataclass
+class CustomerPart:
+    """One customer's share of the plan: its actions (ordinals final, before any removal
+    of what left the model), the Change of each of its objects, and what it leaves alone.
+    ``numbers_left``: its blocked numbers, which the plan lists before everything else."""
+
+    customer: str
+    actions: list[Action]
+    changes: list[Change]
+    left: list[LeftAlone]
+    numbers_left: list[LeftAlone]
+
+
+def require_model(workspace: Path) -> None:
+    if not wm.model_dir(workspace).is_dir():
         raise PreconditionError(f"{wm.model_dir(workspace)}: no model; run `migrate map` first")
-    locations = list(wm.read(workspace, "locations"))
-    subscribers = list(wm.read(workspace, "subscribers"))
-    numbers = list(wm.read(workspace, "numbers"))
-    issues = [i for i in wm.read(workspace, "issues") if i.severity == wm.BLOCKER]
-    # Dark staging: numbers go in inactive unless the config keeps them active at load;
-    # a number inactive in BroadWorks stays inactive either way (cutover decides).
-    numbers_state = "ACTIVE" if load_config(config).numbers_active_at_load else "INACTIVE"
-    dark = {n.phone_number or n.id for n in numbers if n.activated is False}
-    person_settings = by_subscriber(wm.read(workspace, "person_settings"))
-    features_by_customer: dict[str, list[wm.CallFeature]] = defaultdict(list)
-    for feature in wm.read(workspace, "call_features"):
-        features_by_customer[feature.customer_id].append(feature)
 
-    blocked: dict[tuple[str, str], str] = {}
-    for issue in issues:
-        blocked.setdefault((issue.entity, issue.key), f"blocker {issue.code}: {issue.message}")
 
-    by_customer: dict[str, list[wm.Location]] = defaultdict(list)
-    for location in locations:
-        by_customer[location.customer_id].append(location)
-    subs_by_customer: dict[str, list[wm.Subscriber]] = defaultdict(list)
-    for subscriber in subscribers:
-        subs_by_customer[subscriber.customer_id].append(subscriber)
-    numbers_by_location: dict[str, list[str]] = defaultdict(list)
-    left: list[LeftAlone] = []
-    # A user's number lives in the user's location (Webex refuses any other), so a
-    # user moved in review takes the number along.
-    home = {s.id: s.location_id for s in subscribers}
-    for number in numbers:
-        reason = blocked.get(("number", number.id))
-        if reason:
-            left.append(LeftAlone(number.customer_id, "number", number.id, reason))
-        else:
-            where = number.location_id
-            if number.assignment == "subscriber" and number.assigned_to in home:
-                where = home[number.assigned_to]
-            numbers_by_location[where].append(number.phone_number or number.id)
+class Planner:
+    """Plans the model one customer at a time against the journal (``known``) and, with
+    ``plan --refresh``, what Webex shows (``observed``); ``scratch`` holds the on-disk
+    index of the model files not ordered by customer."""
 
-    actions: list[Action] = []
-    device_planner = DevicePlanner(workspace, blocked)
-    for customer in sorted(customers, key=lambda c: c.id):
+    def __init__(
+        self,
+        workspace: Path,
+        config: Path | None,
+        scratch: Path,
+        known: Iterable[Known] = (),
+        observed: Mapping[str, Observed] | None = None,
+    ) -> None:
+        require_model(workspace)
+        self.workspace = workspace
+        # Dark staging: numbers go in inactive unless the config keeps them active at load;
+        # a number inactive in BroadWorks stays inactive either way (cutover decides).
+        self.numbers_state = "ACTIVE" if load_config(config).numbers_active_at_load else "INACTIVE"
+        self.journal = JournalView(known, observed or {})
+        self.removals = Removals(self.journal)
+        self.index = ModelIndex(workspace, scratch)
+
+    def close(self) -> None:
+        self.index.close()
+
+    def parts(self) -> Iterator[CustomerPart]:
+        """Each customer id of the model, in order."""
+        for group in self.index.customers():
+            part = self._part(group)
+            desired = part.actions
+            self.removals.planned(a.key for a in desired)
+            self.index.planned(a.key for a in desired)
+            queue, part.changes = diff_customer(desired, self.journal)
+            part.actions = [replace(a, ordinal=i) for i, a in enumerate(queue)]
+            yield part
+
+    def removed(self) -> list[tuple[Change, Action | None]]:
+        """Once every part is taken: what left the model, deepest first."""
+        return self.removals.rest()
+
+    def _part(self, group: CustomerModel) -> CustomerPart:
+        index = self.index
+        devices = [d for d in index.records("devices", group.id) if d.migrate]
+        workspaces = index.records("workspaces", group.id)
+        features = index.records("call_features", group.id)
+        person_settings = by_subscriber(index.records("person_settings", group.id))
+        blocked = index.blocked(
+            [
+                group.id,
+                *(x.id for x in group.locations),
+                *(x.id for x in group.subscribers),
+                *(x.id for x in group.numbers),
+                *(x.id for x in workspaces),
+                *(x.id for x in devices),
+                *(x.id for x in features),
+            ]
+        )
+        part = CustomerPart(group.id, [], [], [], [])
+        dark = {n.phone_number or n.id for n in group.numbers if n.activated is False}
+        numbers_by_location: dict[str, list[str]] = defaultdict(list)
+        # A user's number lives in the user's location (Webex refuses any other), so a
+        # user moved in review takes the number along.
+        home = {s.id: s.location_id for s in group.subscribers}
+        for number in group.numbers:
+            reason = blocked.get(("number", number.id))
+            if reason:
+                part.numbers_left.append(LeftAlone(number.customer_id, "number", number.id, reason))
+            else:
+                where = number.location_id
+                if number.assignment == "subscriber" and number.assigned_to in home:
+                    where = home[number.assigned_to]
+                numbers_by_location[where].append(number.phone_number or number.id)
+        if group.customer is not None:
+            self._customer(
+                part,
+                group.customer,
+                group,
+                blocked,
+                numbers_by_location,
+                dark,
+                person_settings,
+                DevicePlanner(workspaces, devices, blocked),
+                features,
+            )
+        return part
+
+    def _customer(
+        self,
+        part: CustomerPart,
+        customer: wm.Customer,
+        group: CustomerModel,
+        blocked: dict[tuple[str, str], str],
+        numbers_by_location: dict[str, list[str]],
+        dark: set[str],
+        person_settings: dict[str, list[wm.PersonSetting]],
+        device_planner: DevicePlanner,
+        features: list[wm.CallFeature],
+    ) -> None:
+        actions, left = part.actions, part.left
         reason = blocked.get(("customer", customer.id))
         if reason:
             left.append(LeftAlone(customer.id, "customer", customer.id, reason))
-            continue
-        sites = sorted(by_customer[customer.id], key=lambda loc: (not loc.is_primary, loc.id))
+            return
+        sites = sorted(group.locations, key=lambda loc: (not loc.is_primary, loc.id))
         first = sites[0] if sites and sites[0].is_primary else None
         reason = blocked.get(("location", first.id)) if first else None
         if first is not None and reason:
@@ -315,12 +384,10 @@ def build(
                 )
             )
             left.append(LeftAlone(customer.id, "location", first.id, reason))
-            continue
+            return
         # Every package a subscriber or workspace uses, even one edited in by hand:
         # Webex refuses a subscriber whose package the customer does not hold.
-        packages = customer_packages(
-            [*customer.packages, *(s.package for s in subs_by_customer[customer.id])]
-        )
+        packages = customer_packages([*customer.packages, *(s.package for s in group.subscribers)])
         ordinal = 0
         for action in _customer_actions(customer, first, ordinal, packages):
             actions.append(action)
@@ -352,7 +419,7 @@ def build(
                     {
                         "orgId": ref(wait, "orgId"),
                         "locationId": location_ref,
-                        "body": {"phoneNumbers": phone_numbers, "state": numbers_state},
+                        "body": {"phoneNumbers": phone_numbers, "state": self.numbers_state},
                         # Inactive in BroadWorks: added inactive, and cutover leaves them.
                         **(
                             {"inactive": [n for n in phone_numbers if n in dark]}
@@ -373,12 +440,12 @@ def build(
                 )
             )
             ordinal += 1
-        ordered = sorted(subs_by_customer[customer.id], key=lambda s: (not s.is_admin, s.id))
+        ordered = sorted(group.subscribers, key=lambda s: (not s.is_admin, s.id))
         admin_key: str | None = None
         for subscriber in ordered:
             reason = blocked.get(("subscriber", subscriber.id))
-            location = usable.get(subscriber.location_id)
-            if reason is None and location is None:
+            site = usable.get(subscriber.location_id)
+            if reason is None and site is None:
                 reason = f"its location {subscriber.location_id} is left alone"
             if subscriber.is_place or subscriber.package == PLACE_PACKAGE:
                 # Wholesale takes no common-area subscriber: a place becomes a workspace,
@@ -387,14 +454,14 @@ def build(
             if reason:
                 left.append(LeftAlone(customer.id, "subscriber", subscriber.id, reason))
                 continue
-            assert location is not None
+            assert site is not None
             key = action_key(CREATE_SUBSCRIBER, subscriber.id)
-            source, location_ref = _location_ref(location, wait)
+            source, location_ref = _location_ref(site, wait)
             depends = [wait, source]
             if subscriber.phone_number and subscriber.phone_number in set(
-                numbers_by_location.get(location.id, [])
+                numbers_by_location.get(site.id, [])
             ):
-                depends.append(action_key(ADD_NUMBERS, location.id))
+                depends.append(action_key(ADD_NUMBERS, site.id))
             if admin_key is not None:
                 depends.append(admin_key)  # the administrator must exist first
             calling = subscriber.package in CALLING_PACKAGES
@@ -422,7 +489,7 @@ def build(
                         "params": {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
                         if customer.sub_partner_org_id
                         else {},
-                        **subscriber_fields(subscriber, location.id, location_ref, calling),
+                        **subscriber_fields(subscriber, site.id, location_ref, calling),
                     },
                     depends_on=tuple(dict.fromkeys(depends)),
                     inverse={
@@ -454,7 +521,12 @@ def build(
                 )
         # -- workspaces and devices, after the people they belong to ---------------------
         extra, extra_left = device_planner.actions_for(
-            customer, usable, wait, numbers_by_location, {a.key for a in actions}, ordinal
+            customer,
+            usable,
+            wait,
+            numbers_by_location,
+            PlannedSoFar(self.index, {a.key for a in actions}),
+            ordinal,
         )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
@@ -462,53 +534,123 @@ def build(
         # -- end of workspaces and devices -----------------------------------------------
         # -- location call features, after everyone they name ------------------------------
         extra, extra_left = feature_actions(
-            features_by_customer.get(customer.id, []),
+            features,
             customer.id,
             usable,
             wait,
             functools.partial(_location_ref, wait=wait),
-            {a.key for a in actions},
+            PlannedSoFar(self.index, {a.key for a in actions}),
             ordinal,
             blocked,
         )
         actions.extend(extra)
         left.extend(LeftAlone(customer.id, *item) for item in extra_left)
 
-    difference = diff(actions, known, observed)
-    actions = difference.actions
-    inputs = input_digests(workspace, config, mappings)
+
+def assemble(
+    parts: Iterable[CustomerPart], removed: Callable[[], list[tuple[Change, Action | None]]]
+) -> tuple[list[Action], list[Change], list[LeftAlone]]:
+    """The parts as one plan, in memory: each customer's queue, then its removals."""
+    by_customer: dict[str, list[Action]] = {}
+    changes: list[Change] = []
+    left: list[LeftAlone] = []
+    numbers_left: list[LeftAlone] = []
+    for part in parts:
+        if part.actions:
+            by_customer[part.customer] = part.actions
+        changes.extend(part.changes)
+        left.extend(part.left)
+        numbers_left.extend(part.numbers_left)
+    for change, remove in removed():
+        changes.append(change)
+        if remove is not None:
+            queue = by_customer.setdefault(remove.customer, [])
+            queue.append(replace(remove, ordinal=len(queue)))
+    actions = [a for customer in sorted(by_customer) for a in by_customer[customer]]
+    return actions, changes, numbers_left + left
+
+
+def action_counts(types: Iterable[str], left_alone: int) -> dict[str, int]:
+    """Actions per type (in order of first appearance), then how many are left alone."""
     counts: dict[str, int] = defaultdict(int)
-    for action in actions:
-        counts[action.type] += 1
-    counts["left_alone"] = len(left)
+    for kind in types:
+        counts[kind] += 1
+    counts["left_alone"] = left_alone
+    return dict(counts)
+
+
+def _scratch(workspace: Path) -> tempfile.TemporaryDirectory[str]:
+    """The index's folder: in the workspace, next to the model it copies; a read-only
+    workspace (a precheck of someone else's) borrows the system's temporary folder."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=".plan-", dir=workspace)
+    except OSError:
+        return tempfile.TemporaryDirectory(prefix="bw2wholesale-plan-")
+
+
+def build(
+    workspace: Path,
+    config: Path | None,
+    mappings: Path | None,
+    known: Sequence[Known] = (),
+    observed: Mapping[str, Observed] | None = None,
+) -> Plan:
+    """The plan in memory: the model's actions, diffed against what the journal
+    (``known``) holds and, with ``plan --refresh``, what Webex shows (``observed``)."""
+    require_model(workspace)
+    with _scratch(workspace) as scratch:
+        planner = Planner(workspace, config, Path(scratch), known, observed)
+        try:
+            actions, changes, left = assemble(planner.parts(), planner.removed)
+        finally:
+            planner.close()
+    inputs = input_digests(workspace, config, mappings)
     return Plan(
         actions,
         left,
         inputs,
         combine(inputs),
         datetime.now(UTC).isoformat(timespec="seconds"),
-        dict(counts),
-        difference.changes,
+        action_counts((a.type for a in actions), len(left)),
+        changes,
     )
 
 
+def document(
+    created_at: str,
+    fingerprint: str,
+    inputs: dict[str, str],
+    counts: dict[str, int] | Callable[[], dict[str, int]],
+    actions: Iterable[dict[str, Any]],
+    changes: Iterable[dict[str, Any]],
+    left_alone: Iterable[dict[str, Any]],
+) -> dict[str, Any]:
+    """plan.json's object, its lists as iterators (see :func:`write_json`)."""
+    return {
+        "tool": f"bw2wholesale {__version__}",
+        "created_at": created_at,
+        "fingerprint": fingerprint,
+        "inputs": inputs,
+        "counts": counts,
+        "actions": iter(actions),
+        "left_alone": iter(left_alone),
+        "changes": iter(changes),
+    }
+
+
 def write(plan: Plan, workspace: Path) -> Path:
-    path = Workspace(workspace).plan_file
-    # Streamed: json.dumps joins a list of every token first, three times the
-    # file's size in memory. The encoder is the same, so are the bytes.
-    encoder = json.JSONEncoder(indent=1, sort_keys=True, ensure_ascii=False)
-    with staged_file(path) as staging, staging.open("w", encoding="utf-8") as out:
-        buffer: list[str] = []
-        size = 0
-        for chunk in encoder.iterencode(plan.to_dict()):
-            buffer.append(chunk)
-            size += len(chunk)
-            if size > 1 << 20:
-                out.write("".join(buffer))
-                buffer, size = [], 0
-        buffer.append("\n")
-        out.write("".join(buffer))
-    return path
+    return write_json(
+        Workspace(workspace).plan_file,
+        document(
+            plan.created_at,
+            plan.fingerprint,
+            plan.inputs,
+            plan.counts,
+            (a.to_dict() for a in plan.actions),
+            (c.to_dict() for c in plan.changes),
+            (vars(item) for item in plan.left_alone),
+        ),
+    )
 
 
 def read(workspace: Path) -> Plan:

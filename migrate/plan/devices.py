@@ -22,7 +22,7 @@ and are not repeated here.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from migrate.mapping.shared_lines import shared_port
@@ -36,6 +36,7 @@ from migrate.plan.actions import (
     CREATE_WORKSPACE,
     INVERSES,
     Action,
+    Growing,
     action_key,
     ref,
 )
@@ -48,15 +49,20 @@ Left = tuple[str, str, str]  # entity, key, reason
 
 
 class DevicePlanner:
-    """Reads the model's workspaces and devices once; plans them customer by customer."""
+    """Plans the workspaces and devices it is given, customer by customer."""
 
-    def __init__(self, workspace: Path, blocked: dict[tuple[str, str], str]) -> None:
+    def __init__(
+        self,
+        workspaces: Iterable[wm.Workspace],
+        devices: Iterable[wm.Device],
+        blocked: Mapping[tuple[str, str], str],
+    ) -> None:
         self.blocked = blocked
         self.workspaces: dict[str, list[wm.Workspace]] = defaultdict(list)
-        for ws in wm.read(workspace, "workspaces"):
+        for ws in workspaces:
             self.workspaces[ws.customer_id].append(ws)
         self.devices: dict[str, list[wm.Device]] = defaultdict(list)
-        for device in wm.read(workspace, "devices"):
+        for device in devices:
             if device.migrate:
                 self.devices[device.customer_id].append(device)
 
@@ -66,11 +72,12 @@ class DevicePlanner:
         usable: dict[str, wm.Location],
         wait: str,
         numbers_by_location: dict[str, list[str]],
-        planned: set[str],
+        planned: Container[str],
         ordinal: int,
     ) -> tuple[list[Action], list[Left]]:
         actions: list[Action] = []
         left: list[Left] = []
+        planned = Growing(planned)
         params = (
             {"onBehalfOfSubPartnerOrgId": customer.sub_partner_org_id}
             if customer.sub_partner_org_id
@@ -92,7 +99,7 @@ class DevicePlanner:
             actions.append(
                 _workspace_action(ws, location, wait, numbers_by_location, params, ordinal)
             )
-            planned = planned | {actions[-1].key}
+            planned.add(actions[-1].key)
             ordinal += 1
         for device in sorted(self.devices.get(customer.id, []), key=lambda d: d.id):
             reason = self.blocked.get(("device", device.id))
@@ -117,7 +124,7 @@ class DevicePlanner:
         return actions, left
 
     def _shared_lines(
-        self, device: wm.Device, wait: str, planned: set[str], ordinal: int
+        self, device: wm.Device, wait: str, planned: Container[str], ordinal: int
     ) -> tuple[Action | None, list[Left]]:
         places = {ws.id for ws in self.workspaces.get(device.customer_id, [])}
         members: list[dict[str, Any]] = []

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 from typing import Any
 
 from migrate.plan.actions import (
@@ -129,7 +130,7 @@ class Diff:
     changes: list[Change]
 
 
-class _Journal:
+class JournalView:
     """The journal's view of each object: whether it exists, its fields, its history."""
 
     def __init__(self, known: Iterable[Known], observed: Mapping[str, Observed]) -> None:
@@ -182,7 +183,7 @@ class _Journal:
         return dict(latest.payload.get("refs") or {}) if latest is not None else {}
 
 
-def _moves(desired: Sequence[Action], journal: _Journal) -> dict[str, list[Move]]:
+def _moves(desired: Sequence[Action], journal: JournalView) -> dict[str, list[Move]]:
     """Numbers that move because their subscriber moved, by the subscriber's create key.
 
     Only between locations whose numbers the journal has and where the model
@@ -239,10 +240,57 @@ def diff(
 
     ``observed`` (``plan --refresh``): what Webex shows, by create key; None: gone.
     """
-    journal = _Journal(known, observed or {})
+    journal = JournalView(known, observed or {})
+    removals = Removals(journal)
+    by_customer: dict[str, list[Action]] = defaultdict(list)
+    changes: list[Change] = []
+    for customer, group in groupby(desired, key=lambda a: a.customer):
+        chunk = list(group)
+        removals.planned(a.key for a in chunk)
+        made, changed = diff_customer(chunk, journal)
+        by_customer[customer].extend(made)
+        changes.extend(changed)
+    for change, remove in removals.rest():
+        changes.append(change)
+        if remove is not None:
+            by_customer[remove.customer].append(remove)
+    actions: list[Action] = []
+    for customer in sorted(by_customer):
+        for ordinal, action in enumerate(by_customer[customer]):
+            actions.append(replace(action, ordinal=ordinal))
+    return Diff(actions, changes)
+
+
+class Removals:
+    """What the journal says exists, less what the plan keeps: removed (with ``--prune``)
+    once every customer is planned. Holds journal keys only, never the model's."""
+
+    def __init__(self, journal: JournalView) -> None:
+        self.journal = journal
+        self.pending: dict[str, Known] = {
+            k.key: k
+            for k in journal.by_key.values()
+            if k.type in ENTITIES and journal.exists(k.key)
+        }
+
+    def planned(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.pending.pop(key, None)
+
+    def rest(self) -> list[tuple[Change, Action | None]]:
+        """Each object to remove, deepest first, with its removal (None: never removed)."""
+        left = sorted(self.pending.values(), key=lambda k: (_REMOVAL_ORDER[k.type], -k.ordinal))
+        return [_removal(k, self.journal) for k in left]
+
+
+def diff_customer(
+    desired: Sequence[Action], journal: JournalView
+) -> tuple[list[Action], list[Change]]:
+    """One customer's actions against the journal: its queue (ordinals as built) and the
+    Change of each of its objects. Removals of what left the model are :class:`Removals`'."""
     moves = _moves(desired, journal)
     moved = [m for group in moves.values() for m in group]
-    by_customer: dict[str, list[Action]] = defaultdict(list)
+    queue: list[Action] = []
     changes: list[Change] = []
     numbers_key: dict[str, str] = {}  # location id → the action adding numbers to it now
     customer_update: dict[str, str] = {}  # customer → its update (a new package first)
@@ -251,16 +299,16 @@ def diff(
         if entity is None:  # await_customer goes with its customer
             create = action_key(CREATE_CUSTOMER, subject(action.key))
             op = UNCHANGED if journal.exists(create) and journal.exists(action.key) else CREATE
-            by_customer[action.customer].append(_again(action, op, journal.gone(create)))
+            queue.append(_again(action, op, journal.gone(create)))
             continue
         name = subject(action.key)
         if not journal.exists(action.key):
-            by_customer[action.customer].append(_again(action, CREATE, journal.gone(action.key)))
+            queue.append(_again(action, CREATE, journal.gone(action.key)))
             changes.append(_created(action, entity))
             if action.type == ADD_NUMBERS:
                 numbers_key[name] = action.key
             continue
-        by_customer[action.customer].append(replace(action, op=UNCHANGED))
+        queue.append(replace(action, op=UNCHANGED))
         old, new = journal.fields(action.key), action.payload.get("fields")
         if old is None or new is None or old == new:
             changes.append(Change(action.customer, entity, name, UNCHANGED, action=action.key))
@@ -278,7 +326,7 @@ def diff(
             added = sorted(after - before - moved_in)
             gone = sorted(before - after - moved_out)
             made = numbers_actions(action, generation, added, gone)
-            by_customer[action.customer].extend(made)
+            queue.extend(made)
             for item in made:
                 if item.op == UPDATE:
                     numbers_key[name] = item.key
@@ -295,7 +343,7 @@ def diff(
                 changes.append(Change(action.customer, entity, name, REMOVE, fields, remover))
             continue
         if action.type == CREATE_DEVICE:
-            changes.append(_replace_device(action, journal, changed, by_customer[action.customer]))
+            changes.append(_replace_device(action, journal, changed, queue))
             continue
         after_customer = (
             (customer_update[action.customer],) if action.customer in customer_update else ()
@@ -320,28 +368,13 @@ def diff(
             continue
         if action.type == CREATE_CUSTOMER:
             customer_update[action.customer] = update.key
-        by_customer[action.customer].append(update)
+        queue.append(update)
         changes.append(Change(action.customer, entity, name, UPDATE, changed, update.key, note))
-    planned = {a.key for a in desired}
-    removals = [
-        k
-        for k in journal.by_key.values()
-        if k.type in ENTITIES and k.key not in planned and journal.exists(k.key)
-    ]
-    for k in sorted(removals, key=lambda k: (_REMOVAL_ORDER[k.type], -k.ordinal)):
-        change, remove = _removal(k, journal)
-        changes.append(change)
-        if remove is not None:
-            by_customer[k.customer].append(remove)
-    actions: list[Action] = []
-    for customer in sorted(by_customer):
-        for ordinal, action in enumerate(by_customer[customer]):
-            actions.append(replace(action, ordinal=ordinal))
-    return Diff(actions, changes)
+    return queue, changes
 
 
 def _replace_device(
-    create: Action, journal: _Journal, changed: dict[str, tuple[Any, Any]], queue: list[Action]
+    create: Action, journal: JournalView, changed: dict[str, tuple[Any, Any]], queue: list[Action]
 ) -> Change:
     """Webex cannot change a phone's MAC, model or owner: it is removed and added again.
 
@@ -364,7 +397,7 @@ def _again(action: Action, op: str, gone: bool) -> Action:
     return replace(action, op=op, payload={**action.payload, "recreate": True})
 
 
-def _removal(k: Known, journal: _Journal) -> tuple[Change, Action | None]:
+def _removal(k: Known, journal: JournalView) -> tuple[Change, Action | None]:
     """An object that left the model: removed with ``--prune``, unless a load adopted it."""
     entity, name = ENTITIES[k.type], subject(k.key)
     current = journal.fields(k.key) or {}
@@ -405,4 +438,14 @@ def counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
     return {entity: row for entity, row in out.items() if any(row.values())}
 
 
-__all__ = ["Change", "Diff", "Known", "Observed", "counts", "diff"]
+__all__ = [
+    "Change",
+    "Diff",
+    "JournalView",
+    "Known",
+    "Observed",
+    "Removals",
+    "counts",
+    "diff",
+    "diff_customer",
+]

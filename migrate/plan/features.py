@@ -11,7 +11,7 @@ last, since an auto attendant's keys may transfer to the other features.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any
 
 from migrate.plan import model as wm
@@ -22,6 +22,7 @@ from migrate.plan.actions import (
     FEATURE_CREATES,
     FEATURE_DELETES,
     Action,
+    Growing,
     action_key,
     ref,
 )
@@ -57,7 +58,7 @@ def _target(marker: dict[str, Any]) -> tuple[str, str, str] | None:
     return None
 
 
-def _seat_as_planned(marker: dict[str, Any], planned: set[str]) -> dict[str, Any]:
+def _seat_as_planned(marker: dict[str, Any], planned: Container[str]) -> dict[str, Any]:
     """A person the review made a common-area seat is planned as a workspace (and the
     reverse): the reference follows the seat to the create that makes it."""
     for kind, other, create, other_create in (
@@ -72,7 +73,7 @@ def _seat_as_planned(marker: dict[str, Any], planned: set[str]) -> dict[str, Any
 
 
 class _Resolver:
-    def __init__(self, planned: set[str]) -> None:
+    def __init__(self, planned: Container[str]) -> None:
         self.planned = planned
         self.depends: list[str] = []
         self.dropped: list[str] = []
@@ -111,14 +112,14 @@ def feature_actions(
     usable: dict[str, wm.Location],
     wait: str,
     location_ref: LocationRef,
-    planned: set[str],
+    planned: Container[str],
     ordinal: int,
     blocked: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[list[Action], list[tuple[str, str, str]]]:
     """The features' actions, and ``(entity, key, reason)`` for what was left out."""
     actions: list[Action] = []
     left: list[tuple[str, str, str]] = []
-    planned = set(planned)
+    planned = Growing(planned)
     ordered = sorted(features, key=lambda f: (KIND_ORDER.get(f.kind, 1), f.id))
     for feature in ordered:
         create = FEATURE_CREATES.get(feature.kind)

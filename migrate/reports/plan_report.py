@@ -5,24 +5,66 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate.plan.actions import REMOVE, UNCHANGED, UPDATE
-from migrate.plan.builder import Plan
-from migrate.plan.diff import counts
+from migrate.plan.actions import REMOVE, UNCHANGED, UPDATE, Action
+from migrate.plan.builder import LeftAlone, Plan
+from migrate.plan.diff import Change, counts
 from migrate.reports.xlsx import Column, ReportWriter
 
 
-def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None) -> Path:
+def write_plan_report(plan: Plan, path: Path, done: Mapping[str, str] | None = None) -> Path:
     """``done``: journal state per action key, when a load already ran."""
+    return write_plan_rows(
+        path,
+        PlanTotals(
+            plan.fingerprint,
+            plan.created_at,
+            plan.inputs,
+            counts(plan.changes),
+            dict(Counter(action.type for action in plan.actions)),
+            len(plan.actions),
+            len(plan.left_alone),
+        ),
+        plan.changes,
+        plan.actions,
+        plan.left_alone,
+        done,
+    )
+
+
+@dataclass
+class PlanTotals:
+    """What the Summary sheet says of a plan whose rows stream after it."""
+
+    fingerprint: str
+    created_at: str
+    inputs: dict[str, str]
+    per_entity: dict[str, dict[str, int]]  # as migrate.plan.diff.counts gives it
+    per_type: dict[str, int]
+    actions: int
+    left_alone: int
+
+
+def write_plan_rows(
+    path: Path,
+    totals: PlanTotals,
+    changes: Iterable[Change],
+    actions: Iterable[Action],
+    left_alone: Iterable[LeftAlone],
+    done: Mapping[str, str] | None = None,
+) -> Path:
+    """The workbook, its rows written as the iterables give them."""
     done = done or {}
     with ReportWriter(path) as book:
-        per_type = Counter(action.type for action in plan.actions)
-        per_entity = counts(plan.changes)
+        per_type = totals.per_type
+        per_entity = totals.per_entity
         summary: list[tuple[str, Any]] = [
-            ("Plan fingerprint", plan.fingerprint),
-            ("Created at (UTC)", plan.created_at),
+            ("Plan fingerprint", totals.fingerprint),
+            ("Created at (UTC)", totals.created_at),
             *[
                 (
                     f"Objects: {entity}",
@@ -32,13 +74,13 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
                 for entity, n in per_entity.items()
             ],
             ("Removals run only with `migrate load --prune`", "yes"),
-            ("Actions", len(plan.actions)),
+            ("Actions", totals.actions),
             *[(f"Actions: {kind}", n) for kind, n in sorted(per_type.items())],
-            ("Left alone", len(plan.left_alone)),
-            *[(f"Input: {name}", digest[:16]) for name, digest in sorted(plan.inputs.items())],
+            ("Left alone", totals.left_alone),
+            *[(f"Input: {name}", digest[:16]) for name, digest in sorted(totals.inputs.items())],
         ]
         book.key_values("Summary", summary)
-        changes = book.sheet(
+        change_rows = book.sheet(
             "Changes",
             [
                 Column("Customer", width=24),
@@ -52,11 +94,11 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
                 Column("Note", width=60),
             ],
         )
-        for change in plan.changes:
+        for change in changes:
             if change.op == UNCHANGED and not change.note:
                 continue  # the Plan sheet lists every action; this sheet is the difference
             for name, (old, new) in change.fields.items() or {"": (None, None)}.items():
-                changes.append(
+                change_rows.append(
                     [
                         change.customer,
                         change.entity,
@@ -88,7 +130,7 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
                 Column("Payload", width=80),
             ],
         )
-        for action in plan.actions:
+        for action in actions:
             state = done.get(action.key)
             outcome = (
                 "prune only (load --prune)"
@@ -121,7 +163,7 @@ def write_plan_report(plan: Plan, path: Path, done: dict[str, str] | None = None
                 Column("Why", width=100),
             ],
         )
-        for item in plan.left_alone:
+        for item in left_alone:
             left.append([item.customer, item.entity, item.key, item.reason])
     return path
 

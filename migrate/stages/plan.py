@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,12 @@ from migrate.load.journal import Journal, JournalAction
 from migrate.load.lock import workspace_lock
 from migrate.load.refresh import Observations, observe
 from migrate.plan import builder
-from migrate.plan.diff import Known, counts
-from migrate.reports.plan_report import write_plan_report
+from migrate.plan.actions import Action
+from migrate.plan.diff import Change, Known
+from migrate.plan.fingerprint import combine, input_digests
+from migrate.plan.jsonfile import write_json
+from migrate.plan.stream import PlanStreams, scratch_errors
+from migrate.reports.plan_report import PlanTotals, write_plan_rows
 from migrate.stages.aio import run_async
 from migrate.stages.preflight import preflight
 from migrate.stages.session import open_webex
@@ -23,7 +29,7 @@ REPORT = "plan.xlsx"
 
 @dataclass
 class PlanOutcome:
-    plan: builder.Plan
+    plan: PlanMade
     path: Path
     report: Path
     error: str | None = None
@@ -38,8 +44,19 @@ class PlanOutcome:
             "report": str(self.report),
             "fingerprint": self.plan.fingerprint,
             "counts": self.plan.counts,
-            "changes": counts(self.plan.changes),
+            "changes": self.plan.changes,
         }
+
+
+@dataclass
+class PlanMade:
+    """The plan as written, without its actions (plan.json holds them)."""
+
+    fingerprint: str
+    created_at: str
+    counts: dict[str, int]
+    changes: dict[str, dict[str, int]]  # per entity, objects per op
+    actions: int
 
 
 async def _observe(settings: Settings, actions: list[JournalAction]) -> Observations:
@@ -47,8 +64,9 @@ async def _observe(settings: Settings, actions: list[JournalAction]) -> Observat
         return await observe(webex, actions)
 
 
-def known(journal: Journal) -> list[Known]:
-    """The journal as the diff reads it: each action, its state, whether it is ours."""
+def known(journal: Journal, actions: list[JournalAction] | None = None) -> list[Known]:
+    """The journal as the diff reads it: each action, its state, whether it is ours.
+    ``actions``: the journal's actions, when the caller already read them."""
     ours = journal.created_keys()
     when = journal.succeeded_at()
     return [
@@ -63,7 +81,7 @@ def known(journal: Journal) -> list[Known]:
             when.get(a.key, ("", 0))[0],
             a.inverse,
         )
-        for a in journal.actions()
+        for a in (journal.actions() if actions is None else actions)
     ]
 
 
@@ -84,12 +102,74 @@ def _plan(settings: Settings, refresh: bool) -> PlanOutcome:
         with Journal(settings.workspace) as journal:
             actions = journal.actions()
             done = {a.key: a.state for a in actions if a.state != "pending"}
-            existing = known(journal)
+            existing = known(journal, actions)
         if refresh:
             observed = run_async(_observe(settings, actions))
-    built = builder.build(
-        settings.workspace, settings.config, settings.mappings, existing, observed
+        del actions
+    path = settings.ws.plan_file
+
+    def made() -> PlanOutcome:
+        with tempfile.TemporaryDirectory(prefix=".plan-", dir=settings.workspace) as scratch:
+            return scratch_errors(
+                path,
+                Path(scratch),
+                lambda: _write(settings, Path(scratch), existing, observed, done),
+            )
+
+    return scratch_errors(path, settings.workspace, made)
+
+
+def _write(
+    settings: Settings,
+    scratch: Path,
+    existing: list[Known],
+    observed: Observations,
+    done: dict[str, str],
+) -> PlanOutcome:
+    """Plan customer by customer into ``scratch``, then write plan.json and the workbook
+    from there: memory holds the largest customer (and the journal), not the platform."""
+    planner = builder.Planner(settings.workspace, settings.config, scratch, existing, observed)
+    existing.clear()  # the planner holds its own view of the journal
+    streams = PlanStreams(scratch)
+    try:
+        for part in planner.parts():
+            streams.add(part)
+        streams.finish(planner.removed())
+    finally:
+        planner.close()
+    inputs = input_digests(settings.workspace, settings.config, settings.mappings)
+    fingerprint = combine(inputs)
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    path = write_json(
+        settings.ws.plan_file,
+        builder.document(
+            created_at,
+            fingerprint,
+            inputs,
+            streams.counts,  # called once the actions before it are written and counted
+            streams.iter_actions(),
+            streams.iter_changes(),
+            streams.iter_left(),
+        ),
     )
-    path = builder.write(built, settings.workspace)
-    report = write_plan_report(built, settings.reports / REPORT, done)
-    return PlanOutcome(built, path, report)
+    totals = PlanTotals(
+        fingerprint,
+        created_at,
+        inputs,
+        streams.change_counts,
+        streams.type_counts,
+        streams.action_count(),
+        streams.left_alone,
+    )
+    report = write_plan_rows(
+        settings.reports / REPORT,
+        totals,
+        (Change.from_dict(c) for c in streams.iter_changes()),
+        (Action.from_dict(a) for a in streams.iter_actions()),
+        (builder.LeftAlone(**item) for item in streams.iter_left()),
+        done,
+    )
+    made = PlanMade(
+        fingerprint, created_at, streams.counts(), streams.change_counts, totals.actions
+    )
+    return PlanOutcome(made, path, report)
