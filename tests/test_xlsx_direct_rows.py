@@ -16,7 +16,8 @@ ROWS: list[list[Any]] = [
     ["alice@example.com", 42, True, None, "", "=1+2", "-5", "@home", "plain"],
     ["a & b <c>", -7, False, "x", " lead", "trail ", "tab\there", "_x0041_", "ctl\x01"],
     ["é ü 日本", 0, 2**60, 1.5, ["a", "b"], "+44 20", "0044123", "r<r>x</r>", "\ufffe"],
-    ["<r>rich</r>", 9_007_199_254_740_991, None, None, None, None, None, None, "x" * 20_000],
+    ["<r>rich</r>", 9_007_199_254_740_991, None, [], ("t",), None, None, None, "x" * 20_000],
+    ["list", 1, [], ["a", "b"], (), set(), "", None, "end"],
 ]
 HEADERS = [f"h{i}" for i in range(9)]
 
@@ -63,7 +64,7 @@ def test_direct_rows_are_taken(
     with ReportWriter(tmp_path / "fast.xlsx") as book:
         sheet = book.sheet("Data", [Column("a", editable=editable), "b", "c"])
         sheet.extend([["a", 1, True]] * 4)
-    assert taken == [2, 3, 4]
+    assert taken == [1, 2, 3, 4]  # the rows that set the widths too
 
 
 def test_direct_rows_of_editable_columns_match_xlsxwriter(

@@ -51,6 +51,10 @@ _NEEDS_CARE = re.compile(
     r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$", re.MULTILINE
 )
 _PLAIN_TEXT_MAX = MAX_CELL_TEXT // 2
+_JOINED = (list, tuple, set)  # a cell shows their items joined by ", "
+# An empty list is a cell of empty text (not no cell) for render_row, as XlsxWriter
+# writes it.
+EMPTY_TEXT = object()
 # Where a rendered row's number goes: no text with a control character is rendered.
 ROW_NUMBER = "\x00"
 
@@ -95,6 +99,7 @@ class SheetWriter:
         self._row = 0
         self._widths = [max(len(c.header) + 2, 8) for c in self._columns]
         self._sized = False
+        self._pending: list[Sequence[Any]] = []
         self._direct = book._constant_memory
         # The style attribute of each column's cells once its format is set (editable
         # columns are tinted): XlsxWriter puts the column's format on every cell.
@@ -113,20 +118,27 @@ class SheetWriter:
         return self._written
 
     def append(self, values: Sequence[Any]) -> None:
+        self._written += 1
+        if self._sized:
+            self._emit(values)
+            return
+        # The first rows set the widths: they wait until the columns are set up, so
+        # that they too go direct and carry their column's format.
+        widths = self._widths
+        for col, value in enumerate(values[: len(widths)]):
+            widths[col] = max(widths[col], min(len(_display(value)) + 2, 60))
+        self._pending.append(values)
+        if len(self._pending) >= _WIDTH_SAMPLE_ROWS:
+            self._apply_widths()
+
+    def _emit(self, values: Sequence[Any]) -> None:
         if self._row >= EXCEL_MAX_ROWS:
             self._continue()
         ws, row = self._ws, self._row
-        if self._sized and self._direct and self._append_direct(ws, row, values):
-            self._row += 1
-            return
-        for col, value in enumerate(values):
-            self._write(ws, row, col, value)
-            if not self._sized and col < len(self._widths):
-                self._widths[col] = max(self._widths[col], min(len(_display(value)) + 2, 60))
+        if not (self._direct and self._append_direct(ws, row, values)):
+            for col, value in enumerate(values):
+                self._write(ws, row, col, value)
         self._row += 1
-        self._written += 1
-        if not self._sized and self._row > _WIDTH_SAMPLE_ROWS:
-            self._apply_widths()
 
     def _append_direct(self, ws: Any, row: int, values: Sequence[Any]) -> bool:
         """Write a row of plain text, numbers and booleans straight to the sheet's row file.
@@ -135,15 +147,11 @@ class SheetWriter:
         same values (a test compares the two), without its per-cell objects;
         ``False``, with nothing written, for anything else.
         """
-        rendered = render_row(values, self._letters, None, self._styles)
+        if any(type(v) in _JOINED for v in values):  # shown as XlsxWriter's path shows them
+            values = [(_display(v) or EMPTY_TEXT) if type(v) in _JOINED else v for v in values]
+        rendered = render_row(values, self._letters, self._book.quote, self._styles)
         if rendered is None:
-            if not any(type(v) is str and v.startswith(FORMULA_TRIGGERS) for v in values):
-                return False
-            # Asked for only when used: asking gives the format its place in the styles.
-            quote = f' s="{self._book._text_format._get_xf_index()}"'
-            rendered = render_row(values, self._letters, quote, self._styles)
-            if rendered is None:
-                return False
+            return False
         self._put(ws, row, rendered)
         return True
 
@@ -156,10 +164,9 @@ class SheetWriter:
             ws.fh.write(rendered.replace(ROW_NUMBER, str(row + 1)))
 
     @property
-    def quote(self) -> str | None:
-        """The quote-prefix style for :func:`render_row`, once a cell has used it."""
-        index = self._book._text_format.xf_index
-        return None if index is None else f' s="{index}"'
+    def quote(self) -> str:
+        """The quote-prefix style for :func:`render_row`."""
+        return self._book.quote
 
     @property
     def takes_rendered(self) -> bool:
@@ -220,9 +227,12 @@ class SheetWriter:
             tint = f' s="{self._book._editable_format._get_xf_index()}"'
             self._styles = [tint if column.editable else "" for column in self._columns]
         self._sized = True
+        pending, self._pending = self._pending, []
+        for values in pending:
+            self._emit(values)
 
     def close(self) -> None:
-        if not self._sized:
+        while not self._sized:  # again if the waiting rows filled the sheet and went on
             self._apply_widths()
         last_row = max(self._row - 1, 1)
         last_col = max(len(self._columns) - 1, 0)
@@ -264,7 +274,10 @@ def render_row(
             continue
         kind = type(value)
         style = styles[col] if styles else ""
-        if kind is str:
+        if value is EMPTY_TEXT:
+            ref = f"{letters[col]}{ROW_NUMBER}"
+            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t></t></is></c>')
+        elif kind is str:
             if value.startswith(FORMULA_TRIGGERS):
                 if quote is None:
                     return None
@@ -329,6 +342,16 @@ class ReportWriter:
         )
         self._editable_format = self._wb.add_format({"bg_color": EDITABLE_COLOUR})
         self._text_format = self._wb.add_format({"quote_prefix": True})
+        # Numbered now, in this order: a cell's style index then never depends on
+        # which path (XlsxWriter's or the direct one) first wrote a cell using it.
+        for fmt in (
+            self._header_format,
+            self._editable_header_format,
+            self._editable_format,
+            self._text_format,
+        ):
+            fmt._get_xf_index()
+        self.quote = f' s="{self._text_format._get_xf_index()}"'
         self._open: SheetWriter | None = None
 
     def sheet(self, name: str, columns: Sequence[Column | str]) -> SheetWriter:
