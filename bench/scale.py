@@ -12,6 +12,12 @@ its own so each peak RSS is that step's:
   first request (setup for status, streamed from plan.json in bounded memory);
 * ``status``: on that journal, the CLI command including its imports.
 
+Every size maps above ``review_split_rows`` (half the smallest size, in a
+``migrate.toml`` written beside the export), so each takes the path a platform
+takes: map by service provider, one review workbook per customer. Each step
+also reports ``process_seconds``, the interpreter's start included; status's
+target is checked on that.
+
 Prints one JSON line: seconds and peak RSS per stage and size, and each
 stage's RSS growth from the smallest size to the largest, against the targets
 (peak RSS ≤ 1 GB at the largest size and ≤ 20 % above the smallest size's;
@@ -114,6 +120,7 @@ def _plan_actions(path: Path, size: int) -> Iterator[list[dict[str, Any]]]:
 
 
 def _run_child(stage: str, *args: str) -> dict[str, Any]:
+    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", stage, *args],
         check=True,
@@ -121,19 +128,26 @@ def _run_child(stage: str, *args: str) -> dict[str, Any]:
         text=True,
     )
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    # What the engineer waits for, the interpreter's start and imports included.
+    figures["process_seconds"] = round(time.perf_counter() - started, 2)
     # A run of a million users takes hours: what completed shows as it completes.
     print(json.dumps({"stage": stage, **figures}), file=sys.stderr, flush=True)
     return figures
 
 
-def _size(out: Path, users: int, seed: int) -> dict[str, Any]:
+def _size(out: Path, users: int, seed: int, split_rows: int) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     export = out / f"synthetic-{users}-seed{seed}.zip"
     if not export.exists():  # an export of that size and seed is reused: it is the same
         figures["synthetic"] = _run_child("synthetic", str(export), str(users), str(seed))
     workspace, reports = out / f"scale-ws-{users}", out / f"scale-reports-{users}"
     shutil.rmtree(workspace, ignore_errors=True)
-    common = ["-w", str(workspace), "--reports", str(reports)]
+    # Every size below the split size maps and reviews by customer, as a platform does.
+    config = out / f"scale-{users}.toml"
+    config.write_text(
+        f'provisioning_id = "SCALE"\nreview_split_rows = {split_rows}\n', encoding="utf-8"
+    )
+    common = ["-w", str(workspace), "--reports", str(reports), "--config", str(config)]
     figures["extract"] = _run_child("extract", *common, str(export))
     figures["map"] = _run_child("map", *common)
     figures["plan"] = _run_child("plan", *common)
@@ -155,7 +169,8 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     sizes = sorted(int(n) for n in args.users.split(","))
-    runs = {users: _size(args.out, users, args.seed) for users in sizes}
+    split_rows = max(1, sizes[0] // 2)
+    runs = {users: _size(args.out, users, args.seed, split_rows) for users in sizes}
     small, large = runs[sizes[0]], runs[sizes[-1]]
     growth = {
         stage: round(large[stage]["peak_rss_mb"] / small[stage]["peak_rss_mb"] - 1, 3)
@@ -166,7 +181,7 @@ def main() -> None:
         "peak_rss": all(large[s]["peak_rss_mb"] <= RSS_LIMIT_MB for s in STAGES),
         "rss_growth": all(g <= GROWTH_LIMIT for g in growth.values()),
         "map_seconds": large["map"]["seconds"] <= map_budget,
-        "status_seconds": large["status"]["seconds"] <= STATUS_SECONDS,
+        "status_seconds": large["status"]["process_seconds"] <= STATUS_SECONDS,
     }
     print(
         json.dumps(
