@@ -111,10 +111,10 @@ class Executor:
         self._stop = False
 
     def _read_journal(self) -> None:
-        for done in self.journal.actions():
-            self.states[done.key] = done.state
-            if done.result:
-                self.results[done.key] = done.result
+        for key, (state, result) in self.journal.outcomes().items():
+            self.states[key] = state
+            if result:
+                self.results[key] = result
         self.sent = self.journal.all_creates_sent()
 
     # ------------------------------------------------------------ the load

@@ -300,6 +300,36 @@ class Journal:
                 ],
             )
 
+    def write_plan(self, actions: Iterable[JournalAction]) -> None:
+        """:meth:`record_plan` and :meth:`replan` in one pass: new actions are written,
+        those not done yet take the plan's current payload, the rest stay as they are."""
+        now = self.now()
+        rows = [
+            (
+                a.key,
+                a.type,
+                a.customer,
+                a.batch,
+                a.ordinal,
+                _dumps(a.payload),
+                _dumps(list(a.depends_on)),
+                _dumps(a.inverse) if a.inverse is not None else None,
+                now,
+                SUCCEEDED,
+                STARTED,
+            )
+            for a in actions
+        ]
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO actions (key, type, customer, batch, ordinal, payload, depends_on, "
+                "inverse, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, "
+                "depends_on = excluded.depends_on, inverse = excluded.inverse, "
+                "ordinal = excluded.ordinal WHERE state NOT IN (?, ?)",
+                rows,
+            )
+
     def assign_batch(self, keys: Iterable[str], batch: int) -> None:
         """Actions first run in this batch get its number (rollback --batch uses it)."""
         with self._transaction():
@@ -492,6 +522,13 @@ class Journal:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY customer, ordinal"
         return [_action(row) for row in self._db.execute(sql, params)]
+
+    def outcomes(self) -> dict[str, tuple[str, dict[str, Any] | None]]:
+        """Every action's state and result, without parsing payloads (what a run starts from)."""
+        return {
+            key: (state, json.loads(result) if result else None)
+            for key, state, result in self._db.execute("SELECT key, state, result FROM actions")
+        }
 
     def get(self, key: str) -> JournalAction | None:
         row = self._db.execute("SELECT * FROM actions WHERE key = ?", (key,)).fetchone()
