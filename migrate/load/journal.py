@@ -208,6 +208,7 @@ class Journal:
         return stamp(self._clock()) if self._clock is not None else _now()
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
 
     def __enter__(self) -> Journal:
@@ -354,9 +355,24 @@ class Journal:
         result: dict[str, Any],
         tracking_id: str | None = None,
         adopted: bool = False,
+        *,
+        held: bool = False,
     ) -> None:
+        """``held``: left for the next write (or :meth:`flush`) to commit with its own.
+
+        For a caller that writes again before anything else can happen (the
+        executor: a customer's next action is started before the loop runs
+        anything else), so no request goes out between the two: one commit
+        instead of two, and a crash leaves what it would have left anyway.
+        """
         self._transition(
-            key, SUCCEEDED, run_id, result=result, tracking_id=tracking_id, adopted=adopted
+            key,
+            SUCCEEDED,
+            run_id,
+            result=result,
+            tracking_id=tracking_id,
+            adopted=adopted,
+            held=held,
         )
 
     def fail(
@@ -405,10 +421,11 @@ class Journal:
         tracking_id: str | None = None,
         adopted: bool | None = None,
         error: tuple[str, str | None, str] | None = None,
+        held: bool = False,
     ) -> None:
         kind, code, message = error if error is not None else (None, None, None)
         now = self.now()
-        with self._transaction():
+        with self._transaction(held=held):
             cursor = self._db.execute(
                 "UPDATE actions SET state = ?, run_id = ?, attempts = attempts + ?, "
                 "result = COALESCE(?, result), tracking_id = COALESCE(?, tracking_id), "
@@ -557,25 +574,39 @@ class Journal:
             rows = self._db.execute("SELECT * FROM events WHERE key = ? ORDER BY id", (key,))
         return [dict(row) for row in rows]
 
-    def _transaction(self) -> _Tx:
-        return _Tx(self)
+    def flush(self) -> None:
+        """Commit a held write, if any."""
+        if self._db.in_transaction:
+            with self._transaction():
+                pass
+
+    def _transaction(self, *, held: bool = False) -> _Tx:
+        return _Tx(self, held)
 
 
 class _Tx:
-    """One committed write; a failed one (disk full, file gone) is named, never half done."""
+    """One committed write; a failed one (disk full, file gone) is named, never half done.
 
-    def __init__(self, journal: Journal) -> None:
+    A held write stays open: the next one joins its transaction and commits both.
+    """
+
+    def __init__(self, journal: Journal, held: bool = False) -> None:
         self._journal = journal
         self._db = journal._db
+        self._held = held
 
     def __enter__(self) -> None:
         self._journal.check_in_place()
+        if self._db.in_transaction:
+            return  # a held write's: committed with this one
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
             raise self._journal._failure(err) from err
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None and self._held:
+            return
         if exc_type is None:
             try:
                 self._db.execute("COMMIT")

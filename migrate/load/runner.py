@@ -116,7 +116,8 @@ async def run_load(
             customers = [c for c in customers if c in chosen]
         if batch_size:
             customers = customers[:batch_size]
-        actions = [a for a in plan.actions if a.customer in set(customers)]
+        taken = set(customers)
+        actions = [a for a in plan.actions if a.customer in taken]
         if command == "retry":
             actions += _follow_ups(journal, set(customers), {a.key for a in actions})
         if not actions:
