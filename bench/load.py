@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -187,7 +188,12 @@ def one_load(
     ]
     if batch:
         args += ["--batch-size", str(batch)]
-    return migrate(*args)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = migrate(*args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The loader's whole process (start-up and reports included), user + system.
+    result["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
 
 
 def faulted_vs_clean(
@@ -274,6 +280,9 @@ def main() -> None:
                 "a_ideal_req_per_s": round(args.concurrency / latency, 1),
                 "a_fraction_of_ideal": round(rate_a / (args.concurrency / latency), 3),
                 "a_failed": fast["counts"]["failed"],
+                "a_loader_cpu_s": round(fast["cpu_s"], 2),
+                "a_loader_cpu_ms_per_request": round(1000 * fast["cpu_s"] / fast["requests"], 3),
+                "load_average_1min": round(os.getloadavg()[0], 2),
                 "a_concurrency1_req_per_s": round(rate_1, 1),
                 "a_speedup_over_concurrency1": round(rate_a / rate_1, 1),
             }

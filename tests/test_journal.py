@@ -217,3 +217,58 @@ def test_commits_stop_once_the_journal_file_is_gone(tmp_path: Path) -> None:
         with pytest.raises(WorkspaceError):
             journal.create_sent("a", run)
     assert not (tmp_path / "journal.sqlite").exists()
+
+
+def test_write_plan_adds_new_actions_and_replans_only_what_is_not_done(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        journal.write_plan([action("a"), action("b", ordinal=1), action("c", ordinal=2)])
+        run = journal.begin_run("load", None)
+        journal.start("a", run)
+        journal.succeed("a", run, {"id": "a-1"})
+        journal.start("b", run)  # in flight when the process died
+        changed = [
+            JournalAction(key, key, "ent1", 1, n, {"externalId": "new"}, (), None)
+            for n, key in enumerate(("a", "b", "c", "d"))
+        ]
+        journal.write_plan(changed)
+        payloads = {a.key: (a.payload, a.state, a.inverse) for a in journal.actions()}
+        old = {"externalId": "ent1"}
+        assert payloads == {
+            "a": (old, SUCCEEDED, {"type": "delete", "of": "a"}),  # done with the old payload
+            "b": (old, STARTED, {"type": "delete", "of": "b"}),  # reconciled as it was sent
+            "c": ({"externalId": "new"}, PENDING, None),
+            "d": ({"externalId": "new"}, PENDING, None),
+        }
+        assert journal.outcomes() == {
+            "a": (SUCCEEDED, {"id": "a-1"}),
+            "b": (STARTED, None),
+            "c": (PENDING, None),
+            "d": (PENDING, None),
+        }
+
+
+def test_a_held_success_is_committed_with_the_next_write_or_a_flush(tmp_path: Path) -> None:
+    def committed(key: str) -> str:
+        with Journal(tmp_path) as other:  # another connection sees only what is committed
+            found = other.get(key)
+            assert found is not None
+            return found.state
+
+    with Journal(tmp_path) as journal:
+        journal.write_plan([action("a"), action("b", ordinal=1), action("c", ordinal=2)])
+        run = journal.begin_run("load", None)
+        journal.start("a", run)
+        journal.succeed("a", run, {"id": "a-1"}, held=True)
+        assert journal.get("a") is not None and journal.outcomes()["a"][0] == SUCCEEDED
+        assert committed("a") == STARTED
+        journal.start("b", run)  # one commit for both
+        assert (committed("a"), committed("b")) == (SUCCEEDED, STARTED)
+        journal.succeed("b", run, {"id": "b-1"}, held=True)
+        assert committed("b") == STARTED
+        journal.flush()
+        assert committed("b") == SUCCEEDED
+        journal.start("c", run)
+        journal.succeed("c", run, {"id": "c-1"}, held=True)
+    assert committed("c") == SUCCEEDED  # closing commits what is held
+    with Journal(tmp_path) as journal:
+        assert [e["state"] for e in journal.events("a")] == [STARTED, SUCCEEDED]

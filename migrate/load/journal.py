@@ -241,6 +241,7 @@ class Journal:
         return stamp(self._clock()) if self._clock is not None else _now()
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
 
     def __enter__(self) -> Journal:
@@ -333,6 +334,36 @@ class Journal:
                 ],
             )
 
+    def write_plan(self, actions: Iterable[JournalAction]) -> None:
+        """:meth:`record_plan` and :meth:`replan` in one pass: new actions are written,
+        those not done yet take the plan's current payload, the rest stay as they are."""
+        now = self.now()
+        rows = [
+            (
+                a.key,
+                a.type,
+                a.customer,
+                a.batch,
+                a.ordinal,
+                _dumps(a.payload),
+                _dumps(list(a.depends_on)),
+                _dumps(a.inverse) if a.inverse is not None else None,
+                now,
+                SUCCEEDED,
+                STARTED,
+            )
+            for a in actions
+        ]
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO actions (key, type, customer, batch, ordinal, payload, depends_on, "
+                "inverse, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, "
+                "depends_on = excluded.depends_on, inverse = excluded.inverse, "
+                "ordinal = excluded.ordinal WHERE state NOT IN (?, ?)",
+                rows,
+            )
+
     def assign_batch(self, keys: Iterable[str], batch: int) -> None:
         """Actions first run in this batch get its number (rollback --batch uses it)."""
         with self._transaction():
@@ -357,9 +388,24 @@ class Journal:
         result: dict[str, Any],
         tracking_id: str | None = None,
         adopted: bool = False,
+        *,
+        held: bool = False,
     ) -> None:
+        """``held``: left for the next write (or :meth:`flush`) to commit with its own.
+
+        For a caller that writes again before anything else can happen (the
+        executor: a customer's next action is started before the loop runs
+        anything else), so no request goes out between the two: one commit
+        instead of two, and a crash leaves what it would have left anyway.
+        """
         self._transition(
-            key, SUCCEEDED, run_id, result=result, tracking_id=tracking_id, adopted=adopted
+            key,
+            SUCCEEDED,
+            run_id,
+            result=result,
+            tracking_id=tracking_id,
+            adopted=adopted,
+            held=held,
         )
 
     def fail(
@@ -408,10 +454,11 @@ class Journal:
         tracking_id: str | None = None,
         adopted: bool | None = None,
         error: tuple[str, str | None, str] | None = None,
+        held: bool = False,
     ) -> None:
         kind, code, message = error if error is not None else (None, None, None)
         now = self.now()
-        with self._transaction():
+        with self._transaction(held=held):
             cursor = self._db.execute(
                 "UPDATE actions SET state = ?, run_id = ?, attempts = attempts + ?, "
                 "result = COALESCE(?, result), tracking_id = COALESCE(?, tracking_id), "
@@ -533,6 +580,13 @@ class Journal:
         rows = self._db.execute(sql, params)
         return [_outcome(row) if outcomes_only else _action(row) for row in rows]
 
+    def outcomes(self) -> dict[str, tuple[str, dict[str, Any] | None]]:
+        """Every action's state and result, without parsing payloads (what a run starts from)."""
+        return {
+            key: (state, json.loads(result) if result else None)
+            for key, state, result in self._db.execute("SELECT key, state, result FROM actions")
+        }
+
     def get(self, key: str) -> JournalAction | None:
         row = self._db.execute("SELECT * FROM actions WHERE key = ?", (key,)).fetchone()
         return _action(row) if row is not None else None
@@ -567,25 +621,39 @@ class Journal:
             rows = self._db.execute("SELECT * FROM events WHERE key = ? ORDER BY id", (key,))
         return [dict(row) for row in rows]
 
-    def _transaction(self) -> _Tx:
-        return _Tx(self)
+    def flush(self) -> None:
+        """Commit a held write, if any."""
+        if self._db.in_transaction:
+            with self._transaction():
+                pass
+
+    def _transaction(self, *, held: bool = False) -> _Tx:
+        return _Tx(self, held)
 
 
 class _Tx:
-    """One committed write; a failed one (disk full, file gone) is named, never half done."""
+    """One committed write; a failed one (disk full, file gone) is named, never half done.
 
-    def __init__(self, journal: Journal) -> None:
+    A held write stays open: the next one joins its transaction and commits both.
+    """
+
+    def __init__(self, journal: Journal, held: bool = False) -> None:
         self._journal = journal
         self._db = journal._db
+        self._held = held
 
     def __enter__(self) -> None:
         self._journal.check_in_place()
+        if self._db.in_transaction:
+            return  # a held write's: committed with this one
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
             raise self._journal._failure(err) from err
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None and self._held:
+            return
         if exc_type is None:
             try:
                 self._db.execute("COMMIT")

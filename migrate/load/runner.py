@@ -24,7 +24,7 @@ def _customers_with_work(
     """Customers with a planned action in one of ``states`` (other journaled work is not
     this plan's: an update rolled back since is planned again under a new key)."""
     wanted = set(states)
-    state = {a.key: a.state for a in journal.actions()}
+    state = {key: done[0] for key, done in journal.outcomes().items()}
     return sorted(
         {
             a.customer
@@ -83,8 +83,7 @@ async def run_load(
         plan = replace(plan, actions=kept)
     with Journal(workspace) as journal:
         planned = journal_actions(plan.actions)
-        journal.record_plan(planned)  # everything, before any request
-        journal.replan(planned)
+        journal.write_plan(planned)  # everything, before any request
         if command == "retry":
             # Failed, skipped and parked work, and whatever an interrupted run left
             # unfinished: a load killed before its first request leaves all pending.
@@ -117,7 +116,8 @@ async def run_load(
             customers = [c for c in customers if c in chosen]
         if batch_size:
             customers = customers[:batch_size]
-        actions = [a for a in plan.actions if a.customer in set(customers)]
+        taken = set(customers)
+        actions = [a for a in plan.actions if a.customer in taken]
         if command == "retry":
             actions += _follow_ups(journal, set(customers), {a.key for a in actions})
         if not actions:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import itertools
 import logging
-import math
 import os
 import random
 import sys
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from types import TracebackType
@@ -34,6 +33,7 @@ from migrate.webex.errors import (
 from migrate.webex.pacing import Pacer
 from migrate.webex.paging import next_link, page_items
 from migrate.webex.retry import SAFE_METHODS, RetryPolicy, parse_retry_after
+from migrate.webex.transport import Http11Transport
 
 # httpcore looks for sniffio on every request; where it is not installed each look is
 # a full failed import search of sys.path (a fifth of the loader's CPU at 20 requests
@@ -47,6 +47,13 @@ TOKEN_ENV = "WEBEX_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a toke
 log = logging.getLogger("migrate.webex")
 
 Params = Mapping[str, str | int | bool | None]
+# What httpx's AsyncClient sent by default, kept so that Webex sees the same requests.
+BASE_HEADERS = {
+    "Accept": "application/json",
+    "Accept-Encoding": "gzip, deflate",
+    "Connection": "keep-alive",
+    "User-Agent": f"python-httpx/{httpx.__version__}",
+}
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -88,28 +95,21 @@ class WebexClient:
             )
         self.__token = token.strip()
         self.base_url = base_url.rstrip("/")
-        self._origin = httpx.URL(self.base_url).copy_with(path="/", query=None, fragment=None)
+        self._origin = _origin(httpx.URL(self.base_url))
         self.retry = retry or RetryPolicy()
         self.tracking_prefix = tracking_prefix
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = random.Random(seed)  # noqa: S311 - backoff jitter, not crypto
         self._slots = asyncio.Semaphore(max_concurrency)
-        # httpcore's async pool slows down sharply beyond ~10 connections (measured on
-        # loopback with 50 ms latency: 50 connections in one pool ~200 req/s, in five
-        # pools of 10 ~800 req/s), so the connections are spread over several pools.
-        shards = 1 if transport is not None else max(1, math.ceil(max_concurrency / 10))
-        per_pool = max(1, math.ceil(max_concurrency / shards))
-        self._pools = [
-            httpx.AsyncClient(
-                transport=transport,
-                timeout=timeout,
-                limits=httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool),
-                headers={"Accept": "application/json"},
-                follow_redirects=False,
-            )
-            for _ in range(shards)
-        ]
-        self._round_robin = itertools.cycle(self._pools)
+        limits = httpx.Timeout(timeout)
+        # API requests go straight to the transport: the AsyncClient's per-request work
+        # (URL merging, cookies, auth and redirect hooks) is nothing this client uses.
+        self._transport = transport or _api_transport(self.base_url, limits, max_concurrency)
+        self._extensions = {"timeout": limits.as_dict()}
+        # Pre-signed downloads (billing) leave the API's origin: a plain client for them.
+        self._downloads = httpx.AsyncClient(
+            transport=self._transport, timeout=limits, follow_redirects=False
+        )
         # After a 429 that the pacer takes for the token's limit, every request of this
         # client holds back until the Retry-After has passed: the others would only be
         # refused too.
@@ -127,8 +127,7 @@ class WebexClient:
         return self._pacer.rate
 
     async def aclose(self) -> None:
-        for pool in self._pools:
-            await pool.aclose()
+        await self._downloads.aclose()  # closes the transport too
 
     async def __aenter__(self) -> WebexClient:
         return self
@@ -148,13 +147,12 @@ class WebexClient:
             return path
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    def _same_origin(self, url: str) -> bool:
-        target = httpx.URL(url)
-        return (target.scheme, target.host, target.port) == (
-            self._origin.scheme,
-            self._origin.host,
-            self._origin.port,
-        )
+    def _target(self, path: str, query: dict[str, str]) -> httpx.URL:
+        """The request's URL, parsed once; httpx encodes the query as it always did."""
+        url = self.url(path)
+        if query:
+            url += ("&" if "?" in url else "?") + str(httpx.QueryParams(query))
+        return httpx.URL(url)
 
     def new_tracking_id(self) -> str:
         return f"{self.tracking_prefix}_{uuid.uuid4()}"
@@ -174,13 +172,13 @@ class WebexClient:
         POST is not (the validate calls pass ``safe=True``).
         """
         method = method.upper()
+        target = self._target(path, _clean(params))
         url = self.url(path)
-        if not self._same_origin(url):
+        if _origin(target) != self._origin:
             raise WebexError(
                 "refusing to send the access token to another host", method=method, url=url
             )
         repeatable = method in SAFE_METHODS if safe is None else safe
-        query = _clean(params)
         attempts = throttled = 0
         maybe_applied = False
         just_waited = False
@@ -192,16 +190,24 @@ class WebexClient:
             just_waited = False
             await self._pacer.wait(loop.time(), self._sleep)
             tracking = self.new_tracking_id()
-            headers = {"Authorization": f"Bearer {self.__token}", "TrackingID": tracking}
+            headers = {
+                **BASE_HEADERS,
+                "Authorization": f"Bearer {self.__token}",
+                "TrackingID": tracking,
+            }
             if json is not None:
                 headers["Content-Type"] = "application/json;charset=utf-8"
+            request = httpx.Request(
+                method, target, headers=headers, json=json, extensions=self._extensions
+            )
             try:
                 async with self._slots:
                     self.requests_sent += 1
-                    pool = next(self._round_robin)
-                    response = await pool.request(
-                        method, url, params=query or None, json=json, headers=headers
-                    )
+                    response = await self._transport.handle_async_request(request)
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
             except httpx.TransportError as exc:
                 attempts += 1
                 # A failure before the request left (connect) is harmless to repeat;
@@ -361,7 +367,7 @@ class WebexClient:
         while True:
             attempts += 1
             try:
-                response = await next(self._round_robin).get(
+                response = await self._downloads.get(
                     url, headers={"TrackingID": self.new_tracking_id()}
                 )
             except httpx.TransportError as exc:
@@ -380,6 +386,26 @@ class WebexClient:
                 # The query string is the signature: keep it out of the message.
                 raise self._error(response, "GET", url.split("?")[0], "")
             return response.content
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
+
+
+def _api_transport(
+    base_url: str, timeout: httpx.Timeout, connections: int
+) -> httpx.AsyncBaseTransport:
+    """The lean HTTP/1.1 transport, or httpx's own where a proxy is configured for the
+    API's host (the environment's, as httpx itself would read it)."""
+    url = httpx.URL(base_url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(url.scheme) or proxies.get("all")
+    if proxy and not urllib.request.proxy_bypass(url.host):
+        return httpx.AsyncHTTPTransport(
+            proxy=proxy,
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        )
+    return Http11Transport(timeout=timeout, max_keepalive=connections)
 
 
 def _json(response: httpx.Response) -> Any:
