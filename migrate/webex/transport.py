@@ -1,13 +1,15 @@
-"""A lean HTTP/1.1 transport for the Webex API: asyncio streams, keep-alive, nothing more.
+"""A lean HTTP/1.1 transport for the Webex API: h11 over asyncio streams, keep-alive.
 
 The loader is CPU-bound with 20 requests in flight, and httpx's default transport
 (httpcore over anyio) spent most of that CPU: every request walks the pool's
 connections, asks each idle socket for its peer address and readability, and
 wraps every read and write in cancel scopes (about 1 ms of CPU per request,
-measured against the served sandbox; this transport needs about a fifth of it).
-The Webex API needs none of what that machinery buys: one origin, HTTP/1.1,
-small JSON bodies. Proxies are not handled here: where one is configured the
-client keeps httpx's own transport.
+measured against the served sandbox). The Webex API needs none of what that
+machinery buys: one origin, HTTP/1.1, small JSON bodies. The protocol itself
+(framing, chunked bodies, keep-alive rules) is h11's, the parser httpcore uses;
+this module only keeps the idle connections and maps errors to httpx's. Proxies
+are not handled here: where one is configured the client keeps httpx's own
+transport.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ import ssl
 from collections.abc import Iterable
 from typing import Any
 
+import h11
 import httpx
 
 # Kept-alive connections idle longer than this are closed rather than reused (httpx's
 # default): a server that dropped one meanwhile would fail the next request sent on it.
 KEEPALIVE_S = 5.0
-# The longest response head read; Webex's are a few hundred bytes.
-HEAD_LIMIT = 1 << 20
+READ_SIZE = 64 * 1024
 DEFAULT_PORTS = {"http": 80, "https": 443}
 NO_BODY_STATUS = frozenset({204, 304})
 
@@ -32,12 +34,13 @@ Origin = tuple[str, str, int]
 
 
 class _Connection:
-    __slots__ = ("idle_since", "reader", "writer")
+    __slots__ = ("h11", "idle_since", "reader", "writer")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
         self.idle_since = 0.0
+        self.h11 = h11.Connection(h11.CLIENT)
 
     def usable(self, now: float) -> bool:
         """Still open on both sides and not idle so long the server may have dropped it."""
@@ -117,7 +120,6 @@ class Http11Transport(httpx.AsyncBaseTransport):
                     port,
                     ssl=self._ssl() if secure else None,
                     server_hostname=host if secure else None,
-                    limit=HEAD_LIMIT,
                 )
         except TimeoutError:
             raise httpx.ConnectTimeout(f"connecting to {host}:{port} timed out") from None
@@ -131,79 +133,61 @@ class Http11Transport(httpx.AsyncBaseTransport):
         body = request.content if isinstance(request.stream, httpx.ByteStream) else None
         if body is None:
             body = await request.aread()
-        head = b"".join(
-            (
-                request.method.encode("ascii"),
-                b" ",
-                request.url.raw_path,
-                b" HTTP/1.1\r\n",
-                *(name + b": " + value + b"\r\n" for name, value in request.headers.raw),
-                b"\r\n",
+        h11c = connection.h11
+        out = h11c.send(
+            h11.Request(
+                method=request.method, target=request.url.raw_path, headers=request.headers.raw
             )
         )
+        if body:
+            out += h11c.send(h11.Data(data=body))
+        out += h11c.send(h11.EndOfMessage())
         try:
-            connection.writer.write(head + body if body else head)
+            connection.writer.write(out)
             async with asyncio.timeout(self._timeout.read):
-                return await self._read_response(connection.reader, request)
+                return await self._read_response(connection, request)
         except TimeoutError:
             raise httpx.ReadTimeout("no response in time", request=request) from None
-        except asyncio.IncompleteReadError as err:
-            what = "in the middle of a response" if err.partial else "without sending a response"
-            raise httpx.RemoteProtocolError(
-                f"server disconnected {what}", request=request
-            ) from None
-        except asyncio.LimitOverrunError:
-            raise httpx.RemoteProtocolError("response head too long", request=request) from None
+        except h11.RemoteProtocolError as err:
+            raise httpx.RemoteProtocolError(str(err), request=request) from None
         except (ConnectionError, OSError) as err:
             raise httpx.ReadError(f"connection lost ({err})", request=request) from None
 
     @staticmethod
     async def _read_response(
-        reader: asyncio.StreamReader, request: httpx.Request
+        connection: _Connection, request: httpx.Request
     ) -> tuple[httpx.Response, bool]:
+        h11c, reader = connection.h11, connection.reader
+        head: h11.Response | None = None
+        parts: list[bytes] = []
         while True:
-            raw = await reader.readuntil(b"\r\n\r\n")
-            lines = raw[:-4].decode("latin-1").split("\r\n")
-            version, _, rest = lines[0].partition(" ")
-            code, _, reason = rest.partition(" ")
-            try:
-                status = int(code)
-            except ValueError:
-                raise httpx.RemoteProtocolError(
-                    f"not an HTTP status line: {lines[0][:80]!r}", request=request
-                ) from None
-            if not 100 <= status < 200:  # informational heads come before the real one
+            event = h11c.next_event()
+            if event is h11.NEED_DATA:
+                data = await reader.read(READ_SIZE)
+                if not data and h11c.their_state is h11.SEND_RESPONSE:
+                    raise httpx.RemoteProtocolError(
+                        "server disconnected without sending a response", request=request
+                    )
+                h11c.receive_data(data)
+            elif isinstance(event, h11.Response):
+                head = event
+            elif isinstance(event, h11.Data):
+                parts.append(bytes(event.data))
+            elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
                 break
-        headers: list[tuple[str, str]] = []
-        for line in lines[1:]:
-            name, sep, value = line.partition(":")
-            if not sep:
-                raise httpx.RemoteProtocolError(f"bad header line {line[:80]!r}", request=request)
-            headers.append((name.strip(), value.strip()))
-        fields = {name.lower(): value for name, value in headers}
-        connection = fields.get("connection", "").lower()
-        reusable = (
-            "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
-        )
-        if request.method == "HEAD" or status in NO_BODY_STATUS:
-            content = b""
-        elif "chunked" in fields.get("transfer-encoding", "").lower():
-            content = await _read_chunked(reader, request)
-        elif "content-length" in fields:
-            try:
-                length = int(fields["content-length"])
-            except ValueError:
-                raise httpx.RemoteProtocolError("bad Content-Length", request=request) from None
-            content = await reader.readexactly(length)
-        else:  # delimited by the server closing the connection
-            content = await reader.read()
-            reusable = False
+        assert head is not None
+        reusable = h11c.our_state is h11.DONE and h11c.their_state is h11.DONE
+        if reusable:
+            h11c.start_next_cycle()
         response = httpx.Response(
-            status,
-            headers=headers,
-            content=content,
+            head.status_code,
+            headers=head.headers.raw_items(),
+            content=b"".join(parts),
             request=request,
-            extensions={"http_version": version.encode("ascii"), "reason_phrase": reason.encode()},
+            extensions={
+                "http_version": b"HTTP/" + head.http_version,
+                "reason_phrase": head.reason,
+            },
         )
         return response, reusable
 
@@ -212,21 +196,6 @@ class Http11Transport(httpx.AsyncBaseTransport):
         connections = [c for idle in self._idle.values() for c in idle]
         self._idle.clear()
         await _close_all(connections)
-
-
-async def _read_chunked(reader: asyncio.StreamReader, request: httpx.Request) -> bytes:
-    parts: list[bytes] = []
-    while True:
-        line = await reader.readuntil(b"\r\n")
-        try:
-            size = int(line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise httpx.RemoteProtocolError("bad chunk size", request=request) from None
-        if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":
-                pass  # trailers: nothing the client reads
-            return b"".join(parts)
-        parts.append((await reader.readexactly(size + 2))[:-2])
 
 
 async def _close_all(connections: Iterable[_Connection]) -> None:
