@@ -286,20 +286,8 @@ class Journal:
 
     def record_plan(self, actions: Iterable[JournalAction]) -> int:
         """Write every planned action once; actions already journaled keep their state."""
-        rows = [
-            (
-                a.key,
-                a.type,
-                a.customer,
-                a.batch,
-                a.ordinal,
-                _dumps(a.payload),
-                _dumps(list(a.depends_on)),
-                _dumps(a.inverse) if a.inverse is not None else None,
-                self.now(),
-            )
-            for a in actions
-        ]
+        now = self.now()
+        rows = [_plan_row(a, now) for a in actions]
         with self._transaction():
             before = self._db.total_changes
             self._db.executemany(
@@ -338,22 +326,7 @@ class Journal:
         """:meth:`record_plan` and :meth:`replan` in one pass: new actions are written,
         those not done yet take the plan's current payload, the rest stay as they are."""
         now = self.now()
-        rows = [
-            (
-                a.key,
-                a.type,
-                a.customer,
-                a.batch,
-                a.ordinal,
-                _dumps(a.payload),
-                _dumps(list(a.depends_on)),
-                _dumps(a.inverse) if a.inverse is not None else None,
-                now,
-                SUCCEEDED,
-                STARTED,
-            )
-            for a in actions
-        ]
+        rows = [(*_plan_row(a, now), SUCCEEDED, STARTED) for a in actions]
         with self._transaction():
             self._db.executemany(
                 "INSERT INTO actions (key, type, customer, batch, ordinal, payload, depends_on, "
@@ -578,7 +551,7 @@ class Journal:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY customer, ordinal"
         rows = self._db.execute(sql, params)
-        return [_outcome(row) if outcomes_only else _action(row) for row in rows]
+        return [_action(row, payload=not outcomes_only) for row in rows]
 
     def outcomes(self) -> dict[str, tuple[str, dict[str, Any] | None]]:
         """Every action's state and result, without parsing payloads (what a run starts from)."""
@@ -672,39 +645,33 @@ _SELECT_OUTCOMES = (
 )
 
 
-def _outcome(row: sqlite3.Row) -> JournalAction:
-    return JournalAction(
-        key=row["key"],
-        type=row["type"],
-        customer=row["customer"],
-        batch=row["batch"],
-        ordinal=row["ordinal"],
-        payload={},
-        depends_on=(),
-        inverse=None,
-        state=row["state"],
-        attempts=row["attempts"],
-        result=json.loads(row["result"]) if row["result"] else None,
-        adopted=bool(row["adopted"]),
-        tracking_id=row["tracking_id"],
-        error_kind=row["error_kind"],
-        error_code=row["error_code"],
-        error_message=row["error_message"],
-        run_id=row["run_id"],
-        updated_at=row["updated_at"],
+def _plan_row(action: JournalAction, now: str) -> tuple[Any, ...]:
+    """The columns a planned action is written with (``record_plan``, ``write_plan``)."""
+    return (
+        action.key,
+        action.type,
+        action.customer,
+        action.batch,
+        action.ordinal,
+        _dumps(action.payload),
+        _dumps(list(action.depends_on)),
+        _dumps(action.inverse) if action.inverse is not None else None,
+        now,
     )
 
 
-def _action(row: sqlite3.Row) -> JournalAction:
+def _action(row: sqlite3.Row, payload: bool = True) -> JournalAction:
+    """The action of a row; without ``payload``, of a row of ``_SELECT_OUTCOMES`` (its
+    payload, dependencies and inverse left empty: what happened to it, not what it does)."""
     return JournalAction(
         key=row["key"],
         type=row["type"],
         customer=row["customer"],
         batch=row["batch"],
         ordinal=row["ordinal"],
-        payload=json.loads(row["payload"]),
-        depends_on=tuple(json.loads(row["depends_on"])),
-        inverse=json.loads(row["inverse"]) if row["inverse"] else None,
+        payload=json.loads(row["payload"]) if payload else {},
+        depends_on=tuple(json.loads(row["depends_on"])) if payload else (),
+        inverse=json.loads(row["inverse"]) if payload and row["inverse"] else None,
         state=row["state"],
         attempts=row["attempts"],
         result=json.loads(row["result"]) if row["result"] else None,

@@ -136,15 +136,7 @@ def _records(path: Path, start: int, end: int) -> Iterator[dict[str, Any]]:
     with path.open("rb") as handle:
         handle.seek(start)
         for raw in handle.read(end - start).splitlines():
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError as err:
-                raise WorkspaceError(f"{path}: damaged line after byte {start}: {err}") from err
-            if not isinstance(record, dict):
-                raise WorkspaceError(f"{path}: damaged line after byte {start}: not an object")
-            yield record
+            yield from _records_of(path, raw, f" after byte {start}")
 
 
 def _render(
@@ -210,15 +202,17 @@ def _fill_entity(
                 filler.extend(row_of(record) for record in _records(path, start, end))
 
 
-def _records_of(path: Path, raw: bytes) -> Iterator[dict[str, Any]]:
+def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, Any]]:
+    """The record of one inventory line (none for a blank one); ``where`` places a
+    damaged line for the error."""
     if not raw.strip():
         return
     try:
         record = json.loads(raw)
     except ValueError as err:
-        raise WorkspaceError(f"{path}: damaged line: {err}") from err
+        raise WorkspaceError(f"{path}: damaged line{where}: {err}") from err
     if not isinstance(record, dict):
-        raise WorkspaceError(f"{path}: damaged line: not an object")
+        raise WorkspaceError(f"{path}: damaged line{where}: not an object")
     yield record
 
 
