@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from migrate.load.cutover import customer_states
-from migrate.load.journal import Journal, JournalAction
+from migrate.load.journal import FAILED, PARKED, Attention, Journal, JournalAction
 from migrate.plan.actions import ACTIVATE_NUMBERS
 from migrate.stages.settings import Settings
 from migrate.stages.status import status
@@ -70,17 +70,23 @@ def test_status_reads_only_the_actions_that_need_attention(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _journal(tmp_path)
-    read: list[object] = []
-    every = Journal.actions
+    read: list[Attention] = []
+    every_attention = Journal.attention
 
-    def counted(
-        self: Journal, states: Any = None, customer: str | None = None, **options: Any
-    ) -> Any:
-        found = every(self, states, customer, **options)
+    def counted(self: Journal, states: Any = (FAILED, PARKED)) -> list[Attention]:
+        found = every_attention(self, states)
         read.extend(found)
         return found
 
-    monkeypatch.setattr(Journal, "actions", counted)
+    def refused(self: Journal, *args: Any, **options: Any) -> Any:
+        raise AssertionError("status read whole actions")
+
+    monkeypatch.setattr(Journal, "attention", counted)
+    monkeypatch.setattr(Journal, "actions", refused)
     outcome = status(Settings(tmp_path, tmp_path / "r"))
     assert sum(outcome.counts.values()) == 8
     assert sorted(a.key for a in read) == ["create_customer:c", "create_subscriber:b:1"]
+    # Compact rows carry what status shows: the state, the code and the message.
+    failed = next(a for a in outcome.attention if a.state == FAILED)
+    assert (failed.key, failed.customer) == ("create_subscriber:b:1", "b")
+    assert failed.error_message

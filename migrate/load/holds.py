@@ -11,15 +11,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from migrate.load.handlers.customer import PARKED_CUSTOMER
 from migrate.load.handlers.subscriber import PARKED_SUBSCRIBER
-from migrate.load.journal import PARKED, JournalAction
+from migrate.load.journal import PARKED
 
 RPL_REVIEW_LIMIT = timedelta(hours=72)
 HOLD_REASONS = (PARKED_CUSTOMER, PARKED_SUBSCRIBER)
 OVERDUE_ADVICE = "held over 72 h: Cisco Ops now reviews it; ask Cisco about it"
+
+
+class Outcome(Protocol):
+    """What a hold is read from: a journal action, or status's compact ``Attention``."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def customer(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def error_code(self) -> str | None: ...
+    @property
+    def result(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,7 @@ class Hold:
 
 
 def holds(
-    actions: Iterable[JournalAction], parked_since: Mapping[str, str], now: datetime | None = None
+    actions: Iterable[Outcome], parked_since: Mapping[str, str], now: datetime | None = None
 ) -> list[Hold]:
     """One :class:`Hold` per action parked by Webex itself (not the ones that wait on it)."""
     now = now or datetime.now(UTC)

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from migrate.errors import WorkspaceError
 
@@ -131,6 +131,23 @@ class JournalAction:
     error_message: str | None = None
     run_id: int | None = None
     updated_at: str | None = None
+
+
+class Attention(NamedTuple):
+    """An action an engineer must look at (failed or parked), as ``status`` lists it.
+
+    A tuple, not a :class:`JournalAction`: a journal of a million actions has
+    thousands of these, and status's memory must not follow the journal's size.
+    """
+
+    key: str
+    customer: str
+    state: str
+    error_code: str | None
+    error_message: str | None
+    tracking_id: str | None
+    # Read for parked actions only: a held subscriber's id is in it.
+    result: dict[str, Any] | None
 
 
 def stamp(when: datetime) -> str:
@@ -553,6 +570,29 @@ class Journal:
         rows = self._db.execute(sql, params)
         return [_action(row, payload=not outcomes_only) for row in rows]
 
+    def attention(self, states: Iterable[str] = (FAILED, PARKED)) -> list[Attention]:
+        """The actions in ``states``, in ``actions``' order, as compact :class:`Attention`
+        rows; the few strings they repeat (customers, states, codes, messages) held once."""
+        wanted = list(states)
+        marks = ", ".join("?" for _ in wanted)
+        sql = _SELECT_ATTENTION + f" WHERE state IN ({marks}) ORDER BY customer, ordinal"
+        rows = self._db.execute(sql, wanted)
+        shared: dict[str, str] = {}
+        found = []
+        for key, customer, state, code, message, tracking_id, result in rows:
+            found.append(
+                Attention(
+                    key,
+                    shared.setdefault(customer, customer),
+                    shared.setdefault(state, state),
+                    None if code is None else shared.setdefault(code, code),
+                    None if message is None else shared.setdefault(message, message),
+                    tracking_id,
+                    json.loads(result) if result and state == PARKED else None,
+                )
+            )
+        return found
+
     def outcomes(self) -> dict[str, tuple[str, dict[str, Any] | None]]:
         """Every action's state and result, without parsing payloads (what a run starts from)."""
         return {
@@ -639,6 +679,9 @@ class _Tx:
             raise self._journal._failure(exc) from exc
 
 
+_SELECT_ATTENTION = (
+    "SELECT key, customer, state, error_code, error_message, tracking_id, result FROM actions"
+)
 _SELECT_OUTCOMES = (
     "SELECT key, type, customer, batch, ordinal, state, attempts, result, adopted, "
     "tracking_id, error_kind, error_code, error_message, run_id, updated_at FROM actions"

@@ -17,8 +17,8 @@ from migrate.load.journal import (
     RUNNING,
     STATES,
     SUCCEEDED,
+    Attention,
     Journal,
-    JournalAction,
 )
 from migrate.load.lock import lock_is_free
 from migrate.plan.actions import ACTIVATE_NUMBERS
@@ -29,7 +29,7 @@ from migrate.stages.settings import Settings
 class StatusOutcome:
     counts: dict[str, int]
     customers: dict[str, dict[str, int]]
-    attention: list[JournalAction]
+    attention: list[Attention]
     runs: list[dict[str, Any]] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
     # customer → staged | cut over | rolled back (with when), from the journal
@@ -79,7 +79,7 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
     # Not every page: what status reads is checked as it is read (Journal.reading).
     with Journal(settings.workspace, check_every_page=False) as journal, journal.reading():
         tally = journal.tally()
-        attention = journal.actions(states=(FAILED, PARKED), outcomes_only=True)
+        attention = journal.attention((FAILED, PARKED))
         runs = journal.runs()
         since = journal.parked_since()
     if any(r["status"] == RUNNING for r in runs) and lock_is_free(settings.workspace):
