@@ -9,7 +9,10 @@ from typing import Any
 
 from migrate.plan import builder
 from migrate.plan.actions import Action
+from migrate.plan.builder import CustomerPart, LeftAlone
+from migrate.plan.diff import Change
 from migrate.plan.jsonfile import write_json
+from migrate.plan.stream import PlanStreams
 
 
 def test_a_streamed_plan_is_byte_for_byte_the_dumped_one(tmp_path: Path) -> None:
@@ -61,3 +64,30 @@ def test_a_document_of_iterators_and_a_late_value_is_the_dumped_one(tmp_path: Pa
     }
     dumped = json.dumps(expected, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     assert path.read_text(encoding="utf-8") == dumped
+
+
+def test_streams_by_customer_take_each_customers_removals_and_left_together(
+    tmp_path: Path,
+) -> None:
+    from_part = [
+        CustomerPart(
+            c,
+            [],
+            [Change(c, "subscriber", f"{c}-kept", "create")],
+            [LeftAlone(c, "subscriber", f"{c}-left", "blocked")],
+            [LeftAlone(c, "number", f"{c}-number", "not a customer's")],
+        )
+        for c in ("a", "b")
+    ]
+    streams = PlanStreams(tmp_path)
+    for part in from_part:
+        streams.add(part)
+    streams.finish([(Change(c, "subscriber", f"{c}-gone", "remove"), None) for c in ("b", "a")])
+
+    in_plan = [c["key"] for c in streams.iter_changes()]
+    assert in_plan == ["a-kept", "b-kept", "b-gone", "a-gone"]
+    by_customer = [c["key"] for c in streams.iter_changes(by_customer=True)]
+    assert by_customer == ["a-kept", "a-gone", "b-kept", "b-gone"]
+    assert [i["key"] for i in streams.iter_left()] == ["a-number", "b-number", "a-left", "b-left"]
+    left = [i["key"] for i in streams.iter_left(by_customer=True)]
+    assert left == ["a-number", "a-left", "b-number", "b-left"]

@@ -101,3 +101,52 @@ def test_the_workbook_split_size_is_a_positive_whole_number(tmp_path: Path) -> N
         load_config(config)
     config.write_text("workbook_split_rows = 7\n", encoding="utf-8")
     assert load_config(config).workbook_split_rows == 7
+
+
+def _plan(base: Path, reports: Path, split: int, command: str = "plan") -> Path:
+    config = base / f"migrate-{split}.toml"
+    config.write_text(CONFIG + f"workbook_split_rows = {split}\n", encoding="utf-8")
+    args = [command, "-w", str(base / "w"), "--reports", str(reports), "--config", str(config)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return reports / "plan.xlsx"
+
+
+def test_a_large_plan_splits_per_customer_and_report_rebuilds_it_so(
+    checked: Path, tmp_path: Path
+) -> None:
+    base = tmp_path / "b"
+    shutil.copytree(checked, base)
+    whole = _plan(base, tmp_path / "r", 100_000)
+    index = _plan(base, tmp_path / "split", 1)
+    listed = _rows(index, "Workbooks")
+    customers = [r[1] for r in listed[1:]]
+    assert customers == ["metro-voip/bright-smile", "metro-voip/joes-pizza"]
+    assert listed[0] == ["File", "Customer ID", "Actions", "Changed objects", "Left alone"]
+    parts = [index.parent / r[0] for r in listed[1:]]
+    for sheet in ("Changes", "Plan", "Left alone"):
+        rows = _rows(whole, sheet)[1:]
+        assert rows, sheet  # the sample plans something on every sheet
+        # Each customer's workbook holds exactly its rows, in the whole workbook's order.
+        for customer, part in zip(customers, parts, strict=True):
+            assert _rows(part, sheet)[1:] == [r for r in rows if r[0] == customer], sheet
+        of_none = [r for r in rows if r[0] not in customers]
+        assert _rows(index, sheet)[1:] == of_none, sheet
+    plan_rows = _rows(whole, "Plan")[1:]
+    assert [r[2] for r in listed[1:]] == [sum(r[0] == c for r in plan_rows) for c in customers]
+    # The same summary, but for what the two configs (split sizes) make differ.
+    differ = ("Plan fingerprint", "Created at (UTC)", "Input: config")
+    summary = [r for r in _rows(whole, "Summary") if r[0] not in differ]
+    assert [r for r in _rows(index, "Summary") if r[0] not in differ] == summary
+    assert len(summary) > 5
+
+    # `migrate report` rebuilds the same split from plan.json.
+    snapshot = {p.name: _rows(p, "Plan") for p in parts}
+    for part in parts:
+        part.unlink()
+    _plan(base, tmp_path / "split", 1, command="report")
+    assert {p.name: _rows(p, "Plan") for p in parts} == snapshot
+
+    _plan(base, tmp_path / "split", 100_000)  # back under the size: one workbook again
+    assert list((tmp_path / "split" / "plan").glob("*.xlsx")) == []
+    assert _rows(tmp_path / "split" / "plan.xlsx", "Plan") == _rows(whole, "Plan")

@@ -10,6 +10,7 @@ are read back. plan.json is the same bytes the whole plan dumped at once gives:
 from __future__ import annotations
 
 import errno
+import heapq
 import json
 import os
 import sqlite3
@@ -131,18 +132,33 @@ class PlanStreams:
         self.type_counts[kind] = self.type_counts.get(kind, 0) + 1
         return action
 
-    def iter_changes(self) -> Iterator[dict[str, Any]]:
-        yield from self.changes.read()
-        for change in self.removal_changes:
-            yield change.to_dict()
+    def iter_changes(self, by_customer: bool = False) -> Iterator[dict[str, Any]]:
+        """plan.json's order: every customer's changes, then the removals'. ``by_customer``:
+        each customer's removals right after its other changes (a workbook per customer)."""
+        removals = (change.to_dict() for change in self.removal_changes)
+        if not by_customer:
+            yield from self.changes.read()
+            yield from removals
+            return
+        # heapq.merge is stable: a customer's spooled changes keep coming first.
+        yield from heapq.merge(self.changes.read(), sorted(removals, key=_customer), key=_customer)
 
-    def iter_left(self) -> Iterator[dict[str, Any]]:
-        yield from self.numbers_left.read()
-        yield from self.left.read()
+    def iter_left(self, by_customer: bool = False) -> Iterator[dict[str, Any]]:
+        """Numbers left alone, then objects; ``by_customer``: both of a customer together."""
+        if not by_customer:
+            yield from self.numbers_left.read()
+            yield from self.left.read()
+            return
+        yield from heapq.merge(self.numbers_left.read(), self.left.read(), key=_customer)
 
     def counts(self) -> dict[str, int]:
         """Plan.counts: actions per type (after :meth:`iter_actions`), then left alone."""
         return {**self.type_counts, "left_alone": self.left_alone}
+
+
+def _customer(row: dict[str, Any]) -> str:
+    customer: str = row["customer"]
+    return customer
 
 
 def scratch_errors(path: Path, scratch: Path, work: Callable[[], T]) -> T:

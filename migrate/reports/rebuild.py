@@ -51,7 +51,8 @@ class ReportResult:
         }
 
 
-def rebuild(ws: Workspace, reports: Path) -> ReportResult:
+def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> ReportResult:
+    """``split_rows``: above it, plan.xlsx is an index of one workbook per customer."""
     workspace = ws.root
     rebuilt: list[Path] = []
     skipped: list[tuple[str, str]] = []
@@ -64,7 +65,7 @@ def rebuild(ws: Workspace, reports: Path) -> ReportResult:
     done = {a.key: a.state for a in actions if a.state != "pending"}
     last_run = runs[-1] if runs else {}
     if plan is not None:
-        rebuilt.append(write_plan_report(plan, reports / "plan.xlsx", done))
+        rebuilt.append(write_plan_report(plan, reports / "plan.xlsx", done, split_rows))
     else:
         skipped.append(("plan.xlsx", "no plan: `migrate plan` has not run"))
     if saved.journal:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from migrate.config import load_config
 from migrate.errors import ExitCode
 from migrate.load.journal import Journal, JournalAction
 from migrate.load.lock import workspace_lock
@@ -161,13 +162,16 @@ def _write(
         streams.action_count(),
         streams.left_alone,
     )
+    split_rows = load_config(settings.config).workbook_split_rows
+    by_customer = totals.actions > split_rows
     report = write_plan_rows(
         settings.reports / REPORT,
         totals,
-        (Change.from_dict(c) for c in streams.iter_changes()),
+        (Change.from_dict(c) for c in streams.iter_changes(by_customer)),
         (Action.from_dict(a) for a in streams.iter_actions()),
-        (builder.LeftAlone(**item) for item in streams.iter_left()),
+        (builder.LeftAlone(**item) for item in streams.iter_left(by_customer)),
         done,
+        split_rows,
     )
     made = PlanMade(
         fingerprint, created_at, streams.counts(), streams.change_counts, totals.actions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrate.config import load_config
 from migrate.reports.rebuild import ReportResult as ReportResult
 from migrate.reports.rebuild import rebuild
 from migrate.stages.settings import Settings
@@ -9,4 +10,5 @@ from migrate.stages.settings import Settings
 
 def report(settings: Settings) -> ReportResult:
     """Reads only the workspace; sends nothing to Webex."""
-    return rebuild(settings.ws, settings.reports)
+    split_rows = load_config(settings.config).workbook_split_rows
+    return rebuild(settings.ws, settings.reports, split_rows)
