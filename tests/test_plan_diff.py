@@ -20,7 +20,9 @@ from migrate.load.runner import run_load
 from migrate.plan import builder
 from migrate.plan.actions import Action, ref
 from migrate.plan.diff import Known, counts, diff
-from migrate.reports.plan_report import write_plan_report
+from migrate.plan.planfile import open_plan
+from migrate.reports.plan_report import write_plan_file_report, write_plan_report
+from migrate.reports.rebuild import JournalStates
 from migrate.sandbox import Sandbox
 from migrate.sandbox.lifecycle import end_subscriber
 from migrate.sandbox.state import SandboxState
@@ -547,6 +549,33 @@ def test_the_streamed_plan_is_the_plan_made_in_memory(case: Path, tmp_path: Path
     whole.created_at = str(json.loads(written)["created_at"])
     write_plan_report(whole, tmp_path / "plan.xlsx", done)
     assert _rows(case / "r" / "plan.xlsx") == _rows(tmp_path / "plan.xlsx")
+
+    # `migrate report` streams plan.json and asks the journal key by key: the same
+    # workbook, whole or split per customer (a removal's change in its customer's part).
+    split_whole, split_streamed = tmp_path / "a" / "plan.xlsx", tmp_path / "b" / "plan.xlsx"
+    with Journal(case / "w") as journal:
+        states = JournalStates(journal)
+        streamed_book = write_plan_file_report(
+            open_plan(case / "w" / "plan.json"), tmp_path / "c" / "plan.xlsx", states
+        )
+        assert _rows(streamed_book) == _rows(tmp_path / "plan.xlsx")
+        for path in (split_whole, split_streamed):
+            path.parent.mkdir()
+        write_plan_report(whole, split_whole, done, split_rows=1)
+        write_plan_file_report(open_plan(case / "w" / "plan.json"), split_streamed, states, 1)
+    assert not list((tmp_path / "b").glob(".plan-scratch-*"))
+    parts = sorted(p.name for p in (tmp_path / "a" / "plan").glob("*.xlsx"))
+    assert parts == ["acme-ent.xlsx"]
+    assert parts == sorted(p.name for p in (tmp_path / "b" / "plan").glob("*.xlsx"))
+    assert _rows(split_whole) == _rows(split_streamed)
+    changes = _rows(tmp_path / "plan.xlsx")["Changes"][1:]
+    removed = [r for r in changes if r[3] == "remove"]
+    assert removed
+    for name in parts:
+        mine = _rows(tmp_path / "a" / "plan" / name)
+        assert mine == _rows(tmp_path / "b" / "plan" / name)
+        customer = mine["Plan"][1][0]
+        assert mine["Changes"][1:] == [r for r in changes if r[0] == customer]
 
 
 def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -13,6 +13,7 @@ from migrate.plan.builder import CustomerPart, LeftAlone
 from migrate.plan.diff import Change
 from migrate.plan.jsonfile import write_json
 from migrate.plan.stream import PlanStreams
+from migrate.reports.plan_report import _customer_ordered
 
 
 def test_a_streamed_plan_is_byte_for_byte_the_dumped_one(tmp_path: Path) -> None:
@@ -91,3 +92,12 @@ def test_streams_by_customer_take_each_customers_removals_and_left_together(
     assert [i["key"] for i in streams.iter_left()] == ["a-number", "b-number", "a-left", "b-left"]
     left = [i["key"] for i in streams.iter_left(by_customer=True)]
     assert left == ["a-number", "a-left", "b-number", "b-left"]
+
+
+def test_a_streamed_plans_rows_are_put_in_customer_order_keeping_their_own(
+    tmp_path: Path,
+) -> None:
+    rows = [Change(c, "subscriber", f"{c}-{n}", "create") for n, c in enumerate("babca")]
+    ordered = list(_customer_ordered(iter(rows), tmp_path / "scratch.sqlite"))
+    assert [r.key for r in ordered] == ["a-1", "a-4", "b-0", "b-2", "c-3"]
+    assert ordered[0] == rows[1]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from migrate.load.cutover import customer_states
 from migrate.load.journal import FAILED, PARKED, Attention, Journal, JournalAction
 from migrate.plan.actions import ACTIVATE_NUMBERS
+from migrate.reports.load_report import write_load_report, write_load_workbook
 from migrate.stages.settings import Settings
 from migrate.stages.status import status
 
@@ -90,3 +92,24 @@ def test_status_reads_only_the_actions_that_need_attention(
     failed = next(a for a in outcome.attention if a.state == FAILED)
     assert (failed.key, failed.customer) == ("create_subscriber:b:1", "b")
     assert failed.error_message
+
+
+def test_load_workbook_streamed_from_the_journal_is_the_one_made_from_its_actions(
+    tmp_path: Path,
+) -> None:
+    _journal(tmp_path)
+    summary = [("Run", 1)]
+    streamed = write_load_report(tmp_path, tmp_path / "streamed.xlsx", summary)
+    with Journal(tmp_path) as journal:
+        actions, runs, since = journal.actions(), journal.runs(), journal.parked_since()
+    listed = write_load_workbook(tmp_path / "listed.xlsx", summary, actions, runs, since)
+
+    def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+        book = openpyxl.load_workbook(path, read_only=True)
+        return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+    assert rows(streamed) == rows(listed)
+    keys = [r[4] for r in rows(streamed)["Actions"][1:]]
+    # What did not finish comes first.
+    assert keys[:3] == ["create_subscriber:b:1", "create_customer:c", f"{ACTIVATE_NUMBERS}:c"]
+    assert len(keys) == 8

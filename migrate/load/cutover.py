@@ -348,6 +348,27 @@ def customer_states(actions: Iterable[JournalAction]) -> dict[str, CustomerCutov
     return out
 
 
+def tallied_states(tally: Iterable[jr.Tally]) -> dict[str, CustomerCutover]:
+    """:func:`customer_states` from the journal's tally: the same answer, counted by
+    sqlite instead of walking every action."""
+    switches: dict[str, Counter[str]] = {}
+    switched_at: dict[str, str] = {}
+    states: dict[str, set[str]] = {}
+    for customer, _batch, kind, state, count, at in tally:
+        states.setdefault(customer, set()).add(state)
+        if kind == ACTIVATE_NUMBERS:
+            switches.setdefault(customer, Counter())[state] += count
+            switched_at[customer] = max(switched_at.get(customer, ""), at)
+    return {
+        customer: cutover_state(
+            switches.get(customer, Counter()),
+            switched_at.get(customer, ""),
+            found == {jr.SUCCEEDED},
+        )
+        for customer, found in sorted(states.items())
+    }
+
+
 def cutover_state(switches: Counter[str], at: str, all_succeeded: bool) -> CustomerCutover:
     """A customer's cutover state from its number switches' states (and when the last
     one changed) and whether every one of its actions succeeded."""

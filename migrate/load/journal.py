@@ -44,6 +44,8 @@ ROLLED_BACK = "rolled_back"
 STATES = (PENDING, STARTED, SUCCEEDED, FAILED, SKIPPED, PARKED, ROLLED_BACK)
 # What `retry` picks up again.
 RETRYABLE = (FAILED, SKIPPED, PARKED)
+# Done with, one way or the other: load.xlsx lists every other state first.
+FINISHED = (SUCCEEDED, ROLLED_BACK)
 # Events that change no state. CREATE_SENT is committed before a create goes out: an
 # object a later lookup finds is then ours, not adopted, even when the answer was lost
 # or the process died waiting for it.
@@ -148,6 +150,10 @@ class Attention(NamedTuple):
     tracking_id: str | None
     # Read for parked actions only: a held subscriber's id is in it.
     result: dict[str, Any] | None
+
+
+# (customer, batch, type, state, how many, latest update): Journal.tally's rows.
+Tally = tuple[str, int, str, str, int, str]
 
 
 def stamp(when: datetime) -> str:
@@ -593,6 +599,20 @@ class Journal:
             )
         return found
 
+    def iter_outcomes(self) -> Iterator[JournalAction]:
+        """Every action, without its plan fields, as load.xlsx lists them: what is not
+        finished first, then by customer and order. Read as it is taken: memory holds one
+        action, not the journal."""
+        marks = ", ".join("?" for _ in FINISHED)
+        sql = _SELECT_OUTCOMES + f" ORDER BY state IN ({marks}), customer, ordinal"
+        for row in self._db.execute(sql, FINISHED):
+            yield _action(row, payload=False)
+
+    def state_of(self, key: str) -> str | None:
+        """One action's state (``None``: not in the journal)."""
+        row = self._db.execute("SELECT state FROM actions WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
     def outcomes(self) -> dict[str, tuple[str, dict[str, Any] | None]]:
         """Every action's state and result, without parsing payloads (what a run starts from)."""
         return {
@@ -608,7 +628,7 @@ class Journal:
         found = dict(self._db.execute("SELECT state, COUNT(*) FROM actions GROUP BY state"))
         return {state: int(found.get(state, 0)) for state in STATES}
 
-    def tally(self) -> list[tuple[str, int, str, str, int, str]]:
+    def tally(self) -> list[Tally]:
         """(customer, batch, type, state, count, latest update) of every action, grouped.
 
         What ``status`` needs, counted by sqlite: a journal of a million actions

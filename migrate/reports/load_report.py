@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from migrate.load.holds import OVERDUE_ADVICE, holds
-from migrate.load.journal import STATES, Journal, JournalAction
+from migrate.load.holds import OVERDUE_ADVICE, Hold, holds
+from migrate.load.journal import FINISHED, PARKED, STATES, Journal, JournalAction
 from migrate.reports.xlsx import Column, ReportWriter
 
 _ID_FIELDS = (
@@ -25,10 +25,14 @@ _ID_FIELDS = (
 
 
 def write_load_report(workspace: Path, path: Path, summary: list[tuple[str, Any]]) -> Path:
-    """The workbook of a workspace's journal, for a caller that does not hold it open."""
-    with Journal(workspace) as journal:
-        actions, runs, since = journal.actions(), journal.runs(), journal.parked_since()
-    return write_load_workbook(path, summary, actions, runs, since)
+    """The workbook of a workspace's journal, its actions streamed from sqlite: memory
+    holds what needs attention, never every action (``migrate report`` at scale)."""
+    with Journal(workspace, check_every_page=False) as journal, journal.reading():
+        counts: Counter[str] = Counter()
+        for _customer, _batch, _kind, state, count, _at in journal.tally():
+            counts[state] += count
+        held = holds(journal.attention((PARKED,)), journal.parked_since())
+        return _write(path, summary, counts, held, journal.iter_outcomes(), journal.runs())
 
 
 def write_load_workbook(
@@ -41,8 +45,25 @@ def write_load_workbook(
 ) -> Path:
     """``actions``, ``runs`` and ``parked_since`` as the journal gives them
     (``Journal.actions()``, ``.runs()``, ``.parked_since()``); ``now`` measures the holds."""
+    failed_first = sorted(
+        actions,
+        key=lambda a: (a.state in FINISHED, a.customer, a.ordinal),
+    )
     counts = Counter(a.state for a in actions)
-    held = holds(actions, parked_since or {}, now)
+    return _write(
+        path, summary, counts, holds(actions, parked_since or {}, now), failed_first, runs
+    )
+
+
+def _write(
+    path: Path,
+    summary: list[tuple[str, Any]],
+    counts: Mapping[str, int],
+    held: list[Hold],
+    failed_first: Iterable[JournalAction],
+    runs: list[dict[str, Any]],
+) -> Path:
+    """``failed_first``: what did not finish first, then by customer and order."""
     with ReportWriter(path) as book:
         book.key_values(
             "Summary",
@@ -99,10 +120,6 @@ def write_load_workbook(
                 Column("Run", width=6),
                 Column("Updated (UTC)", width=26),
             ],
-        )
-        failed_first = sorted(
-            actions,
-            key=lambda a: (a.state in ("succeeded", "rolled_back"), a.customer, a.ordinal),
         )
         for a in failed_first:
             ids = {k: v for k, v in (a.result or {}).items() if k in _ID_FIELDS and v}

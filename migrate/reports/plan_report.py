@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import pickle
+import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -12,7 +16,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from migrate.plan.actions import REMOVE, UNCHANGED, UPDATE, Action
 from migrate.plan.builder import LeftAlone, Plan
-from migrate.plan.diff import Change, counts
+from migrate.plan.diff import ENTITIES, Change, counts
+from migrate.plan.planfile import PlanFile
 from migrate.reports.parts import (
     Part,
     key_values,
@@ -57,6 +62,68 @@ def write_plan_report(
 
 def _customer(row: _OfCustomer) -> str:
     return row.customer
+
+
+def write_plan_file_report(
+    plan: PlanFile,
+    path: Path,
+    done: Mapping[str, str] | None = None,
+    split_rows: int | None = None,
+) -> Path:
+    """The workbook of a plan.json, read as it streams (``migrate report`` at scale).
+
+    Above ``split_rows`` its changes are put in customer order in a scratch file
+    beside ``path``: plan.json lists the removals' changes after every customer's.
+    """
+    per_type = {kind: n for kind, n in plan.counts.items() if kind != "left_alone"}
+    per_entity = _run_counts(plan.changes())
+    totals = PlanTotals(
+        plan.fingerprint,
+        plan.created_at,
+        plan.inputs,
+        per_entity,
+        per_type,
+        sum(per_type.values()),
+        plan.counts.get("left_alone", 0),
+    )
+    if split_rows is None or totals.actions <= split_rows:
+        return write_plan_rows(
+            path, totals, plan.changes(), plan.actions(), plan.left_alone(), done, split_rows
+        )
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".plan-scratch-") as scratch:
+        changes = _customer_ordered(plan.changes(), Path(scratch) / "changes.sqlite")
+        left = _customer_ordered(plan.left_alone(), Path(scratch) / "left.sqlite")
+        return write_plan_rows(path, totals, changes, plan.actions(), left, done, split_rows)
+
+
+def _run_counts(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
+    """:func:`counts` of each customer's run of changes, summed, as the plan stage counts
+    them part by part: memory holds one customer's objects."""
+    total: dict[str, dict[str, int]] = {}
+    for _owner, run in itertools.groupby(changes, key=_customer):
+        for entity, row in counts(run).items():
+            into = total.setdefault(entity, dict.fromkeys(row, 0))
+            for op, n in row.items():
+                into[op] += n
+    # In the order counts() gives a whole plan's.
+    return {e: total[e] for e in ENTITIES.values() if e in total and any(total[e].values())}
+
+
+def _customer_ordered(rows: Iterable[T], scratch: Path) -> Iterator[T]:
+    """``rows`` by customer, each customer's in their order, spooled through sqlite."""
+    db = sqlite3.connect(scratch)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("CREATE TABLE rows (customer TEXT, seq INTEGER, row BLOB)")
+        numbered = ((_customer(r), n, pickle.dumps(r)) for n, r in enumerate(rows))
+        while chunk := list(itertools.islice(numbered, 10_000)):
+            db.executemany("INSERT INTO rows VALUES (?, ?, ?)", chunk)
+        db.commit()
+        for (row,) in db.execute("SELECT row FROM rows ORDER BY customer, seq"):
+            yield pickle.loads(row)  # noqa: S301 (our own scratch, written just above)
+    finally:
+        db.close()
 
 
 @dataclass
@@ -126,7 +193,7 @@ def write_plan_rows(
     (:mod:`migrate.reports.parts`); then each iterable must give its rows in
     customer order, as the plan's streams do.
     """
-    done = done or {}
+    done = {} if done is None else done
     summary = key_values("Summary", _summary(totals))
     if split_rows is None or totals.actions <= split_rows:
         write_sheets(path, [summary, *_sheets(changes, actions, left_alone, done)])

@@ -10,15 +10,18 @@ precheck`` writes (the summary reads the result it keeps).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrate.errors import ExitCode
+from migrate.load.journal import PENDING, Journal
 from migrate.reports.billing_report import write_billing_report
 from migrate.reports.extract_report import write_extract_report
-from migrate.reports.load_report import write_load_workbook
-from migrate.reports.plan_report import write_plan_report
+from migrate.reports.load_report import write_load_report
+from migrate.reports.plan_report import write_plan_file_report
 from migrate.reports.saved import read_saved
 from migrate.reports.summary import SUMMARY_FILE, gather, render
 from migrate.reports.verify_report import write_verify_report
@@ -51,6 +54,26 @@ class ReportResult:
         }
 
 
+class JournalStates(Mapping[str, str]):
+    """Each planned action's journal state, asked of sqlite one key at a time: a
+    platform's plan names millions. Pending counts as not done, so it is absent."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def __getitem__(self, key: str) -> str:
+        state = self._journal.state_of(key)
+        if state is None or state == PENDING:
+            raise KeyError(key)
+        return state
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a journal's states are looked up, not listed")
+
+    def __len__(self) -> int:
+        raise TypeError("a journal's states are looked up, not counted")
+
+
 def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> ReportResult:
     """``split_rows``: above it, plan.xlsx is an index of one workbook per customer."""
     workspace = ws.root
@@ -61,16 +84,21 @@ def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> Repo
     else:
         skipped.append(("extract.xlsx", "no inventory: `migrate extract` has not run"))
     saved = read_saved(ws)
-    plan, actions, runs = saved.plan, saved.actions, saved.runs
-    done = {a.key: a.state for a in actions if a.state != "pending"}
+    plan, runs = saved.plan, saved.runs
     last_run = runs[-1] if runs else {}
     if plan is not None:
-        rebuilt.append(write_plan_report(plan, reports / "plan.xlsx", done, split_rows))
+        with ExitStack() as stack:
+            done = None
+            if saved.journal:
+                journal = stack.enter_context(Journal(workspace, check_every_page=False))
+                done = JournalStates(journal)
+            rebuilt.append(write_plan_file_report(plan, reports / "plan.xlsx", done, split_rows))
     else:
         skipped.append(("plan.xlsx", "no plan: `migrate plan` has not run"))
     if saved.journal:
         rebuilt.append(
-            write_load_workbook(
+            write_load_report(
+                workspace,
                 reports / "load.xlsx",
                 [
                     ("Rebuilt by", "migrate report"),
@@ -79,9 +107,6 @@ def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> Repo
                     ("Last run status", last_run.get("status")),
                     ("Plan fingerprint", last_run.get("plan_fingerprint")),
                 ],
-                actions,
-                runs,
-                saved.parked_since,
             )
         )
     else:

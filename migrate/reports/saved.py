@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrate.load.billing import BillingResult
-from migrate.load.journal import Journal, JournalAction
+from migrate.load.journal import FAILED, PARKED, SKIPPED, STARTED, Attention, Journal, Tally
 from migrate.load.verify import VerifyResult
-from migrate.plan import builder
+from migrate.plan.planfile import PlanFile, open_plan
 from migrate.precheck.rules import Finding
 from migrate.precheck.runner import saved_findings
 from migrate.workspace import (
@@ -24,12 +24,17 @@ from migrate.workspace import (
     Workspace,
 )
 
+# The states of the actions the summary lists under attention.
+UNFINISHED = (FAILED, PARKED, SKIPPED, STARTED)
+
 
 @dataclass
 class SavedResults:
-    plan: builder.Plan | None = None
-    # What happened to each action; the plan's fields (payload, ...) are not read.
-    actions: list[JournalAction] = field(default_factory=list)
+    plan: PlanFile | None = None  # its lists are read when they are used, item by item
+    # The journal's actions counted per customer, batch, type and state (Journal.tally),
+    # and the ones that did not finish: never every action, which a platform has millions of.
+    tally: list[Tally] = field(default_factory=list)
+    unfinished: list[Attention] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
     parked_since: dict[str, str] = field(default_factory=dict)  # Journal.parked_since()
     journal: bool = False
@@ -41,12 +46,13 @@ class SavedResults:
 
 
 def read_saved(ws: Workspace) -> SavedResults:
-    saved = SavedResults(plan=builder.read(ws.root) if ws.has_plan() else None)
+    saved = SavedResults(plan=open_plan(ws.plan_file) if ws.has_plan() else None)
     if ws.has_journal():
         saved.journal = True
         # One snapshot; each row is read, so damage is found as status finds it.
         with Journal(ws.root, check_every_page=False) as journal, journal.reading():
-            saved.actions = journal.actions(outcomes_only=True)
+            saved.tally = journal.tally()
+            saved.unfinished = journal.attention(UNFINISHED)
             saved.runs, saved.parked_since = journal.runs(), journal.parked_since()
     precheck = ws.load_result(PRECHECK_RESULT)
     if precheck is not None:

@@ -27,7 +27,7 @@ from migrate.load.holds import holds
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_SUBSCRIBER
 from migrate.precheck.rules import Finding, from_map_issues
-from migrate.reports.saved import SavedResults, read_saved
+from migrate.reports.saved import UNFINISHED, SavedResults, read_saved
 from migrate.reports.summary_charts import Chart, chart
 from migrate.reports.summary_customers import CustomerStatus, customer_rows
 from migrate.workspace import Workspace, publish_mode
@@ -241,18 +241,24 @@ def _gather_plan(
         summary.key_counts["subscribers_planned"] = 0
         return {}, Counter()
     keys = summary.key_counts
-    per_type = Counter(a.type for a in plan.actions)
-    planned_subs = Counter(a.customer for a in plan.actions if a.type == CREATE_SUBSCRIBER)
-    keys["actions_planned"] = len(plan.actions)
-    keys["left_alone"] = len(plan.left_alone)
+    per_type: Counter[str] = Counter()
+    planned_subs: Counter[str] = Counter()
+    for action in plan.actions():  # one at a time: a platform's plan is millions
+        per_type[action.type] += 1
+        if action.type == CREATE_SUBSCRIBER:
+            planned_subs[action.customer] += 1
+    planned = sum(per_type.values())
+    left_alone_items = list(plan.left_alone())
+    keys["actions_planned"] = planned
+    keys["left_alone"] = len(left_alone_items)
     summary.stages.append(
         Stage(
             "plan",
             "done",
             [
-                ("actions", len(plan.actions)),
+                ("actions", planned),
                 *sorted(per_type.items()),
-                ("left alone", len(plan.left_alone)),
+                ("left alone", len(left_alone_items)),
             ],
             _report_name(reports, "plan.xlsx"),
         )
@@ -260,7 +266,7 @@ def _gather_plan(
     # A blocker is listed already; what is left alone for another reason (its
     # location or primary location is blocked) is not, yet it will not be migrated.
     listed = {f"{f.entity} {f.key}" for f in blockers}
-    for item in plan.left_alone:
+    for item in left_alone_items:
         subject = f"{item.entity} {item.key}"
         if subject in listed:
             continue
@@ -269,11 +275,8 @@ def _gather_plan(
             Attention("not_migrated", "plan", item.customer, subject, "left_alone", item.reason)
         )
     keys["subscribers_planned"] = sum(planned_subs.values())
-    left_alone = {i.key: i.reason for i in plan.left_alone if i.entity == "customer"}
+    left_alone = {i.key: i.reason for i in left_alone_items if i.entity == "customer"}
     return left_alone, planned_subs
-
-
-_UNFINISHED = (jr.FAILED, jr.SKIPPED, jr.STARTED, jr.PARKED)
 
 
 def _gather_load(
@@ -282,16 +285,17 @@ def _gather_load(
     """The load stage and its unfinished actions; the actions per state and the subscribers
     loaded per customer."""
     keys = summary.key_counts
-    actions = saved.actions
-    states = Counter(a.state for a in actions)
+    states: Counter[str] = Counter()
+    loaded_subs: Counter[str] = Counter()
+    for customer, _batch, kind, state, count, _at in saved.tally:
+        states[state] += count
+        if kind == CREATE_SUBSCRIBER and state == jr.SUCCEEDED:
+            loaded_subs[customer] += count
     for state in jr.STATES:
         keys[f"actions_{state}"] = states.get(state, 0)
-    loaded_subs = Counter(
-        a.customer for a in actions if a.type == CREATE_SUBSCRIBER and a.state == jr.SUCCEEDED
-    )
     keys["subscribers_loaded"] = sum(loaded_subs.values())
-    if actions:
-        bad = any(states.get(s) for s in _UNFINISHED)
+    if saved.tally:
+        bad = any(states.get(s) for s in UNFINISHED)
         summary.stages.append(
             Stage(
                 "load",
@@ -308,18 +312,13 @@ def _gather_load(
 
 def _unfinished_actions(saved: SavedResults) -> list[Attention]:
     """Failed, skipped, started and parked actions, with since when Webex holds them."""
-    held = {h.key: h for h in holds(saved.actions, saved.parked_since)}
+    held = {h.key: h for h in holds(saved.unfinished, saved.parked_since)}
     found = []
+    # Stable: within a state, the journal's order (customer, then the plan's order).
     for a in sorted(
-        saved.actions,
-        key=lambda a: (
-            _ATTENTION_ORDER.index(a.state) if a.state in _ATTENTION_ORDER else 99,
-            a.customer,
-            a.ordinal,
-        ),
+        saved.unfinished,
+        key=lambda a: _ATTENTION_ORDER.index(a.state) if a.state in _ATTENTION_ORDER else 99,
     ):
-        if a.state not in _UNFINISHED:
-            continue
         hold = held.get(a.key)
         found.append(
             Attention(

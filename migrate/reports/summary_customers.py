@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from migrate.load import journal as jr
-from migrate.load.cutover import LOADING, customer_states
+from migrate.load.cutover import LOADING, tallied_states
 from migrate.load.verify import VerifyResult
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_CUSTOMER
@@ -78,10 +78,12 @@ def customer_rows(
 ) -> list[CustomerStatus]:
     """One row per customer of the model, those needing attention first."""
     by_customer: dict[str, Counter[str]] = {}
-    for a in saved.actions:
-        by_customer.setdefault(a.customer, Counter())[a.state] += 1
-    create_state = {a.customer: a.state for a in saved.actions if a.type == CREATE_CUSTOMER}
-    switched = customer_states(saved.actions)
+    create_state: dict[str, str] = {}
+    for customer, _batch, kind, state, count, _at in saved.tally:
+        by_customer.setdefault(customer, Counter())[state] += count
+        if kind == CREATE_CUSTOMER:  # one a customer
+            create_state[customer] = state
+    switched = tallied_states(saved.tally)
     rows = []
     for customer in sorted(wm.read(ws.root, "customers"), key=lambda c: c.id):
         found = by_customer.get(customer.id, Counter())

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from migrate.errors import ExitCode
-from migrate.load.cutover import cutover_state
+from migrate.load.cutover import tallied_states
 from migrate.load.holds import Hold, holds
 from migrate.load.journal import (
     FAILED,
@@ -16,12 +16,10 @@ from migrate.load.journal import (
     PARKED,
     RUNNING,
     STATES,
-    SUCCEEDED,
     Attention,
     Journal,
 )
 from migrate.load.lock import lock_is_free
-from migrate.plan.actions import ACTIVATE_NUMBERS
 from migrate.stages.settings import Settings
 
 
@@ -88,23 +86,15 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
         runs = [{**r, "status": INTERRUPTED} if r["status"] == RUNNING else r for r in runs]
     per_customer: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
-    switches: dict[str, Counter[str]] = defaultdict(Counter)
-    switched_at: dict[str, str] = {}
     batches: dict[int, dict[str, Any]] = {}
-    for customer, batch, kind, state, count, at in tally:
+    for customer, batch, _kind, state, count, _at in tally:
         per_customer[customer][state] += count
         totals[state] += count
-        if kind == ACTIVATE_NUMBERS:
-            switches[customer][state] += count
-            switched_at[customer] = max(switched_at.get(customer, ""), at)
         if batch:
             entry = batches.setdefault(batch, {"customers": set(), "states": Counter()})
             entry["customers"].add(customer)
             entry["states"][state] += count
-    cutover = {
-        c: cutover_state(switches[c], switched_at.get(c, ""), set(states) == {SUCCEEDED})
-        for c, states in sorted(per_customer.items())
-    }
+    cutover = tallied_states(tally)
     return StatusOutcome(
         counts={s: totals.get(s, 0) for s in STATES},
         customers={c: dict(n) for c, n in sorted(per_customer.items())},
