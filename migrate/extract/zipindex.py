@@ -39,7 +39,8 @@ _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _CENTRAL_SIGNATURE = b"PK\x01\x02"
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
-_MAX_COMMENT = 0xFFFF
+# The end record and a comment of up to 64 KiB: where zipfile looks for it.
+_TAIL = _END.size + (1 << 16)
 _UTF8_NAME = 1 << 11
 _ENCRYPTED = 1 << 0
 _PATCHED = 1 << 5
@@ -70,7 +71,7 @@ def _end_record(handle: BinaryIO) -> tuple[int, int, int]:
     (a self-extractor), added to every offset the directory gives.
     """
     size = handle.seek(0, 2)
-    tail_start = max(size - _END.size - _MAX_COMMENT, 0)
+    tail_start = max(size - _TAIL, 0)
     handle.seek(tail_start)
     tail = handle.read()
     at = tail.rfind(_END_SIGNATURE)
