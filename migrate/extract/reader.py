@@ -184,11 +184,12 @@ class Export:
         # Each entry comes with the one sibling that pairs it (see _partner),
         # which is all _classify would look at among its siblings.
         for name, entry, partner in index.listing():
-            local = name.rpartition("/")[2]
-            if not local.lower().endswith(".xml"):
+            # The suffixes hold no "/": the whole name ends as its last part does.
+            lower = name.lower()
+            if not lower.endswith(".xml"):
                 self.ignored.append(name)
                 continue
-            if local.lower().endswith(RESPONSE_SUFFIX):
+            if lower.endswith(RESPONSE_SUFFIX):
                 request = None if partner is None else name[: -len(RESPONSE_SUFFIX)]
                 yield Document(name, request, entry, partner)
             elif partner is None:

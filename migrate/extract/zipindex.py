@@ -292,10 +292,13 @@ class ZipIndex:
             " (SELECT max(rowid) FROM entries WHERE name = e.partner)"
             " ORDER BY e.name"
         )
+        # tuple.__new__ skips NamedTuple's Python-level __new__: this runs once
+        # or twice per entry, and that showed in profiles.
+        make = tuple.__new__
         with closing(cursor):
             for row in cursor:
-                paired = None if row[7] is None else Entry(*row[7:13])
-                yield row[0], Entry(*row[1:7]), paired
+                paired = None if row[7] is None else make(Entry, row[7:13])
+                yield row[0], make(Entry, row[1:7]), paired
 
     def get(self, name: str) -> Entry | None:
         row = self._db.execute(
