@@ -38,6 +38,7 @@ from migrate.extract.staging import owned, remove_stale_staging
 from migrate.extract.store import Conflict, Store, encode, split_key
 from migrate.extract.workers import Workers
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
+from migrate.extract.zipindex import Entry
 from migrate.workspace import staged_dir
 
 REQUEST_KEYS = frozenset(
@@ -371,11 +372,11 @@ def _read_document(
     sink.file, sink.command, sink.overflowed = doc.name, None, False
     requests: list[tuple[str, dict[str, str]]] = []
     if doc.request is not None:
-        requests = _read_request(export, doc.request, sink)
+        requests = _read_request(export, doc.request, sink, doc.request_entry)
         sink.file = doc.name
     index = 0
     try:
-        with export.open(doc.name) as stream:
+        with export.open(doc.name, doc.entry) as stream:
             for index, element in enumerate(iter_commands(stream), start=1):
                 ctype = command_type(element)
                 if ctype.is_request:
@@ -410,9 +411,11 @@ def _read_document(
         sink.warning("error", "unreadable", f"cannot read the file: {err}", record="document")
 
 
-def _read_request(export: Export, name: str, sink: _Collector) -> list[tuple[str, dict[str, str]]]:
+def _read_request(
+    export: Export, name: str, sink: _Collector, entry: Entry | None = None
+) -> list[tuple[str, dict[str, str]]]:
     try:
-        with export.open(name) as stream:
+        with export.open(name, entry) as stream:
             root = parse_small(stream)
     except (UnsafeDocument, NotOCIDocument, etree.XMLSyntaxError, *_READ_ERRORS) as err:
         sink.warning(
