@@ -75,7 +75,11 @@ def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
     # Hundreds of thousands of records: a row is one dict lookup per column,
     # lists are joined only in rows that hold one, and only nested fields and
     # the lines take a path of their own.
-    nested = [(i, *column.split(".", 1)) for i, column in enumerate(columns) if "." in column]
+    nested: list[tuple[int, str, str]] = []
+    for i, column in enumerate(columns):
+        if "." in column:
+            outer, inner = column.split(".", 1)
+            nested.append((i, outer, inner))
     lines = columns.index("lines") if "lines" in columns else None
     join = ", ".join
 
