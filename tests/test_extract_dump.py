@@ -81,7 +81,7 @@ def test_a_split_never_cuts_a_key(tmp_path: Path) -> None:
 
 def test_the_dump_writes_the_inventory_line_format() -> None:
     records = [
-        {"b": 1, "a": "Zürich", "c": [None, True, 2.5], "d": {"y": "\u2028", "x": "\"q\""}},
+        {"b": 1, "a": "Zürich", "c": [None, True, 2.5], "d": {"y": "\u2028", "x": '"q"'}},
         {},
         {"user_id": "x\ny", "lines": [{"order": 1, "user_id": "é"}]},
     ]
