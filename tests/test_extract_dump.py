@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import zipfile
 from collections.abc import Iterator
@@ -14,9 +13,9 @@ import pytest
 
 from migrate import inventory
 from migrate.extract import dump as dump_module
-from migrate.extract import extract, extractor
+from migrate.extract import extract
 from migrate.extract.store import Conflict, Store, decode, encode
-from migrate.extract.workers import Workers, paused_gc
+from migrate.extract.workers import Workers
 from migrate.reports import extract_report
 from migrate.reports.extract_report import write_extract_report
 from migrate.synthetic import generate
@@ -89,38 +88,6 @@ def test_the_dump_writes_the_inventory_line_format() -> None:
     for record in records:
         assert dump_module._dumps(record) == inventory.dumps(record)
     assert dump_module._dumps(records[0]).startswith('{"a":"Zürich","b":1,')
-
-
-def test_bulk_steps_pause_the_collector_and_give_it_back() -> None:
-    assert gc.isenabled()
-    with paused_gc():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with paused_gc():
-            pass
-        assert not gc.isenabled()  # a caller that had it off keeps it off
-    finally:
-        gc.enable()
-
-
-def test_a_batch_is_parsed_with_the_collector_paused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    export = tmp_path / "export"
-    generate(export, 20, seed=3)
-    seen: list[bool] = []
-    read = extractor._read_document
-
-    def reading(*args: object, **kwargs: object) -> None:
-        seen.append(gc.isenabled())
-        read(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(extractor, "_read_document", reading)
-    extract(export, tmp_path / "w", workers=1)
-    assert seen and not any(seen)
-    assert gc.isenabled()
 
 
 def test_staged_records_come_back_as_written() -> None:
