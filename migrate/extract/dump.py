@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from migrate.extract.store import Conflict, Store
-from migrate.extract.workers import paused_gc
 
 # Order matters: users first, so registrations can be attached to devices.
 DUMP_ORDER = (
@@ -125,11 +124,6 @@ def _submitter(pool: Executor | None) -> Callable[..., Future[_Written]]:
 
 
 def _write_run(path: Path, run: _Run) -> _Written:
-    with paused_gc():
-        return _write(path, run)
-
-
-def _write(path: Path, run: _Run) -> _Written:
     store = Store(path, create=False)
     conflicts: list[Conflict] = []
     try:

@@ -36,7 +36,7 @@ from migrate.extract.parsers.user_settings import is_user_get, not_understood_me
 from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
 from migrate.extract.store import Conflict, Store, encode, split_key
-from migrate.extract.workers import Workers, paused_gc
+from migrate.extract.workers import Workers
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.workspace import staged_dir
 
@@ -354,10 +354,9 @@ def _parse_batch_in_worker(path: Path, batch: list[tuple[int, Document]], max_ra
 
 def _parse_batch(export: Export, batch: list[tuple[int, Document]], max_range: int) -> _Part:
     sink = _Collector()
-    with paused_gc():
-        for index, doc in batch:
-            sink.seq = index << _SEQ_BITS
-            _read_document(export, doc, sink, sink.command_types, sink.unknown, max_range)
+    for index, doc in batch:
+        sink.seq = index << _SEQ_BITS
+        _read_document(export, doc, sink, sink.command_types, sink.unknown, max_range)
     return _Part(len(batch), sink.rows, sink.warnings, sink.command_types, sink.unknown)
 
 

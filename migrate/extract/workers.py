@@ -7,12 +7,9 @@ the interpreters once, not once per step.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from types import TracebackType
 
 
@@ -45,21 +42,3 @@ class Workers:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector off for a bulk step (a batch, a run, a chunk).
-
-    Such a step makes hundreds of thousands of small dicts and tuples and no
-    cycles worth speaking of, and the collector would walk them again and
-    again as they pile up: about a sixth of a batch's time. Anything cyclic
-    it does leave is collected once the step is over.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from migrate import inventory
 from migrate.errors import WorkspaceError
-from migrate.extract.workers import Workers, paused_gc
+from migrate.extract.workers import Workers
 from migrate.reports import xlsx
 from migrate.reports.xlsx import Column, ReportWriter
 
@@ -154,11 +154,10 @@ def _render(
     row_of = _row_maker(columns)
     letters = [xl_col_to_name(col) for col in range(len(columns))]
     items: list[str | list[Any]] = []
-    with paused_gc():
-        for record in _records(path, start, end):
-            row = row_of(record)
-            rendered = xlsx.render_row(row, letters, quote)
-            items.append(row if rendered is None else rendered)
+    for record in _records(path, start, end):
+        row = row_of(record)
+        rendered = xlsx.render_row(row, letters, quote)
+        items.append(row if rendered is None else rendered)
     return items
 
 
@@ -253,7 +252,6 @@ def write_extract_report(workspace: Path, path: Path, shared: Workers | None = N
             commands.append([name, count, name not in unknown])
         with contextlib.ExitStack() as stack:
             pool = shared if shared is not None else stack.enter_context(Workers())
-            stack.enter_context(paused_gc())
             for entity, title in SHEETS:
                 columns = _columns(entity)
                 _fill_entity(book, title, columns, workspace, entity, pool)
