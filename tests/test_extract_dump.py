@@ -11,6 +11,7 @@ from typing import IO
 import openpyxl
 import pytest
 
+from migrate import inventory
 from migrate.extract import dump as dump_module
 from migrate.extract import extract
 from migrate.extract.store import Conflict, Store, decode, encode
@@ -76,6 +77,17 @@ def test_a_split_never_cuts_a_key(tmp_path: Path) -> None:
         seen.extend(str(k) for k in keys)
     assert len(seen) == 100  # every key once, merged from its three records
     store.close()
+
+
+def test_the_dump_writes_the_inventory_line_format() -> None:
+    records = [
+        {"b": 1, "a": "Zürich", "c": [None, True, 2.5], "d": {"y": "\u2028", "x": '"q"'}},
+        {},
+        {"user_id": "x\ny", "lines": [{"order": 1, "user_id": "é"}]},
+    ]
+    for record in records:
+        assert dump_module._dumps(record) == inventory.dumps(record)
+    assert dump_module._dumps(records[0]).startswith('{"a":"Zürich","b":1,')
 
 
 def test_staged_records_come_back_as_written() -> None:

@@ -10,6 +10,7 @@ group, which only the merged users say.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate import inventory
 from migrate.extract.store import Conflict, Store
 
 # Order matters: users first, so registrations can be attached to devices.
@@ -38,6 +38,11 @@ DUMP_ORDER = (
 # Below this many staged records an entity is one run: a run costs a query and a file.
 _RUN_RECORDS = 20_000
 _LOCATION_BATCH = 10_000
+# ``inventory.dumps``' format, its encoder made once: a fresh one per record
+# costs as much as a small record's encoding. Records are trees, never cyclic.
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False
+).encode
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,7 @@ def _remembering_locations(
 def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
     """``inventory.write_jsonl`` without its fsync: the concatenated file gets that."""
     count = 0
-    dumps = inventory.dumps
+    dumps = _dumps
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         write = handle.write
         for record in records:

@@ -72,19 +72,27 @@ def _cell(record: dict[str, Any], column: str) -> Any:
 
 
 def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
-    # Hundreds of thousands of records: plain columns are read with one dict
-    # lookup, and only lists and nested fields take the general path.
-    plain = [column for column in columns if "." not in column and column != "lines"]
-    special = {i: column for i, column in enumerate(columns) if column not in plain}
+    # Hundreds of thousands of records: a row is one dict lookup per column,
+    # lists are joined only in rows that hold one, and only nested fields and
+    # the lines take a path of their own.
+    nested: list[tuple[int, str, str]] = []
+    for i, column in enumerate(columns):
+        if "." in column:
+            outer, inner = column.split(".", 1)
+            nested.append((i, outer, inner))
+    lines = columns.index("lines") if "lines" in columns else None
+    join = ", ".join
 
     def row_of(record: dict[str, Any]) -> list[Any]:
         get = record.get
         row = [get(column) for column in columns]
-        for i, value in enumerate(row):
-            if type(value) is list:
-                row[i] = _cell(record, columns[i])
-        for i, column in special.items():
-            row[i] = _cell(record, column)
+        if list in map(type, row):
+            row = [join(map(str, value)) if type(value) is list else value for value in row]
+        for i, outer, inner in nested:
+            value = get(outer)
+            row[i] = value.get(inner) if isinstance(value, dict) else None
+        if lines is not None:
+            row[lines] = _cell(record, "lines")
         return row
 
     return row_of
