@@ -33,6 +33,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 
+from migrate.reports.xlsx_spool import SpooledWorksheet, small_workbook
 from migrate.workspace import cannot_write, publish_mode
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -95,7 +96,7 @@ class SheetWriter:
 
     def _start(self, title: str) -> None:
         book = self._book
-        self._ws = book._wb.add_worksheet(title)
+        self._ws = book._wb.add_worksheet(title, SpooledWorksheet)
         self._row = 0
         self._widths = [max(len(c.header) + 2, 8) for c in self._columns]
         self._sized = False
@@ -379,6 +380,8 @@ class ReportWriter:
         sys.unraisablehook = _ignore_unraisable
         try:
             try:
+                # A small workbook's parts are zipped from memory, not from temp files.
+                self._wb.in_memory = small_workbook(self._wb.worksheets())
                 self._wb.close()
                 publish_mode(self._tmp)
                 os.replace(self._tmp, self.path)
