@@ -14,7 +14,6 @@ from __future__ import annotations
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -123,16 +122,20 @@ class ProviderRun:
         self.records.add(stray)
         return unowned
 
-    def finalized(self) -> Iterator[Model]:
-        """Each part's finalized model, in part order."""
-        for number in range(len(self.parts)):
-            yield self.load(number)
+    def spill_path(self, number: int) -> Path:
+        """Where part ``number``'s model waits between passes (finalized after pass two)."""
+        return self.folder / f"part-{number}.pickle"
 
     def load(self, number: int) -> Model:
-        with (self.folder / f"part-{number}.pickle").open("rb") as handle:
-            model: Model = pickle.load(handle)  # noqa: S301 - this run's own spill file
-        return model
+        return read_spill(self.spill_path(number))
 
     def _spill(self, number: int, model: Model) -> None:
-        with (self.folder / f"part-{number}.pickle").open("wb") as handle:
+        with self.spill_path(number).open("wb") as handle:
             pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_spill(path: Path) -> Model:
+    """A part's model as :meth:`ProviderRun.spill_path` holds it (in any process of the run)."""
+    with path.open("rb") as handle:
+        model: Model = pickle.load(handle)  # noqa: S301 - this run's own spill file
+    return model

@@ -31,12 +31,8 @@ from migrate.mapping.overrides import (
 )
 from migrate.mapping.tables import Tables, load_tables
 from migrate.plan.model import ENTITIES, to_record
-from migrate.reports.review import (
-    customer_slices,
-    write_customer_review,
-    write_review,
-    write_review_index,
-)
+from migrate.reports.review import write_review, write_review_index
+from migrate.reports.review_by_part import write_reviews
 from migrate.stages.preflight import preflight
 from migrate.stages.settings import Settings
 from migrate.workspace import MANIFEST, OVERRIDES_LOG, Workspace, staged_dir
@@ -199,13 +195,8 @@ def _write_parts(
     severity = Counter(run.records.severities())
     applied = _write_manifest(staging, tables, config, run.fingerprint, counts, severity, None)
     summary = _summary(workspace, tables, config, None, counts, severity)
-    index: list[list[Any]] = []
-    for model in run.finalized():
-        slices = customer_slices(model)
-        for cid in sorted(slices):
-            part = slices.pop(cid)
-            index.append(write_customer_review(review_path, cid, part, summary, None))
-    index.sort(key=lambda row: str(row[1]))
+    spills = [run.spill_path(number) for number in range(len(run.parts))]
+    index = write_reviews(spills, review_path, summary)
     stray = Model(inventory_fingerprint=run.fingerprint)
     stray.issues = unowned
     write_review_index(review_path, summary, index, stray, None)

@@ -1,0 +1,75 @@
+"""A review split by part is written by this process and a worker: the same workbooks,
+and a failure in the worker is the stage's one-line error."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrate.errors import WorkspaceError
+from migrate.extract.workers import Workers
+from migrate.reports import review_by_part
+from migrate.stages.map import run_map
+from tests.test_map_by_provider import _cells, _config, platform
+from tests.test_map_fixtures import write_inventory
+
+
+def _two_cores(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Two cores whatever the machine has; the spill files handed to the worker."""
+    monkeypatch.setattr(review_by_part.os, "sched_getaffinity", lambda _pid: {0, 1})
+    submitted: list[Path] = []
+    real = Workers.pool
+
+    class Recording:
+        def __init__(self, pool: Any) -> None:
+            self._pool = pool
+
+        def submit(self, function: Any, spill: Path, *args: Any) -> Any:
+            submitted.append(spill)
+            return self._pool.submit(function, spill, *args)
+
+    monkeypatch.setattr(Workers, "pool", lambda self: Recording(real(self)))
+    return submitted
+
+
+def test_the_worker_writes_the_workbooks_this_process_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = write_inventory(tmp_path / "w", platform())
+    config = _config(tmp_path, "group", 1)
+    submitted = _two_cores(monkeypatch)
+    run_map(workspace, tmp_path / "two", config)
+    assert len(submitted) >= 2  # the worker took the first parts at least
+    model = {p.name: p.read_bytes() for p in (workspace / "model").iterdir()}
+
+    monkeypatch.setattr(review_by_part.os, "sched_getaffinity", lambda _pid: {0})
+    run_map(workspace, tmp_path / "one", config)
+    assert len(submitted) >= 2 and _cells(tmp_path / "two") == _cells(tmp_path / "one")
+    assert len(_cells(tmp_path / "one")) == 1 + 8  # the index and each customer's workbook
+    assert {p.name: p.read_bytes() for p in (workspace / "model").iterdir()} == model
+
+
+def test_a_workbook_the_worker_cannot_write_fails_the_map_and_keeps_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = write_inventory(tmp_path / "w", platform())
+    config = _config(tmp_path, "enterprise", 1)
+    run_map(workspace, tmp_path / "r", config)
+    before = {p.name: p.read_bytes() for p in (workspace / "model").iterdir()}
+    # Provider A is the second part (after the records of no provider): the worker's.
+    squatted = tmp_path / "r" / "review" / "A.xlsx"
+    squatted.unlink()
+    squatted.mkdir()
+    submitted = _two_cores(monkeypatch)
+    with pytest.raises(WorkspaceError) as caught:
+        run_map(workspace, tmp_path / "r", config)
+    assert (
+        str(caught.value)
+        == f"{squatted}: cannot write (Is a directory); the previous version is kept"
+    )
+    assert len(submitted) >= 2
+    assert {p.name: p.read_bytes() for p in (workspace / "model").iterdir()} == before
+    assert sorted(os.listdir(workspace)) == ["inventory", "model"]  # no staged folder left
