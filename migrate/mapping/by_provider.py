@@ -16,14 +16,16 @@ import shutil
 import sqlite3
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from migrate import inventory as inv
 from migrate.config import Config
 from migrate.errors import InputError
+from migrate.extract.workers import Workers
 from migrate.mapping import workspaces
 from migrate.mapping.context import BuildContext
 from migrate.mapping.customers import unknown_configured_customers
-from migrate.mapping.holders import PlatformIndex
+from migrate.mapping.holders import Holders, PlatformIndex
 from migrate.mapping.issues import Issues
 from migrate.mapping.mapper import (
     check_config,
@@ -32,9 +34,11 @@ from migrate.mapping.mapper import (
     map_records,
 )
 from migrate.mapping.model import Model, inventory_fingerprint
-from migrate.mapping.ordered_records import OrderedRecords
+from migrate.mapping.ordered_records import OrderedRecords, record_rows
 from migrate.mapping.partition import Partition
+from migrate.mapping.shared_parts import in_order
 from migrate.mapping.tables import Tables
+from migrate.plan.model import Issue
 
 
 class ProviderRun:
@@ -58,6 +62,7 @@ class ProviderRun:
         self.customers: set[str] = set()
         self.locations: set[str] = set()
         self.subscribers = 0
+        self.workers: Workers | None = None  # a worker process pass two may share parts with
 
     def close(self) -> None:
         self.db.close()
@@ -105,18 +110,17 @@ class ProviderRun:
         return whole
 
     def finalize(self) -> Issues:
-        """Pass two: every part finalized and its records filed; the issues of no
-        customer (filed too)."""
+        """Pass two: every part finalized (shared with ``self.workers``) and its records
+        filed; the issues of no customer (filed too)."""
         unowned = self.unowned()
-        for number in range(len(self.parts)):
-            model = self.load(number)
-            finalize_customers(model, self.tables, self.config, self.index.holders(number))
-            workspaces.derive(model)  # places → workspaces, device owners
-            self.records.add(model)
-            self._spill(number, model)
-            for issue_id, issue in model.issues.items.items():
-                if issue.customer_id not in model.customers:
-                    unowned.items.setdefault(issue_id, issue)
+        calls = (
+            (self.spill_path(number), self.index.holders(number), self.tables, self.config)
+            for number in range(len(self.parts))
+        )
+        for rows, strays in in_order(finalize_part, calls, self.workers):
+            self.records.insert(rows)
+            for issue_id, issue in strays:
+                unowned.items.setdefault(issue_id, issue)
         stray = Model()
         stray.issues = unowned
         self.records.add(stray)
@@ -130,8 +134,30 @@ class ProviderRun:
         return read_spill(self.spill_path(number))
 
     def _spill(self, number: int, model: Model) -> None:
-        with self.spill_path(number).open("wb") as handle:
-            pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        write_spill(self.spill_path(number), model)
+
+
+def finalize_part(
+    spill: Path, holders: Holders, tables: Tables, config: Config
+) -> tuple[dict[str, list[tuple[Any, ...]]], list[tuple[str, Issue]]]:
+    """Pass two for the part spilled to ``spill`` (in any process of the run): finalized
+    and spilled again; its rows for the model files and its issues of no customer."""
+    model = read_spill(spill)
+    finalize_customers(model, tables, config, holders)
+    workspaces.derive(model)  # places → workspaces, device owners
+    rows = record_rows(model)
+    write_spill(spill, model)
+    strays = [
+        (issue_id, issue)
+        for issue_id, issue in model.issues.items.items()
+        if issue.customer_id not in model.customers
+    ]
+    return rows, strays
+
+
+def write_spill(path: Path, model: Model) -> None:
+    with path.open("wb") as handle:
+        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def read_spill(path: Path) -> Model:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -29,6 +30,7 @@ from migrate.mapping.overrides import (
     read_call_setting_decisions,
     read_review,
 )
+from migrate.mapping.shared_parts import part_workers
 from migrate.mapping.tables import Tables, load_tables
 from migrate.plan.model import ENTITIES, to_record
 from migrate.reports.review import write_review, write_review_index
@@ -188,15 +190,20 @@ def _write_parts(
     config: Config,
     run: ProviderRun,
 ) -> MapResult:
-    """Finalize part by part; the model files merged, one review workbook per customer."""
-    unowned = run.finalize()
+    """Finalize part by part; the model files merged, one review workbook per customer.
+    Both passes over the parts are shared with a worker where there is a second core."""
     review_path = reports / REVIEW_NAME
-    counts = run.records.write(staging)
-    severity = Counter(run.records.severities())
-    applied = _write_manifest(staging, tables, config, run.fingerprint, counts, severity, None)
-    summary = _summary(workspace, tables, config, None, counts, severity)
-    spills = [run.spill_path(number) for number in range(len(run.parts))]
-    index = write_reviews(spills, review_path, summary)
+    with contextlib.ExitStack() as stack:
+        run.workers = workers = part_workers(len(run.parts))
+        if workers is not None:
+            stack.enter_context(workers)
+        unowned = run.finalize()
+        counts = run.records.write(staging)
+        severity = Counter(run.records.severities())
+        applied = _write_manifest(staging, tables, config, run.fingerprint, counts, severity, None)
+        summary = _summary(workspace, tables, config, None, counts, severity)
+        spills = [run.spill_path(number) for number in range(len(run.parts))]
+        index = write_reviews(spills, review_path, summary, workers)
     stray = Model(inventory_fingerprint=run.fingerprint)
     stray.issues = unowned
     write_review_index(review_path, summary, index, stray, None)

@@ -1,5 +1,5 @@
-"""A review split by part is written by this process and a worker: the same workbooks,
-and a failure in the worker is the stage's one-line error."""
+"""Pass two and the review of a map by parts are shared by this process and a worker:
+the same model and workbooks, and a failure in the worker is the stage's one-line error."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 from migrate.errors import WorkspaceError
 from migrate.extract.workers import Workers
-from migrate.reports import review_by_part
+from migrate.mapping import shared_parts
+from migrate.mapping.shared_parts import in_order
 from migrate.stages.map import run_map
 from tests.test_map_by_provider import _cells, _config, platform
 from tests.test_map_fixtures import write_inventory
@@ -19,7 +20,7 @@ from tests.test_map_fixtures import write_inventory
 
 def _two_cores(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Two cores whatever the machine has; the spill files handed to the worker."""
-    monkeypatch.setattr(review_by_part.os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(shared_parts.os, "sched_getaffinity", lambda _pid: {0, 1})
     submitted: list[Path] = []
     real = Workers.pool
 
@@ -45,7 +46,7 @@ def test_the_worker_writes_the_workbooks_this_process_would(
     assert len(submitted) >= 2  # the worker took the first parts at least
     model = {p.name: p.read_bytes() for p in (workspace / "model").iterdir()}
 
-    monkeypatch.setattr(review_by_part.os, "sched_getaffinity", lambda _pid: {0})
+    monkeypatch.setattr(shared_parts.os, "sched_getaffinity", lambda _pid: {0})
     run_map(workspace, tmp_path / "one", config)
     assert len(submitted) >= 2 and _cells(tmp_path / "two") == _cells(tmp_path / "one")
     assert len(_cells(tmp_path / "one")) == 1 + 8  # the index and each customer's workbook
@@ -73,3 +74,12 @@ def test_a_workbook_the_worker_cannot_write_fails_the_map_and_keeps_the_model(
     assert len(submitted) >= 2
     assert {p.name: p.read_bytes() for p in (workspace / "model").iterdir()} == before
     assert sorted(os.listdir(workspace)) == ["inventory", "model"]  # no staged folder left
+
+
+def test_results_come_in_order_wherever_they_were_made() -> None:
+    calls = [(2, n) for n in range(12)]
+    with Workers(1) as workers:
+        assert list(in_order(pow, calls, workers)) == [2**n for n in range(12)]
+        with pytest.raises(ZeroDivisionError):  # a worker's failure, raised here
+            list(in_order(divmod, [(1, 1), (1, 0), (1, 1)], workers))
+    assert list(in_order(pow, calls, None)) == [2**n for n in range(12)]
