@@ -46,7 +46,9 @@ class MacsOnDisk:
         return device
 
     def setdefault(self, mac: str, device_id: str, /) -> str:
-        self._db.execute("INSERT OR IGNORE INTO macs VALUES (?, ?)", (mac, device_id))
+        filed = self._db.execute("INSERT OR IGNORE INTO macs VALUES (?, ?)", (mac, device_id))
+        if filed.rowcount == 1:  # the first with it: no need to read it back
+            return device_id
         return self[mac]
 
     def _get(self, mac: str) -> str | None:
