@@ -11,34 +11,28 @@ one-model mapping's, record for record.
 
 from __future__ import annotations
 
-import pickle
 import shutil
 import sqlite3
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 from migrate import inventory as inv
 from migrate.config import Config
 from migrate.errors import InputError
 from migrate.extract.workers import Workers
-from migrate.mapping import workspaces
-from migrate.mapping.context import BuildContext
 from migrate.mapping.customers import unknown_configured_customers
-from migrate.mapping.holders import Holders, PlatformIndex
+from migrate.mapping.holders import PlatformIndex
 from migrate.mapping.issues import Issues
 from migrate.mapping.mapper import (
     check_config,
     extract_warnings,
-    finalize_customers,
-    map_records,
 )
 from migrate.mapping.model import Model, inventory_fingerprint
-from migrate.mapping.ordered_records import OrderedRecords, record_rows
+from migrate.mapping.ordered_records import OrderedRecords
+from migrate.mapping.part_passes import finalize_part, map_part, read_spill, ready
 from migrate.mapping.partition import Partition
 from migrate.mapping.shared_parts import in_order
 from migrate.mapping.tables import Tables
-from migrate.plan.model import Issue
 
 
 class ProviderRun:
@@ -62,27 +56,47 @@ class ProviderRun:
         self.customers: set[str] = set()
         self.locations: set[str] = set()
         self.subscribers = 0
-        self.workers: Workers | None = None  # a worker process pass two may share parts with
+        self.workers: Workers | None = None  # a worker process the passes may share parts with
 
     def close(self) -> None:
         self.db.close()
 
     def build(self) -> None:
-        """Pass one: every part mapped, its claims filed, its model spilled."""
+        """Pass one: every part mapped (shared with ``self.workers``), its claims filed,
+        its model spilled."""
+        if self.workers is not None:  # it starts while the inventory is cut
+            self.workers.pool().submit(ready)
         partition = Partition(self.workspace, self.db)
         self.parts = partition.parts
-        for number, part in enumerate(self.parts):
-            folder = partition.write(part, self.folder / f"part-{number}")
-            ctx = BuildContext(folder, self.tables, self.config)
-            ctx.model.inventory_fingerprint = self.fingerprint
-            map_records(ctx, self.index.macs)
+        calls = (
+            (
+                partition.write(part, self._part_folder(number)),
+                self.spill_path(number),
+                self.tables,
+                self.config,
+                self.fingerprint,
+            )
+            for number, part in enumerate(self.parts)
+        )
+        for number, mapped in enumerate(in_order(map_part, calls, self.workers)):
+            folder = self._part_folder(number)
+            if self.index.macs.held(mapped.macs):
+                # An earlier part has one of its MACs: mapped again, against theirs.
+                mapped = map_part(
+                    folder,
+                    self.spill_path(number),
+                    self.tables,
+                    self.config,
+                    self.fingerprint,
+                    self.index.macs,
+                )
+            else:
+                self.index.macs.file(mapped.macs)
             shutil.rmtree(folder)  # read once: the platform's inventory is not kept twice
-            model = ctx.model
-            self.customers.update(model.customers)
-            self.locations.update(model.locations)
-            self.subscribers += len(model.subscribers)
-            self.index.claim(number, model)
-            self._spill(number, model)
+            self.customers.update(mapped.customers)
+            self.locations.update(mapped.locations)
+            self.subscribers += mapped.subscribers
+            self.index.file(number, mapped.claims)
         self.index.settle()
 
     def unowned(self) -> Issues:
@@ -133,35 +147,6 @@ class ProviderRun:
     def load(self, number: int) -> Model:
         return read_spill(self.spill_path(number))
 
-    def _spill(self, number: int, model: Model) -> None:
-        write_spill(self.spill_path(number), model)
-
-
-def finalize_part(
-    spill: Path, holders: Holders, tables: Tables, config: Config
-) -> tuple[dict[str, list[tuple[Any, ...]]], list[tuple[str, Issue]]]:
-    """Pass two for the part spilled to ``spill`` (in any process of the run): finalized
-    and spilled again; its rows for the model files and its issues of no customer."""
-    model = read_spill(spill)
-    finalize_customers(model, tables, config, holders)
-    workspaces.derive(model)  # places → workspaces, device owners
-    rows = record_rows(model)
-    write_spill(spill, model)
-    strays = [
-        (issue_id, issue)
-        for issue_id, issue in model.issues.items.items()
-        if issue.customer_id not in model.customers
-    ]
-    return rows, strays
-
-
-def write_spill(path: Path, model: Model) -> None:
-    with path.open("wb") as handle:
-        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def read_spill(path: Path) -> Model:
-    """A part's model as :meth:`ProviderRun.spill_path` holds it (in any process of the run)."""
-    with path.open("rb") as handle:
-        model: Model = pickle.load(handle)  # noqa: S301 - this run's own spill file
-    return model
+    def _part_folder(self, number: int) -> Path:
+        """Where part ``number``'s inventory is while pass one maps it."""
+        return self.folder / f"part-{number}"

@@ -1,7 +1,7 @@
 """Work on the parts of a map, shared between this process and one worker.
 
-Pass two and the review of a platform mapped by service provider do each
-part on its own: each part is done here or in the worker (whichever is free;
+Both passes and the review of a platform mapped by service provider do
+each part on its own: each part is done here or in the worker (whichever is free;
 a function of paths and small values, so no model crosses the pipe), and the
 results are taken in part order, so what depends on the order (the first
 part's record wins) is as if one process had done every part. At most
@@ -24,9 +24,9 @@ WINDOW = 2  # parts handed to the worker and not yet done
 AHEAD = 4  # results done and not yet taken
 
 
-def part_workers(parts: int) -> Workers | None:
-    """One worker, where there is a second core and more than one part to share."""
-    if parts < 2 or len(os.sched_getaffinity(0)) < 2:
+def part_workers() -> Workers | None:
+    """One worker, where there is a second core (started by its first part)."""
+    if len(os.sched_getaffinity(0)) < 2:
         return None
     return Workers(1)
 

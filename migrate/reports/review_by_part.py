@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate.extract.workers import Workers
-from migrate.mapping.by_provider import read_spill
+from migrate.mapping.part_passes import read_spill
 from migrate.mapping.shared_parts import in_order
 from migrate.reports.review import customer_slices, write_customer_review
 

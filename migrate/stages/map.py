@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
@@ -105,8 +104,10 @@ def run_map(
         scratch = staging / SCRATCH
         scratch.mkdir()
         run = None
+        workers = part_workers()
         try:
             run = ProviderRun(workspace, tables, config, scratch)
+            run.workers = workers
             run.build()
             if run.subscribers <= split:
                 model = run.merged()
@@ -119,6 +120,8 @@ def run_map(
                 raise
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(scratch)) from err
         finally:
+            if workers is not None:  # done with the scratch before it goes
+                workers.close()
             if run is not None:
                 run.close()
             shutil.rmtree(scratch, ignore_errors=True)
@@ -191,19 +194,15 @@ def _write_parts(
     run: ProviderRun,
 ) -> MapResult:
     """Finalize part by part; the model files merged, one review workbook per customer.
-    Both passes over the parts are shared with a worker where there is a second core."""
+    Like pass one, they are shared with the run's worker, if it has one."""
     review_path = reports / REVIEW_NAME
-    with contextlib.ExitStack() as stack:
-        run.workers = workers = part_workers(len(run.parts))
-        if workers is not None:
-            stack.enter_context(workers)
-        unowned = run.finalize()
-        counts = run.records.write(staging)
-        severity = Counter(run.records.severities())
-        applied = _write_manifest(staging, tables, config, run.fingerprint, counts, severity, None)
-        summary = _summary(workspace, tables, config, None, counts, severity)
-        spills = [run.spill_path(number) for number in range(len(run.parts))]
-        index = write_reviews(spills, review_path, summary, workers)
+    unowned = run.finalize()
+    counts = run.records.write(staging)
+    severity = Counter(run.records.severities())
+    applied = _write_manifest(staging, tables, config, run.fingerprint, counts, severity, None)
+    summary = _summary(workspace, tables, config, None, counts, severity)
+    spills = [run.spill_path(number) for number in range(len(run.parts))]
+    index = write_reviews(spills, review_path, summary, run.workers)
     stray = Model(inventory_fingerprint=run.fingerprint)
     stray.issues = unowned
     write_review_index(review_path, summary, index, stray, None)
