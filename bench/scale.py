@@ -83,6 +83,9 @@ def _child(stage: str, args: list[str]) -> dict[str, Any]:
         figures = {"exit_code": code}
     figures["seconds"] = round(time.perf_counter() - started, 2)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # Worker processes (extract's, map's) are the stage's too: the largest of them.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures["worker_peak_rss_mb"] = round(workers / 1024, 1)
     return figures
 
 

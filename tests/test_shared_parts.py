@@ -19,8 +19,8 @@ from tests.test_map_fixtures import write_inventory
 
 
 def _two_cores(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Two cores whatever the machine has; the first argument (a part's folder or spill
-    file) of each part handed to the worker."""
+    """Two cores whatever the machine has; the first argument of each task handed to
+    the worker (the workspace to fingerprint, a part's folder or spill file)."""
     monkeypatch.setattr(shared_parts.os, "sched_getaffinity", lambda _pid: {0, 1})
     submitted: list[Path] = []
     real = Workers.pool
@@ -30,8 +30,7 @@ def _two_cores(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
             self._pool = pool
 
         def submit(self, function: Any, *args: Any) -> Any:
-            if args:  # not the warm-up
-                submitted.append(args[0])
+            submitted.append(args[0])
             return self._pool.submit(function, *args)
 
     monkeypatch.setattr(Workers, "pool", lambda self: Recording(real(self)))
@@ -45,7 +44,7 @@ def test_the_worker_writes_the_workbooks_this_process_would(
     config = _config(tmp_path, "group", 1)
     submitted = _two_cores(monkeypatch)
     run_map(workspace, tmp_path / "two", config)
-    assert len(submitted) >= 2  # the worker took the first parts at least
+    assert len(submitted) >= 3  # the fingerprint and the first parts at least
     model = {p.name: p.read_bytes() for p in (workspace / "model").iterdir()}
 
     monkeypatch.setattr(shared_parts.os, "sched_getaffinity", lambda _pid: {0})

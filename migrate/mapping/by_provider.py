@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from concurrent.futures import Future
 from dataclasses import fields
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from migrate.mapping.mapper import (
 )
 from migrate.mapping.model import Model, inventory_fingerprint
 from migrate.mapping.ordered_records import OrderedRecords
-from migrate.mapping.part_passes import finalize_part, map_part, read_spill, ready
+from migrate.mapping.part_passes import finalize_part, map_part, read_spill
 from migrate.mapping.partition import Partition
 from migrate.mapping.shared_parts import in_order
 from migrate.mapping.tables import Tables
@@ -38,7 +39,14 @@ from migrate.mapping.tables import Tables
 class ProviderRun:
     """A map by parts, its work files in ``folder`` (a scratch folder of the workspace)."""
 
-    def __init__(self, workspace: Path, tables: Tables, config: Config, folder: Path) -> None:
+    def __init__(
+        self,
+        workspace: Path,
+        tables: Tables,
+        config: Config,
+        folder: Path,
+        workers: Workers | None = None,
+    ) -> None:
         if not inv.inventory_dir(workspace).is_dir():
             raise InputError(
                 f"{inv.inventory_dir(workspace)}: no inventory; run `migrate extract` first"
@@ -49,14 +57,26 @@ class ProviderRun:
         self.db = sqlite3.connect(self.db_path)
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        self.fingerprint = inventory_fingerprint(workspace)
+        # A worker the passes share parts with; it reads the inventory's fingerprint
+        # while this process cuts the inventory into parts.
+        self.workers = workers
+        self._fingerprint: str | Future[str] = (
+            inventory_fingerprint(workspace)
+            if workers is None
+            else workers.pool().submit(inventory_fingerprint, workspace)
+        )
         self.parts: list[str] = []
         self.index = PlatformIndex(self.db)
         self.records = OrderedRecords(self.db)
         self.customers: set[str] = set()
         self.locations: set[str] = set()
         self.subscribers = 0
-        self.workers: Workers | None = None  # a worker process the passes may share parts with
+
+    @property
+    def fingerprint(self) -> str:
+        if not isinstance(self._fingerprint, str):
+            self._fingerprint = self._fingerprint.result()
+        return self._fingerprint
 
     def close(self) -> None:
         self.db.close()
@@ -64,8 +84,6 @@ class ProviderRun:
     def build(self) -> None:
         """Pass one: every part mapped (shared with ``self.workers``), its claims filed,
         its model spilled."""
-        if self.workers is not None:  # it starts while the inventory is cut
-            self.workers.pool().submit(ready)
         partition = Partition(self.workspace, self.db)
         self.parts = partition.parts
         calls = (

@@ -36,10 +36,6 @@ class MappedPart:
     subscribers: int
 
 
-def ready() -> None:
-    """Nothing: a worker given it has imported what the passes need."""
-
-
 def map_part(
     folder: Path,
     spill: Path,

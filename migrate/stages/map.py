@@ -106,8 +106,7 @@ def run_map(
         run = None
         workers = part_workers()
         try:
-            run = ProviderRun(workspace, tables, config, scratch)
-            run.workers = workers
+            run = ProviderRun(workspace, tables, config, scratch, workers)
             run.build()
             if run.subscribers <= split:
                 model = run.merged()
