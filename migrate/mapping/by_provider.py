@@ -84,7 +84,7 @@ class ProviderRun:
     def build(self) -> None:
         """Pass one: every part mapped (shared with ``self.workers``), its claims filed,
         its model spilled."""
-        partition = Partition(self.workspace, self.db)
+        partition = Partition(self.workspace, self.db, self.workers)
         self.parts = partition.parts
         calls = (
             (

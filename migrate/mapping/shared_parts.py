@@ -36,7 +36,8 @@ def in_order(
 ) -> Iterator[R]:
     """``function(*call)`` for each of ``calls``, here or in ``workers``, in order.
 
-    A failure in either process is raised here, as it was raised."""
+    A failure in either process is raised here, as it was raised, in its call's turn:
+    the first call's that fails, as if one process had made them all."""
     pending: deque[tuple[bool, Future[R]]] = deque()  # (in the worker, its result)
     for call in calls:
         while pending and pending[0][1].done():
@@ -45,7 +46,10 @@ def in_order(
             pending.append((True, workers.pool().submit(function, *call)))
         else:
             here: Future[R] = Future()
-            here.set_result(function(*call))
+            try:
+                here.set_result(function(*call))
+            except Exception as err:  # raised in its turn, as the worker's are
+                here.set_exception(err)
             pending.append((False, here))
         while len(pending) > AHEAD:
             yield pending.popleft()[1].result()
