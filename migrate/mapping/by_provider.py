@@ -7,6 +7,10 @@ answered by the index, and files its records for the model files
 (``ordered_records``); what concerns no part (extract warnings, migrate.toml
 keys) is checked once, against every customer and location. Output is the
 one-model mapping's, record for record.
+
+Where there is a second core, both passes (and the split review after them)
+share the parts with a worker process (``shared_parts``, ``part_passes``):
+each part is done wherever is free, and filed here in part order.
 """
 
 from __future__ import annotations
