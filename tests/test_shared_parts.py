@@ -87,9 +87,10 @@ def test_results_come_in_order_wherever_they_were_made() -> None:
 
 
 def test_the_first_call_that_fails_is_the_one_raised() -> None:
-    """The first two calls go to the worker, the third is made here at once: its failure
-    waits for its turn, after the worker's."""
-    calls: list[tuple[Any, ...]] = [(1, 1), (1, 0), (1, "x"), (1, 1)]
+    """The first WINDOW calls go to the worker, the next is made here at once: its
+    failure waits for its turn, after the worker's."""
+    worker: list[tuple[Any, ...]] = [(1, 1)] * (shared_parts.WINDOW - 1) + [(1, 0)]
+    calls = [*worker, (1, "x"), (1, 1)]
     with Workers(1) as workers, pytest.raises(ZeroDivisionError):
         list(in_order(divmod, calls, workers))
     with pytest.raises(ZeroDivisionError):

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 from migrate.extract.workers import Workers
 
 R = TypeVar("R")
-WINDOW = 2  # parts handed to the worker and not yet done
-AHEAD = 4  # results done and not yet taken
+WINDOW = 3  # parts handed to the worker and not yet done
+AHEAD = 5  # results done and not yet taken
 
 
 def part_workers() -> Workers | None:
