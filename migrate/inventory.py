@@ -307,19 +307,30 @@ _NESTED: dict[tuple[type[Any], str], type[Any]] = {
 }
 
 
+# The classes whose fields ``from_dict`` converts further (nested objects, device lines).
+_CONVERTED = frozenset({cls for cls, _name in _NESTED} | {Device})
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}
+
+
+def _field_names(cls: type[Any]) -> frozenset[str]:
+    """The fields of ``cls``, looked up once: ``from_dict`` runs for every record."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
+
+
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Build ``cls`` from a JSONL object, ignoring keys a newer writer added."""
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        if name not in known:
-            continue
-        nested = _NESTED.get((cls, name))
-        if nested is not None and isinstance(value, dict):
-            value = from_dict(nested, value)
-        elif cls is Device and name == "lines":
-            value = [from_dict(DeviceLine, line) for line in value]
-        kwargs[name] = value
+    known = _field_names(cls)
+    kwargs = {name: value for name, value in data.items() if name in known}
+    if cls in _CONVERTED:
+        for name, value in kwargs.items():
+            nested = _NESTED.get((cls, name))
+            if nested is not None and isinstance(value, dict):
+                kwargs[name] = from_dict(nested, value)
+            elif cls is Device and name == "lines":
+                kwargs[name] = [from_dict(DeviceLine, line) for line in value]
     return cls(**kwargs)
 
 

@@ -7,41 +7,50 @@ answered by the index, and files its records for the model files
 (``ordered_records``); what concerns no part (extract warnings, migrate.toml
 keys) is checked once, against every customer and location. Output is the
 one-model mapping's, record for record.
+
+Where there is a second core, both passes (and the split review after them)
+share the parts with a worker process (``shared_parts``, ``part_passes``):
+each part is done wherever is free, and filed here in part order.
 """
 
 from __future__ import annotations
 
-import pickle
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import fields
 from pathlib import Path
 
 from migrate import inventory as inv
 from migrate.config import Config
 from migrate.errors import InputError
-from migrate.mapping import workspaces
-from migrate.mapping.context import BuildContext
+from migrate.extract.workers import Workers
 from migrate.mapping.customers import unknown_configured_customers
 from migrate.mapping.holders import PlatformIndex
 from migrate.mapping.issues import Issues
 from migrate.mapping.mapper import (
     check_config,
     extract_warnings,
-    finalize_customers,
-    map_records,
 )
 from migrate.mapping.model import Model, inventory_fingerprint
 from migrate.mapping.ordered_records import OrderedRecords
+from migrate.mapping.part_passes import finalize_part, map_part, read_spill
 from migrate.mapping.partition import Partition
+from migrate.mapping.shared_parts import in_order
 from migrate.mapping.tables import Tables
 
 
 class ProviderRun:
     """A map by parts, its work files in ``folder`` (a scratch folder of the workspace)."""
 
-    def __init__(self, workspace: Path, tables: Tables, config: Config, folder: Path) -> None:
+    def __init__(
+        self,
+        workspace: Path,
+        tables: Tables,
+        config: Config,
+        folder: Path,
+        workers: Workers | None = None,
+    ) -> None:
         if not inv.inventory_dir(workspace).is_dir():
             raise InputError(
                 f"{inv.inventory_dir(workspace)}: no inventory; run `migrate extract` first"
@@ -52,7 +61,14 @@ class ProviderRun:
         self.db = sqlite3.connect(self.db_path)
         self.db.execute("PRAGMA journal_mode = OFF")
         self.db.execute("PRAGMA synchronous = OFF")
-        self.fingerprint = inventory_fingerprint(workspace)
+        # A worker the passes share parts with; it reads the inventory's fingerprint
+        # while this process cuts the inventory into parts.
+        self.workers = workers
+        self._fingerprint: str | Future[str] = (
+            inventory_fingerprint(workspace)
+            if workers is None
+            else workers.pool().submit(inventory_fingerprint, workspace)
+        )
         self.parts: list[str] = []
         self.index = PlatformIndex(self.db)
         self.records = OrderedRecords(self.db)
@@ -60,25 +76,49 @@ class ProviderRun:
         self.locations: set[str] = set()
         self.subscribers = 0
 
+    @property
+    def fingerprint(self) -> str:
+        if not isinstance(self._fingerprint, str):
+            self._fingerprint = self._fingerprint.result()
+        return self._fingerprint
+
     def close(self) -> None:
         self.db.close()
 
     def build(self) -> None:
-        """Pass one: every part mapped, its claims filed, its model spilled."""
-        partition = Partition(self.workspace, self.db)
+        """Pass one: every part mapped (shared with ``self.workers``), its claims filed,
+        its model spilled."""
+        partition = Partition(self.workspace, self.db, self.workers)
         self.parts = partition.parts
-        for number, part in enumerate(self.parts):
-            folder = partition.write(part, self.folder / f"part-{number}")
-            ctx = BuildContext(folder, self.tables, self.config)
-            ctx.model.inventory_fingerprint = self.fingerprint
-            map_records(ctx, self.index.macs)
+        calls = (
+            (
+                partition.write(part, self._part_folder(number)),
+                self.spill_path(number),
+                self.tables,
+                self.config,
+                self.fingerprint,
+            )
+            for number, part in enumerate(self.parts)
+        )
+        for number, mapped in enumerate(in_order(map_part, calls, self.workers)):
+            folder = self._part_folder(number)
+            if self.index.macs.held(mapped.macs):
+                # An earlier part has one of its MACs: mapped again, against theirs.
+                mapped = map_part(
+                    folder,
+                    self.spill_path(number),
+                    self.tables,
+                    self.config,
+                    self.fingerprint,
+                    self.index.macs,
+                )
+            else:
+                self.index.macs.file(mapped.macs)
             shutil.rmtree(folder)  # read once: the platform's inventory is not kept twice
-            model = ctx.model
-            self.customers.update(model.customers)
-            self.locations.update(model.locations)
-            self.subscribers += len(model.subscribers)
-            self.index.claim(number, model)
-            self._spill(number, model)
+            self.customers.update(mapped.customers)
+            self.locations.update(mapped.locations)
+            self.subscribers += mapped.subscribers
+            self.index.file(number, mapped.claims)
         self.index.settle()
 
     def unowned(self) -> Issues:
@@ -106,33 +146,29 @@ class ProviderRun:
         return whole
 
     def finalize(self) -> Issues:
-        """Pass two: every part finalized and its records filed; the issues of no
-        customer (filed too)."""
+        """Pass two: every part finalized (shared with ``self.workers``) and its records
+        filed; the issues of no customer (filed too)."""
         unowned = self.unowned()
-        for number in range(len(self.parts)):
-            model = self.load(number)
-            finalize_customers(model, self.tables, self.config, self.index.holders(number))
-            workspaces.derive(model)  # places → workspaces, device owners
-            self.records.add(model)
-            self._spill(number, model)
-            for issue_id, issue in model.issues.items.items():
-                if issue.customer_id not in model.customers:
-                    unowned.items.setdefault(issue_id, issue)
+        calls = (
+            (self.spill_path(number), self.index.holders(number), self.tables, self.config)
+            for number in range(len(self.parts))
+        )
+        for rows, strays in in_order(finalize_part, calls, self.workers):
+            self.records.insert(rows)
+            for issue_id, issue in strays:
+                unowned.items.setdefault(issue_id, issue)
         stray = Model()
         stray.issues = unowned
         self.records.add(stray)
         return unowned
 
-    def finalized(self) -> Iterator[Model]:
-        """Each part's finalized model, in part order."""
-        for number in range(len(self.parts)):
-            yield self.load(number)
+    def spill_path(self, number: int) -> Path:
+        """Where part ``number``'s model waits between passes (finalized after pass two)."""
+        return self.folder / f"part-{number}.pickle"
 
     def load(self, number: int) -> Model:
-        with (self.folder / f"part-{number}.pickle").open("rb") as handle:
-            model: Model = pickle.load(handle)  # noqa: S301 - this run's own spill file
-        return model
+        return read_spill(self.spill_path(number))
 
-    def _spill(self, number: int, model: Model) -> None:
-        with (self.folder / f"part-{number}.pickle").open("wb") as handle:
-            pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    def _part_folder(self, number: int) -> Path:
+        """Where part ``number``'s inventory is while pass one maps it."""
+        return self.folder / f"part-{number}"

@@ -11,6 +11,7 @@ subscribers that lose to someone else.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from migrate.mapping.model import Model
@@ -18,6 +19,14 @@ from migrate.mapping.numbers import number_claims
 from migrate.mapping.subscriber_emails import email_claims
 
 _KINDS = ("emails", "numbers")
+_CHUNK = 500  # MACs looked up in one query
+# Kind → ``(key, customer id, user id)`` of a part's subscribers.
+Claims = dict[str, list[tuple[str, str, str]]]
+
+
+def claims_of(model: Model) -> Claims:
+    """The emails and numbers ``model``'s subscribers hold (overrides applied)."""
+    return {"emails": list(email_claims(model)), "numbers": list(number_claims(model))}
 
 
 @dataclass
@@ -45,8 +54,25 @@ class MacsOnDisk:
             raise KeyError(mac)
         return device
 
+    def held(self, macs: Iterable[str]) -> bool:
+        """Whether any of ``macs`` is filed already."""
+        wanted = list(macs)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            holes = ", ".join("?" * len(chunk))
+            query = f"SELECT 1 FROM macs WHERE mac IN ({holes}) LIMIT 1"  # noqa: S608
+            if self._db.execute(query, chunk).fetchone() is not None:
+                return True
+        return False
+
+    def file(self, macs: dict[str, str]) -> None:
+        """File ``macs`` (MAC → device), none of them :meth:`held`."""
+        self._db.executemany("INSERT INTO macs VALUES (?, ?)", macs.items())
+
     def setdefault(self, mac: str, device_id: str, /) -> str:
-        self._db.execute("INSERT OR IGNORE INTO macs VALUES (?, ?)", (mac, device_id))
+        filed = self._db.execute("INSERT OR IGNORE INTO macs VALUES (?, ?)", (mac, device_id))
+        if filed.rowcount == 1:  # the first with it: no need to read it back
+            return device_id
         return self[mac]
 
     def _get(self, mac: str) -> str | None:
@@ -63,12 +89,12 @@ class PlatformIndex:
         for kind in _KINDS:
             db.execute(f"CREATE TABLE {kind} (key TEXT, cid TEXT, sid TEXT, part INTEGER)")
 
-    def claim(self, part: int, model: Model) -> None:
-        """File the emails and numbers of ``model`` (part ``part``, overrides applied)."""
-        for kind, claims in (("emails", email_claims(model)), ("numbers", number_claims(model))):
+    def file(self, part: int, claims: Claims) -> None:
+        """File part ``part``'s :func:`claims_of`."""
+        for kind, held in claims.items():
             self._db.executemany(
                 f"INSERT INTO {kind} VALUES (?, ?, ?, ?)",  # noqa: S608 - our table names
-                ((key, cid, sid, part) for key, cid, sid in claims),
+                ((key, cid, sid, part) for key, cid, sid in held),
             )
 
     def settle(self) -> None:

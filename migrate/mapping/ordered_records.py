@@ -69,15 +69,16 @@ class OrderedRecords:
             db.execute(f"CREATE TABLE rec_{entity} (uid TEXT PRIMARY KEY, {keys}, line TEXT)")
 
     def add(self, model: Model) -> None:
+        self.insert(record_rows(model))
+
+    def insert(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        """A part's :func:`record_rows` (made in any process); a record already filed by
+        an earlier part is kept as that part had it."""
+        holes = "?, " * (_KEY_COLUMNS + 1)
         for entity in ENTITIES:
-            order = ORDERS[entity]
-            holes = "?, " * (_KEY_COLUMNS + 1)
             self._db.executemany(
                 f"INSERT OR IGNORE INTO rec_{entity} VALUES ({holes}?)",  # noqa: S608
-                (
-                    (key, *_padded(order(key, record)), inv.dumps(to_record(record)))
-                    for key, record in records(model, entity)
-                ),
+                rows[entity],
             )
 
     def write(self, folder: Path) -> dict[str, int]:
@@ -97,6 +98,19 @@ class OrderedRecords:
             "SELECT json_extract(line, '$.severity'), COUNT(*) FROM rec_issues GROUP BY 1"
         )
         return {str(severity): int(count) for severity, count in rows}
+
+
+def record_rows(model: Model) -> dict[str, list[tuple[Any, ...]]]:
+    """Each entity's rows of ``model`` for :meth:`OrderedRecords.insert`: its key, its
+    sort key and its line."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for entity in ENTITIES:
+        order = ORDERS[entity]
+        rows[entity] = [
+            (key, *_padded(order(key, record)), inv.dumps(to_record(record)))
+            for key, record in records(model, entity)
+        ]
+    return rows
 
 
 def _padded(key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -8,11 +8,13 @@ records only. The records of no provider (a user without one, a setting of
 an unknown user) make the part ``""``.
 
 The inventory is not grouped by provider, so each line goes to an sqlite
-table with its part first; a part's inventory folder is then written from it.
+table with its part first (lines are read and checked a chunk at a time, here
+or in the run's worker); a part's inventory folder is then written from it.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import sqlite3
@@ -22,6 +24,8 @@ from typing import Any
 
 from migrate import inventory as inv
 from migrate.errors import WorkspaceError
+from migrate.extract.workers import Workers
+from migrate.mapping.shared_parts import in_order
 from migrate.workspace import read_jsonl
 
 # Small tables every part reads whole.
@@ -30,15 +34,19 @@ SHARED = ("languages", "time_zones")
 GLOBAL = ("warnings",)
 # Records that name no provider: their part is their owner's (a user, a service instance).
 _OWNED = {"user_settings": "user_id", "group_features": "id"}
-_BATCH = 5000
+# Lines cut at a time, here or in the worker: a few such chunks wait at most.
+_CHUNK = 1000
 
 
 class Partition:
     """The inventory of ``workspace`` by part, in ``db``."""
 
-    def __init__(self, workspace: Path, db: sqlite3.Connection) -> None:
+    def __init__(
+        self, workspace: Path, db: sqlite3.Connection, workers: Workers | None = None
+    ) -> None:
         self.workspace = workspace
         self._db = db
+        self._workers = workers
         db.execute(
             "CREATE TABLE lines (part TEXT, entity TEXT, seq INTEGER, owner TEXT, line TEXT)"
         )
@@ -61,34 +69,13 @@ class Partition:
         path = inv.inventory_dir(self.workspace) / f"{entity}.jsonl"
         if not path.exists():
             return
-        owned = _OWNED.get(entity)
-        batch: list[tuple[str | None, str, int, str | None, str]] = []
-        owners: list[tuple[str, str]] = []
-        for number, line, record in _lines(path):
-            _check(path, number, entity, record)
-            part = record.get("sp_id") or None
-            owner = None
-            if part is None:
-                owner = str(record.get(owned)) if owned else None
-                part = None if owned else ""
-            if entity == "users" and part:
-                owners.append((str(record.get("user_id")), part))
-            elif entity == "service_instances" and part:
-                owners.append((str(record.get("service_user_id")), part))
-            batch.append((part, entity, number, owner, line))
-            if len(batch) >= _BATCH:
-                self._flush(batch, owners)
-        self._flush(batch, owners)
+        calls = ((path, entity, first, raws) for first, raws in _chunks(path))
+        for batch, owners in in_order(cut_lines, calls, self._workers):
+            self._flush(batch, owners)
 
-    def _flush(
-        self,
-        batch: list[tuple[str | None, str, int, str | None, str]],
-        owners: list[tuple[str, str]],
-    ) -> None:
+    def _flush(self, batch: list[_Row], owners: list[tuple[str, str]]) -> None:
         self._db.executemany("INSERT INTO lines VALUES (?, ?, ?, ?, ?)", batch)
         self._db.executemany("INSERT OR IGNORE INTO owners VALUES (?, ?)", owners)
-        batch.clear()
-        owners.clear()
 
     def write(self, part: str, folder: Path) -> Path:
         """``folder`` becomes a workspace whose inventory is ``part``'s; returns it."""
@@ -121,22 +108,56 @@ class Partition:
             yield str(entity), str(line)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    """``(line number, line, object)``: the line is kept as it is, not written again."""
+_Row = tuple[str | None, str, int, str | None, str]
+
+
+def cut_lines(
+    path: Path, entity: str, first: int, raws: list[bytes]
+) -> tuple[list[_Row], list[tuple[str, str]]]:
+    """The ``lines`` rows of ``raws``, lines ``first``… of ``entity``'s ``path``, and the
+    users and service instances they place in a part (in any process)."""
+    owned = _OWNED.get(entity)
+    batch: list[_Row] = []
+    owners: list[tuple[str, str]] = []
+    for number, line, record in _lines(path, first, raws):
+        _check(path, number, entity, record)
+        part = record.get("sp_id") or None
+        owner = None
+        if part is None:
+            owner = str(record.get(owned)) if owned else None
+            part = None if owned else ""
+        if entity == "users" and part:
+            owners.append((str(record.get("user_id")), part))
+        elif entity == "service_instances" and part:
+            owners.append((str(record.get("service_user_id")), part))
+        batch.append((part, entity, number, owner, line))
+    return batch, owners
+
+
+def _chunks(path: Path) -> Iterator[tuple[int, list[bytes]]]:
+    """``path``'s lines, ``_CHUNK`` at a time, with the number of the first."""
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8").rstrip("\r\n")
-                record = json.loads(line)
-            except ValueError:
-                record = None
-            if not isinstance(record, dict):
-                for _ in read_jsonl(path):  # names the damaged line as every reader does
-                    pass
-                raise WorkspaceError(f"{path}:{number}: damaged line")
-            yield number, line, record
+        first = 1
+        while raws := list(itertools.islice(handle, _CHUNK)):
+            yield first, raws
+            first += len(raws)
+
+
+def _lines(path: Path, first: int, raws: list[bytes]) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(line number, line, object)``: the line is kept as it is, not written again."""
+    for number, raw in enumerate(raws, start=first):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            for _ in read_jsonl(path):  # names the damaged line as every reader does
+                pass
+            raise WorkspaceError(f"{path}:{number}: damaged line")
+        yield number, line, record
 
 
 def _check(path: Path, number: int, entity: str, record: dict[str, Any]) -> None:

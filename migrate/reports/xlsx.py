@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
 import gc
 import os
 import re
@@ -33,6 +34,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 
+from migrate.reports.xlsx_spool import SpooledWorksheet, small_workbook
 from migrate.workspace import cannot_write, publish_mode
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +53,7 @@ _NEEDS_CARE = re.compile(
     r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$", re.MULTILINE
 )
 _PLAIN_TEXT_MAX = MAX_CELL_TEXT // 2
-_JOINED = (list, tuple, set)  # a cell shows their items joined by ", "
+_JOINED = frozenset((list, tuple, set))  # a cell shows their items joined by ", "
 # An empty list is a cell of empty text (not no cell) for render_row, as XlsxWriter
 # writes it.
 EMPTY_TEXT = object()
@@ -95,7 +97,7 @@ class SheetWriter:
 
     def _start(self, title: str) -> None:
         book = self._book
-        self._ws = book._wb.add_worksheet(title)
+        self._ws = book._wb.add_worksheet(title, SpooledWorksheet)
         self._row = 0
         self._widths = [max(len(c.header) + 2, 8) for c in self._columns]
         self._sized = False
@@ -105,6 +107,9 @@ class SheetWriter:
         # columns are tinted): XlsxWriter puts the column's format on every cell.
         self._styles: list[str] | None = None
         self._letters = [xl_col_to_name(col) for col in range(len(self._columns))]
+        # The start of each column's cell, set with its style; a quoted text's own.
+        self._heads: tuple[str, ...] | None = None
+        self._quoted = _cell_heads(tuple(self._letters), (book.quote,) * len(self._letters))
         header_fmt = book._header_format
         for col, column in enumerate(self._columns):
             fmt = book._editable_header_format if column.editable else header_fmt
@@ -126,7 +131,9 @@ class SheetWriter:
         # that they too go direct and carry their column's format.
         widths = self._widths
         for col, value in enumerate(values[: len(widths)]):
-            widths[col] = max(widths[col], min(len(_display(value)) + 2, 60))
+            size = (len(value) if type(value) is str else len(_display(value))) + 2
+            if size > widths[col]:
+                widths[col] = max(widths[col], min(size, 60))
         self._pending.append(values)
         if len(self._pending) >= _WIDTH_SAMPLE_ROWS:
             self._apply_widths()
@@ -147,9 +154,12 @@ class SheetWriter:
         same values (a test compares the two), without its per-cell objects;
         ``False``, with nothing written, for anything else.
         """
-        if any(type(v) in _JOINED for v in values):  # shown as XlsxWriter's path shows them
+        if not _JOINED.isdisjoint(map(type, values)):  # shown as XlsxWriter's path shows them
             values = [(_display(v) or EMPTY_TEXT) if type(v) in _JOINED else v for v in values]
-        rendered = render_row(values, self._letters, self._book.quote, self._styles)
+        if self._heads is None:
+            styles = None if self._styles is None else tuple(self._styles)
+            self._heads = _cell_heads(tuple(self._letters), styles)
+        rendered = _render(values, self._heads, self._quoted)
         if rendered is None:
             return False
         self._put(ws, row, rendered)
@@ -226,6 +236,7 @@ class SheetWriter:
         if any(column.editable for column in self._columns):
             tint = f' s="{self._book._editable_format._get_xf_index()}"'
             self._styles = [tint if column.editable else "" for column in self._columns]
+            self._heads = None
         self._sized = True
         pending, self._pending = self._pending, []
         for values in pending:
@@ -265,6 +276,25 @@ def render_row(
     column's style attribute (its format), which a quoted text's replaces.
     ``""`` is an empty row.
     """
+    heads = _cell_heads(tuple(letters), None if styles is None else tuple(styles))
+    quoted = None if quote is None else _cell_heads(tuple(letters), (quote,) * len(letters))
+    return _render(values, heads, quoted)
+
+
+@functools.lru_cache(maxsize=64)
+def _cell_heads(letters: tuple[str, ...], styles: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Each column's ``<c r="A\x00" s="…"`` for :func:`_render` (``ROW_NUMBER`` is \x00)."""
+    if not styles:
+        return tuple(f'<c r="{letter}{ROW_NUMBER}"' for letter in letters)
+    cells = zip(letters, styles, strict=True)
+    return tuple(f'<c r="{letter}{ROW_NUMBER}"{style}' for letter, style in cells)
+
+
+def _render(
+    values: Sequence[Any], heads: Sequence[str], quoted: Sequence[str] | None
+) -> str | None:
+    """:func:`render_row` with each column's cell start made once per sheet (``heads``;
+    ``quoted``: with the quote prefix's style instead)."""
     texts = [v for v in values if type(v) is str and v]
     if texts and (_NEEDS_CARE.search("\n".join(texts)) or max(map(len, texts)) > _PLAIN_TEXT_MAX):
         return None
@@ -273,21 +303,19 @@ def render_row(
         if value is None or value == "":
             continue
         kind = type(value)
-        style = styles[col] if styles else ""
-        if value is EMPTY_TEXT:
-            ref = f"{letters[col]}{ROW_NUMBER}"
-            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t></t></is></c>')
-        elif kind is str:
+        if kind is str:
             if value.startswith(FORMULA_TRIGGERS):
-                if quote is None:
+                if quoted is None:
                     return None
-                style = quote
-            ref = f"{letters[col]}{ROW_NUMBER}"
-            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                cells.append(f'{quoted[col]} t="inlineStr"><is><t>{value}</t></is></c>')
+            else:
+                cells.append(f'{heads[col]} t="inlineStr"><is><t>{value}</t></is></c>')
+        elif value is EMPTY_TEXT:
+            cells.append(f'{heads[col]} t="inlineStr"><is><t></t></is></c>')
         elif kind is bool:
-            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}"{style} t="b"><v>{int(value)}</v></c>')
+            cells.append(f'{heads[col]} t="b"><v>{int(value)}</v></c>')
         elif kind is int and -(2**53) < value < 2**53:
-            cells.append(f'<c r="{letters[col]}{ROW_NUMBER}"{style}><v>{value}</v></c>')
+            cells.append(f"{heads[col]}><v>{value}</v></c>")
         else:
             return None
     if not cells:
@@ -379,6 +407,8 @@ class ReportWriter:
         sys.unraisablehook = _ignore_unraisable
         try:
             try:
+                # A small workbook's parts are zipped from memory, not from temp files.
+                self._wb.in_memory = small_workbook(self._wb.worksheets())
                 self._wb.close()
                 publish_mode(self._tmp)
                 os.replace(self._tmp, self.path)

@@ -29,14 +29,11 @@ from migrate.mapping.overrides import (
     read_call_setting_decisions,
     read_review,
 )
+from migrate.mapping.shared_parts import part_workers
 from migrate.mapping.tables import Tables, load_tables
 from migrate.plan.model import ENTITIES, to_record
-from migrate.reports.review import (
-    customer_slices,
-    write_customer_review,
-    write_review,
-    write_review_index,
-)
+from migrate.reports.review import write_review, write_review_index
+from migrate.reports.review_by_part import write_reviews
 from migrate.stages.preflight import preflight
 from migrate.stages.settings import Settings
 from migrate.workspace import MANIFEST, OVERRIDES_LOG, Workspace, staged_dir
@@ -107,8 +104,9 @@ def run_map(
         scratch = staging / SCRATCH
         scratch.mkdir()
         run = None
+        workers = part_workers()
         try:
-            run = ProviderRun(workspace, tables, config, scratch)
+            run = ProviderRun(workspace, tables, config, scratch, workers)
             run.build()
             if run.subscribers <= split:
                 model = run.merged()
@@ -121,6 +119,8 @@ def run_map(
                 raise
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(scratch)) from err
         finally:
+            if workers is not None:  # done with the scratch before it goes
+                workers.close()
             if run is not None:
                 run.close()
             shutil.rmtree(scratch, ignore_errors=True)
@@ -192,20 +192,16 @@ def _write_parts(
     config: Config,
     run: ProviderRun,
 ) -> MapResult:
-    """Finalize part by part; the model files merged, one review workbook per customer."""
-    unowned = run.finalize()
+    """Finalize part by part; the model files merged, one review workbook per customer.
+    Like pass one, they are shared with the run's worker, if it has one."""
     review_path = reports / REVIEW_NAME
+    unowned = run.finalize()
     counts = run.records.write(staging)
     severity = Counter(run.records.severities())
     applied = _write_manifest(staging, tables, config, run.fingerprint, counts, severity, None)
     summary = _summary(workspace, tables, config, None, counts, severity)
-    index: list[list[Any]] = []
-    for model in run.finalized():
-        slices = customer_slices(model)
-        for cid in sorted(slices):
-            part = slices.pop(cid)
-            index.append(write_customer_review(review_path, cid, part, summary, None))
-    index.sort(key=lambda row: str(row[1]))
+    spills = [run.spill_path(number) for number in range(len(run.parts))]
+    index = write_reviews(spills, review_path, summary, run.workers)
     stray = Model(inventory_fingerprint=run.fingerprint)
     stray.issues = unowned
     write_review_index(review_path, summary, index, stray, None)
