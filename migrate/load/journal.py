@@ -628,17 +628,33 @@ class Journal:
         found = dict(self._db.execute("SELECT state, COUNT(*) FROM actions GROUP BY state"))
         return {state: int(found.get(state, 0)) for state in STATES}
 
-    def tally(self) -> list[Tally]:
+    def tally(self, dated: str = "") -> list[Tally]:
         """(customer, batch, type, state, count, latest update) of every action, grouped.
 
         What ``status`` needs, counted by sqlite: a journal of a million actions
-        answers in a second instead of being parsed into objects.
+        answers in a second instead of being parsed into objects. The latest update
+        is read for the type ``dated`` only ('' for the others): a time per row
+        would be most of a platform's tally, and only the number switches' is used.
+        The strings rows repeat (customers, types, states) are held once.
         """
         rows = self._db.execute(
-            "SELECT customer, batch, type, state, COUNT(*), COALESCE(MAX(updated_at), '') "
-            "FROM actions GROUP BY customer, batch, type, state ORDER BY customer, batch, type"
+            "SELECT customer, batch, type, state, COUNT(*), "
+            "COALESCE(MAX(CASE WHEN type = ? THEN updated_at END), '') "
+            "FROM actions GROUP BY customer, batch, type, state ORDER BY customer, batch, type",
+            (dated,),
         )
-        tally = [(c, int(b), t, s, int(n), at) for c, b, t, s, n, at in rows]
+        shared: dict[str, str] = {}
+        tally = [
+            (
+                shared.setdefault(c, c),
+                int(b),
+                shared.setdefault(t, t),
+                shared.setdefault(s, s),
+                int(n),
+                at,
+            )
+            for c, b, t, s, n, at in rows
+        ]
         indexed = sum(row[4] for row in tally)
         if self._table_rows is not None and indexed != self._table_rows:
             # Counted from the index: one that lost or kept stale entries would mislead.

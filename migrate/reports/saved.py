@@ -13,6 +13,7 @@ from typing import Any
 from migrate.load.billing import BillingResult
 from migrate.load.journal import FAILED, PARKED, SKIPPED, STARTED, Attention, Journal, Tally
 from migrate.load.verify import VerifyResult
+from migrate.plan.actions import ACTIVATE_NUMBERS
 from migrate.plan.planfile import PlanFile, open_plan
 from migrate.precheck.rules import Finding
 from migrate.precheck.runner import saved_findings
@@ -51,7 +52,7 @@ def read_saved(ws: Workspace) -> SavedResults:
         saved.journal = True
         # One snapshot; each row is read, so damage is found as status finds it.
         with Journal(ws.root, check_every_page=False) as journal, journal.reading():
-            saved.tally = journal.tally()
+            saved.tally = journal.tally(dated=ACTIVATE_NUMBERS)
             saved.unfinished = journal.attention(UNFINISHED)
             saved.runs, saved.parked_since = journal.runs(), journal.parked_since()
     precheck = ws.load_result(PRECHECK_RESULT)

@@ -20,6 +20,7 @@ from migrate.load.journal import (
     Journal,
 )
 from migrate.load.lock import lock_is_free
+from migrate.plan.actions import ACTIVATE_NUMBERS
 from migrate.stages.settings import Settings
 
 
@@ -76,7 +77,7 @@ def status(settings: Settings, now: datetime | None = None) -> StatusOutcome:
     settings.ws.require_journal("nothing was loaded yet")
     # Not every page: what status reads is checked as it is read (Journal.reading).
     with Journal(settings.workspace, check_every_page=False) as journal, journal.reading():
-        tally = journal.tally()
+        tally = journal.tally(dated=ACTIVATE_NUMBERS)
         attention = journal.attention((FAILED, PARKED))
         runs = journal.runs()
         since = journal.parked_since()
