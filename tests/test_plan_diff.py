@@ -22,7 +22,7 @@ from migrate.plan.actions import Action, ref
 from migrate.plan.diff import Known, counts, diff
 from migrate.plan.planfile import open_plan
 from migrate.reports.plan_report import write_plan_file_report, write_plan_report
-from migrate.reports.rebuild import JournalStates
+from migrate.reports.rebuild import done_states
 from migrate.sandbox import Sandbox
 from migrate.sandbox.lifecycle import end_subscriber
 from migrate.sandbox.state import SandboxState
@@ -554,7 +554,7 @@ def test_the_streamed_plan_is_the_plan_made_in_memory(case: Path, tmp_path: Path
     # workbook, whole or split per customer (a removal's change in its customer's part).
     split_whole, split_streamed = tmp_path / "a" / "plan.xlsx", tmp_path / "b" / "plan.xlsx"
     with Journal(case / "w") as journal:
-        states = JournalStates(journal)
+        states = done_states(journal)
         streamed_book = write_plan_file_report(
             open_plan(case / "w" / "plan.json"), tmp_path / "c" / "plan.xlsx", states
         )

@@ -9,7 +9,7 @@ import pickle
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -28,6 +28,13 @@ from migrate.reports.parts import (
 )
 from migrate.reports.xlsx import Column, SheetSpec
 
+# The state a load left an action in (None: none, or still pending).
+Done = Callable[[str], str | None]
+
+
+def _nothing_done(_key: str) -> None:
+    return None
+
 
 def write_plan_report(
     plan: Plan,
@@ -36,6 +43,7 @@ def write_plan_report(
     split_rows: int | None = None,
 ) -> Path:
     """``done``: journal state per action key, when a load already ran."""
+    lookup = None if done is None else done.get
     by_customer = split_rows is not None and len(plan.actions) > split_rows
     # plan.json lists removals' changes after every customer's: a split takes each
     # customer's together (a stable sort keeps their order within the customer).
@@ -55,7 +63,7 @@ def write_plan_report(
         changes,
         plan.actions,
         left,
-        done,
+        lookup,
         split_rows,
     )
 
@@ -67,7 +75,7 @@ def _customer(row: _OfCustomer) -> str:
 def write_plan_file_report(
     plan: PlanFile,
     path: Path,
-    done: Mapping[str, str] | None = None,
+    done: Done | None = None,
     split_rows: int | None = None,
 ) -> Path:
     """The workbook of a plan.json, read as it streams (``migrate report`` at scale).
@@ -184,7 +192,7 @@ def write_plan_rows(
     changes: Iterable[Change],
     actions: Iterable[Action],
     left_alone: Iterable[LeftAlone],
-    done: Mapping[str, str] | None = None,
+    done: Done | None = None,
     split_rows: int | None = None,
 ) -> Path:
     """The workbook, its rows written as the iterables give them.
@@ -193,7 +201,7 @@ def write_plan_rows(
     (:mod:`migrate.reports.parts`); then each iterable must give its rows in
     customer order, as the plan's streams do.
     """
-    done = {} if done is None else done
+    done = done or _nothing_done
     summary = key_values("Summary", _summary(totals))
     if split_rows is None or totals.actions <= split_rows:
         write_sheets(path, [summary, *_sheets(changes, actions, left_alone, done)])
@@ -238,7 +246,7 @@ def _sheets(
     changes: Iterable[Change],
     actions: Iterable[Action],
     left_alone: Iterable[LeftAlone],
-    done: Mapping[str, str],
+    done: Done,
 ) -> list[SheetSpec]:
     return [
         SheetSpec("Changes", _CHANGE_COLUMNS, lambda: _change_rows(changes)),
@@ -275,9 +283,9 @@ def _change_rows(changes: Iterable[Change]) -> Iterator[list[Any]]:
             ]
 
 
-def _action_rows(actions: Iterable[Action], done: Mapping[str, str]) -> Iterator[list[Any]]:
+def _action_rows(actions: Iterable[Action], done: Done) -> Iterator[list[Any]]:
     for action in actions:
-        state = done.get(action.key)
+        state = done(action.key)
         outcome = (
             "prune only (load --prune)"
             if action.op == REMOVE

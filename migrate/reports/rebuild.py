@@ -10,7 +10,6 @@ precheck`` writes (the summary reads the result it keeps).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from migrate.load.journal import PENDING, Journal
 from migrate.reports.billing_report import write_billing_report
 from migrate.reports.extract_report import write_extract_report
 from migrate.reports.load_report import write_load_report
-from migrate.reports.plan_report import write_plan_file_report
+from migrate.reports.plan_report import Done, write_plan_file_report
 from migrate.reports.saved import read_saved
 from migrate.reports.summary import SUMMARY_FILE, gather, render
 from migrate.reports.verify_report import write_verify_report
@@ -54,24 +53,15 @@ class ReportResult:
         }
 
 
-class JournalStates(Mapping[str, str]):
+def done_states(journal: Journal) -> Done:
     """Each planned action's journal state, asked of sqlite one key at a time: a
-    platform's plan names millions. Pending counts as not done, so it is absent."""
+    platform's plan names millions. Pending is not done."""
 
-    def __init__(self, journal: Journal) -> None:
-        self._journal = journal
+    def state(key: str) -> str | None:
+        found = journal.state_of(key)
+        return None if found == PENDING else found
 
-    def __getitem__(self, key: str) -> str:
-        state = self._journal.state_of(key)
-        if state is None or state == PENDING:
-            raise KeyError(key)
-        return state
-
-    def __iter__(self) -> Iterator[str]:
-        raise TypeError("a journal's states are looked up, not listed")
-
-    def __len__(self) -> int:
-        raise TypeError("a journal's states are looked up, not counted")
+    return state
 
 
 def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> ReportResult:
@@ -91,7 +81,7 @@ def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> Repo
             done = None
             if saved.journal:
                 journal = stack.enter_context(Journal(workspace, check_every_page=False))
-                done = JournalStates(journal)
+                done = done_states(journal)
             rebuilt.append(write_plan_file_report(plan, reports / "plan.xlsx", done, split_rows))
     else:
         skipped.append(("plan.xlsx", "no plan: `migrate plan` has not run"))

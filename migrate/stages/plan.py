@@ -170,7 +170,7 @@ def _write(
         (Change.from_dict(c) for c in streams.iter_changes(by_customer)),
         (Action.from_dict(a) for a in streams.iter_actions()),
         (builder.LeftAlone(**item) for item in streams.iter_left(by_customer)),
-        done,
+        done.get,
         split_rows,
     )
     made = PlanMade(
