@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,43 @@ def test_load_workbook_streamed_from_the_journal_is_the_one_made_from_its_action
     # What did not finish comes first.
     assert keys[:3] == ["create_subscriber:b:1", "create_customer:c", f"{ACTIVATE_NUMBERS}:c"]
     assert len(keys) == 8
+
+
+def test_the_tally_is_every_actions_group_by_with_the_latest_update_of_the_dated_type(
+    tmp_path: Path,
+) -> None:
+    ticks = iter(range(1, 100))
+
+    def clock() -> datetime:
+        return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=next(ticks))
+
+    plan = [
+        _action(f"{kind}:{customer}:{n}", customer, batch, n)
+        for customer, batch in (("a", 1), ("b", 2), ("c", 0))
+        for n, kind in enumerate([ACTIVATE_NUMBERS] * 3 + ["create_subscriber"] * 3)
+    ]
+    with Journal(tmp_path, clock=clock) as journal:
+        journal.record_plan(plan)
+        run = journal.begin_run("load", None)
+        # Several switches of one group updated at different times, out of key order.
+        for key in (f"{ACTIVATE_NUMBERS}:a:2", f"{ACTIVATE_NUMBERS}:a:0", "create_subscriber:a:4"):
+            journal.succeed(key, run, {})
+        journal.fail(f"{ACTIVATE_NUMBERS}:b:1", run, "webex", "400", "refused")
+        journal.roll_back(f"{ACTIVATE_NUMBERS}:a:1", run)
+        journal.succeed("create_subscriber:c:3", run, {})
+        tally = journal.tally(dated=ACTIVATE_NUMBERS)
+        grouped = journal._db.execute(
+            "SELECT customer, batch, type, state, COUNT(*), "
+            "COALESCE(MAX(CASE WHEN type = ? THEN updated_at END), '') FROM actions "
+            "GROUP BY customer, batch, type, state ORDER BY customer, batch, type, state",
+            (ACTIVATE_NUMBERS,),
+        ).fetchall()
+        latest = journal._db.execute(
+            "SELECT MAX(updated_at) FROM actions WHERE customer = 'a' AND type = ? "
+            "AND state = 'succeeded'",
+            (ACTIVATE_NUMBERS,),
+        ).fetchone()[0]
+    assert tally == [tuple(row) for row in grouped]
+    assert ("a", 1, ACTIVATE_NUMBERS, "succeeded", 2, latest) in tally
+    assert ("a", 1, "create_subscriber", "succeeded", 1, "") in tally
+    assert sum(row[4] for row in tally) == len(plan)

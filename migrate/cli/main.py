@@ -3,31 +3,40 @@
 from __future__ import annotations
 
 import sys
+from types import ModuleType
 from typing import Any
 
 import click
 
 from migrate import __version__
-from migrate.cli import (
-    billing,
-    cutover,
-    extract,
-    init,
-    load,
-    map,
-    plan,
-    precheck,
-    report,
-    retry,
-    rollback,
-    run,
-    sandbox,
-    setup_assist,
-    status,
-    synthetic,
-    verify,
-)
 from migrate.cli.failures import report_failure
+from migrate.deferred import deferred
+
+# Each command's module runs when that command is looked up, not at start: ``migrate
+# status`` on a million actions must not wait for the loader, the sandbox and the
+# workbooks its neighbours import.
+COMMANDS: dict[str, ModuleType] = {
+    name: deferred(f"migrate.cli.{name.replace('-', '_')}")
+    for name in (
+        "init",
+        "extract",
+        "map",
+        "precheck",
+        "plan",
+        "load",
+        "status",
+        "retry",
+        "rollback",
+        "cutover",
+        "run",
+        "sandbox",
+        "synthetic",
+        "verify",
+        "setup-assist",
+        "billing",
+        "report",
+    )
+}
 
 
 class MigrateGroup(click.Group):
@@ -41,6 +50,16 @@ class MigrateGroup(click.Group):
         except (Exception, KeyboardInterrupt) as err:
             sys.exit(report_failure(err))
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command: click.Command = module.command
+        return command
+
 
 @click.group(cls=MigrateGroup)
 @click.version_option(__version__, prog_name="migrate")
@@ -51,25 +70,3 @@ def cli() -> None:
     report. Each reads the workspace (-w, default ./work) and writes a
     workbook under --reports (default ./reports).
     """
-
-
-for module in (
-    init,
-    extract,
-    map,
-    precheck,
-    plan,
-    load,
-    status,
-    retry,
-    rollback,
-    cutover,
-    run,
-    sandbox,
-    synthetic,
-    verify,
-    setup_assist,
-    billing,
-    report,
-):
-    cli.add_command(module.command)

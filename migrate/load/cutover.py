@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -25,6 +24,17 @@ import httpx
 
 from migrate.errors import InputError
 from migrate.load import journal as jr
+
+# Where each customer is: read by status and the summary without the load's machinery.
+from migrate.load.cutover_states import CUT_OVER as CUT_OVER
+from migrate.load.cutover_states import LOADING as LOADING
+from migrate.load.cutover_states import ROLLED_BACK as ROLLED_BACK
+from migrate.load.cutover_states import STAGED as STAGED
+from migrate.load.cutover_states import UNFINISHED as UNFINISHED
+from migrate.load.cutover_states import CustomerCutover as CustomerCutover
+from migrate.load.cutover_states import customer_states as customer_states
+from migrate.load.cutover_states import cutover_state as cutover_state
+from migrate.load.cutover_states import tallied_states as tallied_states
 from migrate.load.dryrun import DryRunTransport, Recorded
 from migrate.load.executor import Executor, LoadOptions, Undo, journal_actions
 from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction
@@ -46,11 +56,6 @@ from migrate.plan.actions import (
 )
 from migrate.webex import Webex
 
-STAGED = "staged"
-CUT_OVER = "cut over"
-ROLLED_BACK = "rolled back"
-UNFINISHED = "cutover unfinished"
-LOADING = "not staged"
 NOT_READY = (jr.FAILED, jr.SKIPPED, jr.PARKED)
 # Well past the load's ordinals, so a rollback on the same millisecond undoes these first.
 _ORDINAL_OFFSET = 100_000
@@ -321,65 +326,6 @@ async def switch_off(
     result.failed = dict(undone.failed)
     journal.end_run(run_id, "partial" if result.failed else "done")
     return result
-
-
-# ------------------------------------------------------------------ where each customer is
-
-
-@dataclass(frozen=True)
-class CustomerCutover:
-    state: str  # staged | cut over | rolled back | cutover unfinished | not staged
-    at: str = ""  # when it was cut over (or switched back off)
-
-
-def customer_states(actions: Iterable[JournalAction]) -> dict[str, CustomerCutover]:
-    """Each customer's cutover state, from the journal's actions alone."""
-    by_customer: dict[str, list[JournalAction]] = {}
-    for action in actions:
-        by_customer.setdefault(action.customer, []).append(action)
-    out = {}
-    for customer, group in sorted(by_customer.items()):
-        switches = [a for a in group if a.type == ACTIVATE_NUMBERS]
-        out[customer] = cutover_state(
-            Counter(a.state for a in switches),
-            max((a.updated_at or "" for a in switches), default=""),
-            all(a.state == jr.SUCCEEDED for a in group),
-        )
-    return out
-
-
-def tallied_states(tally: Iterable[jr.Tally]) -> dict[str, CustomerCutover]:
-    """:func:`customer_states` from the journal's tally: the same answer, counted by
-    sqlite instead of walking every action."""
-    switches: dict[str, Counter[str]] = {}
-    switched_at: dict[str, str] = {}
-    states: dict[str, set[str]] = {}
-    for customer, _batch, kind, state, count, at in tally:
-        states.setdefault(customer, set()).add(state)
-        if kind == ACTIVATE_NUMBERS:
-            switches.setdefault(customer, Counter())[state] += count
-            switched_at[customer] = max(switched_at.get(customer, ""), at)
-    return {
-        customer: cutover_state(
-            switches.get(customer, Counter()),
-            switched_at.get(customer, ""),
-            found == {jr.SUCCEEDED},
-        )
-        for customer, found in sorted(states.items())
-    }
-
-
-def cutover_state(switches: Counter[str], at: str, all_succeeded: bool) -> CustomerCutover:
-    """A customer's cutover state from its number switches' states (and when the last
-    one changed) and whether every one of its actions succeeded."""
-    total = sum(switches.values())
-    if total and switches[jr.SUCCEEDED] == total:
-        return CustomerCutover(CUT_OVER, at)
-    if total and switches[jr.ROLLED_BACK] == total:
-        return CustomerCutover(ROLLED_BACK, at)
-    if total:
-        return CustomerCutover(UNFINISHED, at)
-    return CustomerCutover(STAGED if all_succeeded else LOADING)
 
 
 # ------------------------------------------------------------------ --dry-run

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from migrate.load.handlers.customer import PARKED_CUSTOMER
-from migrate.load.handlers.subscriber import PARKED_SUBSCRIBER
 from migrate.load.journal import PARKED
 
+# The reasons an action is parked for, defined here rather than by the handlers that
+# park: status reads holds without importing the loader and its Webex client.
+PARKED_CUSTOMER = "pending_rpl_review"
+PARKED_SUBSCRIBER = "pending_user_migration"
 RPL_REVIEW_LIMIT = timedelta(hours=72)
 HOLD_REASONS = (PARKED_CUSTOMER, PARKED_SUBSCRIBER)
 OVERDUE_ADVICE = "held over 72 h: Cisco Ops now reviews it; ask Cisco about it"

@@ -637,12 +637,7 @@ class Journal:
         would be most of a platform's tally, and only the number switches' is used.
         The strings rows repeat (customers, types, states) are held once.
         """
-        rows = self._db.execute(
-            "SELECT customer, batch, type, state, COUNT(*), "
-            "COALESCE(MAX(CASE WHEN type = ? THEN updated_at END), '') "
-            "FROM actions GROUP BY customer, batch, type, state ORDER BY customer, batch, type",
-            (dated,),
-        )
+        rows = self._db.execute(_TALLY, (dated,))
         shared: dict[str, str] = {}
         tally = [
             (
@@ -715,6 +710,15 @@ class _Tx:
             raise self._journal._failure(exc) from exc
 
 
+# Counted from actions_tally; the latest update of a ``dated`` group is one seek in that
+# index, where a MAX over every row would cost a third of the count.
+_TALLY = (
+    "SELECT customer, batch, type, state, n, CASE WHEN type = ?1 THEN COALESCE(("
+    "SELECT MAX(updated_at) FROM actions a WHERE a.customer = g.customer "
+    "AND a.batch = g.batch AND a.type = g.type AND a.state = g.state), '') ELSE '' END "
+    "FROM (SELECT customer, batch, type, state, COUNT(*) AS n FROM actions "
+    "GROUP BY customer, batch, type, state) g ORDER BY customer, batch, type, state"
+)
 _SELECT_ATTENTION = (
     "SELECT key, customer, state, error_code, error_message, tracking_id, result FROM actions"
 )

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from migrate.errors import ExitCode
-from migrate.load.cutover import tallied_states
+from migrate.load.cutover_states import tallied_states
 from migrate.load.holds import Hold, holds
 from migrate.load.journal import (
     FAILED,

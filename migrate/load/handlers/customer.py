@@ -18,10 +18,9 @@ from typing import Any
 
 from migrate.load import journal as jr
 from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
+from migrate.load.holds import PARKED_CUSTOMER as PARKED_CUSTOMER
 from migrate.plan.actions import AWAIT_CUSTOMER, CREATE_CUSTOMER, REMOVE_CUSTOMER, UPDATE_CUSTOMER
 from migrate.webex import WebexNotFound
-
-PARKED_CUSTOMER = "pending_rpl_review"
 
 
 async def create_customer(ctx: Context, payload: dict[str, Any]) -> Result:

@@ -18,11 +18,10 @@ from migrate.load import journal as jr
 from migrate.load.handlers.base import Context, Handler, Outcome, Result, look_create_look
 from migrate.load.handlers.customer import existing_org
 from migrate.load.handlers.numbers import present_numbers
+from migrate.load.holds import PARKED_SUBSCRIBER as PARKED_SUBSCRIBER
 from migrate.plan.actions import CREATE_SUBSCRIBER, REMOVE_SUBSCRIBER, UPDATE_SUBSCRIBER
 from migrate.webex import WebexNotFound
 from migrate.webex.models import Subscriber, SubscriberUpdateRequest
-
-PARKED_SUBSCRIBER = "pending_user_migration"
 
 
 async def create_subscriber(ctx: Context, payload: dict[str, Any]) -> Result:
