@@ -111,6 +111,44 @@ CREATE INDEX IF NOT EXISTS events_key ON events (key, state);
 """
 
 
+# How many actions each (customer, batch, type, state) holds, kept by triggers in the
+# transaction of every write to the actions table, so status reads a few thousand counts
+# instead of counting a million index entries. A group emptied keeps its row at 0 (the
+# loader empties and refills `started` all day). Created and filled by the first writer
+# that opens a journal without it; readers count from actions_tally until then.
+_COUNTS = (
+    """CREATE TABLE action_counts (
+        customer TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        state TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (customer, batch, type, state)
+    ) WITHOUT ROWID""",
+    """INSERT INTO action_counts
+        SELECT customer, batch, type, state, COUNT(*) FROM actions
+        GROUP BY customer, batch, type, state""",
+    """CREATE TRIGGER action_counts_insert AFTER INSERT ON actions BEGIN
+        INSERT INTO action_counts VALUES (new.customer, new.batch, new.type, new.state, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END""",
+    """CREATE TRIGGER action_counts_delete AFTER DELETE ON actions BEGIN
+        UPDATE action_counts SET n = n - 1 WHERE customer = old.customer
+        AND batch = old.batch AND type = old.type AND state = old.state;
+    END""",
+    """CREATE TRIGGER action_counts_update
+    AFTER UPDATE OF customer, batch, type, state ON actions
+    WHEN old.customer IS NOT new.customer OR old.batch IS NOT new.batch
+        OR old.type IS NOT new.type OR old.state IS NOT new.state
+    BEGIN
+        UPDATE action_counts SET n = n - 1 WHERE customer = old.customer
+        AND batch = old.batch AND type = old.type AND state = old.state;
+        INSERT INTO action_counts VALUES (new.customer, new.batch, new.type, new.state, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END""",
+)
+
+
 @dataclass(frozen=True)
 class JournalAction:
     """An action as the journal knows it: the plan's fields plus its state."""
@@ -206,10 +244,34 @@ class Journal:
                 if problems != ["ok"]:
                     raise sqlite3.DatabaseError(problems[0] if problems else "check failed")
             self._db.executescript(_SCHEMA)
+            if check_every_page:
+                self._count_actions()
             self._identity = self._stat()
         except (sqlite3.Error, OSError) as err:
             self._db.close()
             raise self._failure(err) from err
+
+    def _counted(self) -> bool:
+        """Whether the journal keeps :data:`_COUNTS` (one written before it does not)."""
+        found = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'action_counts'"
+        )
+        return found.fetchone() is not None
+
+    def _count_actions(self) -> None:
+        """Give a journal written before the counts existed its counts, in one transaction
+        with their triggers: from then on every write keeps them."""
+        if self._counted():
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if not self._counted():  # another writer may have got there first
+                for statement in _COUNTS:
+                    self._db.execute(statement)
+            self._db.execute("COMMIT")
+        finally:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
 
     def _stat(self) -> tuple[int, int]:
         found = os.stat(self.path)
@@ -236,7 +298,8 @@ class Journal:
 
         Checked: the header and the file's length (sqlite, when it opens the file),
         every page of the actions table's b-tree (walked to count its rows; ``tally``
-        compares that count with its index's), and every page a query reads.
+        compares that count with its index's and its counts'), every page of the index
+        ``tally`` reads, and every page a query reads.
         """
         try:
             self._db.execute("BEGIN")
@@ -312,14 +375,14 @@ class Journal:
         now = self.now()
         rows = [_plan_row(a, now) for a in actions]
         with self._transaction():
-            before = self._db.total_changes
-            self._db.executemany(
+            # The rows this statement inserted, not those the counts' trigger wrote.
+            written = self._db.executemany(
                 "INSERT INTO actions (key, type, customer, batch, ordinal, payload, depends_on, "
                 "inverse, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (key) DO NOTHING",
                 rows,
-            )
-            return self._db.total_changes - before
+            ).rowcount
+            return written
 
     def replan(self, actions: Iterable[JournalAction]) -> None:
         """Give actions not done yet the plan's current payload (a later plan may differ).
@@ -631,13 +694,15 @@ class Journal:
     def tally(self, dated: str = "") -> list[Tally]:
         """(customer, batch, type, state, count, latest update) of every action, grouped.
 
-        What ``status`` needs, counted by sqlite: a journal of a million actions
-        answers in a second instead of being parsed into objects. The latest update
+        What ``status`` needs, read from the counts the journal keeps (counted from
+        actions_tally in a journal written before them): a journal of a million actions
+        answers at once instead of being parsed into objects. The latest update
         is read for the type ``dated`` only ('' for the others): a time per row
         would be most of a platform's tally, and only the number switches' is used.
         The strings rows repeat (customers, types, states) are held once.
         """
-        rows = self._db.execute(_TALLY, (dated,))
+        counted = self._counted()
+        rows = self._db.execute(_TALLY_COUNTED if counted else _TALLY, (dated,))
         shared: dict[str, str] = {}
         tally = [
             (
@@ -650,12 +715,17 @@ class Journal:
             )
             for c, b, t, s, n, at in rows
         ]
-        indexed = sum(row[4] for row in tally)
-        if self._table_rows is not None and indexed != self._table_rows:
-            # Counted from the index: one that lost or kept stale entries would mislead.
-            raise sqlite3.DatabaseError(
-                f"the actions table holds {self._table_rows} actions, its index {indexed}"
-            )
+        if self._table_rows is None:
+            return tally
+        total = sum(row[4] for row in tally)
+        # The index the latest updates are read from, walked whole: one that lost or
+        # kept stale entries would mislead, and so would counts that missed a write.
+        indexed = int(self._db.execute(_INDEX_ENTRIES).fetchone()[0]) if counted else total
+        for what, found in (("index", indexed), ("counts", total)):
+            if found != self._table_rows:
+                raise sqlite3.DatabaseError(
+                    f"the actions table holds {self._table_rows} actions, its {what} {found}"
+                )
         return tally
 
     def events(self, key: str | None = None) -> list[dict[str, Any]]:
@@ -719,6 +789,16 @@ _TALLY = (
     "FROM (SELECT customer, batch, type, state, COUNT(*) AS n FROM actions "
     "GROUP BY customer, batch, type, state) g ORDER BY customer, batch, type, state"
 )
+_TALLY_COUNTED = (
+    "SELECT customer, batch, type, state, n, CASE WHEN type = ?1 THEN COALESCE(("
+    "SELECT MAX(updated_at) FROM actions a WHERE a.customer = c.customer "
+    "AND a.batch = c.batch AND a.type = c.type AND a.state = c.state), '') ELSE '' END "
+    "FROM action_counts c WHERE n > 0 ORDER BY customer, batch, type, state"
+)
+# Every entry of actions_tally, stepped through without reading them: every customer, of
+# TEXT affinity and NOT NULL, is text or a blob, both >= ''. A plain COUNT(*) would
+# count the smallest index instead, whatever INDEXED BY says.
+_INDEX_ENTRIES = "SELECT COUNT(*) FROM actions INDEXED BY actions_tally WHERE customer >= ''"
 _SELECT_ATTENTION = (
     "SELECT key, customer, state, error_code, error_message, tracking_id, result FROM actions"
 )
