@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from migrate import __version__
+from migrate.arenas import one_arena
 from migrate.cli.failures import report_failure
 from migrate.deferred import deferred
 
@@ -70,3 +71,4 @@ def cli() -> None:
     report. Each reads the workspace (-w, default ./work) and writes a
     workbook under --reports (default ./reports).
     """
+    one_arena()  # before any stage starts the threads that would each get an arena
