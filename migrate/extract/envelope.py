@@ -113,6 +113,91 @@ def _content(element: etree._Element) -> Any:
     return data
 
 
+class NotPlain(Exception):
+    """A command the plain reading would not read as lxml does: too deep, or cells with children."""
+
+
+# libxml2 (no huge_tree) refuses a document nested past 256 levels; the plain
+# reading leaves anything near that to lxml, so the verdict and message are its own.
+PLAIN_DEPTH = 200
+
+
+def plain_data(element: Any) -> Any:
+    """``to_data`` of a command from :mod:`xml.etree.ElementTree`, checking it as it goes.
+
+    ElementTree's elements are Python objects already, so this walk costs a
+    fraction of lxml's, which makes a proxy for every element it visits.
+    Every element below ``element`` is either visited here (and its depth
+    checked) or a leaf: :class:`NotPlain` otherwise, and the caller reads the
+    document with lxml instead.
+    """
+    if not len(element):
+        value = element.text
+        if value is None:
+            return None
+        return value.strip() or None
+    return _plain_content(element, 2)
+
+
+def _plain_content(element: Any, depth: int) -> Any:
+    """``_content`` for ElementTree: no entity references to skip, depth counted."""
+    if depth > PLAIN_DEPTH:
+        raise NotPlain
+    data: dict[str, Any] = {}
+    first = True
+    local = _LOCAL
+    for child in element:
+        tag = child.tag
+        name = local.get(tag) or _local(tag)
+        if first:
+            if name == "colHeading":
+                return _plain_table(element)
+            first = False
+        if len(child):
+            value = _plain_content(child, depth + 1)
+        else:
+            value = child.text
+            if value is not None:
+                value = value.strip() or None
+        if name in data:
+            existing = data[name]
+            if type(existing) is _Repeated:
+                existing.append(value)
+            else:
+                data[name] = _Repeated([existing, value])
+        else:
+            data[name] = value
+    return data
+
+
+def _plain_table(element: Any) -> Table:
+    """``_table`` for ElementTree; a cell, heading or stray element with children is not plain."""
+    headings: list[str] = []
+    rows: list[dict[str, str | None]] = []
+    local = _LOCAL
+    for child in element:
+        name = local.get(child.tag) or _local(child.tag)
+        if name == "row":
+            values = []
+            for col in child:
+                if len(col):
+                    raise NotPlain
+                value = col.text
+                if value is not None:
+                    value = value.strip() or None
+                values.append(value)
+            row = dict(zip(headings, values, strict=False))
+            if len(values) < len(headings):
+                for heading in headings[len(values) :]:
+                    row[heading] = None
+            rows.append(row)
+        elif len(child):
+            raise NotPlain
+        elif name == "colHeading":
+            headings.append((child.text or "").strip())
+    return Table(headings, rows)
+
+
 class _Repeated(list[Any]):
     """Marks a list built from repeated elements (as opposed to a table)."""
 
