@@ -29,7 +29,7 @@ from lxml import etree
 from migrate import __version__, inventory
 from migrate.errors import ExitCode, where
 from migrate.extract.dump import dump
-from migrate.extract.envelope import CommandType, command_type, error_code, text
+from migrate.extract.envelope import CommandType, command_type, error_code, text, to_data
 from migrate.extract.numbers import DEFAULT_MAX_RANGE
 from migrate.extract.parsers import PARSERS, Context, MissingKey
 from migrate.extract.parsers.user_settings import is_user_get, not_understood_message
@@ -37,13 +37,7 @@ from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
 from migrate.extract.store import Conflict, Store, encode, split_key
 from migrate.extract.workers import Workers
-from migrate.extract.xmlsafe import (
-    NotOCIDocument,
-    UnsafeDocument,
-    commands_within,
-    iter_command_data,
-    parse_request,
-)
+from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.extract.zipindex import Entry
 from migrate.workspace import staged_dir
 
@@ -383,7 +377,7 @@ def _read_document(
     index = 0
     try:
         with export.open(doc.name, doc.entry) as stream:
-            for index, (element, data) in enumerate(iter_command_data(stream), start=1):
+            for index, element in enumerate(iter_commands(stream), start=1):
                 ctype = command_type(element)
                 if ctype.is_request:
                     # A request without a response beside it: nothing to extract.
@@ -392,7 +386,7 @@ def _read_document(
                 request_type, keys = requests[index - 1] if index <= len(requests) else (None, {})
                 ctx = Context(doc.name, index, ctype, keys, request_type, max_range)
                 sink.command = ctx
-                _dispatch(element, data, ctx, sink, unknown)
+                _dispatch(element, ctx, sink, unknown)
         if requests and index != len(requests):
             sink.warning(
                 "warning",
@@ -422,7 +416,7 @@ def _read_request(
 ) -> list[tuple[str, dict[str, str]]]:
     try:
         with export.open(name, entry) as stream:
-            root = parse_request(stream)
+            root = parse_small(stream)
     except (UnsafeDocument, NotOCIDocument, etree.XMLSyntaxError, *_READ_ERRORS) as err:
         sink.warning(
             "warning",
@@ -434,7 +428,7 @@ def _read_request(
         return []
     result = []
     names = _LOCAL_NAMES
-    for element in commands_within(root):
+    for element in root.iter("{*}command"):
         keys = {}
         for child in element:
             tag = child.tag
@@ -464,12 +458,12 @@ _LOCAL_NAMES: dict[str, str] = {}
 
 
 def _dispatch(
-    element: Any, data: Any, ctx: Context, sink: _Collector, unknown: Counter[str]
+    element: etree._Element, ctx: Context, sink: _Collector, unknown: Counter[str]
 ) -> None:
-    """Hand ``data`` (``to_data`` of ``element``, lxml's or ElementTree's) to its parser."""
     ctype: CommandType = ctx.ctype
     if ctype.base in ("ErrorResponse", "SuccessResponse"):
         if ctype.base == "ErrorResponse":
+            data = to_data(element)
             data = data if isinstance(data, dict) else {}
             summary = text(data.get("summaryEnglish")) or text(data.get("summary")) or ""
             about = ctx.request_type or "the request"
@@ -492,6 +486,7 @@ def _dispatch(
                 record=f"user {ctx.keys.get('userId') or '?'}",
             )
         return
+    data = to_data(element)
     if not isinstance(data, dict):
         data = {}
     try:

@@ -8,15 +8,6 @@ document's ``internalDTD`` says whether there was one, whatever the encoding
 that point lxml's own switches keep the DTD inert: no entity is substituted,
 no external subset or entity is loaded, and libxml2 caps entity
 amplification, so refusing afterwards costs nothing and misses nothing.
-
-Most documents are plain: UTF-8 or ISO-8859-1, no DOCTYPE, commands
-straight under the root. Those are read by expat through ElementTree,
-whose elements cost a fraction of lxml's to walk. Such a document is only
-handed to expat once its bytes are known to hold no ``<!DOCTYPE`` (in these
-encodings the declaration can only be spelled with those bytes), so expat
-never sees a DTD or an entity declaration. Anything else, and anything expat
-or the walk finds unusual, is read by lxml as before: the verdict on a
-malformed or unsafe document, and its message, are always lxml's.
 """
 
 from __future__ import annotations
@@ -25,11 +16,8 @@ import io
 import re
 from collections.abc import Iterator
 from typing import IO, Any
-from xml.etree import ElementTree
 
 from lxml import etree
-
-from migrate.extract.envelope import PLAIN_DEPTH, NotPlain, plain_data, to_data
 
 PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -64,110 +52,24 @@ WHOLE_DOCUMENT_MAX = 4 << 20
 _WHOLE_PARSER = etree.XMLParser(**PARSER_OPTIONS)
 
 
-def iter_commands(stream: IO[bytes]) -> Iterator[Any]:
-    """Yield each ``command`` element of a document (lxml's or ElementTree's)."""
-    for element, _data in iter_command_data(stream):
-        yield element
+def iter_commands(stream: IO[bytes]) -> Iterator[etree._Element]:
+    """Yield each ``command`` element of a document.
 
-
-def iter_command_data(stream: IO[bytes]) -> Iterator[tuple[Any, Any]]:
-    """Yield each ``command`` element of a document with its ``to_data``.
-
-    A plain document (see the module's docstring) is read by expat; other
-    documents of at most ``WHOLE_DOCUMENT_MAX`` bytes whose commands are the
-    root's children are parsed whole by lxml. Anything else (bigger,
-    malformed, with a DTD, SOAP-wrapped, oddly nested) is streamed from its
-    first byte, so what is kept and what is reported stay exactly those of
-    the streamed reading.
+    A plain document (a ``BroadsoftDocument`` root whose commands are its
+    children, at most ``WHOLE_DOCUMENT_MAX`` bytes) is parsed in one go.
+    Anything else (bigger, malformed, with a DTD, SOAP-wrapped, oddly
+    nested) is streamed from its first byte, so what is kept and what is
+    reported stay exactly those of the streamed reading.
     """
     head = _head(stream)
     if len(head) > WHOLE_DOCUMENT_MAX:
-        yield from _converted(_streamed(_Prefixed(head, stream)))
-        return
-    plain = _plain_commands(head)
-    if plain is not None:
-        yield from plain
+        yield from _streamed(_Prefixed(head, stream))
         return
     commands = _whole_document_commands(head)
     if commands is None:
-        yield from _converted(_streamed(io.BytesIO(head)))
+        yield from _streamed(io.BytesIO(head))
         return
-    yield from _converted(iter(commands))
-
-
-def _converted(elements: Iterator[etree._Element]) -> Iterator[tuple[Any, Any]]:
-    # Converted before the streamed reading clears the element.
-    for element in elements:
-        yield element, to_data(element)
-
-
-_UTF8_BOM = b"\xef\xbb\xbf"
-# expat and libxml2 decode these two alike, with no codec of Python's between.
-_PLAIN_ENCODINGS = frozenset((b"utf-8", b"iso-8859-1"))
-_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
-_VERSION_1_0 = re.compile(rb"""\sversion\s*=\s*["']1\.0["']""")
-# The start tag of any element named command, whatever its prefix. Comments
-# and CDATA can hold the text too: a false count only sends the document to lxml.
-_COMMAND_TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?command[\s/>]")
-
-
-def _plain_root(data: bytes) -> ElementTree.Element | None:
-    """The root of a plain ``BroadsoftDocument`` as expat reads it; ``None`` for lxml to read."""
-    bom = data.startswith(_UTF8_BOM)
-    start = 3 if bom else 0
-    if data[start : start + 1] != b"<":
-        return None  # UTF-16 or -32, EBCDIC, leading whitespace
-    if data.startswith(b"<?xml", start):
-        end = data.find(b"?>", start)
-        if end < 0 or _VERSION_1_0.search(data, start, end) is None:
-            return None
-        match = _ENCODING.search(data, start, end)
-        if match is not None and (
-            match.group(1).lower() not in _PLAIN_ENCODINGS
-            or (bom and match.group(1).lower() != b"utf-8")
-        ):
-            return None
-    if b"<!DOCTYPE" in data:
-        return None
-    try:
-        # Safe: no DOCTYPE (checked just above), so no entity can be declared.
-        root = ElementTree.fromstring(data)  # noqa: S314
-    except ElementTree.ParseError:
-        return None
-    if local_name(root.tag) != OCI_ROOT:
-        return None
-    return root
-
-
-def _plain_commands(data: bytes) -> list[tuple[Any, Any]] | None:
-    """The commands of a plain document with their data; ``None`` to leave it to lxml."""
-    root = _plain_root(data)
-    if root is None:
-        return None
-    commands: list[tuple[Any, Any]] = []
-    try:
-        for child in root:
-            if local_name(child.tag) == "command":
-                commands.append((child, plain_data(child)))
-            elif len(child) and not _within_depth(child, 2):
-                return None
-    except NotPlain:
-        return None
-    # A command inside another is streamed by lxml, which yields both.
-    if len(_COMMAND_TAG.findall(data)) != len(commands):
-        return None
-    return commands
-
-
-def _within_depth(element: ElementTree.Element, depth: int) -> bool:
-    """Whether nothing under ``element`` (at ``depth``) is nested deeper than ``PLAIN_DEPTH``."""
-    stack = [(element, depth)]
-    while stack:
-        node, level = stack.pop()
-        if level > PLAIN_DEPTH:
-            return False
-        stack.extend((child, level + 1) for child in node)
-    return True
+    yield from commands
 
 
 def _head(stream: IO[bytes]) -> bytes:
@@ -303,31 +205,12 @@ def _soap_payload(root: etree._Element | None) -> bytes | None:
 
 def parse_small(stream: IO[bytes]) -> etree._Element:
     """Parse a whole (small) document, such as a request, with the same protections."""
-    return _parse_small(stream.read())
-
-
-def _parse_small(data: bytes) -> etree._Element:
     # One parser for them all: a document never leaves state in it (lxml resets it).
-    root = etree.fromstring(data, _WHOLE_PARSER)
+    root = etree.fromstring(stream.read(), _WHOLE_PARSER)
     refuse_dtd(root.getroottree())
     if local_name(root.tag) != "BroadsoftDocument":
         raise NotOCIDocument("root element is not BroadsoftDocument")
     return root
-
-
-def parse_request(stream: IO[bytes]) -> Any:
-    """``parse_small``'s root, read by expat when the document is plain (ElementTree's then)."""
-    data = stream.read()
-    if len(data) <= WHOLE_DOCUMENT_MAX:
-        root = _plain_root(data)
-        if root is not None and _within_depth(root, 1):
-            return root
-    return _parse_small(data)
-
-
-def commands_within(root: Any) -> list[Any]:
-    """Every ``command`` element under ``root``, nested or not, in document order."""
-    return [element for element in root.iter() if local_name(element.tag) == "command"]
 
 
 class NotOCIDocument(ValueError):
