@@ -226,7 +226,8 @@ class Export:
         if entry is not None:
             return open_member(self.path, name, entry)
         # A plain join: two opens per document, and pathlib's parsing showed in profiles.
-        return open(f"{self._root}/{name}", "rb")
+        # Unbuffered: every reader asks for big pieces, so a buffer would only be copied.
+        return open(f"{self._root}/{name}", "rb", buffering=0)
 
     def close(self) -> None:
         if self._index is not None:

@@ -110,4 +110,5 @@ def contact(value: Any) -> dict[str, Any] | None:
 
 def compact(data: dict[str, Any]) -> dict[str, Any]:
     """Drop ``None`` values so a sparse record never blanks a fuller one in the merge."""
-    return {k: v for k, v in data.items() if v is not None and v != []}
+    # ``v or not isinstance(...)`` is ``v != []`` without making a list per value.
+    return {k: v for k, v in data.items() if v is not None and (v or not isinstance(v, list))}
