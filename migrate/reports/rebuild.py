@@ -65,7 +65,8 @@ def done_states(journal: Journal) -> Done:
 
 
 def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> ReportResult:
-    """``split_rows``: above it, plan.xlsx is an index of one workbook per customer."""
+    """``split_rows``: above it, plan.xlsx and load.xlsx are each an index of one workbook
+    per customer."""
     workspace = ws.root
     rebuilt: list[Path] = []
     skipped: list[tuple[str, str]] = []
@@ -97,6 +98,7 @@ def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> Repo
                     ("Last run status", last_run.get("status")),
                     ("Plan fingerprint", last_run.get("plan_fingerprint")),
                 ],
+                split_rows,
             )
         )
     else:
