@@ -1,8 +1,10 @@
-"""load.xlsx above ``workbook_split_rows`` actions: an index of one workbook per customer
-with the whole workbook's rows, what did not finish first, nothing stale beside it."""
+"""load.xlsx and devices.xlsx above ``workbook_split_rows`` rows: an index of one workbook
+per customer with the whole workbook's rows, what did not finish first, nothing stale
+beside it."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +14,7 @@ import openpyxl
 import pytest
 
 from migrate.load.journal import FINISHED, STATES, Journal, JournalAction
+from migrate.reports.devices_report import write_devices_report
 from migrate.reports.load_report import write_load_report, write_load_workbook
 from tests.migration_helpers import GROUP_CONFIG, SAMPLES, common, invoke, stage
 
@@ -167,3 +170,44 @@ def test_the_journal_gives_one_customers_outcomes_unfinished_first(loaded: Path)
             assert mine[0].state == "failed"
             assert [a.ordinal for a in mine[1:]] == sorted(a.ordinal for a in mine[1:])
         assert list(journal.iter_outcomes("no such customer")) == []
+
+
+def test_devices_xlsx_splits_per_customer_failed_first(loaded: Path, tmp_path: Path) -> None:
+    # The load stage wrote it split: nine devices and a workspace are above 3 rows.
+    staged = _rows(loaded / "r" / "devices.xlsx", "Workbooks")
+    assert sorted(r[1] for r in staged[1:]) == CUSTOMERS
+    case = tmp_path / "case"
+    shutil.copytree(loaded / "w", case)
+    with Journal(case) as journal:
+        run = journal.begin_run("test", None)
+        device = next(
+            a for a in journal.actions(customer=CUSTOMERS[1]) if a.type == "create_device"
+        )
+        journal.fail(device.key, run, "webex", "400", "MAC refused")
+        journal.end_run(run, "failed")
+    whole = write_devices_report(case, tmp_path / "whole" / "devices.xlsx")
+    index = write_devices_report(case, tmp_path / "split" / "devices.xlsx", split_rows=3)
+    listed = _rows(index, "Workbooks")
+    counted = ["Devices", "Failed", "Left alone", "Not migrated", "Workspaces"]
+    assert listed[0] == ["File", "Customer ID", *counted]
+    # The customer with a failed device first, then the others.
+    assert [(r[1], r[3]) for r in listed[1:]] == [(CUSTOMERS[1], 1), (CUSTOMERS[0], 0)]
+    assert _rows(index, "Summary") == _rows(whole, "Summary")
+    for sheet, column in (("Devices", 2), ("Workspaces", 6)):
+        every = _rows(whole, sheet)
+        union: list[list[Any]] = []
+        for row in listed[1:]:
+            mine = _rows(index.parent / row[0], sheet)
+            assert mine[0] == every[0]
+            assert mine[1:] == [r for r in every[1:] if r[0] == row[1]], sheet
+            assert row[column] == len(mine) - 1
+            union += mine[1:]
+        assert sorted(map(repr, union)) == sorted(map(repr, every[1:])), sheet
+        assert _rows(index, sheet) == every[:1]  # nothing of no customer
+    failed = _rows(index.parent / listed[1][0], "Devices")[1]
+    assert failed[13] == "failed" and "MAC refused" in failed[14]
+    statuses = Counter(r[13] for r in _rows(whole, "Devices")[1:] if r[0] == CUSTOMERS[1])
+    assert listed[1][4:6] == [statuses["left alone"], statuses["not migrated"]]
+
+    write_devices_report(case, tmp_path / "split" / "devices.xlsx")  # no split any more
+    assert list((tmp_path / "split" / "devices").glob("*.xlsx")) == []

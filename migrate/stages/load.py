@@ -159,6 +159,7 @@ def load(
                 nothing_to_do=True,
                 consent=consent,
             )
+        split_rows = load_config(settings.config).workbook_split_rows
         # Streamed from the journal, a customer at a time above the split size.
         report = write_load_report(
             settings.workspace,
@@ -173,12 +174,12 @@ def load(
                 ("Seconds", round(result.seconds, 2)),
                 ("Stopped early (--fail-fast)", result.stopped_early),
             ],
-            load_config(settings.config).workbook_split_rows,
+            split_rows,
         )
         with Journal(settings.workspace) as journal:
             actions = journal.actions()
         devices = write_devices_report(
-            settings.workspace, settings.reports / DEVICES_REPORT, plan, actions
+            settings.workspace, settings.reports / DEVICES_REPORT, plan, actions, split_rows
         )
     return LoadOutcome(
         command,
