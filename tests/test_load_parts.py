@@ -211,3 +211,12 @@ def test_devices_xlsx_splits_per_customer_failed_first(loaded: Path, tmp_path: P
 
     write_devices_report(case, tmp_path / "split" / "devices.xlsx")  # no split any more
     assert list((tmp_path / "split" / "devices").glob("*.xlsx")) == []
+
+
+def test_the_journal_lists_actions_of_some_types_only(loaded: Path) -> None:
+    with Journal(loaded / "w") as journal:
+        every = journal.actions(outcomes_only=True)
+        devices = journal.actions(types=("create_device", "create_workspace"), outcomes_only=True)
+        assert devices == [a for a in every if a.type in ("create_device", "create_workspace")]
+        assert len(devices) == 7
+        assert journal.actions(types=()) == []

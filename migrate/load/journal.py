@@ -621,6 +621,7 @@ class Journal:
         customer: str | None = None,
         *,
         outcomes_only: bool = False,
+        types: Iterable[str] | None = None,
     ) -> list[JournalAction]:
         """``outcomes_only``: the plan's fields (payload, depends_on, inverse) left empty,
         for readers of what happened (reports): parsing them is most of a large read."""
@@ -633,6 +634,10 @@ class Journal:
         if customer is not None:
             clauses.append("customer = ?")
             params.append(customer)
+        if types is not None:
+            kinds = list(types)
+            clauses.append(f"type IN ({', '.join('?' for _ in kinds)})")
+            params.extend(kinds)
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY customer, ordinal"

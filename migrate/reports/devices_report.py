@@ -38,6 +38,8 @@ from migrate.reports.xlsx import Column, SheetSpec
 from migrate.workspace import Workspace
 
 DEVICES_REPORT = "devices.xlsx"
+# The actions whose outcome the workbook shows: a caller passes these, not the journal.
+JOURNALED = (CREATE_DEVICE, CREATE_WORKSPACE)
 
 PLANNED = "planned"
 NOT_MIGRATED = "not migrated"
@@ -163,7 +165,7 @@ def write_devices_report(
         plan = read_plan(workspace)
     if actions is None and ws.has_journal():
         with Journal(workspace) as journal:
-            actions = journal.actions()
+            actions = journal.actions(types=JOURNALED, outcomes_only=True)
     devices = sorted(wm.read(workspace, "devices"), key=lambda d: d.id)
     workspaces = sorted(wm.read(workspace, "workspaces"), key=lambda w: w.id)
     left: dict[str, str] = {}
@@ -173,7 +175,7 @@ def write_devices_report(
             for item in plan.left_alone
             if item.entity in ("device", "workspace")
         }
-    journaled = {a.key: a for a in actions or [] if a.type in (CREATE_DEVICE, CREATE_WORKSPACE)}
+    journaled = {a.key: a for a in actions or [] if a.type in JOURNALED}
 
     rows: list[DeviceRow] = []
     for device in devices:

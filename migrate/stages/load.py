@@ -17,7 +17,7 @@ from migrate.load.journal import Journal
 from migrate.load.lock import workspace_lock
 from migrate.load.runner import run_load
 from migrate.plan import builder
-from migrate.reports.devices_report import DEVICES_REPORT, write_devices_report
+from migrate.reports.devices_report import DEVICES_REPORT, JOURNALED, write_devices_report
 from migrate.reports.dryrun_report import outcome, write_dryrun_report
 from migrate.reports.load_report import write_load_report
 from migrate.stages.aio import run_async
@@ -177,7 +177,7 @@ def load(
             split_rows,
         )
         with Journal(settings.workspace) as journal:
-            actions = journal.actions()
+            actions = journal.actions(types=JOURNALED, outcomes_only=True)
         devices = write_devices_report(
             settings.workspace, settings.reports / DEVICES_REPORT, plan, actions, split_rows
         )
