@@ -621,6 +621,7 @@ class Journal:
         customer: str | None = None,
         *,
         outcomes_only: bool = False,
+        types: Iterable[str] | None = None,
     ) -> list[JournalAction]:
         """``outcomes_only``: the plan's fields (payload, depends_on, inverse) left empty,
         for readers of what happened (reports): parsing them is most of a large read."""
@@ -633,6 +634,10 @@ class Journal:
         if customer is not None:
             clauses.append("customer = ?")
             params.append(customer)
+        if types is not None:
+            kinds = list(types)
+            clauses.append(f"type IN ({', '.join('?' for _ in kinds)})")
+            params.extend(kinds)
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY customer, ordinal"
@@ -662,13 +667,18 @@ class Journal:
             )
         return found
 
-    def iter_outcomes(self) -> Iterator[JournalAction]:
-        """Every action, without its plan fields, as load.xlsx lists them: what is not
-        finished first, then by customer and order. Read as it is taken: memory holds one
-        action, not the journal."""
+    def iter_outcomes(self, customer: str | None = None) -> Iterator[JournalAction]:
+        """Every action (or ``customer``'s), without its plan fields, as load.xlsx lists
+        them: what is not finished first, then by customer and order. Read as it is taken:
+        memory holds one action, not the journal."""
         marks = ", ".join("?" for _ in FINISHED)
-        sql = _SELECT_OUTCOMES + f" ORDER BY state IN ({marks}), customer, ordinal"
-        for row in self._db.execute(sql, FINISHED):
+        if customer is None:
+            sql = _SELECT_OUTCOMES + f" ORDER BY state IN ({marks}), customer, ordinal"
+            rows = self._db.execute(sql, FINISHED)
+        else:
+            sql = _SELECT_OUTCOMES + f" WHERE customer = ? ORDER BY state IN ({marks}), ordinal"
+            rows = self._db.execute(sql, (customer, *FINISHED))
+        for row in rows:
             yield _action(row, payload=False)
 
     def state_of(self, key: str) -> str | None:

@@ -6,11 +6,17 @@ engineer must still do on the phone or on BroadWorks' device management to
 re-point it. Works after ``map`` (status "planned"/"not migrated"), after
 ``plan`` (adds "left alone") and after ``load`` (the journal's outcome).
 It only reads: a workspace without a journal does not get one.
+
+Above ``split_rows`` rows (devices and workspaces) it is an index
+(:mod:`migrate.reports.parts`): the summary, what belongs to no customer, and
+a *Workbooks* sheet with each customer's counts, customers with a failed
+device first; each customer's rows go to ``reports/devices/<customer>.xlsx``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +26,20 @@ from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_DEVICE, CREATE_WORKSPACE, action_key
 from migrate.plan.builder import Plan
 from migrate.plan.builder import read as read_plan
-from migrate.reports.xlsx import Column, ReportWriter
+from migrate.reports.parts import (
+    Part,
+    key_values,
+    parts_folder,
+    remove_parts,
+    write_parts,
+    write_sheets,
+)
+from migrate.reports.xlsx import Column, SheetSpec
 from migrate.workspace import Workspace
 
 DEVICES_REPORT = "devices.xlsx"
+# The actions whose outcome the workbook shows: a caller passes these, not the journal.
+JOURNALED = (CREATE_DEVICE, CREATE_WORKSPACE)
 
 PLANNED = "planned"
 NOT_MIGRATED = "not migrated"
@@ -137,6 +153,7 @@ def write_devices_report(
     path: Path,
     plan: Plan | None = None,
     actions: list[JournalAction] | None = None,
+    split_rows: int | None = None,
 ) -> Path:
     """Write ``path`` (normally ``<reports>/devices.xlsx``) from the model, plan and journal.
 
@@ -148,7 +165,7 @@ def write_devices_report(
         plan = read_plan(workspace)
     if actions is None and ws.has_journal():
         with Journal(workspace) as journal:
-            actions = journal.actions()
+            actions = journal.actions(types=JOURNALED, outcomes_only=True)
     devices = sorted(wm.read(workspace, "devices"), key=lambda d: d.id)
     workspaces = sorted(wm.read(workspace, "workspaces"), key=lambda w: w.id)
     left: dict[str, str] = {}
@@ -158,7 +175,7 @@ def write_devices_report(
             for item in plan.left_alone
             if item.entity in ("device", "workspace")
         }
-    journaled = {a.key: a for a in actions or [] if a.type in (CREATE_DEVICE, CREATE_WORKSPACE)}
+    journaled = {a.key: a for a in actions or [] if a.type in JOURNALED}
 
     rows: list[DeviceRow] = []
     for device in devices:
@@ -190,86 +207,120 @@ def write_devices_report(
                 status,
             )
         )
+    order = {"failed": 0, LEFT_ALONE: 1, NOT_MIGRATED: 2}
+    rows.sort(key=lambda r: (order.get(r.status, 3), r.values[0], r.values[2]))
+    places = [_workspace_row(place, journaled, left) for place in workspaces]
     counts = Counter(r.status for r in rows)
-    with ReportWriter(path) as book:
-        book.key_values(
-            "Summary",
-            [
-                ("Workspace", str(workspace)),
-                ("BroadWorks devices", len(rows)),
-                *[(f"Devices {status}", n) for status, n in sorted(counts.items())],
-                ("Workspaces (common-area phones)", len(workspaces)),
-                (
-                    "Read me",
-                    "One row per BroadWorks device. 'What to do' is the engineer's "
-                    "remaining work on the phone and in BroadWorks device management.",
-                ),
-            ],
-        )
-        sheet = book.sheet(
-            "Devices",
-            [
-                Column("Customer", width=22),
-                Column("Location", width=26),
-                Column("BroadWorks device", width=26),
-                Column("BroadWorks type", width=30),
-                Column("MAC", width=14),
-                Column("MAC (BroadWorks)", width=18),
-                Column("Webex model", width=30),
-                Column("Kind", width=11),
-                Column("Owner (BroadWorks user)", width=32),
-                Column("Owner kind", width=11),
-                Column("Shared lines (carried)", width=32),
-                Column("Webex device id", width=44),
-                Column("Webex owner id", width=44),
-                Column("Status", width=13),
-                Column("Reason / error", width=50),
-                Column("What to do", width=90),
-                Column("Evidence", width=50),
-            ],
-        )
-        order = {"failed": 0, LEFT_ALONE: 1, NOT_MIGRATED: 2}
-        for row in sorted(rows, key=lambda r: (order.get(r.status, 3), r.values[0], r.values[2])):
-            sheet.append(row.values)
-        ws_sheet = book.sheet(
-            "Workspaces",
-            [
-                Column("Customer", width=22),
-                Column("Location", width=26),
-                Column("BroadWorks user", width=32),
-                Column("Workspace name", width=26),
-                Column("Phone number", width=16),
-                Column("Extension", width=10),
-                Column("Devices", width=40),
-                Column("Webex workspace id", width=44),
-                Column("Status", width=13),
-                Column("Reason / error", width=50),
-            ],
-        )
-        for ws in workspaces:
-            action = journaled.get(action_key(CREATE_WORKSPACE, ws.id))
-            if ws.id in left:
-                status, detail = LEFT_ALONE, left[ws.id]
-            elif action is None:
-                status, detail = PLANNED, None
-            elif action.state == "succeeded":
-                status, detail = ("adopted" if action.adopted else "created"), None
-            elif action.state == "rolled_back":
-                status, detail = "rolled back", None
-            else:
-                status, detail = action.state, action.error_message
-            ws_sheet.append(
-                [
-                    ws.customer_id,
-                    ws.location_id,
-                    ws.id,
-                    ws.name,
-                    ws.phone_number,
-                    ws.extension,
-                    ws.devices,
-                    (action.result or {}).get("workspaceId") if action else None,
-                    status,
-                    detail,
-                ]
-            )
+    summary = key_values(
+        "Summary",
+        [
+            ("Workspace", str(workspace)),
+            ("BroadWorks devices", len(rows)),
+            *[(f"Devices {status}", n) for status, n in sorted(counts.items())],
+            ("Workspaces (common-area phones)", len(workspaces)),
+            (
+                "Read me",
+                "One row per BroadWorks device. 'What to do' is the engineer's "
+                "remaining work on the phone and in BroadWorks device management.",
+            ),
+        ],
+    )
+    if split_rows is None or len(rows) + len(places) <= split_rows:
+        write_sheets(path, [summary, *_sheets(rows, places)])
+        remove_parts(parts_folder(path), keep=set())
+        return path
+    mine: dict[str, tuple[list[DeviceRow], list[list[Any]]]] = {}
+    for row in rows:
+        mine.setdefault(row.values[0] or "", ([], []))[0].append(row)
+    for place in places:
+        mine.setdefault(place[0] or "", ([], []))[1].append(place)
+    of_none = mine.pop("", ([], []))
+
+    def failed(customer: str) -> int:
+        return sum(r.status == "failed" for r in mine[customer][0])
+
+    def parts() -> Iterator[Part]:
+        for customer in sorted(mine, key=lambda c: (failed(c) == 0, c)):
+            theirs, their_places = mine[customer]
+            statuses = Counter(r.status for r in theirs)
+            tally = [len(theirs), failed(customer), statuses[LEFT_ALONE], statuses[NOT_MIGRATED]]
+            yield Part(customer, _sheets(theirs, their_places), [*tally, len(their_places)])
+
+    write_parts(path, [summary, *_sheets(*of_none)], _COUNT_COLUMNS, parts())
     return path
+
+
+_DEVICE_COLUMNS = [
+    Column("Customer", width=22),
+    Column("Location", width=26),
+    Column("BroadWorks device", width=26),
+    Column("BroadWorks type", width=30),
+    Column("MAC", width=14),
+    Column("MAC (BroadWorks)", width=18),
+    Column("Webex model", width=30),
+    Column("Kind", width=11),
+    Column("Owner (BroadWorks user)", width=32),
+    Column("Owner kind", width=11),
+    Column("Shared lines (carried)", width=32),
+    Column("Webex device id", width=44),
+    Column("Webex owner id", width=44),
+    Column("Status", width=13),
+    Column("Reason / error", width=50),
+    Column("What to do", width=90),
+    Column("Evidence", width=50),
+]
+_WORKSPACE_COLUMNS = [
+    Column("Customer", width=22),
+    Column("Location", width=26),
+    Column("BroadWorks user", width=32),
+    Column("Workspace name", width=26),
+    Column("Phone number", width=16),
+    Column("Extension", width=10),
+    Column("Devices", width=40),
+    Column("Webex workspace id", width=44),
+    Column("Status", width=13),
+    Column("Reason / error", width=50),
+]
+_COUNT_COLUMNS = [
+    Column("Devices", width=10),
+    Column("Failed", width=8, note="listed first in the customer's workbook"),
+    Column("Left alone", width=11),
+    Column("Not migrated", width=13),
+    Column("Workspaces", width=11),
+]
+
+
+def _sheets(rows: Sequence[DeviceRow], places: Sequence[list[Any]]) -> list[SheetSpec]:
+    """``rows`` failed first, as the Devices sheet lists them."""
+    return [
+        SheetSpec("Devices", _DEVICE_COLUMNS, lambda: (row.values for row in rows)),
+        SheetSpec("Workspaces", _WORKSPACE_COLUMNS, lambda: iter(places)),
+    ]
+
+
+def _workspace_row(
+    place: wm.Workspace, journaled: dict[str, JournalAction], left: dict[str, str]
+) -> list[Any]:
+    action = journaled.get(action_key(CREATE_WORKSPACE, place.id))
+    if place.id in left:
+        status, detail = LEFT_ALONE, left[place.id]
+    elif action is None:
+        status, detail = PLANNED, None
+    elif action.state == "succeeded":
+        status, detail = ("adopted" if action.adopted else "created"), None
+    elif action.state == "rolled_back":
+        status, detail = "rolled back", None
+    else:
+        status, detail = action.state, action.error_message
+    return [
+        place.customer_id,
+        place.location_id,
+        place.id,
+        place.name,
+        place.phone_number,
+        place.extension,
+        place.devices,
+        (action.result or {}).get("workspaceId") if action else None,
+        status,
+        detail,
+    ]

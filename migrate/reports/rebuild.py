@@ -65,7 +65,8 @@ def done_states(journal: Journal) -> Done:
 
 
 def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> ReportResult:
-    """``split_rows``: above it, plan.xlsx is an index of one workbook per customer."""
+    """``split_rows``: above it, plan.xlsx, load.xlsx and verify.xlsx are each an index of
+    one workbook per customer."""
     workspace = ws.root
     rebuilt: list[Path] = []
     skipped: list[tuple[str, str]] = []
@@ -97,6 +98,7 @@ def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> Repo
                     ("Last run status", last_run.get("status")),
                     ("Plan fingerprint", last_run.get("plan_fingerprint")),
                 ],
+                split_rows,
             )
         )
     else:
@@ -105,7 +107,7 @@ def rebuild(ws: Workspace, reports: Path, split_rows: int | None = None) -> Repo
     if verified is not None:
         rebuilt.append(
             write_verify_report(
-                verified, reports / "verify.xlsx", [("Rebuilt by", "migrate report")]
+                verified, reports / "verify.xlsx", [("Rebuilt by", "migrate report")], split_rows
             )
         )
     else:

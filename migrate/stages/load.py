@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migrate.config import load_config
 from migrate.errors import ExitCode
 from migrate.load.consent import ConsentResult, resend_consent
 from migrate.load.dryrun import DryRunResult
@@ -16,9 +17,9 @@ from migrate.load.journal import Journal
 from migrate.load.lock import workspace_lock
 from migrate.load.runner import run_load
 from migrate.plan import builder
-from migrate.reports.devices_report import DEVICES_REPORT, write_devices_report
+from migrate.reports.devices_report import DEVICES_REPORT, JOURNALED, write_devices_report
 from migrate.reports.dryrun_report import outcome, write_dryrun_report
-from migrate.reports.load_report import write_load_workbook
+from migrate.reports.load_report import write_load_report
 from migrate.stages.aio import run_async
 from migrate.stages.preflight import preflight
 from migrate.stages.result import Progress, progress_or_quiet
@@ -158,9 +159,10 @@ def load(
                 nothing_to_do=True,
                 consent=consent,
             )
-        with Journal(settings.workspace) as journal:
-            actions, runs, since = journal.actions(), journal.runs(), journal.parked_since()
-        report = write_load_workbook(
+        split_rows = load_config(settings.config).workbook_split_rows
+        # Streamed from the journal, a customer at a time above the split size.
+        report = write_load_report(
+            settings.workspace,
             settings.reports / REPORT,
             [
                 ("Run", result.run_id),
@@ -172,12 +174,12 @@ def load(
                 ("Seconds", round(result.seconds, 2)),
                 ("Stopped early (--fail-fast)", result.stopped_early),
             ],
-            actions,
-            runs,
-            since,
+            split_rows,
         )
+        with Journal(settings.workspace) as journal:
+            actions = journal.actions(types=JOURNALED, outcomes_only=True)
         devices = write_devices_report(
-            settings.workspace, settings.reports / DEVICES_REPORT, plan, actions
+            settings.workspace, settings.reports / DEVICES_REPORT, plan, actions, split_rows
         )
     return LoadOutcome(
         command,

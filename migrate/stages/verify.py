@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate.config import load_config
 from migrate.errors import ExitCode
 from migrate.load import verify as checks
 from migrate.plan import builder
@@ -49,6 +50,9 @@ def verify(
     result = run_async(compare())
     settings.ws.save_result(VERIFY_RESULT, result.to_dict())
     report = write_verify_report(
-        result, settings.reports / REPORT, [("Plan fingerprint", plan.fingerprint)]
+        result,
+        settings.reports / REPORT,
+        [("Plan fingerprint", plan.fingerprint)],
+        load_config(settings.config).workbook_split_rows,
     )
     return VerifyOutcome(result, report)
