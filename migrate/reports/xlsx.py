@@ -191,6 +191,7 @@ class SheetWriter:
         """Append a row :func:`render_row` made (in any process), as ``append`` would."""
         if self._row >= EXCEL_MAX_ROWS or not self.takes_rendered:
             raise ValueError("rendered rows go only into a sized, direct sheet with room")
+        self._written += 1
         self._put(self._ws, self._row, rendered)
         self._row += 1
 
