@@ -5,11 +5,6 @@ part file of its own, and the parts, concatenated in key order, are the
 entity's file, byte for byte what one process writing it all would write.
 Users come first: the devices' registrations are keyed by their user's
 group, which only the merged users say.
-
-A caller that writes a workbook of the inventory next can have the workers
-render its rows as they write each record (:func:`rendering_rows`): they
-hold the merged record then, which the workbook would otherwise read back
-and decode.
 """
 
 from __future__ import annotations
@@ -20,11 +15,9 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from migrate.extract.store import Conflict, Store
 
@@ -52,36 +45,6 @@ _dumps = json.JSONEncoder(
 ).encode
 
 
-class SheetRows(Protocol):
-    """Renders an entity's workbook rows beside its inventory file (picklable)."""
-
-    def renderer(self, entity: str) -> Callable[[dict[str, Any], str], str] | None:
-        """What one record (and its inventory line) adds to ``entity``'s rows file;
-        ``None`` for an entity no sheet shows."""
-
-    def seal(self, rows: Path, inventory: Path, count: int) -> None:
-        """``rows`` is complete: ``count`` records, written beside ``inventory``."""
-
-
-# Set for the extract of a command that writes the workbook next: the dump's
-# workers render its rows. Only worth it with workers (a small export has none).
-_SHEET_ROWS: ContextVar[SheetRows | None] = ContextVar("_SHEET_ROWS", default=None)
-
-
-@contextmanager
-def rendering_rows(rows: SheetRows) -> Iterator[None]:
-    """While inside, a dump by workers writes ``rows_file(entity)`` files beside the inventory."""
-    token = _SHEET_ROWS.set(rows)
-    try:
-        yield
-    finally:
-        _SHEET_ROWS.reset(token)
-
-
-def rows_file(folder: Path, entity: str) -> Path:
-    return folder / f".{entity}.rows"
-
-
 @dataclass(frozen=True)
 class _Run:
     entity: str
@@ -89,8 +52,6 @@ class _Run:
     high: str | None
     out: Path
     locations: Path | None  # users only: where the run remembers each user's group
-    sheet: SheetRows | None = None  # renders the workbook's rows into ``rows``
-    rows: Path | None = None
 
 
 @dataclass
@@ -108,8 +69,7 @@ def dump(
 ) -> dict[str, int]:
     """Write every entity's JSONL into ``staging``; returns the count of each."""
     submit = _submitter(pool)
-    sheet = _SHEET_ROWS.get() if pool is not None else None
-    users = _runs(store, staging, "users", workers, sheet)
+    users = _runs(store, staging, "users", workers)
     written = [submit(_write_run, store.path, run) for run in users]
     results = {"users": [future.result() for future in written]}
     for run in users:
@@ -118,9 +78,7 @@ def dump(
             run.locations.unlink(missing_ok=True)
     store.attach_registrations()
     others = {
-        entity: _runs(store, staging, entity, workers, sheet)
-        for entity in DUMP_ORDER
-        if entity != "users"
+        entity: _runs(store, staging, entity, workers) for entity in DUMP_ORDER if entity != "users"
     }
     futures = {
         entity: [submit(_write_run, store.path, run) for run in runs]
@@ -133,22 +91,14 @@ def dump(
         runs = users if entity == "users" else others[entity]
         _concatenate([run.out for run in runs], staging / f"{entity}.jsonl")
         counts[entity] = sum(part.count for part in results[entity])
-        if sheet is not None and runs[0].rows is not None:
-            rows = rows_file(staging, entity)
-            # A cache the workbook removes: not worth an fsync.
-            _concatenate([run.rows for run in runs if run.rows is not None], rows, sync=False)
-            sheet.seal(rows, staging / f"{entity}.jsonl", counts[entity])
         for part in results[entity]:
             conflicts.extend(part.conflicts)
     return counts
 
 
-def _runs(
-    store: Store, staging: Path, entity: str, workers: int, sheet: SheetRows | None = None
-) -> list[_Run]:
+def _runs(store: Store, staging: Path, entity: str, workers: int) -> list[_Run]:
     parts = min(workers * 2, store.count(entity) // _RUN_RECORDS) if workers > 1 else 1
     bounds: list[str | None] = [None, *store.split(entity, max(parts, 1)), None]
-    shown = sheet is not None and sheet.renderer(entity) is not None
     return [
         _Run(
             entity,
@@ -156,8 +106,6 @@ def _runs(
             high,
             staging / f".{entity}.part{i}",
             staging / f".{entity}.locations{i}" if entity == "users" else None,
-            sheet if shown else None,
-            staging / f".{entity}.rows{i}" if shown else None,
         )
         for i, (low, high) in enumerate(itertools.pairwise(bounds))
     ]
@@ -180,14 +128,12 @@ def _write_run(path: Path, run: _Run) -> _Written:
     conflicts: list[Conflict] = []
     try:
         records = store.merged(run.entity, conflicts, run.low, run.high)
-        render = None if run.sheet is None else run.sheet.renderer(run.entity)
         if run.locations is None:
-            count = _write_jsonl(run.out, records, render, run.rows)
+            count = _write_jsonl(run.out, records)
         else:
             locations = Store(run.locations)
             try:
-                records = _remembering_locations(locations, records)
-                count = _write_jsonl(run.out, records, render, run.rows)
+                count = _write_jsonl(run.out, _remembering_locations(locations, records))
                 locations.seal()
             finally:
                 locations.close()
@@ -209,36 +155,20 @@ def _remembering_locations(
     store.remember_user_locations(batch)
 
 
-def _write_jsonl(
-    path: Path,
-    records: Iterator[dict[str, Any]],
-    render: Callable[[dict[str, Any], str], str] | None = None,
-    rows: Path | None = None,
-) -> int:
-    """``inventory.write_jsonl`` without its fsync: the concatenated file gets that;
-    with ``render``, each record's workbook row into ``rows`` too."""
+def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
+    """``inventory.write_jsonl`` without its fsync: the concatenated file gets that."""
     count = 0
     dumps = _dumps
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         write = handle.write
-        if render is None or rows is None:
-            for record in records:
-                write(dumps(record))
-                write("\n")
-                count += 1
-            return count
-        with rows.open("w", encoding="utf-8", newline="") as side:
-            put = side.write
-            for record in records:
-                line = dumps(record)
-                write(line)
-                write("\n")
-                put(render(record, line))
-                count += 1
+        for record in records:
+            write(dumps(record))
+            write("\n")
+            count += 1
     return count
 
 
-def _concatenate(parts: list[Path], path: Path, sync: bool = True) -> None:
+def _concatenate(parts: list[Path], path: Path) -> None:
     try:
         os.replace(parts[0], path)
         with path.open("ab") as out:
@@ -247,8 +177,7 @@ def _concatenate(parts: list[Path], path: Path, sync: bool = True) -> None:
                     shutil.copyfileobj(handle, out, 1 << 20)
                 part.unlink()
             out.flush()
-            if sync:
-                os.fsync(out.fileno())
+            os.fsync(out.fileno())
     except OSError as err:
         if err.filename:
             raise

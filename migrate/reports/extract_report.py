@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import operator
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +17,6 @@ from xlsxwriter.utility import xl_col_to_name
 
 from migrate import inventory
 from migrate.errors import WorkspaceError
-from migrate.extract.dump import rows_file
 from migrate.extract.workers import Workers
 from migrate.reports import xlsx
 from migrate.reports.xlsx import Column, ReportWriter
@@ -26,15 +24,6 @@ from migrate.reports.xlsx import Column, ReportWriter
 # Entity files from this size on are rendered by other processes, a chunk at a time.
 _PARALLEL_BYTES = 4 << 20
 _CHUNK_BYTES = 1 << 20
-# A rows file the dump wrote (DumpedRows): each record's rendered row, or its
-# inventory line after NOT_RENDERED, ended by ITEM_END; then TRAILER and what
-# it was written for. None of these characters is in a rendered row or a JSON line.
-ITEM_END = "\x01"
-NOT_RENDERED = "\x02"
-TRAILER = "\x03"
-_TRAILER_BYTES = 512
-# The style ReportWriter gives Excel's quote prefix: checked when the rows are used.
-QUOTE = ' s="4"'
 
 SHEETS = (
     ("service_providers", "Service providers"),
@@ -47,7 +36,6 @@ SHEETS = (
     ("languages", "Languages"),
     ("time_zones", "Time zones"),
 )
-_TITLES = dict(SHEETS)
 _NESTED = {
     "address": inventory.Address,
     "contact": inventory.Contact,
@@ -110,146 +98,6 @@ def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
     return row_of
 
 
-_SCALARS = frozenset((str, int, float, bool, type(None)))
-
-
-class _RecordRow:
-    """One entity's rendered row per merged record, as the dump writes it.
-
-    The row is what the inventory line, read back, renders: a record is
-    rendered as it is only when every value its columns show survives the
-    JSON round trip unchanged (scalars, lists of scalars); any other goes as
-    its inventory line, which the workbook reads as it always does.
-    """
-
-    def __init__(self, columns: list[str], quote: str) -> None:
-        self.row_of = _row_maker(columns)
-        self.render = xlsx.row_renderer([xl_col_to_name(i) for i in range(len(columns))], quote)
-        self.fields = tuple(dict.fromkeys(column.split(".", 1)[0] for column in columns))
-        self.nested: dict[str, list[str]] = {}
-        for column in columns:
-            if "." in column:
-                outer, inner = column.split(".", 1)
-                self.nested.setdefault(outer, []).append(inner)
-
-    def __call__(self, record: dict[str, Any], line: str) -> str:
-        rendered = self.render(self.row_of(record)) if self._stable(record) else None
-        if rendered is None:
-            return f"{NOT_RENDERED}{line}{ITEM_END}"
-        return rendered + ITEM_END
-
-    def _stable(self, record: dict[str, Any]) -> bool:
-        values: list[Any] = list(map(record.get, self.fields))
-        kinds = list(map(type, values))
-        if _SCALARS.issuperset(kinds):
-            return True
-        scalar = map(_SCALARS.__contains__, kinds)
-        for name, value in itertools.compress(
-            zip(self.fields, values, strict=True), map(operator.not_, scalar)
-        ):
-            if type(value) is dict and name in self.nested:
-                if not _SCALARS.issuperset(map(type, map(value.get, self.nested[name]))):
-                    return False
-            elif type(value) is list and name == "lines":
-                for line in value:
-                    if type(line) is not dict or not _SCALARS.issuperset(
-                        (type(line.get("user_id")), type(line.get("endpoint_type")))
-                    ):
-                        return False
-            elif type(value) is not list or not _SCALARS.issuperset(map(type, value)):
-                return False
-        return True
-
-
-@dataclass(frozen=True)
-class DumpedRows:
-    """The sheets' rows, rendered by the dump's workers (``dump.rendering_rows``)."""
-
-    quote: str = QUOTE
-
-    def renderer(self, entity: str) -> Callable[[dict[str, Any], str], str] | None:
-        if entity not in _TITLES:
-            return None
-        return _RecordRow(_columns(entity), self.quote)
-
-    def seal(self, rows: Path, inventory: Path, count: int) -> None:
-        stamp = {"records": count, "bytes": inventory.stat().st_size, "quote": self.quote}
-        with rows.open("a", encoding="utf-8", newline="") as handle:
-            handle.write(TRAILER + json.dumps(stamp, sort_keys=True))
-
-
-def _dumped(folder: Path, entity: str, quote: str) -> Path | None:
-    """The rows file the dump left for ``entity``, if it is for its inventory file as it is."""
-    rows, path = rows_file(folder, entity), folder / f"{entity}.jsonl"
-    try:
-        with rows.open("rb") as handle:
-            handle.seek(max(0, os.fstat(handle.fileno()).st_size - _TRAILER_BYTES))
-            tail = handle.read()
-        stamp = json.loads(tail[tail.rindex(TRAILER.encode()) + 1 :])
-        size = path.stat().st_size
-    except (OSError, ValueError):
-        return None
-    if stamp.get("bytes") != size or stamp.get("quote") != quote:
-        return None
-    return rows
-
-
-def _items(rows: Path) -> Iterator[list[str]]:
-    """The items of a rows file, a chunk at a time, without its trailer."""
-    with rows.open("r", encoding="utf-8", newline="") as handle:
-        rest = ""
-        while chunk := handle.read(_CHUNK_BYTES):
-            items = (rest + chunk).split(ITEM_END)
-            rest = items.pop()
-            yield items
-
-
-class _Lines:
-    """An inventory file's lines by index, read forward (the rows a sheet samples)."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        self.handle, self.at = handle, 0
-
-    def take(self, index: int, count: int) -> list[bytes]:
-        readline = self.handle.readline
-        for _ in range(index - self.at):
-            readline()
-        self.at = index + count
-        return [readline() for _ in range(count)]
-
-
-def _fill_dumped(
-    book: ReportWriter, title: str, columns: list[str], path: Path, rows: Path
-) -> None:
-    """An entity's sheet from the rows the dump rendered; rows that set widths (or
-    start a new part of the sheet) as values from the inventory file."""
-    filler = _Filler(book, title, columns)
-    row_of = _row_maker(columns)
-
-    def values(raw: bytes) -> Iterator[list[Any]]:
-        return (row_of(record) for record in _records_of(path, raw))
-
-    index = 0
-    with path.open("rb") as handle:
-        lines = _Lines(handle)
-        for items in _items(rows):
-            start = 0
-            while start < len(items):
-                if filler.takes(len(items) - start):
-                    # A record the dump could not render comes as its line, a dict.
-                    filler.add(
-                        [
-                            row_of(json.loads(item[1:])) if item.startswith(NOT_RENDERED) else item
-                            for item in items[start:]
-                        ]
-                    )
-                    break
-                for raw in lines.take(index + start, 1):
-                    filler.extend(values(raw))
-                start += 1
-            index += len(items)
-
-
 def _rows(workspace: Path, entity: str, columns: list[str]) -> Iterator[list[Any]]:
     row_of = _row_maker(columns)
     for record in inventory.read_records(workspace, entity):
@@ -304,11 +152,11 @@ def _render(
 ) -> list[str | list[Any]]:
     """The rows of ``path[start:end]``, each rendered, or as values where it cannot be."""
     row_of = _row_maker(columns)
-    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    render = xlsx.row_renderer([xl_col_to_name(col) for col in range(len(columns))], quote)
     items: list[str | list[Any]] = []
     for record in _records(path, start, end):
         row = row_of(record)
-        rendered = xlsx.render_row(row, letters, quote)
+        rendered = render(row)
         items.append(row if rendered is None else rendered)
     return items
 
@@ -376,26 +224,9 @@ def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, A
     yield record
 
 
-def write_extract_report(
-    workspace: Path, path: Path, shared: Workers | None = None, dumped: bool = False
-) -> Path:
-    """The workbook; big sheets are rendered by ``shared`` processes (or its own).
-
-    ``dumped``: the extract just before rendered the rows (:class:`DumpedRows`);
-    the files it left beside the inventory are used where they fit it, then removed.
-    """
-    try:
-        return _write(workspace, path, shared, dumped)
-    finally:
-        if dumped:
-            folder = inventory.inventory_dir(workspace)
-            for entity, _title in SHEETS:
-                rows_file(folder, entity).unlink(missing_ok=True)
-
-
-def _write(workspace: Path, path: Path, shared: Workers | None, dumped: bool) -> Path:
+def write_extract_report(workspace: Path, path: Path, shared: Workers | None = None) -> Path:
+    """The workbook; big sheets are rendered by ``shared`` processes (or its own)."""
     manifest = inventory.read_manifest(workspace)
-    folder = inventory.inventory_dir(workspace)
     with ReportWriter(path) as book:
         summary: list[tuple[str, Any]] = [
             ("Export", manifest.get("export")),
@@ -423,11 +254,7 @@ def _write(workspace: Path, path: Path, shared: Workers | None, dumped: bool) ->
             pool = shared if shared is not None else stack.enter_context(Workers())
             for entity, title in SHEETS:
                 columns = _columns(entity)
-                rows = _dumped(folder, entity, book.quote) if dumped else None
-                if rows is not None:
-                    _fill_dumped(book, title, columns, folder / f"{entity}.jsonl", rows)
-                else:
-                    _fill_entity(book, title, columns, workspace, entity, pool)
+                _fill_entity(book, title, columns, workspace, entity, pool)
         warn_columns = ["severity", "code", "file", "record", "field", "message", "oci_error_code"]
         _fill(book, "Warnings", warn_columns, _rows(workspace, "warnings", warn_columns))
     return path

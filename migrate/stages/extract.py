@@ -13,12 +13,11 @@ from typing import Any
 from migrate.errors import ExitCode
 from migrate.extract import ExtractResult
 from migrate.extract import extract as read_export
-from migrate.extract.dump import rendering_rows
 from migrate.extract.oci import Connection, PullResult, Scope, pull
 from migrate.extract.reader import Export
 from migrate.extract.workers import Workers
 from migrate.load.lock import workspace_lock
-from migrate.reports.extract_report import DumpedRows, write_extract_report
+from migrate.reports.extract_report import write_extract_report
 from migrate.stages.preflight import preflight
 from migrate.stages.result import Progress, progress_or_quiet
 from migrate.stages.settings import Settings
@@ -58,13 +57,12 @@ def _extract(settings: Settings, export: Path, progress: Progress | None) -> Ext
         with Export(export) as opened:
             total = opened.count()
     shown = progress if total >= _BAR_FROM else None
-    # One set of processes parses, merges and renders the workbook's big sheets
-    # (as they write the merged records: the workbook then only puts them together).
+    # One set of processes parses, merges and renders the workbook's big sheets.
     with Workers() as workers:
-        with progress_or_quiet(shown, "extract", total) as advance, rendering_rows(DumpedRows()):
+        with progress_or_quiet(shown, "extract", total) as advance:
             result = read_export(export, settings.workspace, progress=advance, shared=workers)
         result.report = write_extract_report(
-            settings.workspace, settings.reports / REPORT, shared=workers, dumped=True
+            settings.workspace, settings.reports / REPORT, shared=workers
         )
     return ExtractOutcome(export, result)
 
