@@ -141,3 +141,27 @@ def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
     read = openpyxl.load_workbook(tmp_path / "there.xlsx", read_only=True)
     ids = [row[0] for row in read["Users"].iter_rows(min_row=2, values_only=True)]
     assert ids[-3:] == ["=HYPERLINK(1)", "ctl", "plain"]
+
+
+def test_rendered_rows_go_on_in_a_new_part_of_a_full_sheet_as_values_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full sheet goes on at the same row, its next part sampling the same widths,
+    whether its rows were rendered in other processes or written here."""
+    export = tmp_path / "export"
+    generate(export, 300, seed=13)
+    workspace = tmp_path / "w"
+    extract(export, workspace, workers=1)
+    monkeypatch.setattr(extract_report.xlsx, "EXCEL_MAX_ROWS", 120)
+    monkeypatch.setattr(extract_report.xlsx, "_WIDTH_SAMPLE_ROWS", 7)
+    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 1 << 40)
+    write_extract_report(workspace, tmp_path / "here.xlsx")
+    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(extract_report, "_CHUNK_BYTES", 5000)
+    with Workers(2) as workers:
+        write_extract_report(workspace, tmp_path / "there.xlsx", shared=workers)
+    here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
+    assert here.keys() == there.keys()
+    assert len([name for name in here if name.startswith("xl/worksheets/sheet")]) > 14
+    for name in here:
+        assert here[name] == there[name], name

@@ -94,3 +94,58 @@ def test_text_that_looks_like_rich_text_xml_is_written_as_text(tmp_path: Path) -
             sheet.append([name])
     read = load_workbook(tmp_path / "names.xlsx", read_only=True)
     assert [r[0] for r in read["Data"].iter_rows(min_row=2, values_only=True)] == names
+
+
+_TRICKY_TEXTS = [
+    "plain",
+    "é ü 日本",
+    "a\nb",
+    "a\n\nb",
+    "a \nb",
+    "a\n b",
+    "a\tb",
+    "\tlead",
+    "trail\t",
+    "\xa0nbsp",
+    "nbsp\xa0",
+    "mid\xa0dle",
+    "x\u3000",
+    "a\n\u2028b",
+    "=1+2",
+    "-5",
+    "+44",
+    "@home",
+    "a\n=b",
+    "a\n-b",
+    "_x0041_",
+    "_xZZZZ_",
+    "a&b",
+    "<r>x</r>",
+    "ctl\x01",
+    "\r",
+    "x" * 17_000,
+    "{0}",
+    "{}",
+    "",
+]
+
+
+def test_row_renderer_renders_what_the_rule_renders() -> None:
+    """The template path gives, row for row, what :func:`xlsx._render` gives."""
+    import random
+
+    rng = random.Random(7)
+    letters = [f"{c}" for c in "ABCDEF"]
+    values: list[Any] = [*_TRICKY_TEXTS, None, None, 0, 1, -3, 2**53, -(2**53), True, False, 1.5]
+    for styles in (None, ["", ' s="2"', "", "", ' s="2"', ""]):
+        for quote in (' s="3"', None):
+            render = xlsx.row_renderer(letters, quote, styles)
+            heads = xlsx._cell_heads(tuple(letters), None if styles is None else tuple(styles))
+            quoted = None if quote is None else xlsx._cell_heads(tuple(letters), (quote,) * 6)
+            rendered = 0
+            for _ in range(3000):
+                row = [rng.choice(values) for _ in range(rng.randint(0, 6))]
+                expected = xlsx._render(row, heads, quoted)
+                assert render(row) == expected, row
+                rendered += expected is not None
+            assert rendered > 500  # the template path was taken, not only the fallbacks

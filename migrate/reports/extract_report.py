@@ -82,12 +82,22 @@ def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
             nested.append((i, outer, inner))
     lines = columns.index("lines") if "lines" in columns else None
     join = ", ".join
+    # The columns lists were found in so far: a record's lists are mostly there.
+    listed: list[int] = []
 
     def row_of(record: dict[str, Any]) -> list[Any]:
         get = record.get
-        row = [get(column) for column in columns]
+        row = list(map(get, columns))
         if list in map(type, row):
-            row = [join(map(str, value)) if type(value) is list else value for value in row]
+            for i in listed:
+                value = row[i]
+                if type(value) is list:
+                    row[i] = join(map(str, value))
+            if list in map(type, row):
+                for i, value in enumerate(row):
+                    if type(value) is list:
+                        row[i] = join(map(str, value))
+                        listed.append(i)
         for i, outer, inner in nested:
             value = get(outer)
             row[i] = value.get(inner) if isinstance(value, dict) else None
@@ -152,11 +162,11 @@ def _render(
 ) -> list[str | list[Any]]:
     """The rows of ``path[start:end]``, each rendered, or as values where it cannot be."""
     row_of = _row_maker(columns)
-    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    render = xlsx.row_renderer([xl_col_to_name(col) for col in range(len(columns))], quote)
     items: list[str | list[Any]] = []
     for record in _records(path, start, end):
         row = row_of(record)
-        rendered = xlsx.render_row(row, letters, quote)
+        rendered = render(row)
         items.append(row if rendered is None else rendered)
     return items
 

@@ -19,6 +19,7 @@ import datetime as dt
 import errno
 import functools
 import gc
+import itertools
 import os
 import re
 import sys
@@ -107,9 +108,8 @@ class SheetWriter:
         # columns are tinted): XlsxWriter puts the column's format on every cell.
         self._styles: list[str] | None = None
         self._letters = [xl_col_to_name(col) for col in range(len(self._columns))]
-        # The start of each column's cell, set with its style; a quoted text's own.
-        self._heads: tuple[str, ...] | None = None
-        self._quoted = _cell_heads(tuple(self._letters), (book.quote,) * len(self._letters))
+        # Renders the direct rows, made once the columns' styles are set.
+        self._renderer: Callable[[Sequence[Any]], str | None] | None = None
         header_fmt = book._header_format
         for col, column in enumerate(self._columns):
             fmt = book._editable_header_format if column.editable else header_fmt
@@ -156,10 +156,9 @@ class SheetWriter:
         """
         if not _JOINED.isdisjoint(map(type, values)):  # shown as XlsxWriter's path shows them
             values = [(_display(v) or EMPTY_TEXT) if type(v) in _JOINED else v for v in values]
-        if self._heads is None:
-            styles = None if self._styles is None else tuple(self._styles)
-            self._heads = _cell_heads(tuple(self._letters), styles)
-        rendered = _render(values, self._heads, self._quoted)
+        if self._renderer is None:
+            self._renderer = row_renderer(self._letters, self._book.quote, self._styles)
+        rendered = self._renderer(values)
         if rendered is None:
             return False
         self._put(ws, row, rendered)
@@ -192,6 +191,7 @@ class SheetWriter:
         """Append a row :func:`render_row` made (in any process), as ``append`` would."""
         if self._row >= EXCEL_MAX_ROWS or not self.takes_rendered:
             raise ValueError("rendered rows go only into a sized, direct sheet with room")
+        self._written += 1
         self._put(self._ws, self._row, rendered)
         self._row += 1
 
@@ -236,7 +236,7 @@ class SheetWriter:
         if any(column.editable for column in self._columns):
             tint = f' s="{self._book._editable_format._get_xf_index()}"'
             self._styles = [tint if column.editable else "" for column in self._columns]
-            self._heads = None
+            self._renderer = None
         self._sized = True
         pending, self._pending = self._pending, []
         for values in pending:
@@ -276,9 +276,16 @@ def render_row(
     column's style attribute (its format), which a quoted text's replaces.
     ``""`` is an empty row.
     """
+    return row_renderer(letters, quote, styles)(values)
+
+
+def row_renderer(
+    letters: Sequence[str], quote: str | None, styles: Sequence[str] | None = None
+) -> Callable[[Sequence[Any]], str | None]:
+    """:func:`render_row` for one sheet's columns, made once for all its rows."""
     heads = _cell_heads(tuple(letters), None if styles is None else tuple(styles))
     quoted = None if quote is None else _cell_heads(tuple(letters), (quote,) * len(letters))
-    return _render(values, heads, quoted)
+    return _renderer(heads, quoted)
 
 
 @functools.lru_cache(maxsize=64)
@@ -288,6 +295,143 @@ def _cell_heads(letters: tuple[str, ...], styles: tuple[str, ...] | None) -> tup
         return tuple(f'<c r="{letter}{ROW_NUMBER}"' for letter in letters)
     cells = zip(letters, styles, strict=True)
     return tuple(f'<c r="{letter}{ROW_NUMBER}"{style}' for letter, style in cells)
+
+
+@functools.lru_cache(maxsize=64)
+def _renderer(heads: tuple[str, ...], quoted: tuple[str, ...] | None) -> _RowRenderer:
+    return _RowRenderer(heads, quoted)
+
+
+# The text checks of _NEEDS_CARE, taken apart so the common row costs a few scans
+# in C: the characters, XlsxWriter's escapes, and whitespace at a text's edge
+# (which, in the texts joined by newlines, is whitespace beside a newline).
+_UNSAFE_CHARS = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+_EDGE_SPACE = re.compile(r"\n\s|\s\n")
+# The whitespace _UNSAFE_CHARS lets through: tab, newline, space and these.
+_WIDE_SPACE = re.compile(r"[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# A text starting with one of these needs Excel's quote prefix ("\t" and "\r" are
+# edge whitespace and unsafe characters: such rows are never rendered).
+_QUOTED_STARTS = tuple(f"\n{t}" for t in FORMULA_TRIGGERS if t not in "\t\r")
+_SHAPES_KEPT = 1024
+_UNSEEN = object()
+_Variant = tuple[str, tuple[bool, ...]]  # the row's template, which values are its cells
+
+
+class _Shape:
+    """How rows whose values have these types are rendered: a template for each
+    pattern of empty texts and texts that take the quote prefix."""
+
+    def __init__(self, kinds: tuple[type, ...]) -> None:
+        self.kinds = kinds
+        self.texts = tuple(kind is str for kind in kinds)
+        self.ints = tuple(i for i, kind in enumerate(kinds) if kind is int)
+        self._variants: dict[tuple[tuple[bool, ...] | None, tuple[bool, ...] | None], _Variant] = {}
+
+    def variant(
+        self,
+        filled: tuple[bool, ...] | None,
+        quotes: tuple[bool, ...] | None,
+        heads: tuple[str, ...],
+        quoted: tuple[str, ...] | None,
+    ) -> _Variant:
+        key = (filled, quotes)
+        found = self._variants.get(key)
+        if found is not None:
+            return found
+        cells: list[str] = []
+        taken: list[bool] = []
+        text = 0
+        for col, kind in enumerate(self.kinds):
+            if kind is str:
+                fill = filled is None or filled[text]
+                head = quoted[col] if quotes is not None and quoted and quotes[text] else heads[col]
+                text += 1
+                if fill:
+                    cells.append(f'{head} t="inlineStr"><is><t>{{}}</t></is></c>')
+                taken.append(fill)
+            elif kind is bool:
+                cells.append(f'{heads[col]} t="b"><v>{{:d}}</v></c>')
+                taken.append(True)
+            elif kind is int:
+                cells.append(f"{heads[col]}><v>{{}}</v></c>")
+                taken.append(True)
+            else:
+                taken.append(False)
+        template = f'<row r="{ROW_NUMBER}">{"".join(cells)}</row>' if cells else ""
+        found = (template, tuple(taken))
+        if len(self._variants) < _SHAPES_KEPT:
+            self._variants[key] = found
+        return found
+
+
+class _RowRenderer:
+    """:func:`_render` for one sheet, fast for rows of a pattern it has seen.
+
+    A sheet's rows mostly share the types of their values, which texts are
+    empty and which take the quote prefix: the row for each such pattern is
+    made once as a template; a row's texts are then checked in a few C-level
+    scans and put in. Rows the templates do not cover (floats, lists) take
+    :func:`_render`, which is the rule.
+    """
+
+    def __init__(self, heads: tuple[str, ...], quoted: tuple[str, ...] | None) -> None:
+        self.heads, self.quoted = heads, quoted
+        self._shapes: dict[tuple[type, ...], _Shape | None] = {}
+
+    def __call__(self, values: Sequence[Any]) -> str | None:
+        kinds = tuple(map(type, values))
+        shape = self._shapes.get(kinds, _UNSEEN)
+        if shape is _UNSEEN:
+            shape = self._shape(kinds)
+            if len(self._shapes) < _SHAPES_KEPT:
+                self._shapes[kinds] = shape
+        if shape is None:
+            return _render(values, self.heads, self.quoted)
+        assert isinstance(shape, _Shape)
+        texts = list(itertools.compress(values, shape.texts))
+        filled = quotes = None
+        if texts:
+            nonempty = texts
+            if "" in texts:
+                filled = tuple(map(bool, texts))
+                nonempty = list(filter(None, texts))
+            if nonempty:
+                joined = "\n".join(nonempty)
+                if _needs_care(joined) or (
+                    len(joined) > _PLAIN_TEXT_MAX and max(map(len, nonempty)) > _PLAIN_TEXT_MAX
+                ):
+                    return None
+                if joined.startswith(FORMULA_TRIGGERS) or any(
+                    start in joined for start in _QUOTED_STARTS
+                ):
+                    # A newline in a text may have looked like the start of one.
+                    quotes = tuple(map(str.startswith, texts, itertools.repeat(FORMULA_TRIGGERS)))
+                    if self.quoted is None and any(quotes):
+                        return None
+        for i in shape.ints:
+            if not -(2**53) < values[i] < 2**53:
+                return None
+        template, cells = shape.variant(filled, quotes, self.heads, self.quoted)
+        return template.format(*itertools.compress(values, cells))
+
+    def _shape(self, kinds: tuple[type, ...]) -> _Shape | None:
+        plain = (str, bool, int, type(None))
+        if len(kinds) > len(self.heads) or not all(kind in plain for kind in kinds):
+            return None
+        return _Shape(kinds)
+
+
+def _needs_care(joined: str) -> bool:
+    """``_NEEDS_CARE.search(joined)``, in scans that are cheap for the common text."""
+    if _UNSAFE_CHARS.search(joined) or ("_x" in joined and _ESCAPE.search(joined)):
+        return True
+    padded = f"\n{joined}\n"
+    if " \n" in padded or "\n " in padded or "\n\n" in padded or "\t\n" in padded:
+        return True
+    if "\n\t" in padded:
+        return True
+    return not padded.isascii() and bool(_WIDE_SPACE.search(padded) and _EDGE_SPACE.search(padded))
 
 
 def _render(

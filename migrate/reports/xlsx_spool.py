@@ -7,19 +7,28 @@ a review split into thousands of small workbooks costs more than their rows.
 Here a sheet's rows stay in memory up to ``SPOOL_LIMIT`` characters and only
 then go to an (unnamed) temp file, so memory stays bounded as before; a
 workbook none of whose sheets went to disk is packaged in memory too.
+
+XlsxWriter zips every part at zlib's default level and has no option for
+it. A big part (a sheet of 100,000 users) is zipped at level 1 instead:
+about half the CPU of the workbook's close, for a file about 30 % bigger.
+Small parts, and so small workbooks, are zipped as before, byte for byte.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import tempfile
+import zipfile
 from typing import IO, Any
 
+import xlsxwriter.workbook
 from xlsxwriter.worksheet import Worksheet
 
 SPOOL_LIMIT = 1 << 20  # characters of one sheet's rows kept in memory
 PACKAGE_LIMIT = 4 * SPOOL_LIMIT  # characters of a workbook's rows packaged in memory
 _COPY_CHUNK = 1 << 16
+FAST_ZIP_BYTES = 1 << 20  # parts from this size on are zipped at level 1
 
 
 class RowSpool:
@@ -90,3 +99,22 @@ def small_workbook(worksheets: list[Any]) -> bool:
         return False
     held: int = sum(spool.size for spool in spools)
     return held <= PACKAGE_LIMIT
+
+
+class SheetZip(zipfile.ZipFile):
+    """The zip XlsxWriter writes a workbook's parts into: big ones at level 1."""
+
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        if compresslevel is None and os.path.getsize(filename) >= FAST_ZIP_BYTES:
+            compresslevel = 1
+        super().write(filename, arcname, compress_type, compresslevel)
+
+
+# XlsxWriter makes its zip by this name when it closes a workbook that went to disk.
+xlsxwriter.workbook.ZipFile = SheetZip
