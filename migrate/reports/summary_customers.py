@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from migrate.load import journal as jr
-from migrate.load.cutover import LOADING, tallied_states
+from migrate.load.cutover_states import LOADING, tallied_states
 from migrate.load.verify import VerifyResult
 from migrate.plan import model as wm
 from migrate.plan.actions import CREATE_CUSTOMER
