@@ -9,7 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from migrate.load.cutover import customer_states
+from migrate.load.cutover_states import customer_states
 from migrate.load.journal import FAILED, PARKED, Attention, Journal, JournalAction
 from migrate.plan.actions import ACTIVATE_NUMBERS
 from migrate.reports.load_report import write_load_report, write_load_workbook

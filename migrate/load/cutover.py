@@ -24,17 +24,6 @@ import httpx
 
 from migrate.errors import InputError
 from migrate.load import journal as jr
-
-# Where each customer is: read by status and the summary without the load's machinery.
-from migrate.load.cutover_states import CUT_OVER as CUT_OVER
-from migrate.load.cutover_states import LOADING as LOADING
-from migrate.load.cutover_states import ROLLED_BACK as ROLLED_BACK
-from migrate.load.cutover_states import STAGED as STAGED
-from migrate.load.cutover_states import UNFINISHED as UNFINISHED
-from migrate.load.cutover_states import CustomerCutover as CustomerCutover
-from migrate.load.cutover_states import customer_states as customer_states
-from migrate.load.cutover_states import cutover_state as cutover_state
-from migrate.load.cutover_states import tallied_states as tallied_states
 from migrate.load.dryrun import DryRunTransport, Recorded
 from migrate.load.executor import Executor, LoadOptions, Undo, journal_actions
 from migrate.load.journal import JOURNAL_FILE, Journal, JournalAction

@@ -712,7 +712,8 @@ class Journal:
         The strings rows repeat (customers, types, states) are held once.
         """
         counted = self._counted()
-        rows = self._db.execute(_TALLY_COUNTED if counted else _TALLY, (dated,))
+        groups = _COUNTED_GROUPS if counted else _COUNTING_GROUPS
+        rows = self._db.execute(_TALLY.format(groups=groups), (dated,))
         shared: dict[str, str] = {}
         tally = [
             (
@@ -790,20 +791,19 @@ class _Tx:
             raise self._journal._failure(exc) from exc
 
 
-# Counted from actions_tally; the latest update of a ``dated`` group is one seek in that
-# index, where a MAX over every row would cost a third of the count.
+# Each group's count and, for a ``dated`` group, its latest update: one seek in
+# actions_tally, where a MAX over every row would cost a third of the count.
 _TALLY = (
     "SELECT customer, batch, type, state, n, CASE WHEN type = ?1 THEN COALESCE(("
     "SELECT MAX(updated_at) FROM actions a WHERE a.customer = g.customer "
     "AND a.batch = g.batch AND a.type = g.type AND a.state = g.state), '') ELSE '' END "
-    "FROM (SELECT customer, batch, type, state, COUNT(*) AS n FROM actions "
-    "GROUP BY customer, batch, type, state) g ORDER BY customer, batch, type, state"
+    "FROM {groups} ORDER BY customer, batch, type, state"
 )
-_TALLY_COUNTED = (
-    "SELECT customer, batch, type, state, n, CASE WHEN type = ?1 THEN COALESCE(("
-    "SELECT MAX(updated_at) FROM actions a WHERE a.customer = c.customer "
-    "AND a.batch = c.batch AND a.type = c.type AND a.state = c.state), '') ELSE '' END "
-    "FROM action_counts c WHERE n > 0 ORDER BY customer, batch, type, state"
+# The groups as the journal keeps them, or counted from actions_tally (an older journal).
+_COUNTED_GROUPS = "action_counts g WHERE n > 0"
+_COUNTING_GROUPS = (
+    "(SELECT customer, batch, type, state, COUNT(*) AS n FROM actions "
+    "GROUP BY customer, batch, type, state) g"
 )
 # Every entry of actions_tally, stepped through without reading them: every customer, of
 # TEXT affinity and NOT NULL, is text or a blob, both >= ''. A plain COUNT(*) would

@@ -29,10 +29,8 @@ from migrate.plan.builder import read as read_plan
 from migrate.reports.parts import (
     Part,
     key_values,
-    parts_folder,
-    remove_parts,
     write_parts,
-    write_sheets,
+    write_whole,
 )
 from migrate.reports.xlsx import Column, SheetSpec
 from migrate.workspace import Workspace
@@ -226,8 +224,7 @@ def write_devices_report(
         ],
     )
     if split_rows is None or len(rows) + len(places) <= split_rows:
-        write_sheets(path, [summary, *_sheets(rows, places)])
-        remove_parts(parts_folder(path), keep=set())
+        write_whole(path, [summary, *_sheets(rows, places)])
         return path
     mine: dict[str, tuple[list[DeviceRow], list[list[Any]]]] = {}
     for row in rows:

@@ -22,10 +22,8 @@ from migrate.load.journal import FINISHED, PARKED, STATES, Journal, JournalActio
 from migrate.reports.parts import (
     Part,
     key_values,
-    parts_folder,
-    remove_parts,
     write_parts,
-    write_sheets,
+    write_whole,
 )
 from migrate.reports.xlsx import Column, SheetSpec
 
@@ -161,8 +159,7 @@ def _write(
     runs: list[dict[str, Any]],
 ) -> Path:
     """``failed_first``: what did not finish first, then by customer and order."""
-    write_sheets(path, [*_front(summary, per_customer, held), _actions(failed_first), _runs(runs)])
-    remove_parts(parts_folder(path), keep=set())
+    write_whole(path, [*_front(summary, per_customer, held), _actions(failed_first), _runs(runs)])
     return path
 
 

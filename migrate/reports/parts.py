@@ -60,6 +60,13 @@ def write_sheets(path: Path, sheets: Iterable[SheetSpec]) -> Path:
     return path
 
 
+def write_whole(path: Path, sheets: Iterable[SheetSpec]) -> Path:
+    """The workbook unsplit, and no customer workbooks of an earlier split beside it."""
+    write_sheets(path, sheets)
+    remove_parts(parts_folder(path), keep=set())
+    return path
+
+
 def write_parts(
     path: Path,
     front: Sequence[SheetSpec],

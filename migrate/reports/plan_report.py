@@ -21,10 +21,8 @@ from migrate.plan.planfile import PlanFile
 from migrate.reports.parts import (
     Part,
     key_values,
-    parts_folder,
-    remove_parts,
     write_parts,
-    write_sheets,
+    write_whole,
 )
 from migrate.reports.xlsx import Column, SheetSpec
 
@@ -204,8 +202,7 @@ def write_plan_rows(
     done = done or _nothing_done
     summary = key_values("Summary", _summary(totals))
     if split_rows is None or totals.actions <= split_rows:
-        write_sheets(path, [summary, *_sheets(changes, actions, left_alone, done)])
-        remove_parts(parts_folder(path), keep=set())
+        write_whole(path, [summary, *_sheets(changes, actions, left_alone, done)])
         return path
     grouped = _Aligned(changes, actions, left_alone)
     # Rows of no customer (a number left alone before any customer owns it) stay in the index.

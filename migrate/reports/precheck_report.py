@@ -17,10 +17,8 @@ from migrate.precheck.runner import PrecheckResult
 from migrate.reports.parts import (
     Part,
     key_values,
-    parts_folder,
-    remove_parts,
     write_parts,
-    write_sheets,
+    write_whole,
 )
 from migrate.reports.xlsx import Column, SheetSpec
 
@@ -58,8 +56,7 @@ def write_precheck_report(
         ],
     )
     if split_rows is None or len(result.findings) + len(result.passed) <= split_rows:
-        write_sheets(path, [summary, *_sheets(result.findings, result.passed)])
-        remove_parts(parts_folder(path), keep=set())
+        write_whole(path, [summary, *_sheets(result.findings, result.passed)])
         return path
     findings: dict[str, list[Finding]] = defaultdict(list)
     passed: dict[str, list[tuple[str, str, str]]] = defaultdict(list)

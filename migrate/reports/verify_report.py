@@ -19,10 +19,8 @@ from migrate.load.verify import VerifyResult
 from migrate.reports.parts import (
     Part,
     key_values,
-    parts_folder,
-    remove_parts,
     write_parts,
-    write_sheets,
+    write_whole,
 )
 from migrate.reports.xlsx import Column, SheetSpec
 
@@ -94,8 +92,7 @@ def write_verify_report(
         lambda: _notes(result),
     )
     if split_rows is None or len(result.differences) <= split_rows:
-        write_sheets(path, [front, _differences(result.differences), checked, notes])
-        remove_parts(parts_folder(path), keep=set())
+        write_whole(path, [front, _differences(result.differences), checked, notes])
         return path
     mine: dict[str, list[Difference]] = {}
     for difference in result.differences:

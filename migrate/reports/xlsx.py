@@ -427,9 +427,13 @@ def _needs_care(joined: str) -> bool:
     if _UNSAFE_CHARS.search(joined) or ("_x" in joined and _ESCAPE.search(joined)):
         return True
     padded = f"\n{joined}\n"
-    if " \n" in padded or "\n " in padded or "\n\n" in padded or "\t\n" in padded:
-        return True
-    if "\n\t" in padded:
+    if (
+        " \n" in padded
+        or "\n " in padded
+        or "\n\n" in padded
+        or "\t\n" in padded
+        or "\n\t" in padded
+    ):
         return True
     return not padded.isascii() and bool(_WIDE_SPACE.search(padded) and _EDGE_SPACE.search(padded))
 

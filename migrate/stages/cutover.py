@@ -15,6 +15,7 @@ from typing import Any
 from migrate.config import load_config
 from migrate.errors import ExitCode
 from migrate.load import cutover as co
+from migrate.load import cutover_states as cs
 from migrate.load.journal import Journal
 from migrate.load.lock import workspace_lock
 from migrate.reports.cutover_report import (
@@ -123,7 +124,7 @@ def cutover(
             outcome.run = run_async(_switch(settings, customers, undo, allow, phones))
             _remember(settings, outcome)
         with Journal(settings.workspace) as journal:
-            states = co.customer_states(journal.actions())
+            states = cs.customer_states(journal.actions())
         outcome.devices_csv = write_devices_csv(settings.reports / DEVICES_CSV, phones)
         outcome.report = write_cutover_report(
             settings.reports / REPORT,
@@ -168,12 +169,12 @@ def _remember(settings: Settings, outcome: CutoverOutcome) -> None:
     saved = settings.ws.load_result(CUTOVER_RESULT) or {}
     customers: dict[str, Any] = dict(saved.get("customers") or {})
     with Journal(settings.workspace) as journal:
-        states = co.customer_states(journal.actions())
+        states = cs.customer_states(journal.actions())
     for customer in outcome.customers:
-        state = states.get(customer, co.CustomerCutover(co.LOADING))
+        state = states.get(customer, cs.CustomerCutover(cs.LOADING))
         before = customers.get(customer) or {}
         # The first time it was cut over stays, however often the cutover is run again.
-        kept = before.get("state") == co.CUT_OVER == state.state
+        kept = before.get("state") == cs.CUT_OVER == state.state
         customers[customer] = {
             "state": state.state,
             "at": before.get("at") if kept else state.at,
