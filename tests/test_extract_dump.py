@@ -14,7 +14,15 @@ import pytest
 from migrate import inventory
 from migrate.extract import dump as dump_module
 from migrate.extract import extract
-from migrate.extract.store import Conflict, Store, decode, encode
+from migrate.extract.store import (
+    Conflict,
+    Store,
+    decode,
+    encode,
+    fold_shards,
+    index_shard,
+    stage_rows,
+)
 from migrate.extract.workers import Workers
 from migrate.reports import extract_report
 from migrate.reports.extract_report import write_extract_report
@@ -60,22 +68,43 @@ def test_runs_in_two_workers_write_the_bytes_of_one_process(
 
 
 def test_a_split_never_cuts_a_key(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.sqlite")
     rows = [
         ("users", f"u{n // 3:03d}", "list", n, "f.xml", encode("users", {"n": n}))
         for n in range(300)
     ]
-    store.add_rows(rows)
-    store.seal()
+    # Two workers' shards: every key has records in both.
+    shards = (tmp_path / "a.sqlite", tmp_path / "b.sqlite")
+    stage_rows(shards[0], rows[0::2])
+    stage_rows(shards[1], rows[1::2])
+    for shard in shards:
+        index_shard(shard)
+    store = Store(shards)
+    assert store.count("users") == 300
     bounds = store.split("users", 7)
     assert len(bounds) == 6
     assert bounds == sorted(set(bounds))
     conflicts: list[Conflict] = []
-    seen: list[str] = []
+    seen: list[int] = []
     for low, high in zip([None, *bounds], [*bounds, None], strict=True):
-        keys = [r["n"] for r in store.merged("users", conflicts, low, high)]
-        seen.extend(str(k) for k in keys)
-    assert len(seen) == 100  # every key once, merged from its three records
+        seen.extend(r["n"] for r in store.merged("users", conflicts, low, high))
+    # Every key once, in key order, its three records taken in seq order: the first
+    # description wins and the other two are conflicts.
+    assert seen == list(range(0, 300, 3))
+    assert len(conflicts) == 200
+    store.close()
+
+
+def test_more_shards_than_sqlite_attaches_are_folded(tmp_path: Path) -> None:
+    shards = [tmp_path / f"s{i}.sqlite" for i in range(5)]
+    for i, shard in enumerate(shards):
+        stage_rows(shard, [("users", f"u{i}", "list", i, "f.xml", encode("users", {"n": i}))])
+    kept = fold_shards(shards, limit=2)
+    assert kept == shards[:2]
+    assert [shard.exists() for shard in shards] == [True, True, False, False, False]
+    for shard in kept:
+        index_shard(shard)
+    store = Store(tuple(kept))
+    assert [r["n"] for r in store.merged("users", [])] == [0, 1, 2, 3, 4]
     store.close()
 
 

@@ -383,7 +383,7 @@ def test_kill_9_leaves_a_staging_folder_that_the_next_extract_removes(tmp_path: 
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     left = sorted(workspace.glob(".inventory.new-*"))
-    assert len(left) == 1 and (left[0] / ".staging.sqlite").exists()
+    assert len(left) == 1 and list(left[0].glob(".rec-*.sqlite"))  # the first batch's shard
     # Dot names: the staging folder, and the lock file the CLI's extract took preparing it.
     assert {k: v for k, v in snapshot(workspace).items() if not k.startswith(".")} == {
         k: v for k, v in before.items() if not k.startswith(".")

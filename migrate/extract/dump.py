@@ -1,10 +1,10 @@
-"""The merged inventory written from the sealed store, by the parse workers.
+"""The merged inventory written from the indexed shards, by the parse workers.
 
 Each entity is cut into runs of whole keys; a worker merges one run into a
 part file of its own, and the parts, concatenated in key order, are the
 entity's file, byte for byte what one process writing it all would write.
-Users come first: the devices' registrations are keyed by their user's
-group, which only the merged users say.
+The devices come last: their registrations are keyed by their user's
+group, which only the merged users say; the other entities do not wait.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate.extract.store import Conflict, Store
+from migrate.extract.store import Conflict, Store, UserLocations, stage_registrations
 
-# Order matters: users first, so registrations can be attached to devices.
+# The order of the runs queued: users first, as the devices wait for them.
 DUMP_ORDER = (
     "users",
     "service_providers",
@@ -61,37 +61,49 @@ class _Written:
 
 
 def dump(
-    store: Store,
+    shards: tuple[Path, ...],
     staging: Path,
     conflicts: list[Conflict],
     pool: Executor | None,
     workers: int,
 ) -> dict[str, int]:
-    """Write every entity's JSONL into ``staging``; returns the count of each."""
+    """Write every entity's JSONL from the parse ``shards`` into ``staging``; returns counts."""
     submit = _submitter(pool)
-    users = _runs(store, staging, "users", workers)
-    written = [submit(_write_run, store.path, run) for run in users]
-    results = {"users": [future.result() for future in written]}
-    for run in users:
-        if run.locations is not None:
-            store.take_user_locations(run.locations)
-            run.locations.unlink(missing_ok=True)
-    store.attach_registrations()
-    others = {
-        entity: _runs(store, staging, entity, workers) for entity in DUMP_ORDER if entity != "users"
-    }
+    store = Store(shards)
+    try:
+        runs = {
+            entity: _runs(store, staging, entity, workers)
+            for entity in DUMP_ORDER
+            if entity != "devices"
+        }
+    finally:
+        store.close()
+    # Queued users first: the devices wait for them, the other entities do not.
     futures = {
-        entity: [submit(_write_run, store.path, run) for run in runs]
-        for entity, runs in others.items()
+        entity: [submit(_write_run, shards, run) for run in entity_runs]
+        for entity, entity_runs in runs.items()
     }
-    for entity, pending in futures.items():
-        results[entity] = [future.result() for future in pending]
+    results = {"users": [future.result() for future in futures["users"]]}
+    registrations = staging / ".registrations.sqlite"
+    located = [run.locations for run in runs["users"] if run.locations is not None]
+    stage_registrations(registrations, located, shards)
+    for path in located:
+        path.unlink(missing_ok=True)
+    with_registrations = (*shards, registrations)
+    store = Store(with_registrations)
+    try:
+        runs["devices"] = _runs(store, staging, "devices", workers)
+    finally:
+        store.close()
+    futures["devices"] = [submit(_write_run, with_registrations, run) for run in runs["devices"]]
     counts: dict[str, int] = {}
     for entity in DUMP_ORDER:
-        runs = users if entity == "users" else others[entity]
-        _concatenate([run.out for run in runs], staging / f"{entity}.jsonl")
-        counts[entity] = sum(part.count for part in results[entity])
-        for part in results[entity]:
+        if entity not in results:
+            results[entity] = [future.result() for future in futures[entity]]
+        written = results[entity]
+        _concatenate([run.out for run in runs[entity]], staging / f"{entity}.jsonl")
+        counts[entity] = sum(part.count for part in written)
+        for part in written:
             conflicts.extend(part.conflicts)
     return counts
 
@@ -123,18 +135,17 @@ def _submitter(pool: Executor | None) -> Callable[..., Future[_Written]]:
     return here
 
 
-def _write_run(path: Path, run: _Run) -> _Written:
-    store = Store(path, create=False)
+def _write_run(shards: tuple[Path, ...], run: _Run) -> _Written:
+    store = Store(shards)
     conflicts: list[Conflict] = []
     try:
         records = store.merged(run.entity, conflicts, run.low, run.high)
         if run.locations is None:
             count = _write_jsonl(run.out, records)
         else:
-            locations = Store(run.locations)
+            locations = UserLocations(run.locations)
             try:
                 count = _write_jsonl(run.out, _remembering_locations(locations, records))
-                locations.seal()
             finally:
                 locations.close()
     finally:
@@ -143,16 +154,16 @@ def _write_run(path: Path, run: _Run) -> _Written:
 
 
 def _remembering_locations(
-    store: Store, records: Iterator[dict[str, Any]]
+    store: UserLocations, records: Iterator[dict[str, Any]]
 ) -> Iterator[dict[str, Any]]:
     batch: list[tuple[str, str | None, str | None]] = []
     for record in records:
         batch.append((record["user_id"], record.get("sp_id"), record.get("group_id")))
         if len(batch) >= _LOCATION_BATCH:
-            store.remember_user_locations(batch)
+            store.remember(batch)
             batch.clear()
         yield record
-    store.remember_user_locations(batch)
+    store.remember(batch)
 
 
 def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:

@@ -36,7 +36,15 @@ from migrate.extract.parsers import PARSERS, Context, MissingKey
 from migrate.extract.parsers.user_settings import is_user_get, not_understood_message
 from migrate.extract.reader import Document, Export
 from migrate.extract.staging import owned, remove_stale_staging
-from migrate.extract.store import Conflict, Store, encode, split_key
+from migrate.extract.store import (
+    Conflict,
+    Row,
+    encode,
+    fold_shards,
+    index_shard,
+    split_key,
+    stage_rows,
+)
 from migrate.extract.workers import Workers
 from migrate.extract.xmlsafe import NotOCIDocument, UnsafeDocument, iter_commands, parse_small
 from migrate.extract.zipindex import Entry
@@ -77,8 +85,6 @@ MESSAGE_LIMIT = 20
 _BATCH_DOCUMENTS = 200
 _SEQ_BITS = 24  # room for 16 million records per document (a DN range can be large)
 _DOCUMENT_RECORDS = (1 << _SEQ_BITS) - 1
-
-Row = tuple[str, str, str, int, str, bytes | str]
 
 
 @dataclass
@@ -222,14 +228,13 @@ def extract(
     with Export(export_path) as export:
         stale = remove_stale_staging(final)
         with staged_dir(final) as staging, owned(staging):
-            store = Store(staging / ".staging.sqlite")
             try:
                 warnings, counts, documents, command_types, unknown = _read_all(
-                    export, store, staging, progress, workers, max_range, shared
+                    export, staging, progress, workers, max_range, shared
                 )
             finally:
-                store.close()
-                (staging / ".staging.sqlite").unlink(missing_ok=True)
+                for scratch in staging.glob(".*.sqlite"):
+                    scratch.unlink()
             counts["warnings"] = inventory.write_jsonl(staging / "warnings.jsonl", warnings)
             severities = Counter(w["severity"] for w in warnings)
             result = ExtractResult(
@@ -264,14 +269,13 @@ def extract(
 
 def _read_all(
     export: Export,
-    store: Store,
     staging: Path,
     progress: Callable[[int], None] | None,
     workers: int | None,
     max_range: int,
     shared: Workers | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int], int, Counter[str], Counter[str]]:
-    """Parse every document into ``store`` and dump the merged entities into ``staging``."""
+    """Parse every document into shards of records and dump the merged entities into ``staging``."""
     warnings: list[dict[str, Any]] = []
     documents = 0
     command_types: Counter[str] = Counter()
@@ -282,22 +286,29 @@ def _read_all(
         big = first is not None and len(first) == _BATCH_DOCUMENTS
         workers = len(os.sched_getaffinity(0)) if big else 1
     conflicts: list[Conflict] = []
+    shards: set[Path] = set()
     with contextlib.ExitStack() as stack:
         pool = None
         if workers > 1:
             lent = shared if shared is not None else stack.enter_context(Workers(workers))
             pool = lent.pool()
         pending = itertools.chain([first] if first is not None else [], batches)
-        for part in _parse_all(export, pending, pool, workers, max_range):
-            store.add_rows(part.rows)
+        for part in _parse_all(export, staging, pending, pool, workers, max_range):
+            shards.add(part.shard)
             warnings.extend(part.warnings)
             command_types.update(part.command_types)
             unknown.update(part.unknown)
             documents += part.documents
             if progress is not None:
                 progress(part.documents)
-        store.seal()
-        counts = dump(store, staging, conflicts, pool, workers)
+        sealed = fold_shards(sorted(shards))
+        if pool is None:
+            for shard in sealed:
+                index_shard(shard)
+        else:
+            for _ in pool.map(index_shard, sealed):
+                pass
+        counts = dump(tuple(sealed), staging, conflicts, pool, workers)
     warnings.extend(_conflict_warning(conflict) for conflict in conflicts)
     warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))
     return warnings, counts, documents, command_types, unknown
@@ -305,13 +316,25 @@ def _read_all(
 
 @dataclass
 class _Part:
-    """What one batch of documents gave: picklable, so a worker can send it back."""
+    """What one batch of documents gave: picklable, so a worker can send it back.
+
+    Its records stay in ``shard``, a file of the staging folder: ``rows``
+    only holds them until they are staged there.
+    """
 
     documents: int
     rows: list[Row]
     warnings: list[dict[str, Any]]
     command_types: Counter[str]
     unknown: Counter[str]
+    shard: Path = Path()
+
+    def staged(self, staging: Path) -> _Part:
+        """This part with its rows moved to this process's shard in ``staging``."""
+        self.shard = staging / f".rec-{os.getpid()}.sqlite"
+        stage_rows(self.shard, self.rows)
+        self.rows = []
+        return self
 
 
 def _batches(export: Export) -> Iterator[list[tuple[int, Document]]]:
@@ -322,6 +345,7 @@ def _batches(export: Export) -> Iterator[list[tuple[int, Document]]]:
 
 def _parse_all(
     export: Export,
+    staging: Path,
     pending: Iterator[list[tuple[int, Document]]],
     pool: ProcessPoolExecutor | None,
     workers: int,
@@ -329,29 +353,33 @@ def _parse_all(
 ) -> Iterator[_Part]:
     if pool is None:
         for batch in pending:
-            yield _parse_batch(export, batch, max_range)
+            yield _parse_batch(export, batch, max_range).staged(staging)
         return
-    # A bounded window of batches in flight: results wait in memory until the
-    # store takes them, so submitting everything at once would let memory grow
-    # with the export.
+    # A bounded window of batches in flight: each result waits in memory until
+    # this process takes it, so submitting everything at once would let memory
+    # grow with the export.
     window: deque[Future[_Part]] = deque()
     for batch in itertools.islice(pending, workers * 2):
-        window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
+        window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range, staging))
     while window:
         part = window.popleft().result()
         for batch in itertools.islice(pending, 1):
-            window.append(pool.submit(_parse_batch_in_worker, export.path, batch, max_range))
+            window.append(
+                pool.submit(_parse_batch_in_worker, export.path, batch, max_range, staging)
+            )
         yield part
 
 
 _WORKER_EXPORTS: dict[Path, Export] = {}
 
 
-def _parse_batch_in_worker(path: Path, batch: list[tuple[int, Document]], max_range: int) -> _Part:
+def _parse_batch_in_worker(
+    path: Path, batch: list[tuple[int, Document]], max_range: int, staging: Path
+) -> _Part:
     export = _WORKER_EXPORTS.get(path)
     if export is None:
         export = _WORKER_EXPORTS[path] = Export(path, scan=False)
-    return _parse_batch(export, batch, max_range)
+    return _parse_batch(export, batch, max_range).staged(staging)
 
 
 def _parse_batch(export: Export, batch: list[tuple[int, Document]], max_range: int) -> _Part:

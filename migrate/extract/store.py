@@ -3,9 +3,9 @@
 A user is described by several commands in several files (its list row,
 its UserGet, its services, its registrations); an export of 200,000 users
 does not fit the memory budget as Python objects. Every parser record goes
-into a throw-away SQLite table instead; the dump walks it in key order and
-merges the records of one key at a time, so memory holds one key's records,
-not the export.
+into a throw-away SQLite shard instead, one per parse worker; the dump walks
+the shards together in key order and merges the records of one key at a
+time, so memory holds one key's records, not the export.
 """
 
 from __future__ import annotations
@@ -123,50 +123,112 @@ def decode(raw: bytes | str) -> Any:
     return marshal.loads(raw)  # noqa: S302
 
 
+Row = tuple[str, str, str, int, str, bytes | str]
+
+_PRAGMAS = """
+    PRAGMA journal_mode = OFF;
+    PRAGMA synchronous = OFF;
+    PRAGMA temp_store = FILE;
+    PRAGMA cache_size = -8000;
+"""
+_REC = """
+    CREATE TABLE IF NOT EXISTS rec (entity TEXT, key TEXT, kind TEXT, seq INTEGER, file TEXT, data)
+"""
+_REC_ORDER = "CREATE INDEX IF NOT EXISTS rec_order ON rec (entity, key, seq)"
+# SQLite attaches at most ten databases to a connection unless it was built
+# otherwise: more parse shards than this are folded into these first, which
+# leaves room for the registrations' shard.
+MAX_SHARDS = 8
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(_PRAGMAS)
+    return db
+
+
+def stage_rows(shard: Path, rows: list[Row]) -> None:
+    """Add ``(entity, key, kind, seq, file, encode(...))`` rows to the shard at ``shard``.
+
+    Each parse worker stages into a shard of its own, so records never cross
+    a process boundary and no process waits for another's writes; ``seq``
+    orders the records of a key whichever shard holds them.
+    """
+    db = _connect(shard)
+    try:
+        db.execute(_REC)
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO rec VALUES (?, ?, ?, ?, ?, ?)", rows)
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+def index_shard(shard: Path) -> None:
+    """No more records for ``shard``: index them for the ordered walk."""
+    db = _connect(shard)
+    try:
+        db.execute(_REC_ORDER)
+    finally:
+        db.close()
+
+
+def fold_shards(shards: list[Path], limit: int = MAX_SHARDS) -> list[Path]:
+    """At most ``limit`` shards: the records of the others moved into these (unindexed)."""
+    keep, extra = shards[:limit], shards[limit:]
+    for i, other in enumerate(extra):
+        db = _connect(keep[i % limit])
+        try:
+            db.execute("ATTACH DATABASE ? AS other", (str(other),))
+            db.execute("INSERT INTO rec SELECT * FROM other.rec")
+            db.execute("DETACH DATABASE other")
+        finally:
+            db.close()
+        other.unlink()
+    return keep
+
+
 class Store:
-    def __init__(self, path: Path, create: bool = True) -> None:
-        """The store at ``path``: made empty, or (``create=False``) opened to read."""
-        self.path = path
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.executescript(
-            """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            PRAGMA temp_store = FILE;
-            PRAGMA cache_size = -8000;
-            """
-        )
-        if create:
-            self._db.executescript(
-                """
-                CREATE TABLE rec (entity TEXT, key TEXT, kind TEXT, seq INTEGER, file TEXT, data);
-                CREATE TABLE user_loc (user_id TEXT PRIMARY KEY, sp_id TEXT, group_id TEXT);
-                BEGIN;
-                """
-            )
+    """The records staged in ``shards`` (indexed, at most ``MAX_SHARDS`` + 1), read as one."""
 
-    def add_rows(self, rows: list[tuple[str, str, str, int, str, bytes | str]]) -> None:
-        """``(entity, key, kind, seq, file, encode(...))`` rows; ``seq`` orders records of a key."""
-        self._db.executemany("INSERT INTO rec VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-    def seal(self) -> None:
-        """No more records: index them for the ordered walk."""
-        self._db.execute("COMMIT")
-        self._db.execute("CREATE INDEX rec_order ON rec (entity, key, seq)")
+    def __init__(self, shards: tuple[Path, ...]) -> None:
+        self.shards = shards
+        self._db = sqlite3.connect(":memory:", isolation_level=None)
+        for i, shard in enumerate(shards):
+            self._db.execute(f"ATTACH DATABASE ? AS s{i}", (str(shard),))
 
     def close(self) -> None:
         self._db.close()
 
+    def _select(
+        self, columns: str, entity: str, low: str | None, high: str | None
+    ) -> tuple[str, list[str]]:
+        """One SELECT of ``entity``'s records within ``[low, high)`` over every shard."""
+        where = "entity = ?"
+        args: list[str] = [entity]
+        if low is not None:
+            where += " AND key >= ?"
+            args.append(low)
+        if high is not None:
+            where += " AND key < ?"
+            args.append(high)
+        # A compound SELECT ordered by what each part's index gives is merged, not sorted.
+        query = " UNION ALL ".join(
+            f"SELECT {columns} FROM s{i}.rec WHERE {where}"  # noqa: S608 - names of ours
+            for i in range(len(self.shards))
+        )
+        return query, args * len(self.shards)
+
     def split(self, entity: str, parts: int) -> list[str]:
         """Up to ``parts - 1`` keys that cut ``entity`` into runs of about equal size."""
-        (count,) = self._db.execute(
-            "SELECT count(*) FROM rec WHERE entity = ?", (entity,)
-        ).fetchone()
+        count = self.count(entity)
+        if not self.shards:
+            return []
+        query, args = self._select("key", entity, None, None)
         bounds: list[str] = []
         for i in range(1, parts):
             row = self._db.execute(
-                "SELECT key FROM rec WHERE entity = ? ORDER BY key LIMIT 1 OFFSET ?",
-                (entity, count * i // parts),
+                f"{query} ORDER BY 1 LIMIT 1 OFFSET ?", [*args, count * i // parts]
             ).fetchone()
             # A key is never cut in two: a bound is where a run starts, whole keys after it.
             if row is not None and (not bounds or row[0] > bounds[-1]):
@@ -174,10 +236,10 @@ class Store:
         return bounds
 
     def count(self, entity: str) -> int:
-        (count,) = self._db.execute(
-            "SELECT count(*) FROM rec WHERE entity = ?", (entity,)
-        ).fetchone()
-        return int(count)
+        if not self.shards:
+            return 0
+        query, args = self._select("count(*)", entity, None, None)
+        return sum(int(n) for (n,) in self._db.execute(query, args))
 
     def merged(
         self,
@@ -187,50 +249,77 @@ class Store:
         high: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Each object of ``entity`` with ``low <= key < high``, merged, in key order."""
-        query = "SELECT key, kind, file, data FROM rec WHERE entity = ?"
-        args: list[str] = [entity]
-        if low is not None:
-            query += " AND key >= ?"
-            args.append(low)
-        if high is not None:
-            query += " AND key < ?"
-            args.append(high)
-        cursor = self._db.execute(query + " ORDER BY key, seq", args)
+        if not self.shards:
+            return
+        query, args = self._select("key, seq, kind, file, data", entity, low, high)
+        cursor = self._db.execute(query + " ORDER BY 1, 2", args)
         # Grouped at C level: a few hundred thousand rows, a handful per key.
         for key, group in itertools.groupby(cursor, _first):
-            record = merge(entity, key, [row[1:] for row in group], conflicts)
+            record = merge(entity, key, [row[2:] for row in group], conflicts)
             if record is not None:
                 yield record
 
-    def remember_user_locations(self, users: list[tuple[str, str | None, str | None]]) -> None:
+
+class UserLocations:
+    """Where each merged user lives, remembered by the dump worker that wrote it."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = _connect(path)
+        self._db.execute(_USER_LOC)
+
+    def remember(self, users: list[tuple[str, str | None, str | None]]) -> None:
+        self._db.execute("BEGIN")
         self._db.executemany("INSERT OR REPLACE INTO user_loc VALUES (?, ?, ?)", users)
+        self._db.execute("COMMIT")
 
-    def take_user_locations(self, other: Path) -> None:
-        """Add the user locations another store (a dump worker's) remembered."""
-        self._db.execute("ATTACH DATABASE ? AS other", (str(other),))
-        try:
-            self._db.execute("INSERT OR REPLACE INTO user_loc SELECT * FROM other.user_loc")
-        finally:
-            self._db.execute("DETACH DATABASE other")
+    def close(self) -> None:
+        self._db.close()
 
-    def attach_registrations(self) -> int:
-        """Move registrations and SCA lines from their user to their device (users now known)."""
-        sep = KEY_SEP
-        cursor = self._db.execute(
-            f"""
-            INSERT INTO rec (entity, key, kind, seq, file, data)
-            SELECT 'devices',
-                   CASE json_extract(r.data, '$.device_level')
-                        WHEN 'System' THEN '{sep}{sep}'
-                        WHEN 'Service Provider' THEN u.sp_id || '{sep}{sep}'
-                        ELSE u.sp_id || '{sep}' || u.group_id || '{sep}'
-                   END || json_extract(r.data, '$.device_name'),
-                   'registration', r.seq, r.file, r.data
-            FROM rec r JOIN user_loc u ON u.user_id = r.key
-            WHERE r.entity = 'user_devices' AND u.sp_id IS NOT NULL
-            """  # noqa: S608 - the separator is a constant of ours, not input
-        )
-        return cursor.rowcount
+
+_USER_LOC = (
+    "CREATE TABLE IF NOT EXISTS user_loc (user_id TEXT PRIMARY KEY, sp_id TEXT, group_id TEXT)"
+)
+
+
+def stage_registrations(target: Path, locations: list[Path], shards: tuple[Path, ...]) -> int:
+    """Stage, in the new shard ``target``, the registrations and SCA lines of ``shards``
+    under their device, found through the users' ``locations``; returns how many.
+
+    A shard of its own, so that it is written while other processes read the
+    parse shards for the other entities.
+    """
+    sep = KEY_SEP
+    added = 0
+    db = _connect(target)
+    try:
+        db.execute(_REC)
+        db.execute(_USER_LOC)
+        for other in locations:
+            db.execute("ATTACH DATABASE ? AS other", (str(other),))
+            db.execute("INSERT OR REPLACE INTO user_loc SELECT * FROM other.user_loc")
+            db.execute("DETACH DATABASE other")
+        for shard in shards:
+            db.execute("ATTACH DATABASE ? AS other", (str(shard),))
+            cursor = db.execute(
+                f"""
+                INSERT INTO rec (entity, key, kind, seq, file, data)
+                SELECT 'devices',
+                       CASE json_extract(r.data, '$.device_level')
+                            WHEN 'System' THEN '{sep}{sep}'
+                            WHEN 'Service Provider' THEN u.sp_id || '{sep}{sep}'
+                            ELSE u.sp_id || '{sep}' || u.group_id || '{sep}'
+                       END || json_extract(r.data, '$.device_name'),
+                       'registration', r.seq, r.file, r.data
+                FROM other.rec r JOIN user_loc u ON u.user_id = r.key
+                WHERE r.entity = 'user_devices' AND u.sp_id IS NOT NULL
+                """  # noqa: S608 - the separator is a constant of ours, not input
+            )
+            added += cursor.rowcount
+            db.execute("DETACH DATABASE other")
+        db.execute(_REC_ORDER)
+    finally:
+        db.close()
+    return added
 
 
 _first = operator.itemgetter(0)
