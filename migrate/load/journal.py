@@ -697,10 +697,6 @@ class Journal:
         row = self._db.execute("SELECT * FROM actions WHERE key = ?", (key,)).fetchone()
         return _action(row) if row is not None else None
 
-    def counts(self) -> dict[str, int]:
-        found = dict(self._db.execute("SELECT state, COUNT(*) FROM actions GROUP BY state"))
-        return {state: int(found.get(state, 0)) for state in STATES}
-
     def tally(self, dated: str = "") -> list[Tally]:
         """(customer, batch, type, state, count, latest update) of every action, grouped.
 
