@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,8 @@ import pytest
 
 from migrate import inventory
 from migrate.extract import dump as dump_module
-from migrate.extract import extract
+from migrate.extract import extract, extractor
+from migrate.extract.reader import Export
 from migrate.extract.store import (
     Conflict,
     Store,
@@ -92,6 +95,22 @@ def test_a_split_never_cuts_a_key(tmp_path: Path) -> None:
     assert seen == list(range(0, 300, 3))
     assert len(conflicts) == 200
     store.close()
+
+
+def test_a_worker_stages_its_records_and_sends_none_back(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    generate(export, 30, seed=3)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with Export(export) as opened:
+        batch = list(enumerate(opened.documents()))
+        direct = extractor._parse_batch(opened, batch, 10)
+    part = extractor._parse_batch_in_worker(export, batch, 10, staging)
+    assert part.rows == [] and part.shard.parent == staging
+    with contextlib.closing(sqlite3.connect(part.shard)) as db:
+        staged = db.execute("SELECT * FROM rec ORDER BY seq").fetchall()
+    assert len(direct.rows) > 100
+    assert staged == sorted(direct.rows, key=lambda row: row[3])
 
 
 def test_more_shards_than_sqlite_attaches_are_folded(tmp_path: Path) -> None:
