@@ -69,20 +69,18 @@ def dump(
 ) -> dict[str, int]:
     """Write every entity's JSONL from the parse ``shards`` into ``staging``; returns counts."""
     submit = _submitter(pool)
+    runs: dict[str, list[_Run]] = {}
+    futures: dict[str, list[Future[_Written]]] = {}
+    # Each entity's runs are queued as soon as they are cut, users first: the
+    # devices wait for them, the other entities do not.
     store = Store(shards)
     try:
-        runs = {
-            entity: _runs(store, staging, entity, workers)
-            for entity in DUMP_ORDER
-            if entity != "devices"
-        }
+        for entity in DUMP_ORDER:
+            if entity != "devices":
+                runs[entity] = _runs(store, staging, entity, workers)
+                futures[entity] = [submit(_write_run, shards, run) for run in runs[entity]]
     finally:
         store.close()
-    # Queued users first: the devices wait for them, the other entities do not.
-    futures = {
-        entity: [submit(_write_run, shards, run) for run in entity_runs]
-        for entity, entity_runs in runs.items()
-    }
     results = {"users": [future.result() for future in futures["users"]]}
     registrations = staging / ".registrations.sqlite"
     located = [run.locations for run in runs["users"] if run.locations is not None]
