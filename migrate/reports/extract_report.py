@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import json.scanner
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -19,11 +20,13 @@ from migrate import inventory
 from migrate.errors import WorkspaceError
 from migrate.extract.workers import Workers
 from migrate.reports import xlsx
-from migrate.reports.xlsx import Column, ReportWriter
+from migrate.reports.xlsx import Column, RenderedRows, ReportWriter
 
 # Entity files from this size on are rendered by other processes, a chunk at a time.
 _PARALLEL_BYTES = 4 << 20
 _CHUNK_BYTES = 1 << 20
+# The decoder's own scanner: json.loads less its checks and decoding, line by line.
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # a decoder is its context
 
 SHEETS = (
     ("service_providers", "Service providers"),
@@ -71,15 +74,20 @@ def _cell(record: dict[str, Any], column: str) -> Any:
     return value
 
 
-def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
+def _row_maker(columns: list[str], empty: str | None = "") -> Callable[[dict[str, Any]], list[Any]]:
+    """A record's row; ``empty`` stands for an empty list (``None`` where rows are only
+    rendered: no cell either way, but the widths count ``""`` and ``None`` apart)."""
     # Hundreds of thousands of records: a row is one dict lookup per column,
-    # lists are joined only in rows that hold one, and only nested fields and
+    # lists are joined only in rows that hold one, and only nested objects and
     # the lines take a path of their own.
-    nested: list[tuple[int, str, str]] = []
+    nested: list[tuple[str, int, int, list[str]]] = []
     for i, column in enumerate(columns):
         if "." in column:
             outer, inner = column.split(".", 1)
-            nested.append((i, outer, inner))
+            if nested and nested[-1][0] == outer and nested[-1][2] == i:
+                nested[-1] = (outer, nested[-1][1], i + 1, [*nested[-1][3], inner])
+            else:
+                nested.append((outer, i, i + 1, [inner]))
     lines = columns.index("lines") if "lines" in columns else None
     join = ", ".join
     # The columns lists were found in so far: a record's lists are mostly there.
@@ -88,21 +96,26 @@ def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
     def row_of(record: dict[str, Any]) -> list[Any]:
         get = record.get
         row = list(map(get, columns))
+        if lines is not None:
+            row[lines] = _cell(record, "lines")
         if list in map(type, row):
             for i in listed:
                 value = row[i]
                 if type(value) is list:
-                    row[i] = join(map(str, value))
+                    row[i] = join(map(str, value)) or empty
             if list in map(type, row):
                 for i, value in enumerate(row):
                     if type(value) is list:
-                        row[i] = join(map(str, value))
+                        row[i] = join(map(str, value)) or empty
                         listed.append(i)
-        for i, outer, inner in nested:
+        for outer, start, stop, inners in nested:
             value = get(outer)
-            row[i] = value.get(inner) if isinstance(value, dict) else None
-        if lines is not None:
-            row[lines] = _cell(record, "lines")
+            if isinstance(value, dict):
+                row[start:stop] = map(value.get, inners)
+            else:
+                row[start:stop] = itertools.repeat(None, stop - start)
+        if lines is not None and row[lines] == "":
+            row[lines] = empty
         return row
 
     return row_of
@@ -142,33 +155,56 @@ class _Filler:
         self._next()
         return self.sheet.takes_rendered and self.sheet.room() > count
 
-    def add(self, items: list[str | list[Any]]) -> None:
+    def add(self, items: list[RenderedRows | list[Any]]) -> None:
         for item in items:
-            if type(item) is str:
-                self.sheet.append_rendered(item)
+            if isinstance(item, RenderedRows):
+                self.sheet.append_rows(item)
             else:
                 self.sheet.append(item)
 
 
-def _records(path: Path, start: int, end: int) -> Iterator[dict[str, Any]]:
+def _records(path: Path, start: int, end: int) -> list[dict[str, Any]]:
+    """The records of ``path[start:end]``, whole lines."""
     with path.open("rb") as handle:
         handle.seek(start)
-        for raw in handle.read(end - start).splitlines():
-            yield from _records_of(path, raw, f" after byte {start}")
+        data = handle.read(end - start)
+    where = f" after byte {start}"
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        text = "\r"
+    if "\r" in text:  # lines as bytes split them, one by one
+        return [record for raw in data.splitlines() for record in _records_of(path, raw, where)]
+    # Whatever the scanner does not take whole is json.loads's.
+    scan = _SCAN
+    records: list[dict[str, Any]] = []
+    for line in text.split("\n"):
+        try:
+            record, stop = scan(line, 0)
+        except (StopIteration, ValueError):
+            stop = -1
+        if stop == len(line) and type(record) is dict:
+            records.append(record)
+        else:
+            records.extend(_records_of(path, line.encode(), where))
+    return records
+
+
+def _rows_in(data: bytes) -> int:
+    """How many rows the lines of ``data`` make, unless some are blank (then fewer)."""
+    return data.count(b"\n") + (not data.endswith(b"\n"))
 
 
 def _render(
-    path: Path, start: int, end: int, columns: list[str], quote: str | None
-) -> list[str | list[Any]]:
-    """The rows of ``path[start:end]``, each rendered, or as values where it cannot be."""
-    row_of = _row_maker(columns)
-    render = xlsx.row_renderer([xl_col_to_name(col) for col in range(len(columns))], quote)
-    items: list[str | list[Any]] = []
-    for record in _records(path, start, end):
-        row = row_of(record)
-        rendered = render(row)
-        items.append(row if rendered is None else rendered)
-    return items
+    path: Path, start: int, end: int, columns: list[str], quote: str | None, first: int
+) -> list[RenderedRows | list[Any]]:
+    """The rows of ``path[start:end]`` rendered as the sheet's rows from index ``first``
+    on, and as values those that cannot be."""
+    row_of = _row_maker(columns, empty=None)
+    rows = list(map(row_of, _records(path, start, end)))
+    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    rendered = xlsx.render_rows(rows, letters, quote, first)
+    return [rows[item] if isinstance(item, int) else item for item in rendered]
 
 
 def _ranges(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
@@ -180,6 +216,13 @@ def _ranges(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
         end = min(handle.tell(), size)
         yield start, end
         start = end
+
+
+def _counted(handle: IO[bytes], spans: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    """Each span with the number of rows in it."""
+    for start, end in spans:
+        handle.seek(start)
+        yield start, end, _rows_in(handle.read(end - start))
 
 
 def _fill_entity(
@@ -199,25 +242,35 @@ def _fill_entity(
             if not raw:
                 return
             filler.extend(row_of(record) for record in _records_of(path, raw))
-        ranges = _ranges(handle, handle.tell())
+        spans = _counted(handle, _ranges(handle, handle.tell()))
         executor = pool.pool()
-        window: deque[tuple[tuple[int, int], Future[list[str | list[Any]]]]] = deque()
-        for span in itertools.islice(ranges, pool.count * 2):
-            window.append(
-                (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
-            )
+        # Each span is numbered from where the one before it ends; a span that comes
+        # back numbered otherwise (the sheet went on in a new part) is written as values.
+        first = filler.sheet.next_row
+        window: deque[tuple[tuple[int, int, int], int, Future[list[RenderedRows | list[Any]]]]]
+        window = deque()
+
+        def submit(count: int) -> None:
+            nonlocal first
+            for span in itertools.islice(spans, count):
+                job = executor.submit(_render, path, *span[:2], columns, filler.sheet.quote, first)
+                window.append((span, first, job))
+                first += span[2]
+
+        submit(pool.count * 2)
         while window:
-            (start, end), future = window.popleft()
+            (start, end, _count), numbered, future = window.popleft()
             items = future.result()
-            for span in itertools.islice(ranges, 1):
-                window.append(
-                    (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
-                )
-            if filler.takes(len(items)):
+            submit(1)
+            count = sum(item.count if isinstance(item, RenderedRows) else 1 for item in items)
+            if filler.takes(count) and numbered == filler.sheet.next_row:
                 filler.add(items)
+                if count != _count:  # blank lines: the spans after it are numbered anew
+                    first = filler.sheet.next_row + sum(span[2] for span, _n, _f in window)
             else:
                 # A new part of the sheet samples its widths again: these rows as values.
-                filler.extend(row_of(record) for record in _records(path, start, end))
+                filler.extend(map(row_of, _records(path, start, end)))
+                first = filler.sheet.next_row + sum(span[2] for span, _n, _f in window)
 
 
 def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, Any]]:
