@@ -10,7 +10,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -225,52 +225,106 @@ def _counted(handle: IO[bytes], spans: Iterator[tuple[int, int]]) -> Iterator[tu
         yield start, end, _rows_in(handle.read(end - start))
 
 
+@dataclass
+class _Job:
+    """A span of an entity's file, rendered elsewhere as the sheet's rows from ``first``."""
+
+    entity: str
+    start: int
+    end: int
+    rows: int  # as its lines count them
+    first: int
+    done: Future[list[RenderedRows | list[Any]]] | None = None
+
+
+class _Renders:
+    """The big entities' rows, rendered by other processes a span at a time in the
+    order the sheets are written, a few spans ahead: across the end of one entity
+    into the next, and while the small sheets before them are written here."""
+
+    def __init__(self, workspace: Path, pool: Workers, quote: str) -> None:
+        self._folder = inventory.inventory_dir(workspace)
+        self._pool, self._quote = pool, quote
+        self._heads: dict[str, int] = {}
+        self._next: dict[str, int] = {}  # the row an entity's next span is numbered from
+        self._window: deque[_Job] = deque()
+        self._jobs = self._plan()
+        self._top_up()
+
+    def path(self, entity: str) -> Path:
+        return self._folder / f"{entity}.jsonl"
+
+    def takes(self, entity: str) -> bool:
+        """Whether ``entity`` is big enough to be rendered elsewhere."""
+        path = self.path(entity)
+        return path.exists() and path.stat().st_size >= _PARALLEL_BYTES
+
+    def head(self, entity: str) -> int:
+        """Where the spans of ``entity`` start: after the rows that set the widths,
+        which are written here, the way they always are."""
+        if entity not in self._heads:
+            with self.path(entity).open("rb") as handle:
+                rows = 0
+                while rows < xlsx._WIDTH_SAMPLE_ROWS and (raw := handle.readline()):
+                    rows += bool(raw.strip())
+                self._heads[entity] = handle.tell()
+        return self._heads[entity]
+
+    def _plan(self) -> Iterator[_Job]:
+        for entity, _title in SHEETS:
+            if not self.takes(entity):
+                continue
+            self._next[entity] = 1 + xlsx._WIDTH_SAMPLE_ROWS  # the header, then the head
+            with self.path(entity).open("rb") as handle:
+                for start, end, rows in _counted(handle, _ranges(handle, self.head(entity))):
+                    job = _Job(entity, start, end, rows, self._next[entity])
+                    self._next[entity] += rows
+                    yield job
+
+    def _top_up(self) -> None:
+        for job in itertools.islice(self._jobs, self._pool.count * 2 - len(self._window)):
+            columns = _columns(job.entity)
+            job.done = self._pool.pool().submit(
+                _render, self.path(job.entity), job.start, job.end, columns, self._quote, job.first
+            )
+            self._window.append(job)
+
+    def results(self, entity: str) -> Iterator[tuple[_Job, list[RenderedRows | list[Any]]]]:
+        """The spans of ``entity`` with their rows, in order."""
+        while self._window and self._window[0].entity == entity:
+            job = self._window.popleft()
+            assert job.done is not None
+            items = job.done.result()
+            self._top_up()
+            yield job, items
+
+    def renumber(self, entity: str, row: int) -> None:
+        """The next row of ``entity``'s sheet is ``row``: number the spans not sent yet
+        from there (those sent are written as values)."""
+        sent = sum(job.rows for job in self._window if job.entity == entity)
+        self._next[entity] = row + sent
+
+
 def _fill_entity(
-    book: ReportWriter, title: str, columns: list[str], workspace: Path, entity: str, pool: Workers
+    book: ReportWriter, title: str, columns: list[str], entity: str, renders: _Renders
 ) -> None:
-    """An entity's sheet; a big one is rendered by other processes while this one writes."""
-    path = inventory.inventory_dir(workspace) / f"{entity}.jsonl"
-    if pool.count < 2 or not path.exists() or path.stat().st_size < _PARALLEL_BYTES:
-        _fill(book, title, columns, _rows(workspace, entity, columns))
-        return
+    """A big entity's sheet, from the rows rendered elsewhere."""
+    path = renders.path(entity)
     filler = _Filler(book, title, columns)
     row_of = _row_maker(columns)
     with path.open("rb") as handle:
-        # The first rows set the column widths: written here, the way they always are.
-        while not filler.sheet.takes_rendered:
-            raw = handle.readline()
-            if not raw:
-                return
+        while handle.tell() < renders.head(entity) and (raw := handle.readline()):
             filler.extend(row_of(record) for record in _records_of(path, raw))
-        spans = _counted(handle, _ranges(handle, handle.tell()))
-        executor = pool.pool()
-        # Each span is numbered from where the one before it ends; a span that comes
-        # back numbered otherwise (the sheet went on in a new part) is written as values.
-        first = filler.sheet.next_row
-        window: deque[tuple[tuple[int, int, int], int, Future[list[RenderedRows | list[Any]]]]]
-        window = deque()
-
-        def submit(count: int) -> None:
-            nonlocal first
-            for span in itertools.islice(spans, count):
-                job = executor.submit(_render, path, *span[:2], columns, filler.sheet.quote, first)
-                window.append((span, first, job))
-                first += span[2]
-
-        submit(pool.count * 2)
-        while window:
-            (start, end, _count), numbered, future = window.popleft()
-            items = future.result()
-            submit(1)
-            count = sum(item.count if isinstance(item, RenderedRows) else 1 for item in items)
-            if filler.takes(count) and numbered == filler.sheet.next_row:
-                filler.add(items)
-                if count != _count:  # blank lines: the spans after it are numbered anew
-                    first = filler.sheet.next_row + sum(span[2] for span, _n, _f in window)
-            else:
-                # A new part of the sheet samples its widths again: these rows as values.
-                filler.extend(map(row_of, _records(path, start, end)))
-                first = filler.sheet.next_row + sum(span[2] for span, _n, _f in window)
+    for job, items in renders.results(entity):
+        count = sum(item.count if isinstance(item, RenderedRows) else 1 for item in items)
+        if filler.takes(count) and job.first == filler.sheet.next_row:
+            filler.add(items)
+            if count != job.rows:  # blank lines: the spans after them are numbered anew
+                renders.renumber(entity, filler.sheet.next_row)
+        else:
+            # A new part of the sheet samples its widths again: these rows as values.
+            filler.extend(map(row_of, _records(path, job.start, job.end)))
+            renders.renumber(entity, filler.sheet.next_row)
 
 
 def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, Any]]:
@@ -290,7 +344,10 @@ def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, A
 def write_extract_report(workspace: Path, path: Path, shared: Workers | None = None) -> Path:
     """The workbook; big sheets are rendered by ``shared`` processes (or its own)."""
     manifest = inventory.read_manifest(workspace)
-    with ReportWriter(path) as book:
+    with ReportWriter(path) as book, contextlib.ExitStack() as stack:
+        pool = shared if shared is not None else stack.enter_context(Workers())
+        # The big sheets' rows are on their way before the first sheet is written.
+        renders = _Renders(workspace, pool, book.quote) if pool.count >= 2 else None
         summary: list[tuple[str, Any]] = [
             ("Export", manifest.get("export")),
             ("Started at (UTC)", manifest.get("started_at")),
@@ -313,11 +370,12 @@ def write_extract_report(workspace: Path, path: Path, shared: Workers | None = N
         unknown = manifest.get("unknown_commands", {})
         for name, count in manifest.get("command_types", {}).items():
             commands.append([name, count, name not in unknown])
-        with contextlib.ExitStack() as stack:
-            pool = shared if shared is not None else stack.enter_context(Workers())
-            for entity, title in SHEETS:
-                columns = _columns(entity)
-                _fill_entity(book, title, columns, workspace, entity, pool)
+        for entity, title in SHEETS:
+            columns = _columns(entity)
+            if renders is not None and renders.takes(entity):
+                _fill_entity(book, title, columns, entity, renders)
+            else:
+                _fill(book, title, columns, _rows(workspace, entity, columns))
         warn_columns = ["severity", "code", "file", "record", "field", "message", "oci_error_code"]
         _fill(book, "Warnings", warn_columns, _rows(workspace, "warnings", warn_columns))
     return path
