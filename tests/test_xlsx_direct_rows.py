@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,6 @@ _TRICKY_TEXTS = [
 
 def test_row_renderer_renders_what_the_rule_renders() -> None:
     """The template path gives, row for row, what :func:`xlsx._render` gives."""
-    import random
 
     rng = random.Random(7)
     letters = [f"{c}" for c in "ABCDEF"]
@@ -188,7 +188,6 @@ def _as_tuples(
 def test_rows_rendered_many_at_a_time_are_what_the_rule_renders() -> None:
     """:func:`xlsx.render_rows` gives, run for run, the rule's rows: on blocks of plain
     rows (its fast path), and on blocks where a tricky value hides among them."""
-    import random
 
     rng = random.Random(11)
     letters = ["A", "B", "C", "D", "E", "F"]
