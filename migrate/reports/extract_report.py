@@ -265,7 +265,7 @@ class _Renders:
         if entity not in self._heads:
             with self.path(entity).open("rb") as handle:
                 rows = 0
-                while rows < xlsx._WIDTH_SAMPLE_ROWS and (raw := handle.readline()):
+                while rows < xlsx.sampled_rows() and (raw := handle.readline()):
                     rows += bool(raw.strip())
                 self._heads[entity] = handle.tell()
         return self._heads[entity]
@@ -274,7 +274,7 @@ class _Renders:
         for entity, _title in SHEETS:
             if not self.takes(entity):
                 continue
-            self._next[entity] = 1 + xlsx._WIDTH_SAMPLE_ROWS  # the header, then the head
+            self._next[entity] = 1 + xlsx.sampled_rows()  # the header, then the head
             with self.path(entity).open("rb") as handle:
                 for start, end, rows in _counted(handle, _ranges(handle, self.head(entity))):
                     job = _Job(entity, start, end, rows, self._next[entity])

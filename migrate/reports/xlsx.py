@@ -82,6 +82,12 @@ class SheetSpec:
     rows: Callable[[], Iterator[list[Any]]]
 
 
+def sampled_rows() -> int:
+    """How many rows a sheet takes as values, which set its widths, before it takes
+    rendered ones."""
+    return _WIDTH_SAMPLE_ROWS
+
+
 def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
@@ -180,21 +186,13 @@ class SheetWriter:
 
     @property
     def takes_rendered(self) -> bool:
-        """Whether :meth:`append_rendered` may be used: widths are set, rows go direct,
+        """Whether :meth:`append_rows` may be used: widths are set, rows go direct,
         and no column has a format of its own."""
         return self._sized and self._direct and self._styles is None
 
     def room(self) -> int:
         """Rows this sheet takes before it goes on in the next part."""
         return EXCEL_MAX_ROWS - self._row
-
-    def append_rendered(self, rendered: str) -> None:
-        """Append a row :func:`render_row` made (in any process), as ``append`` would."""
-        if self._row >= EXCEL_MAX_ROWS or not self.takes_rendered:
-            raise ValueError("rendered rows go only into a sized, direct sheet with room")
-        self._written += 1
-        self._put(self._ws, self._row, rendered)
-        self._row += 1
 
     @property
     def next_row(self) -> int:
