@@ -12,6 +12,10 @@ XlsxWriter zips every part at zlib's default level and has no option for
 it. A big part (a sheet of 100,000 users) is zipped at level 1 instead:
 about half the CPU of the workbook's close, for a file about 30 % bigger.
 Small parts, and so small workbooks, are zipped as before, byte for byte.
+The biggest parts are cut into pieces that threads pack side by side (zlib
+lets go of the GIL) into one deflate stream, as pigz does: the workbook's
+close, which nothing else overlaps, takes about half the time on two cores.
+The rows are kept as UTF-8: those rendered in other processes come encoded.
 """
 
 from __future__ import annotations
@@ -150,7 +154,9 @@ class SheetZip(zipfile.ZipFile):
             ThreadPoolExecutor(threads) as pool,
             self.open(info, "w") as entry,
         ):
-            # The entry packs nothing itself: each piece written to it comes packed.
+            # The entry packs nothing itself: each piece written to it comes packed. (Were
+            # zipfile's attribute to change name, the entry would pack the pieces itself:
+            # the same part, without the threads.)
             entry._compressor = ready  # type: ignore[attr-defined]
             ahead: deque[tuple[bytes, Future[bytes]]] = deque()
             offset = 0
