@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,6 @@ _TRICKY_TEXTS = [
 
 def test_row_renderer_renders_what_the_rule_renders() -> None:
     """The template path gives, row for row, what :func:`xlsx._render` gives."""
-    import random
 
     rng = random.Random(7)
     letters = [f"{c}" for c in "ABCDEF"]
@@ -149,3 +149,72 @@ def test_row_renderer_renders_what_the_rule_renders() -> None:
                 assert render(row) == expected, row
                 rendered += expected is not None
             assert rendered > 500  # the template path was taken, not only the fallbacks
+
+
+def _by_the_rule(
+    rows: list[list[Any]], letters: list[str], quote: str | None, first: int
+) -> list[tuple[bytes, int, int, tuple[int, int] | None] | int]:
+    """What :func:`xlsx.render_rows` must give: the rule row by row, in runs."""
+    heads = xlsx._cell_heads(tuple(letters), None)
+    quoted = None if quote is None else xlsx._cell_heads(tuple(letters), (quote,) * len(letters))
+    runs: list[tuple[bytes, int, int, tuple[int, int] | None] | int] = []
+    run: list[tuple[int, str]] = []
+
+    def close() -> None:
+        if run:
+            filled = [row for row, text in run if text]
+            cells = (filled[0], filled[-1]) if filled else None
+            data = "".join(text for _row, text in run).encode()
+            runs.append((data, run[0][0], len(run), cells))
+            run.clear()
+
+    for i, row in enumerate(rows):
+        text = xlsx._render(row, heads, quoted)
+        if text is None:
+            close()
+            runs.append(i)
+        else:
+            run.append((first + i, text.replace(xlsx.ROW_NUMBER, str(first + i + 1))))
+    close()
+    return runs
+
+
+def _as_tuples(
+    runs: list[xlsx.RenderedRows | int],
+) -> list[tuple[bytes, int, int, tuple[int, int] | None] | int]:
+    return [r if isinstance(r, int) else (r.data, r.first, r.count, r.cells) for r in runs]
+
+
+def test_rows_rendered_many_at_a_time_are_what_the_rule_renders() -> None:
+    """:func:`xlsx.render_rows` gives, run for run, the rule's rows: on blocks of plain
+    rows (its fast path), and on blocks where a tricky value hides among them."""
+
+    rng = random.Random(11)
+    letters = ["A", "B", "C", "D", "E", "F"]
+    plain: list[Any] = ["alice", "Zoë", "+44 20", "-5", "=1", "@x", "a b", None, "", True, False]
+    tricky: list[Any] = [
+        *_TRICKY_TEXTS,
+        "x\u2019y",  # a byte the fast path looks closer at, and renders
+        "© 2024",
+        "\u200bzero width",
+        "a\xa0b",
+        " ",
+        "x ",
+        0,
+        7,
+        2**53,
+        1.5,
+        xlsx.EMPTY_TEXT,
+    ]
+    fast = 0
+    for quote in (' s="3"', None):
+        for size in (1, 5, 60):
+            for _ in range(150):
+                rows = [[rng.choice(plain) for _ in range(rng.randint(0, 6))] for _ in range(size)]
+                if rng.random() < 0.6:
+                    rows[rng.randrange(size)][0:1] = [rng.choice(tricky)]
+                first = rng.randint(1, 5000)
+                got = xlsx.render_rows(rows, letters, quote, first)
+                assert _as_tuples(got) == _by_the_rule(rows, letters, quote, first), rows
+                fast += len(got) == 1 and size > 1 and not isinstance(got[0], int)
+    assert fast > 100  # whole blocks were rendered at once

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 import zipfile
 from pathlib import Path
@@ -88,3 +89,19 @@ def test_a_workbook_too_big_for_memory_is_packaged_on_disk(
     assert not xlsx_spool.small_workbook(sheets)
     for spool in spools:
         spool.close()
+
+
+def test_rows_come_back_as_written_whether_text_or_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows rendered elsewhere come as UTF-8; a character cut between two copies is
+    whole in the text the spool gives back."""
+    monkeypatch.setattr(xlsx_spool, "_COPY_CHUNK", 3)
+    for limit in (1000, 4):  # in memory, and on disk
+        spool = xlsx_spool.RowSpool(limit, None)
+        spool.write("<a>é</a>")
+        spool.write_bytes("<b>日本€</b>".encode())
+        out = io.StringIO()
+        spool.copy_to(out)
+        assert out.getvalue() == "<a>é</a><b>日本€</b>"
+        assert spool.in_memory is (limit == 1000)

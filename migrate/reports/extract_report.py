@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import json.scanner
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,11 +20,13 @@ from migrate import inventory
 from migrate.errors import WorkspaceError
 from migrate.extract.workers import Workers
 from migrate.reports import xlsx
-from migrate.reports.xlsx import Column, ReportWriter
+from migrate.reports.xlsx import Column, RenderedRows, ReportWriter
 
 # Entity files from this size on are rendered by other processes, a chunk at a time.
 _PARALLEL_BYTES = 4 << 20
 _CHUNK_BYTES = 1 << 20
+# The decoder's own scanner: json.loads less its checks and decoding, line by line.
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # a decoder is its context
 
 SHEETS = (
     ("service_providers", "Service providers"),
@@ -71,15 +74,20 @@ def _cell(record: dict[str, Any], column: str) -> Any:
     return value
 
 
-def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
+def _row_maker(columns: list[str], empty: str | None = "") -> Callable[[dict[str, Any]], list[Any]]:
+    """A record's row; ``empty`` stands for an empty list (``None`` where rows are only
+    rendered: no cell either way, but the widths count ``""`` and ``None`` apart)."""
     # Hundreds of thousands of records: a row is one dict lookup per column,
-    # lists are joined only in rows that hold one, and only nested fields and
+    # lists are joined only in rows that hold one, and only nested objects and
     # the lines take a path of their own.
-    nested: list[tuple[int, str, str]] = []
+    nested: list[tuple[str, int, int, list[str]]] = []
     for i, column in enumerate(columns):
         if "." in column:
             outer, inner = column.split(".", 1)
-            nested.append((i, outer, inner))
+            if nested and nested[-1][0] == outer and nested[-1][2] == i:
+                nested[-1] = (outer, nested[-1][1], i + 1, [*nested[-1][3], inner])
+            else:
+                nested.append((outer, i, i + 1, [inner]))
     lines = columns.index("lines") if "lines" in columns else None
     join = ", ".join
     # The columns lists were found in so far: a record's lists are mostly there.
@@ -88,21 +96,26 @@ def _row_maker(columns: list[str]) -> Callable[[dict[str, Any]], list[Any]]:
     def row_of(record: dict[str, Any]) -> list[Any]:
         get = record.get
         row = list(map(get, columns))
+        if lines is not None:
+            row[lines] = _cell(record, "lines")
         if list in map(type, row):
             for i in listed:
                 value = row[i]
                 if type(value) is list:
-                    row[i] = join(map(str, value))
+                    row[i] = join(map(str, value)) or empty
             if list in map(type, row):
                 for i, value in enumerate(row):
                     if type(value) is list:
-                        row[i] = join(map(str, value))
+                        row[i] = join(map(str, value)) or empty
                         listed.append(i)
-        for i, outer, inner in nested:
+        for outer, start, stop, inners in nested:
             value = get(outer)
-            row[i] = value.get(inner) if isinstance(value, dict) else None
-        if lines is not None:
-            row[lines] = _cell(record, "lines")
+            if isinstance(value, dict):
+                row[start:stop] = map(value.get, inners)
+            else:
+                row[start:stop] = itertools.repeat(None, stop - start)
+        if lines is not None and row[lines] == "":
+            row[lines] = empty
         return row
 
     return row_of
@@ -142,33 +155,56 @@ class _Filler:
         self._next()
         return self.sheet.takes_rendered and self.sheet.room() > count
 
-    def add(self, items: list[str | list[Any]]) -> None:
+    def add(self, items: list[RenderedRows | list[Any]]) -> None:
         for item in items:
-            if type(item) is str:
-                self.sheet.append_rendered(item)
+            if isinstance(item, RenderedRows):
+                self.sheet.append_rows(item)
             else:
                 self.sheet.append(item)
 
 
-def _records(path: Path, start: int, end: int) -> Iterator[dict[str, Any]]:
+def _records(path: Path, start: int, end: int) -> list[dict[str, Any]]:
+    """The records of ``path[start:end]``, whole lines."""
     with path.open("rb") as handle:
         handle.seek(start)
-        for raw in handle.read(end - start).splitlines():
-            yield from _records_of(path, raw, f" after byte {start}")
+        data = handle.read(end - start)
+    where = f" after byte {start}"
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        text = "\r"
+    if "\r" in text:  # lines as bytes split them, one by one
+        return [record for raw in data.splitlines() for record in _records_of(path, raw, where)]
+    # Whatever the scanner does not take whole is json.loads's.
+    scan = _SCAN
+    records: list[dict[str, Any]] = []
+    for line in text.split("\n"):
+        try:
+            record, stop = scan(line, 0)
+        except (StopIteration, ValueError):
+            stop = -1
+        if stop == len(line) and type(record) is dict:
+            records.append(record)
+        else:
+            records.extend(_records_of(path, line.encode(), where))
+    return records
+
+
+def _rows_in(data: bytes) -> int:
+    """How many rows the lines of ``data`` make, unless some are blank (then fewer)."""
+    return data.count(b"\n") + (not data.endswith(b"\n"))
 
 
 def _render(
-    path: Path, start: int, end: int, columns: list[str], quote: str | None
-) -> list[str | list[Any]]:
-    """The rows of ``path[start:end]``, each rendered, or as values where it cannot be."""
-    row_of = _row_maker(columns)
-    render = xlsx.row_renderer([xl_col_to_name(col) for col in range(len(columns))], quote)
-    items: list[str | list[Any]] = []
-    for record in _records(path, start, end):
-        row = row_of(record)
-        rendered = render(row)
-        items.append(row if rendered is None else rendered)
-    return items
+    path: Path, start: int, end: int, columns: list[str], quote: str | None, first: int
+) -> list[RenderedRows | list[Any]]:
+    """The rows of ``path[start:end]`` rendered as the sheet's rows from index ``first``
+    on, and as values those that cannot be."""
+    row_of = _row_maker(columns, empty=None)
+    rows = list(map(row_of, _records(path, start, end)))
+    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    rendered = xlsx.render_rows(rows, letters, quote, first)
+    return [rows[item] if isinstance(item, int) else item for item in rendered]
 
 
 def _ranges(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
@@ -182,42 +218,113 @@ def _ranges(handle: IO[bytes], start: int) -> Iterator[tuple[int, int]]:
         start = end
 
 
+def _counted(handle: IO[bytes], spans: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    """Each span with the number of rows in it."""
+    for start, end in spans:
+        handle.seek(start)
+        yield start, end, _rows_in(handle.read(end - start))
+
+
+@dataclass
+class _Job:
+    """A span of an entity's file, rendered elsewhere as the sheet's rows from ``first``."""
+
+    entity: str
+    start: int
+    end: int
+    rows: int  # as its lines count them
+    first: int
+    done: Future[list[RenderedRows | list[Any]]] | None = None
+
+
+class _Renders:
+    """The big entities' rows, rendered by other processes a span at a time in the
+    order the sheets are written, a few spans ahead: across the end of one entity
+    into the next, and while the small sheets before them are written here."""
+
+    def __init__(self, workspace: Path, pool: Workers, quote: str) -> None:
+        self._folder = inventory.inventory_dir(workspace)
+        self._pool, self._quote = pool, quote
+        self._heads: dict[str, int] = {}
+        self._next: dict[str, int] = {}  # the row an entity's next span is numbered from
+        self._window: deque[_Job] = deque()
+        self._jobs = self._plan()
+        self._top_up()
+
+    def path(self, entity: str) -> Path:
+        return self._folder / f"{entity}.jsonl"
+
+    def takes(self, entity: str) -> bool:
+        """Whether ``entity`` is big enough to be rendered elsewhere."""
+        path = self.path(entity)
+        return path.exists() and path.stat().st_size >= _PARALLEL_BYTES
+
+    def head(self, entity: str) -> int:
+        """Where the spans of ``entity`` start: after the rows that set the widths,
+        which are written here, the way they always are."""
+        if entity not in self._heads:
+            with self.path(entity).open("rb") as handle:
+                rows = 0
+                while rows < xlsx.sampled_rows() and (raw := handle.readline()):
+                    rows += bool(raw.strip())
+                self._heads[entity] = handle.tell()
+        return self._heads[entity]
+
+    def _plan(self) -> Iterator[_Job]:
+        for entity, _title in SHEETS:
+            if not self.takes(entity):
+                continue
+            self._next[entity] = 1 + xlsx.sampled_rows()  # the header, then the head
+            with self.path(entity).open("rb") as handle:
+                for start, end, rows in _counted(handle, _ranges(handle, self.head(entity))):
+                    job = _Job(entity, start, end, rows, self._next[entity])
+                    self._next[entity] += rows
+                    yield job
+
+    def _top_up(self) -> None:
+        for job in itertools.islice(self._jobs, self._pool.count * 2 - len(self._window)):
+            columns = _columns(job.entity)
+            job.done = self._pool.pool().submit(
+                _render, self.path(job.entity), job.start, job.end, columns, self._quote, job.first
+            )
+            self._window.append(job)
+
+    def results(self, entity: str) -> Iterator[tuple[_Job, list[RenderedRows | list[Any]]]]:
+        """The spans of ``entity`` with their rows, in order."""
+        while self._window and self._window[0].entity == entity:
+            job = self._window.popleft()
+            assert job.done is not None
+            items = job.done.result()
+            self._top_up()
+            yield job, items
+
+    def renumber(self, entity: str, row: int) -> None:
+        """The next row of ``entity``'s sheet is ``row``: number the spans not sent yet
+        from there (those sent are written as values)."""
+        sent = sum(job.rows for job in self._window if job.entity == entity)
+        self._next[entity] = row + sent
+
+
 def _fill_entity(
-    book: ReportWriter, title: str, columns: list[str], workspace: Path, entity: str, pool: Workers
+    book: ReportWriter, title: str, columns: list[str], entity: str, renders: _Renders
 ) -> None:
-    """An entity's sheet; a big one is rendered by other processes while this one writes."""
-    path = inventory.inventory_dir(workspace) / f"{entity}.jsonl"
-    if pool.count < 2 or not path.exists() or path.stat().st_size < _PARALLEL_BYTES:
-        _fill(book, title, columns, _rows(workspace, entity, columns))
-        return
+    """A big entity's sheet, from the rows rendered elsewhere."""
+    path = renders.path(entity)
     filler = _Filler(book, title, columns)
     row_of = _row_maker(columns)
     with path.open("rb") as handle:
-        # The first rows set the column widths: written here, the way they always are.
-        while not filler.sheet.takes_rendered:
-            raw = handle.readline()
-            if not raw:
-                return
+        while handle.tell() < renders.head(entity) and (raw := handle.readline()):
             filler.extend(row_of(record) for record in _records_of(path, raw))
-        ranges = _ranges(handle, handle.tell())
-        executor = pool.pool()
-        window: deque[tuple[tuple[int, int], Future[list[str | list[Any]]]]] = deque()
-        for span in itertools.islice(ranges, pool.count * 2):
-            window.append(
-                (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
-            )
-        while window:
-            (start, end), future = window.popleft()
-            items = future.result()
-            for span in itertools.islice(ranges, 1):
-                window.append(
-                    (span, executor.submit(_render, path, *span, columns, filler.sheet.quote))
-                )
-            if filler.takes(len(items)):
-                filler.add(items)
-            else:
-                # A new part of the sheet samples its widths again: these rows as values.
-                filler.extend(row_of(record) for record in _records(path, start, end))
+    for job, items in renders.results(entity):
+        count = sum(item.count if isinstance(item, RenderedRows) else 1 for item in items)
+        if filler.takes(count) and job.first == filler.sheet.next_row:
+            filler.add(items)
+            if count != job.rows:  # blank lines: the spans after them are numbered anew
+                renders.renumber(entity, filler.sheet.next_row)
+        else:
+            # A new part of the sheet samples its widths again: these rows as values.
+            filler.extend(map(row_of, _records(path, job.start, job.end)))
+            renders.renumber(entity, filler.sheet.next_row)
 
 
 def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, Any]]:
@@ -237,7 +344,10 @@ def _records_of(path: Path, raw: bytes, where: str = "") -> Iterator[dict[str, A
 def write_extract_report(workspace: Path, path: Path, shared: Workers | None = None) -> Path:
     """The workbook; big sheets are rendered by ``shared`` processes (or its own)."""
     manifest = inventory.read_manifest(workspace)
-    with ReportWriter(path) as book:
+    with ReportWriter(path) as book, contextlib.ExitStack() as stack:
+        pool = shared if shared is not None else stack.enter_context(Workers())
+        # The big sheets' rows are on their way before the first sheet is written.
+        renders = _Renders(workspace, pool, book.quote) if pool.count >= 2 else None
         summary: list[tuple[str, Any]] = [
             ("Export", manifest.get("export")),
             ("Started at (UTC)", manifest.get("started_at")),
@@ -260,11 +370,12 @@ def write_extract_report(workspace: Path, path: Path, shared: Workers | None = N
         unknown = manifest.get("unknown_commands", {})
         for name, count in manifest.get("command_types", {}).items():
             commands.append([name, count, name not in unknown])
-        with contextlib.ExitStack() as stack:
-            pool = shared if shared is not None else stack.enter_context(Workers())
-            for entity, title in SHEETS:
-                columns = _columns(entity)
-                _fill_entity(book, title, columns, workspace, entity, pool)
+        for entity, title in SHEETS:
+            columns = _columns(entity)
+            if renders is not None and renders.takes(entity):
+                _fill_entity(book, title, columns, entity, renders)
+            else:
+                _fill(book, title, columns, _rows(workspace, entity, columns))
         warn_columns = ["severity", "code", "file", "record", "field", "message", "oci_error_code"]
         _fill(book, "Warnings", warn_columns, _rows(workspace, "warnings", warn_columns))
     return path

@@ -20,6 +20,7 @@ import errno
 import functools
 import gc
 import itertools
+import operator
 import os
 import re
 import sys
@@ -79,6 +80,12 @@ class SheetSpec:
     name: str
     columns: list[Column]
     rows: Callable[[], Iterator[list[Any]]]
+
+
+def sampled_rows() -> int:
+    """How many rows a sheet takes as values, which set its widths, before it takes
+    rendered ones."""
+    return _WIDTH_SAMPLE_ROWS
 
 
 def is_formula_like(text: str) -> bool:
@@ -179,7 +186,7 @@ class SheetWriter:
 
     @property
     def takes_rendered(self) -> bool:
-        """Whether :meth:`append_rendered` may be used: widths are set, rows go direct,
+        """Whether :meth:`append_rows` may be used: widths are set, rows go direct,
         and no column has a format of its own."""
         return self._sized and self._direct and self._styles is None
 
@@ -187,13 +194,27 @@ class SheetWriter:
         """Rows this sheet takes before it goes on in the next part."""
         return EXCEL_MAX_ROWS - self._row
 
-    def append_rendered(self, rendered: str) -> None:
-        """Append a row :func:`render_row` made (in any process), as ``append`` would."""
-        if self._row >= EXCEL_MAX_ROWS or not self.takes_rendered:
-            raise ValueError("rendered rows go only into a sized, direct sheet with room")
-        self._written += 1
-        self._put(self._ws, self._row, rendered)
-        self._row += 1
+    @property
+    def next_row(self) -> int:
+        """The index in the sheet of the next row appended (if it is not full)."""
+        return self._row + len(self._pending)
+
+    def append_rows(self, rows: RenderedRows) -> None:
+        """Append rows :func:`render_rows` made (in any process) for this sheet's next
+        rows, as ``append`` would."""
+        if not self.takes_rendered or rows.first != self._row or rows.count >= self.room():
+            raise ValueError("rendered rows go only into a sized, direct sheet at their row")
+        ws = self._ws
+        if ws.table:
+            ws._write_single_row(rows.first)  # the row XlsxWriter still holds goes first
+        if rows.cells is not None:
+            for row in rows.cells:
+                ws.previous_row = row
+                ws._check_dimensions(row, 0)
+        ws.previous_row = rows.first + rows.count - 1
+        ws.fh.write_bytes(rows.data)
+        self._written += rows.count
+        self._row += rows.count
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
         for values in rows:
@@ -420,6 +441,177 @@ class _RowRenderer:
         if len(kinds) > len(self.heads) or not all(kind in plain for kind in kinds):
             return None
         return _Shape(kinds)
+
+
+@dataclass(frozen=True)
+class RenderedRows:
+    """Consecutive rows rendered for a sheet, their numbers in: :meth:`SheetWriter.append_rows`."""
+
+    data: bytes  # UTF-8
+    first: int  # the index of the first row in the sheet (the header's is 0)
+    count: int
+    cells: tuple[int, int] | None  # the first and last of them with a cell
+
+
+def render_rows(
+    rows: Sequence[Sequence[Any]], letters: Sequence[str], quote: str | None, first: int
+) -> list[RenderedRows | int]:
+    """``rows`` as :func:`render_row` renders them, numbered from row index ``first``:
+    runs of rendered rows, and the position in ``rows`` of each row it cannot render."""
+    return _block_renderer(tuple(letters), quote).render(rows, first)
+
+
+@functools.lru_cache(maxsize=64)
+def _block_renderer(letters: tuple[str, ...], quote: str | None) -> _BlockRenderer:
+    return _BlockRenderer(letters, quote)
+
+
+# Bytes that no text of a row rendered from a template may hold: control characters,
+# "<", ">" and "&" (the templates' own "<" and ">" are counted), and the first bytes of
+# the few other characters the rule cares about (a text that holds one of those goes
+# to a closer look).
+_STRUCTURE_BYTES = bytes(range(0x20)) + b"<>&"
+_BLOCK_BYTES = _STRUCTURE_BYTES + b"\xc2\xe1\xe2\xe3\xef"
+# What the rule treats as whitespace or rejects among the characters of those bytes.
+_ODD_CHARS = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufffe\uffff]")
+_TEXT_CELL = ' t="inlineStr"><is><t>'
+# The first character of a text that matters: a formula trigger, or a space.
+_TEXT_STARTS = re.compile(rb"<t>([=+@ -])")
+_NO_TEMPLATE = ("", -1)
+
+
+class _BlockRenderer:
+    """:func:`render_rows` for one sheet's columns (without formats of their own).
+
+    Many rows at a time with no Python code per row: each row's value types
+    pick a template (``{0}`` its number, ``{1[k]}`` its k-th value), C-level
+    maps fill them all, and the rule's checks run a few times on the whole
+    text. Rendered, no text holds ``<``, ``>``, ``&`` or a control character
+    (the UTF-8 is counted against the templates' own), nor a character the
+    rule treats as whitespace or rejects; no text starts or ends with a space
+    or holds ``_xHHHH_``, and none is too long: then the text is what the
+    rule writes but for the quote prefix, which each text starting with a
+    formula trigger gets after, one replace per trigger. Rows that fail (and
+    rows with an int or a value of another type) are taken one at a time,
+    the same checks first and then the rule.
+    """
+
+    def __init__(self, letters: tuple[str, ...], quote: str | None) -> None:
+        self.letters, self.quote = letters, quote
+        heads = _cell_heads(letters, None)
+        quoted = None if quote is None else _cell_heads(letters, (quote,) * len(letters))
+        self.rule = _RowRenderer(heads, quoted)
+        self._templates: dict[tuple[type, ...], tuple[str, int]] = {}
+
+    def render(self, rows: Sequence[Sequence[Any]], first: int) -> list[RenderedRows | int]:
+        templates = self._templates_of(rows)
+        numbers = range(first + 1, first + 1 + len(rows))
+        formats = [template for template, _marks in templates]
+        parts = list(itertools.starmap(str.format, zip(formats, numbers, rows, strict=True)))
+        if _NO_TEMPLATE not in templates:
+            marks = sum(marks for _template, marks in templates)
+            done = self._finish("".join(parts), marks, parts)
+            if done is not None:
+                filled = (
+                    [first + i for i, part in enumerate(parts) if part] if "" in parts else None
+                )
+                if filled is None:
+                    cells: tuple[int, int] | None = (first, first + len(rows) - 1)
+                else:
+                    cells = (filled[0], filled[-1]) if filled else None
+                return [RenderedRows(done, first, len(rows), cells)]
+        return self._runs(list(map(self._one, rows, templates, parts, numbers)), first)
+
+    def _templates_of(self, rows: Sequence[Sequence[Any]]) -> list[tuple[str, int]]:
+        kinds = list(map(tuple, map(map, itertools.repeat(type), rows)))
+        known = self._templates
+        found: list[tuple[str, int] | None] = list(map(known.get, kinds))
+        if None in found:
+            for i, template in enumerate(found):
+                if template is None:
+                    template = self._template(kinds[i])
+                    if len(known) < _SHAPES_KEPT:
+                        known[kinds[i]] = template
+                    found[i] = template
+        # An empty text is no cell, as None is: its row takes the template that has none.
+        empty = list(map(operator.contains, rows, itertools.repeat("")))
+        if True in empty:
+            for i in itertools.compress(range(len(rows)), empty):
+                kind = tuple(
+                    type(None) if v.__class__ is str and not v else type(v) for v in rows[i]
+                )
+                found[i] = known.get(kind) or self._template(kind)
+        return found  # type: ignore[return-value]  # none is None now
+
+    def _template(self, kinds: tuple[type, ...]) -> tuple[str, int]:
+        """The format of rows of these types, and how many "<" and ">" it has."""
+        if len(kinds) > len(self.letters):
+            return _NO_TEMPLATE
+        cells: list[str] = []
+        for col, kind in enumerate(kinds):
+            head = f'<c r="{self.letters[col]}{{0}}"'
+            if kind is str:
+                cells.append(f"{head}{_TEXT_CELL}{{1[{col}]}}</t></is></c>")
+            elif kind is bool:
+                cells.append(f'{head} t="b"><v>{{1[{col}]:d}}</v></c>')
+            elif kind is not type(None):
+                return _NO_TEMPLATE  # ints are checked against Excel's range by the rule
+        template = f'<row r="{{0}}">{"".join(cells)}</row>' if cells else ""
+        return template, template.count("<") + template.count(">")
+
+    def _finish(self, text: str, marks: int, parts: Sequence[str]) -> bytes | None:
+        """``text``, the rows of ``parts`` filled in, as the rule writes it (in UTF-8);
+        ``None`` if the rule may write it otherwise."""
+        data = text.encode()
+        if len(data) - len(data.translate(None, _BLOCK_BYTES)) != marks and (
+            len(data) - len(data.translate(None, _STRUCTURE_BYTES)) != marks
+            or _ODD_CHARS.search(text)
+        ):
+            return None
+        # The UTF-8 from here on: a byte a character, where the text may take two or four.
+        starts = set(_TEXT_STARTS.findall(data))
+        if b" " in starts or b" </t>" in data or (b"_x" in data and _ESCAPE.search(text)):
+            return None
+        if len(text) > _PLAIN_TEXT_MAX and max(map(len, parts)) > _PLAIN_TEXT_MAX:
+            return None
+        if not starts:
+            return data
+        if self.quote is None:
+            return None
+        for trigger in starts:
+            cell = _TEXT_CELL.encode() + trigger
+            data = data.replace(cell, self.quote.encode() + cell)
+        return data
+
+    def _one(
+        self, row: Sequence[Any], template: tuple[str, int], part: str, number: int
+    ) -> bytes | None:
+        if template is not _NO_TEMPLATE:
+            done = self._finish(part, template[1], (part,))
+            if done is not None:
+                return done
+        rendered = self.rule(row)
+        return None if rendered is None else rendered.replace(ROW_NUMBER, str(number)).encode()
+
+    @staticmethod
+    def _runs(done: Sequence[bytes | None], first: int) -> list[RenderedRows | int]:
+        runs: list[RenderedRows | int] = []
+        start = 0
+        for i in [*itertools.compress(range(len(done)), map(_is_none, done)), len(done)]:
+            if i > start:
+                run = done[start:i]
+                filled = [first + start + k for k, data in enumerate(run) if data]
+                cells = (filled[0], filled[-1]) if filled else None
+                data = b"".join(run)  # type: ignore[arg-type]  # none is None here
+                runs.append(RenderedRows(data, first + start, i - start, cells))
+            if i < len(done):
+                runs.append(i)
+            start = i + 1
+        return runs
+
+
+def _is_none(value: object) -> bool:
+    return value is None
 
 
 def _needs_care(joined: str) -> bool:
