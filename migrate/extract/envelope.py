@@ -118,7 +118,11 @@ class _Repeated(list[Any]):
 
 
 class Table(list[dict[str, str | None]]):
-    """Rows of an OCITable keyed by heading; ``headings`` as the document gave them."""
+    """Rows of an OCITable keyed by heading; ``headings`` as the document gave them.
+
+    Every cell is a trimmed string or ``None``, never structure: parsers read
+    cells with ``row.get(heading)`` and need no ``text()``.
+    """
 
     def __init__(self, headings: list[str], rows: list[dict[str, str | None]]) -> None:
         super().__init__(rows)
@@ -166,15 +170,12 @@ def text(value: Any) -> str | None:
 
 
 def boolean(value: Any) -> bool | None:
-    raw = text(value)
-    if raw is None:
+    if type(value) is not str:
         return None
-    lowered = raw.lower()
-    if lowered in ("true", "yes", "1"):
-        return True
-    if lowered in ("false", "no", "0"):
-        return False
-    return None
+    return _BOOLEANS.get(value.lower())
+
+
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 def integer(value: Any) -> int | None:

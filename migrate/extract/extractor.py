@@ -475,18 +475,16 @@ def _read_request(
             local = names.get(tag)
             if local is None:
                 local = names[tag] = tag.rsplit("}", 1)[-1]
-            if local == "scheduleKey":
-                leaves = list(child)  # a schedule is named by its name and type together
-            elif local in REQUEST_KEYS:
-                leaves = [child]
-            else:
-                continue
-            for leaf in leaves:
-                tag = leaf.tag
-                if type(tag) is str and not len(leaf):
-                    name = tag.rsplit("}", 1)[-1]
-                    if name in REQUEST_KEYS and leaf.text and leaf.text.strip():
-                        keys[name] = leaf.text.strip()
+            if local in REQUEST_KEYS:
+                if not len(child) and (value := (child.text or "").strip()):
+                    keys[local] = value
+            elif local == "scheduleKey":  # a schedule is named by its name and type together
+                for leaf in child:
+                    tag = leaf.tag
+                    if type(tag) is str and not len(leaf):
+                        key = names.get(tag) or tag.rsplit("}", 1)[-1]
+                        if key in REQUEST_KEYS and (value := (leaf.text or "").strip()):
+                            keys[key] = value
         result.append((command_type(element).name, keys))
     return result
 

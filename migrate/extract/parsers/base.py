@@ -55,21 +55,21 @@ class Context:
 
     def key(self, data: dict[str, Any], *names: str) -> str:
         """The first of ``names`` the response echoes, else the one its request sent."""
+        value = self.optional_key(data, *names)
+        if value is None:
+            raise MissingKey(names[0])
+        return value
+
+    def optional_key(self, data: dict[str, Any], *names: str) -> str | None:
         for name in names:
-            value = text(data.get(name))
-            if value is not None:
+            value = data.get(name)
+            if type(value) is str:
                 return value
         for name in names:
             value = self.keys.get(name)
             if value:
                 return value
-        raise MissingKey(names[0])
-
-    def optional_key(self, data: dict[str, Any], *names: str) -> str | None:
-        try:
-            return self.key(data, *names)
-        except MissingKey:
-            return None
+        return None
 
     @property
     def label(self) -> str:

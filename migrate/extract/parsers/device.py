@@ -16,14 +16,14 @@ def device_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     sp_default = ctx.optional_key(data, "serviceProviderId")
     group_default = None if wide else ctx.key(data, "groupId", "GroupId")
     for row in rows:
-        name = text(row.get("Device Name"))
+        name = row.get("Device Name")
         if name is None:
             continue
-        sp_id = text(row.get("Service Provider Id")) or sp_default
-        group_id = text(row.get("Group Id")) or group_default
+        sp_id = row.get("Service Provider Id") or sp_default
+        group_id = row.get("Group Id") or group_default
         if sp_id is None or group_id is None:
             continue  # a provider- or system-level device: not a group's phone
-        mac = text(row.get("MAC Address"))
+        mac = row.get("MAC Address")
         out.record(
             "devices",
             join_key(sp_id, group_id, name),
@@ -34,12 +34,12 @@ def device_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
                     "group_id": group_id,
                     "device_name": name,
                     "device_level": "Group",
-                    "device_type": text(row.get("Device Type")),
+                    "device_type": row.get("Device Type"),
                     "mac_address_raw": mac,
                     "mac_address": normalise_mac(mac),
-                    "version": text(row.get("Version")),
-                    "status": text(row.get("Status")),
-                    "net_address": text(row.get("Net Address")),
+                    "version": row.get("Version"),
+                    "status": row.get("Status"),
+                    "net_address": row.get("Net Address"),
                 }
             ),
         )
@@ -85,9 +85,9 @@ def device_users(data: dict[str, Any], ctx: Context, out: Sink) -> None:
         lines.append(
             compact(
                 {
-                    "user_id": text(row.get("User Id")),
-                    "line_port": text(row.get("Line/Port")),
-                    "endpoint_type": text(row.get("Endpoint Type")),
+                    "user_id": row.get("User Id"),
+                    "line_port": row.get("Line/Port"),
+                    "endpoint_type": row.get("Endpoint Type"),
                     "order": integer(row.get("Order")),
                     "primary_line_port": boolean(row.get("Primary Line/Port")),
                 }
@@ -111,8 +111,8 @@ def registrations(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     """User-Agents by device; keyed by user until the store knows the user's group."""
     user_id = ctx.key(data, "userId")
     for row in table(data, "Device Name"):
-        name = text(row.get("Device Name"))
-        agent = text(row.get("User Agent"))
+        name = row.get("Device Name")
+        agent = row.get("User Agent")
         if name is None or agent is None:
             continue
         out.record(
@@ -120,7 +120,7 @@ def registrations(data: dict[str, Any], ctx: Context, out: Sink) -> None:
             user_id,
             "registration",
             {
-                "device_level": text(row.get("Device Level")) or "Group",
+                "device_level": row.get("Device Level") or "Group",
                 "device_name": name,
                 "user_agents": [agent],
             },
@@ -131,7 +131,7 @@ def shared_call_appearances(data: dict[str, Any], ctx: Context, out: Sink) -> No
     """A user's SCA endpoints: lines on other devices, attached once the user's group is known."""
     user_id = ctx.key(data, "userId")
     for row in table(data, "Device Name"):
-        name = text(row.get("Device Name"))
+        name = row.get("Device Name")
         if name is None:
             continue
         out.record(
@@ -139,13 +139,13 @@ def shared_call_appearances(data: dict[str, Any], ctx: Context, out: Sink) -> No
             user_id,
             "registration",
             {
-                "device_level": text(row.get("Device Level")) or "Group",
+                "device_level": row.get("Device Level") or "Group",
                 "device_name": name,
                 "lines": [
                     compact(
                         {
                             "user_id": user_id,
-                            "line_port": text(row.get("Line/Port")),
+                            "line_port": row.get("Line/Port"),
                             "endpoint_type": "Shared Call Appearance",
                         }
                     )

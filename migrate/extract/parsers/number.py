@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrate.extract.envelope import boolean, table, text
+from migrate.extract.envelope import boolean, table
 from migrate.extract.numbers import NumberError, RangeTooLarge, expand
 from migrate.extract.parsers.base import Context, Sink, compact, join_key
 
@@ -20,11 +20,11 @@ def dn_assignments(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     sp_id = ctx.key(data, "serviceProviderId")
     group_id = ctx.key(data, "groupId", "GroupId")
     for row_index, row in enumerate(table(data, "Phone Numbers"), start=1):
-        cell = text(row.get("Phone Numbers"))
+        cell = row.get("Phone Numbers")
         if cell is None:
             continue
         try:
-            numbers = expand(cell, text(row.get("Country Code")), ctx.max_range)
+            numbers = expand(cell, row.get("Country Code"), ctx.max_range)
         except RangeTooLarge as err:
             out.warning(
                 "warning",
@@ -43,8 +43,8 @@ def dn_assignments(data: dict[str, Any], ctx: Context, out: Sink) -> None:
                 record=f"{ctx.label} row {row_index}",
             )
             continue
-        user_id = text(row.get("User Id"))
-        user_type = text(row.get("User Type"))
+        user_id = row.get("User Id")
+        user_type = row.get("User Type")
         for raw, e164 in numbers:
             out.record(
                 "numbers",

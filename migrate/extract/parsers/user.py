@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrate.extract.envelope import as_list, boolean, table, text
+from migrate.extract.envelope import Table, as_list, boolean, table, text
 from migrate.extract.numbers import to_e164
 from migrate.extract.parsers.base import (
     Context,
@@ -27,16 +27,16 @@ def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     sp_default = ctx.optional_key(data, "serviceProviderId")
     group_default = None if wide else ctx.key(data, "GroupId", "groupId")
     for row in rows:
-        user_id = text(row.get("User Id"))
+        user_id = row.get("User Id")
         if user_id is None:
             continue
-        sp_id = text(row.get("Service Provider Id")) or sp_default
-        group_id = text(row.get("Group Id")) or group_default
+        sp_id = row.get("Service Provider Id") or sp_default
+        group_id = row.get("Group Id") or group_default
         if sp_id is None:
             raise MissingKey("serviceProviderId")
-        cc = text(row.get("Country Code"))
-        raw = text(row.get("Phone Number"))
-        number = to_e164(raw, cc, text(row.get("National Prefix")))
+        cc = row.get("Country Code")
+        raw = row.get("Phone Number")
+        number = to_e164(raw, cc, row.get("National Prefix"))
         out.record(
             "users",
             user_id,
@@ -46,17 +46,17 @@ def user_list(data: dict[str, Any], ctx: Context, out: Sink) -> None:
                     "user_id": user_id,
                     "sp_id": sp_id,
                     "group_id": group_id,
-                    "last_name": text(row.get("Last Name")),
-                    "first_name": text(row.get("First Name")),
-                    "department": text(row.get("Department")),
+                    "last_name": row.get("Last Name"),
+                    "first_name": row.get("First Name"),
+                    "department": row.get("Department"),
                     "phone_number_raw": raw,
                     "phone_number": number,
-                    "email": text(row.get("Email Address")),
-                    "extension": text(row.get("Extension")),
+                    "email": row.get("Email Address"),
+                    "extension": row.get("Extension"),
                     "country_code": cc,
-                    "national_prefix": text(row.get("National Prefix")),
+                    "national_prefix": row.get("National Prefix"),
                     "trunk_user": boolean(row.get("In Trunk Group")),
-                    "external_id": text(row.get("User External Id")),
+                    "external_id": row.get("User External Id"),
                 }
             ),
         )
@@ -194,47 +194,45 @@ def _device_owner(level: str, sp_id: str, group_id: str | None) -> tuple[str, st
 def user_services(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     """UserServiceGetAssignmentListResponse: every authorised service, filtered on Assigned."""
     user_id = ctx.key(data, "userId")
-    packs = sorted(
-        {
-            name
-            for row in table(data, "Service Pack Name")
-            if (name := text(row.get("Service Pack Name"))) and boolean(row.get("Assigned"))
-        }
-    )
-    services = sorted(
-        {
-            name
-            for row in table(data, "Service Name")
-            if (name := text(row.get("Service Name"))) and boolean(row.get("Assigned"))
-        }
-    )
     out.record(
         "users",
         user_id,
         "services",
-        {"user_id": user_id, "service_packs": packs, "services": services},
+        {
+            "user_id": user_id,
+            "service_packs": _assigned(table(data, "Service Pack Name"), "Service Pack Name"),
+            "services": _assigned(table(data, "Service Name"), "Service Name"),
+        },
+    )
+
+
+def _assigned(rows: Table, heading: str) -> list[str]:
+    """The names under ``heading`` of the rows whose Assigned cell says true, sorted, once each."""
+    return sorted(
+        {name for row in rows if (name := row.get(heading)) and boolean(row.get("Assigned"))}
     )
 
 
 def user_assigned_services(data: dict[str, Any], ctx: Context, out: Sink) -> None:
     """UserAssignedServicesGetListResponse: only what is assigned, user and group services."""
     user_id = ctx.key(data, "userId")
-
-    def names(entries: Any) -> list[str]:
-        found = set()
-        for entry in as_list(entries):
-            name = text(entry.get("serviceName")) if isinstance(entry, dict) else text(entry)
-            if name:
-                found.add(name)
-        return sorted(found)
-
     out.record(
         "users",
         user_id,
         "assigned",
         {
             "user_id": user_id,
-            "services": names(data.get("userServiceEntry")),
-            "group_services": names(data.get("groupServiceEntry")),
+            "services": _service_names(data.get("userServiceEntry")),
+            "group_services": _service_names(data.get("groupServiceEntry")),
         },
+    )
+
+
+def _service_names(entries: Any) -> list[str]:
+    return sorted(
+        {
+            name
+            for entry in as_list(entries)
+            if (name := text(entry.get("serviceName")) if isinstance(entry, dict) else text(entry))
+        }
     )
