@@ -6,7 +6,9 @@ a function of paths and small values, so no model crosses the pipe), and the
 results are taken in part order, so what depends on the order (the first
 part's record wins) is as if one process had done every part. At most
 ``WINDOW`` parts wait for the worker and at most ``AHEAD`` results wait to be
-taken: memory stays a few parts' worth, however big the platform.
+taken: memory stays a few parts' worth, however big the platform, and what
+malloc holds free once a result is taken goes back to the system
+(``arenas.give_back``), or the long run's scattered survivors would keep it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from migrate.arenas import give_back
 from migrate.extract.workers import Workers
 
 R = TypeVar("R")
@@ -42,6 +45,7 @@ def in_order(
     for call in calls:
         while pending and pending[0][1].done():
             yield pending.popleft()[1].result()
+            give_back()  # what that part held, before the next is read
         if workers is not None and sum(remote for remote, _ in pending) < WINDOW:
             pending.append((True, workers.pool().submit(function, *call)))
         else:
@@ -53,5 +57,7 @@ def in_order(
             pending.append((False, here))
         while len(pending) > AHEAD:
             yield pending.popleft()[1].result()
+            give_back()
     while pending:
         yield pending.popleft()[1].result()
+        give_back()
