@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -30,6 +29,7 @@ from migrate.extract.workers import Workers
 from migrate.reports import extract_report
 from migrate.reports.extract_report import write_extract_report
 from migrate.synthetic import generate
+from tests.extract_helpers import assert_rendered_elsewhere_as_here, workbook_parts
 
 
 def _files(workspace: Path) -> dict[str, bytes]:
@@ -145,11 +145,6 @@ def test_staged_records_come_back_as_written() -> None:
     assert decode(encode("user_devices", data)) == data
 
 
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as book:
-        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
-
-
 def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,7 +177,7 @@ def test_a_workbook_rendered_in_other_processes_is_the_one_written_here(
     with Workers(2) as workers:  # whatever this machine's cores
         write_extract_report(workspace, tmp_path / "there.xlsx", shared=workers)
     assert len(spans) > 10
-    here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
+    here, there = workbook_parts(tmp_path / "here.xlsx"), workbook_parts(tmp_path / "there.xlsx")
     assert here.keys() == there.keys()
     for name in here:
         assert here[name] == there[name], name
@@ -202,14 +197,5 @@ def test_rendered_rows_go_on_in_a_new_part_of_a_full_sheet_as_values_do(
     extract(export, workspace, workers=1)
     monkeypatch.setattr(extract_report.xlsx, "EXCEL_MAX_ROWS", 120)
     monkeypatch.setattr(extract_report.xlsx, "_WIDTH_SAMPLE_ROWS", 7)
-    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 1 << 40)
-    write_extract_report(workspace, tmp_path / "here.xlsx")
-    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(extract_report, "_CHUNK_BYTES", 5000)
-    with Workers(2) as workers:
-        write_extract_report(workspace, tmp_path / "there.xlsx", shared=workers)
-    here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
-    assert here.keys() == there.keys()
+    here = assert_rendered_elsewhere_as_here(tmp_path, workspace, monkeypatch, 5000)
     assert len([name for name in here if name.startswith("xl/worksheets/sheet")]) > 14
-    for name in here:
-        assert here[name] == there[name], name

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from migrate.errors import WorkspaceError
 from migrate.extract import extract
-from migrate.extract.workers import Workers
 from migrate.reports import extract_report
-from migrate.reports.extract_report import write_extract_report
 from migrate.synthetic import generate
-
-
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as book:
-        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
+from tests.extract_helpers import assert_rendered_elsewhere_as_here
 
 
 def _workspace(tmp_path: Path, seed: int) -> Path:
@@ -27,19 +20,6 @@ def _workspace(tmp_path: Path, seed: int) -> Path:
     workspace = tmp_path / "w"
     extract(export, workspace, workers=1)
     return workspace
-
-
-def _both(tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 1 << 40)
-    write_extract_report(workspace, tmp_path / "here.xlsx")
-    monkeypatch.setattr(extract_report, "_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(extract_report, "_CHUNK_BYTES", 3000)
-    with Workers(2) as workers:
-        write_extract_report(workspace, tmp_path / "there.xlsx", shared=workers)
-    here, there = _members(tmp_path / "here.xlsx"), _members(tmp_path / "there.xlsx")
-    assert here.keys() == there.keys()
-    for name in here:
-        assert here[name] == there[name], name
 
 
 def test_blank_lines_renumber_the_spans_after_them(
@@ -62,7 +42,7 @@ def test_blank_lines_renumber_the_spans_after_them(
         original(self, entity, row)
 
     monkeypatch.setattr(extract_report._Renders, "renumber", spy)
-    _both(tmp_path, workspace, monkeypatch)
+    assert_rendered_elsewhere_as_here(tmp_path, workspace, monkeypatch, 3000)
     assert renumbered  # the blank lines were met in spans rendered elsewhere
 
 
