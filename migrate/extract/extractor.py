@@ -302,12 +302,8 @@ def _read_all(
             if progress is not None:
                 progress(part.documents)
         sealed = fold_shards(sorted(shards))
-        if pool is None:
-            for shard in sealed:
-                index_shard(shard)
-        else:
-            for _ in pool.map(index_shard, sealed):
-                pass
+        for _ in (map if pool is None else pool.map)(index_shard, sealed):
+            pass  # each shard indexed, side by side where there are workers
         counts = dump(tuple(sealed), staging, conflicts, pool, workers)
     warnings.extend(_conflict_warning(conflict) for conflict in conflicts)
     warnings.sort(key=lambda w: (w["file"], w["record"] or "", w["code"], w["message"]))

@@ -170,10 +170,10 @@ def _records(path: Path, start: int, end: int) -> list[dict[str, Any]]:
         data = handle.read(end - start)
     where = f" after byte {start}"
     try:
-        text = data.decode()
+        text: str | None = data.decode()
     except UnicodeDecodeError:
-        text = "\r"
-    if "\r" in text:  # lines as bytes split them, one by one
+        text = None
+    if text is None or "\r" in text:  # lines as bytes split them, one by one
         return [record for raw in data.splitlines() for record in _records_of(path, raw, where)]
     # Whatever the scanner does not take whole is json.loads's.
     scan = _SCAN
